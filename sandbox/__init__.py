@@ -1,0 +1,21 @@
+"""Run untrusted commands in isolation: Docker by default, a loudly-unsafe local fallback on request."""
+
+from .base import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
+from .image import base_image_tag, toolchain_mounts
+
+
+def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbox:
+    """The sandbox for `backend` ("docker" or "local")."""
+    if backend == "docker":
+        from .docker_sandbox import DockerSandbox
+
+        return DockerSandbox(image=image)
+    if backend == "local":
+        from .local import LocalSandbox
+
+        return LocalSandbox()
+    raise SandboxError(f"unknown sandbox backend {backend!r}: choose docker or local")
+
+
+__all__ = ["ExecResult", "Limits", "Mount", "Sandbox", "SandboxError", "Session", "base_image_tag",
+           "make_sandbox", "toolchain_mounts"]
