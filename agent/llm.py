@@ -124,8 +124,8 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for message in messages:
         if message.get("role") == "assistant" and message.get("tool_calls"):
             blocks = [
-                '<tool_call>{"name": %s, "arguments": %s}</tool_call>'
-                % (json.dumps(c["function"]["name"]), c["function"]["arguments"] or "{}")
+                f'<tool_call>{{"name": {json.dumps(c["function"]["name"])}, '
+                f'"arguments": {c["function"]["arguments"] or "{}"}}}</tool_call>'
                 for c in message["tool_calls"]
             ]
             out.append({"role": "assistant", "content": "\n".join([message.get("content") or "", *blocks]).strip()})
