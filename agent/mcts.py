@@ -186,7 +186,7 @@ def _rank(kg: KnowledgeGraph, search: _Search, scorer: Scorer, top: int, model_c
 
     def final(node: str) -> float:
         # Value decides; visits (how often search came back) break near-ties.
-        return search.best[node] + 0.05 * search.visits.get(node, 0) / most
+        return search.best[node] + 0.02 * search.visits.get(node, 0) / most
 
     functions = sorted((n for n in search.best if graph.nodes[n].get("kind") in ("function", "method")),
                        key=lambda n: (-final(n), n))

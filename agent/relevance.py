@@ -29,6 +29,7 @@ from .prompts import render
 
 CODE_KINDS = ("function", "method", "class")
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
+AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
 MAX_BODY_CHARS = 20000
 
 
@@ -39,8 +40,9 @@ class Scorer(Protocol):
 
 
 def squash(x: float) -> float:
-    """Map a non-negative evidence sum to [0, 1)."""
-    return 1.0 - math.exp(-max(0.0, x))
+    """Map a non-negative evidence sum to [0, 1) without flattening strong evidence (x / (1 + x))."""
+    x = max(0.0, x)
+    return x / (1.0 + x)
 
 
 class LexicalScorer:
@@ -109,12 +111,14 @@ class LexicalScorer:
             elif kind == "file":
                 files.append(node)
                 stems[posixpath.splitext(attrs["name"])[0]].append(node)
-        for frame in self.signals.frames:  # strongest: the code that ran
+        frames = self.signals.frames
+        for index, frame in enumerate(frames):  # strongest: the code that ran; the innermost frame most
+            weight = 2.0 + (index + 1) / len(frames)
             for file in self._files_matching(frame.path, files):
-                self._add(file, 3.0, f"in the stack trace ({posixpath.basename(frame.path)}:{frame.line})")
+                self._add(file, weight, f"in the stack trace ({posixpath.basename(frame.path)}:{frame.line})")
                 for node in names.get(frame.function, ()):
                     if node.startswith(file + "::"):
-                        self._add(node, 3.0, f"stack-trace frame {frame.function}")
+                        self._add(node, weight, f"stack-trace frame {frame.function}")
         for mention in self.signals.paths:
             for file in self._files_matching(mention, files):
                 self._add(file, 2.0, f"file {mention} named in the issue")
@@ -185,6 +189,8 @@ class LexicalScorer:
             raw = 0.0
         if TEST_PATH.search(attrs.get("path", "")):
             raw *= 0.3  # issues are fixed in the code, not in its tests
+        elif AUX_PATH.search(attrs.get("path", "")):
+            raw *= 0.5  # nor, usually, in documentation, examples or build scripts
         return squash(raw)
 
     def reason(self, node_id: str) -> str:

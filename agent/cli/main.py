@@ -10,7 +10,7 @@ import typer
 from sandbox import SandboxError
 
 from ..errors import UserError
-from . import config_cmd, map_cmd, sandbox_cmd, serve_cmd
+from . import config_cmd, locate_cmd, map_cmd, sandbox_cmd, serve_cmd
 from .common import err_console, set_verbose, state
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(config_cmd.app, name="config")
 app.command("serve")(serve_cmd.serve)
 # Each capability registers its commands here, one line each.
 app.command("map")(map_cmd.map_repository)
+app.command("locate")(locate_cmd.locate_issue)
 
 
 @app.callback()
