@@ -41,7 +41,7 @@ def test_locate_ranks_the_faulty_function_first(minicart):
     assert top2 == {("minicart/coupons.py", "lookup", 10, 12), ("minicart/cart.py", "Cart.apply_coupon", 20, 23)}
     assert all("stack-trace frame" in f.reason for f in found.functions[:2])
     assert {f.path for f in found.files[:2]} == {"minicart/coupons.py", "minicart/cart.py"}
-    assert all(a.score >= b.score for a, b in zip(found.files, found.files[1:]))
+    assert all(a.score >= b.score for a, b in zip(found.files, found.files[1:], strict=False))
     data = found.to_dict()
     assert set(data) == {"files", "functions"}
     assert set(data["functions"][0]) == {"path", "name", "start_line", "end_line", "score", "reason"}
