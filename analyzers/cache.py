@@ -16,6 +16,7 @@ from typing import Any
 
 from .parse import FACTS_VERSION
 
+SHARDS = 64
 CACHE_VERSION = f"kg-{FACTS_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
 
 
@@ -69,12 +70,17 @@ class GraphCache:
     def write_facts(self, digest: str, facts: dict[str, Any]) -> None:
         write_atomic(self.facts_file(digest), marshal.dumps(facts))
 
-    def result_file(self, path: str) -> Path:
-        return self.results_dir / f"{blake2b(path.encode(), digest_size=10).hexdigest()}.bin"
+    @staticmethod
+    def shard_of(path: str) -> int:
+        """Resolved records are stored in SHARDS files by path hash: few files to write, one to update."""
+        return blake2b(path.encode(), digest_size=2).digest()[0] % SHARDS
 
-    def read_result(self, path: str) -> dict[str, Any] | None:
-        data = _load(self.result_file(path))
-        return data if isinstance(data, dict) and data.get("path") == path else None
+    def shard_file(self, shard: int) -> Path:
+        return self.results_dir / f"{shard:02x}.bin"
 
-    def write_result(self, path: str, result: dict[str, Any]) -> None:
-        write_atomic(self.result_file(path), marshal.dumps(result))
+    def read_shard(self, shard: int) -> dict[str, dict[str, Any]]:
+        data = _load(self.shard_file(shard))
+        return data if isinstance(data, dict) else {}
+
+    def write_shard(self, shard: int, records: dict[str, dict[str, Any]]) -> None:
+        write_atomic(self.shard_file(shard), marshal.dumps(records))

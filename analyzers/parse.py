@@ -16,7 +16,7 @@ from tree_sitter import Node, QueryCursor
 from .imports import parse_import
 from .languages import parser, tag_query
 
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 MAX_TEXT = 200
 _SPACE = re.compile(rb"\s+")
 _QUOTES = re.compile(r"^[rRbBuUfF]*('''|\"\"\"|'|\")")
@@ -51,8 +51,9 @@ def _python_doc(node: Node, src: bytes) -> str:
 def _comment_doc(node: Node, src: bytes) -> str:
     """The comment block right above a definition (C, Rust, Go, Java, JS/TS doc comments)."""
     prev = node.prev_named_sibling
-    if prev is None and node.parent is not None and node.parent.start_point.row == node.start_point.row:
-        node, prev = node.parent, node.parent.prev_named_sibling  # Go type specs, exported declarations
+    parent = node.parent
+    if prev is None and parent is not None and parent.start_point.row == node.start_point.row:
+        node, prev = parent, parent.prev_named_sibling  # Go type specs, exported declarations
     lines: list[str] = []
     row = node.start_point.row
     while prev is not None and "comment" in prev.type and prev.end_point.row >= row - 1:
@@ -162,8 +163,12 @@ def _dedupe(defs: list) -> list:
 
 
 def _compact(src: bytes, node: Node) -> str:
-    raw = src[node.start_byte:min(node.end_byte, node.start_byte + 4 * MAX_TEXT)]
-    return _SPACE.sub(b"", raw).decode("utf-8", "replace")[:MAX_TEXT]
+    """A node's text without whitespace (callees and bases spread over lines), at most MAX_TEXT chars."""
+    start, end = node.start_byte, node.end_byte
+    raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start:start + 4 * MAX_TEXT]
+    if b" " in raw or b"\n" in raw or b"\t" in raw:
+        raw = _SPACE.sub(b"", raw)
+    return raw.decode("utf-8", "replace")[:MAX_TEXT]
 
 
 def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> dict[str, Any]:
