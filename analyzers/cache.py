@@ -17,7 +17,16 @@ from typing import Any
 from .parse import FACTS_VERSION
 
 SHARDS = 64
-CACHE_VERSION = f"kg-{FACTS_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+def _code_digest() -> str:
+    """Facts depend on the queries and the extraction code: a change to either invalidates the cache."""
+    here = Path(__file__).parent
+    sources = sorted((here / "queries").glob("*/*.scm")) + [here / n for n in ("parse.py", "imports.py")]
+    return blake2b(b"".join(p.read_bytes() for p in sources), digest_size=4).hexdigest()
+
+
+CACHE_VERSION = f"kg-{FACTS_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}-{_code_digest()}"
 
 
 def content_hash(data: bytes) -> str:

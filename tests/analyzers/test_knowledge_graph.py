@@ -16,6 +16,8 @@ EXPECTED_EDGES = {
     "python": """
 main.py contains main.py::helper
 main.py contains main.py::run
+main.py contains main.py::twice
+main.py::twice calls main.py::helper
 main.py imports pkg/__init__.py
 main.py imports pkg/base.py
 main.py imports pkg/shapes.py
@@ -164,6 +166,7 @@ EXPECTED_DEFS = {
 main.py::helper function 14-17
 main.py::helper.inner function 15-16
 main.py::run function 7-11
+main.py::twice function 20-20
 pkg/__init__.py::__all__ variable 4-4
 pkg/base.py::LIMIT variable 14-14
 pkg/base.py::LIMIT#2 variable 16-16

@@ -1,6 +1,8 @@
 ; Definitions: @def.<kind> is the whole definition, @name its identifier.
 (class_definition name: (identifier) @name) @def.class
 (function_definition name: (identifier) @name) @def.function
+; A lambda bound to a name is a function of that name (as ctags counts it).
+(assignment left: (identifier) @name right: (lambda)) @def.function
 (module (expression_statement (assignment left: (identifier) @name)) @def.variable)
 ; Module-level assignments under if/elif/else, try/except/else and with (a redefinition gets a #N suffix).
 (module (if_statement consequence: (block (expression_statement (assignment left: (identifier) @name)) @def.variable)))
