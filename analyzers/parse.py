@@ -183,17 +183,37 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> di
     out_imports: list[list[Any]] = []
     stack: list[tuple[int, str, str]] = []  # end byte, qualname, kind
     seen: dict[str, int] = {}
-    di = pi = ii = 0
     line_of = _line_index(src)
-    while di < len(defs) or pi < len(points) or ii < len(imports):
-        next_def = defs[di][0] if di < len(defs) else 1 << 62
-        next_point = points[pi][0] if pi < len(points) else 1 << 62
-        next_import = imports[ii][0] if ii < len(imports) else 1 << 62
-        pos = min(next_def, next_point, next_import)
-        while stack and stack[-1][0] <= pos:
+    big = 1 << 62
+    defs.append((big, big, "", None, None, None))  # sentinels end each list
+    points.append((big, "", ""))
+    imports.append([big])
+    di = pi = ii = 0
+    scope = ""
+    stack_end = big
+    while True:
+        limit = min(defs[di][0], imports[ii][0])
+        # Points (calls, bases, references) up to the next definition or import: the hot loop.
+        while points[pi][0] < limit:
+            pos, what, text = points[pi]
+            pi += 1
+            if stack_end <= pos:
+                while stack and stack[-1][0] <= pos:
+                    stack.pop()
+                scope = stack[-1][1] if stack else ""
+                stack_end = stack[-1][0] if stack else big
+            if what == "call":
+                calls.append([scope, text, line_of(pos)])
+            elif what == "base":
+                bases.append([scope, text])
+            elif scope != text.rpartition(".")[2]:
+                refs.add((scope, text))
+        if limit == big:
+            break
+        while stack and stack[-1][0] <= limit:
             stack.pop()
         scope = stack[-1][1] if stack else ""
-        if next_def == pos:
+        if defs[di][0] == limit:
             start, end, kind, node, receiver, name_node = defs[di]
             di += 1
             name = _text(src, name_node)
@@ -201,35 +221,25 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> di
             qual = f"{receiver}.{name}" if receiver else (f"{scope}.{name}" if scope else name)
             if kind == "scope":
                 stack.append((end, qual, "class"))
-                continue
-            kind = kind[4:]
-            if kind == "function" and (receiver or parent_kind == "class"):
-                kind = "method"
-            if kind == "variable" and stack:
-                continue
-            count = seen.get(qual, 0) + 1
-            seen[qual] = count
-            if count > 1:
-                qual = f"{qual}#{count}"
-            doc = _python_doc(node, src) if lang == "python" and kind != "variable" else _comment_doc(node, src)
-            sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
-            digest = blake2b(src[start:end], digest_size=8).hexdigest()
-            out_defs.append([kind, qual, name, node.start_point.row + 1, node.end_point.row + 1, sig, doc,
-                             digest, stack[-1][1] if stack else ""])
-            stack.append((end, qual, "class" if kind == "class" else "function"))
-        elif next_point == pos:
-            _, what, text = points[pi]
-            pi += 1
-            if what == "call":
-                calls.append([scope, text, line_of(pos)])
-            elif what == "base":
-                bases.append([scope, text])
-            elif scope != text.rpartition(".")[2]:
-                refs.add((scope, text))
+            elif kind != "def.variable" or not stack:
+                kind = kind[4:]
+                if kind == "function" and (receiver or parent_kind == "class"):
+                    kind = "method"
+                count = seen.get(qual, 0) + 1
+                seen[qual] = count
+                if count > 1:
+                    qual = f"{qual}#{count}"
+                doc = _python_doc(node, src) if lang == "python" and kind != "variable" else _comment_doc(node, src)
+                sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
+                digest = blake2b(src[start:end], digest_size=8).hexdigest()
+                out_defs.append([kind, qual, name, node.start_point.row + 1, node.end_point.row + 1, sig, doc,
+                                 digest, stack[-1][1] if stack else ""])
+                stack.append((end, qual, "class" if kind == "class" else "function"))
         else:
-            imp = imports[ii]
+            out_imports.append([scope, *imports[ii][1:]])
             ii += 1
-            out_imports.append([scope, *imp[1:]])
+        scope = stack[-1][1] if stack else ""
+        stack_end = stack[-1][0] if stack else big
     return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports}
 
 
