@@ -15,6 +15,7 @@ from tree_sitter import Node, QueryCursor
 
 from .imports import parse_import
 from .languages import parser, tag_query
+from .python_ast import facts_from_ast
 
 FACTS_VERSION = 4
 MAX_TEXT = 200
@@ -79,11 +80,15 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     """Parse `src` as `lang` and return its facts: defs, bases, calls, refs, imports, doc, errors."""
     tree = parser(lang).parse(src)
     root = tree.root_node
+    if root.has_error and lang == "python":  # the grammar failed: Python's own parser may not
+        fallback = facts_from_ast(src)
+        if fallback is not None:
+            return {**fallback, "lang": lang, "errors": False}
     defs: list[tuple[int, int, str, Node, str | None, Node]] = []  # start, end, kind, node, receiver, name
     points: list[tuple[int, str, str]] = []  # start, what, text
     imports: list[list[Any]] = []
-    taken: set[int] = set()
-    refs_raw: list[tuple[int, str]] = []
+    taken: set[tuple[int, int]] = set()  # spans of names, callees and bases
+    refs_raw: list[tuple[int, int, str]] = []
     import_spans: list[tuple[int, int]] = []
     roles = _ROLES.setdefault(lang, {})
     for pattern, caps in QueryCursor(tag_query(lang)).matches(root):
@@ -92,30 +97,33 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             role = roles[pattern] = _role(caps)
         if role == "ref":
             node = caps["ref"][0]
-            refs_raw.append((node.start_byte, _text(src, node)))
+            parent = node.parent
+            if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
+                continue  # `a.Name`: an attribute of something else, not the name `Name` in scope
+            refs_raw.append((node.start_byte, node.end_byte, _text(src, node)))
         elif role == "call":
             callee = caps["callee"][0]
-            taken.add(callee.start_byte)
+            taken.add((callee.start_byte, callee.end_byte))
             points.append((callee.start_byte, "call", _compact(src, callee)))
         elif role.startswith("def.") or role == "scope":
             node = caps[role][0]
             name = caps["name"][0]
-            taken.add(name.start_byte)
+            taken.add((name.start_byte, name.end_byte))
             receiver = caps.get("receiver")
             defs.append((node.start_byte, node.end_byte, role, node,
                          _text(src, receiver[0]) if receiver else None, name))
             for base in caps.get("base", ()):  # bases captured together with their class (Rust impl)
-                taken.add(base.start_byte)
+                taken.add((base.start_byte, base.end_byte))
                 points.append((base.start_byte, "base", _compact(src, base)))
         elif role == "callee.name":  # Java: object and method name are separate children
             callee = caps["callee.name"][0]
             obj = caps.get("callee.object")
-            taken.add(callee.start_byte)
+            taken.add((callee.start_byte, callee.end_byte))
             text = f"{_compact(src, obj[0])}.{_text(src, callee)}" if obj else _text(src, callee)
             points.append((callee.start_byte, "call", text))
         elif role == "base":
             for base in caps["base"]:
-                taken.add(base.start_byte)
+                taken.add((base.start_byte, base.end_byte))
                 points.append((base.start_byte, "base", _compact(src, base)))
         elif role == "import":
             node = caps["import"][0]
@@ -125,11 +133,11 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     defs = _dedupe(defs)
     import_spans.sort()
     starts = [span[0] for span in import_spans]
-    for start, text in refs_raw:
+    for start, end, text in refs_raw:
         at = bisect_right(starts, start) - 1
         if at >= 0 and import_spans[at][1] > start:
             continue  # a name inside an import statement is the import, not a use
-        if start not in taken:
+        if (start, end) not in taken:
             points.append((start, "ref", text))
     facts = _sweep(src, lang, defs, points, imports)
     facts["lang"] = lang
@@ -139,6 +147,8 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
 
 
 _ROLES: dict[str, dict[int, str]] = {}
+_MEMBER_ACCESS = {"attribute", "member_expression", "field_expression", "selector_expression", "scoped_identifier",
+                  "qualified_identifier", "scoped_type_identifier", "qualified_type", "field_access"}
 
 
 def _role(caps: dict[str, list[Node]]) -> str:
