@@ -130,6 +130,8 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             import_spans.append((node.start_byte, node.end_byte))
             for spec in parse_import(lang, _text(src, node, 4000), node.type):
                 imports.append([node.start_byte, node.start_point.row + 1, *spec])
+    if lang in CAPITALISED_REFS:
+        refs_raw.extend(_capitalised_identifiers(src, root))
     defs = _dedupe(defs)
     import_spans.sort()
     starts = [span[0] for span in import_spans]
@@ -146,9 +148,29 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     return facts
 
 
+# In these languages a capitalised identifier (a class or constant by convention) is a reference. Matching
+# `((identifier) @ref (#match? @ref "^[A-Z]"))` in the query visits every identifier and cost a quarter of the
+# parse time; a regex over the source, confirmed by the tree, finds the same names several times faster.
+CAPITALISED_REFS = {"python", "javascript", "typescript", "tsx"}
+_CAPITALISED = re.compile(rb"\b[A-Z][A-Za-z0-9_]*")
 _ROLES: dict[str, dict[int, str]] = {}
 _MEMBER_ACCESS = {"attribute", "member_expression", "field_expression", "selector_expression", "scoped_identifier",
                   "qualified_identifier", "scoped_type_identifier", "qualified_type", "field_access"}
+
+
+def _capitalised_identifiers(src: bytes, root: Node) -> list[tuple[int, int, str]]:
+    """Capitalised identifiers (not inside strings or comments, not attribute names) with their spans."""
+    out = []
+    for match in _CAPITALISED.finditer(src):
+        start, end = match.span()
+        node = root.descendant_for_byte_range(start, end)
+        if node is None or node.type != "identifier" or node.start_byte != start or node.end_byte != end:
+            continue
+        parent = node.parent
+        if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
+            continue
+        out.append((start, end, match.group().decode()))
+    return out
 
 
 def _role(caps: dict[str, list[Node]]) -> str:

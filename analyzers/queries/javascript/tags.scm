@@ -14,4 +14,3 @@
 (import_statement) @import
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
-((identifier) @ref (#match? @ref "^[A-Z]"))

@@ -21,4 +21,3 @@
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
 (type_identifier) @ref
-((identifier) @ref (#match? @ref "^[A-Z]"))
