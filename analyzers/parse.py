@@ -249,6 +249,8 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> di
             start, end, kind, node, receiver, name_node = defs[di]
             di += 1
             name = _text(src, name_node)
+            if "(" in name:  # a C++ conversion operator: "operator int() const" is named "operator int"
+                name = name.split("(")[0].strip()
             parent_kind = stack[-1][2] if stack else ""
             qual = f"{receiver}.{name}" if receiver else (f"{scope}.{name}" if scope else name)
             if kind == "scope":
