@@ -11,28 +11,30 @@ from evals.bench_locate import export, gold_functions, hits, patch_lines
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-PATCH = """diff --git a/minicart/coupons.py b/minicart/coupons.py
---- a/minicart/coupons.py
-+++ b/minicart/coupons.py
-@@ -10,7 +10,7 @@ COUPONS = {
- def lookup(code):
-     \"\"\"The percentage a coupon code takes off.\"\"\"
--    return COUPONS[code]
-+    return COUPONS[code.upper()]
- 
- 
- def is_valid(code):
-diff --git a/minicart/cart.py b/minicart/cart.py
---- a/minicart/cart.py
-+++ b/minicart/cart.py
-@@ -1,5 +1,6 @@
- \"\"\"The cart: what is in it and what it costs.\"\"\"
- 
-+import logging
- from .coupons import lookup
- from .pricing import discounted, with_tax
- 
-"""
+PATCH = "\n".join([
+    'diff --git a/minicart/coupons.py b/minicart/coupons.py',
+    '--- a/minicart/coupons.py',
+    '+++ b/minicart/coupons.py',
+    '@@ -10,7 +10,7 @@ COUPONS = {',
+    ' def lookup(code):',
+    '     """The percentage a coupon code takes off."""',
+    '-    return COUPONS[code]',
+    '+    return COUPONS[code.upper()]',
+    ' ',
+    ' ',
+    ' def is_valid(code):',
+    'diff --git a/minicart/cart.py b/minicart/cart.py',
+    '--- a/minicart/cart.py',
+    '+++ b/minicart/cart.py',
+    '@@ -1,5 +1,6 @@',
+    ' """The cart: what is in it and what it costs."""',
+    ' ',
+    '+import logging',
+    ' from .coupons import lookup',
+    ' from .pricing import discounted, with_tax',
+    ' ',
+    '',
+])
 
 
 def test_patch_lines_and_gold_functions(tmp_path):
