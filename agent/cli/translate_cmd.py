@@ -95,4 +95,41 @@ def _print_report(report) -> None:
     console.print(f"{verdict}: {passed}/{len(report.cases)} cases equal", highlight=False)
 
 
-__all__ = ["app", "Progress"]
+@app.command("run")
+def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
+        out: Path = typer.Option(..., "--out", help="Folder to write the Rust crate (and translation-report.json)."),
+        cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
+        model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
+        base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+        max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", help="Compiler-feedback rounds per component."),
+        max_repairs: int = typer.Option(3, "--max-repairs", help="Retranslations after a divergence."),
+        backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+    """Translate the C program unit by unit with the model, verify it, and write the crate and a report."""
+    from sandbox import make_sandbox
+
+    from ..llm import llm_from_settings
+    from ..translate.loop import LoopConfig
+    from ..translate.pipeline import translate_project
+    from ..translate.verify import Verifier, find_cases
+
+    root = _c_dir(c_dir)
+    settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=backend)
+    llm = llm_from_settings(settings)
+    case_list = find_cases(root, cases)
+    out_console = err_console if as_json else console
+    with Progress(console=err_console if as_json else console, transient=True) as progress, \
+            Verifier(make_sandbox(settings.sandbox.backend)) as verifier:
+        task = progress.add_task("translating", total=None)
+        result = translate_project(root, out.resolve(), llm, verifier, case_list,
+                                   config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),
+                                   progress=lambda text: progress.update(task, description=text))
+    if as_json:
+        emit_json(result)
+    else:
+        metrics = result["metrics"]
+        for key, value in metrics.items():
+            out_console.print(f"{key}: {value}", highlight=False)
+        out_console.print(f"crate written to {result['crate']}", highlight=False)
+    if not result["metrics"]["equivalent"]:
+        raise typer.Exit(1)
