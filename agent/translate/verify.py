@@ -8,7 +8,6 @@ stdout, stderr, exit code and the files left behind are compared.
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -199,8 +198,3 @@ class Verifier:
             results.append(CaseResult(case.name, equal, diff, c_run, rust_run))
         return VerifyReport(build, results)
 
-
-def describe_case(case: Case) -> str:
-    """The command line of a case, for reports."""
-    line = "./prog " + " ".join(shlex.quote(a) for a in case.args)
-    return line + (" < stdin" if case.stdin else "")
