@@ -8,6 +8,7 @@ includes (macros, types, static inline helpers), then external functions and glo
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections import Counter
 from collections.abc import Callable
@@ -61,20 +62,28 @@ class CDepGraph:
                 "ambiguous_references": len(self.ambiguous)}
 
 
-def find_c_files(root: Path) -> list[Path]:
-    """C sources and headers under `root`, in path order, skipping VCS, build and packaging folders."""
+def find_c_files(root: Path, sources: list[str] | None = None) -> list[Path]:
+    """C sources and headers under `root`, in path order, skipping VCS, build and packaging folders;
+    with `sources` (glob patterns), only the .c files matching them (headers are always kept)."""
     found = []
     for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if path.suffix in C_SUFFIXES and path.is_file() and not any(p in _SKIP_DIRS or p.startswith(".") for p in rel[:-1]):
-            found.append(path)
+        rel = path.relative_to(root)
+        if path.suffix not in C_SUFFIXES or not path.is_file():
+            continue
+        if any(p in _SKIP_DIRS or p.startswith(".") for p in rel.parts[:-1]):
+            continue
+        if sources and path.suffix == ".c" and not any(fnmatch.fnmatch(rel.as_posix(), s) for s in sources):
+            continue
+        found.append(path)
     return found
 
 
-def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None) -> CDepGraph:
-    """Parse every C file under `root` and resolve the names its units use into edges."""
+def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None,
+                     sources: list[str] | None = None) -> CDepGraph:
+    """Parse the C files under `root` (the .c files matching `sources`, when given) and resolve the
+    names their units use into edges."""
     root = Path(root).resolve()
-    paths = find_c_files(root)
+    paths = find_c_files(root, sources)
     sources = {p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace") for p in paths}
     # Pass 1: find the macros that define functions; pass 2 parses with their file-scope calls expanded.
     first = {rel: extract_units(text.encode(), rel) for rel, text in sources.items()}

@@ -17,6 +17,13 @@ app = typer.Typer(help="Migrate a C program to Rust: dependency plan, equivalenc
                   no_args_is_help=True)
 
 
+SOURCES_HELP = "Comma-separated globs of the .c files that make the program (default: every .c file)."
+
+
+def _sources(text: str | None) -> list[str] | None:
+    return [s.strip() for s in text.split(",") if s.strip()] if text else None
+
+
 def _c_dir(path: Path) -> Path:
     if not path.is_dir():
         raise UserError(f"{path} is not a directory: give the folder holding the C sources")
@@ -25,10 +32,11 @@ def _c_dir(path: Path) -> Path:
 
 @app.command("plan")
 def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
+         sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
          as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """List the C units (functions, globals, types, macros) in translation order, dependencies first."""
     root = _c_dir(c_dir)
-    graph = build_c_depgraph(root)
+    graph = build_c_depgraph(root, sources=_sources(sources))
     if not graph.units:
         raise UserError(f"{root} holds no C definitions (.c or .h files): check the path")
     data = graph.to_json()
@@ -36,14 +44,15 @@ def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
         emit_json(data)
         return
     table = Table(title=f"translation order for {root.name}", show_lines=False)
-    for column in ("#", "unit", "kind", "lines", "depends on"):
+    for column in ("#", "unit", "kind", "lines", "size", "depends on"):
         table.add_column(column, overflow="fold")
     for step, component in enumerate(data["order"], 1):
         for uid in component:
             unit = graph.units[uid]
             deps = graph.depends_on(uid)
             shown = ", ".join(d.split("::", 1)[1] for d in deps[:4]) + (f" +{len(deps) - 4}" if len(deps) > 4 else "")
-            table.add_row(str(step), uid, unit.kind, f"{unit.start_line}-{unit.end_line}", shown)
+            table.add_row(str(step), uid, unit.kind, f"{unit.start_line}-{unit.end_line}",
+                          str(unit.end_line - unit.start_line + 1), shown)
     console.print(table)
     stats = data["stats"]
     console.print(f"{stats['units']} units in {stats['files']} files, {sum(stats['edges'].values())} edges, "
@@ -58,6 +67,7 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
            float_tolerance: float | None = typer.Option(None, "--float-tolerance",
                                                         help="Let printed numbers differ by this relative amount."),
            no_stderr: bool = typer.Option(False, "--no-stderr", help="Do not compare standard error."),
+           sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
            backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
            as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case."""
@@ -72,7 +82,7 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
     out = err_console if as_json else console
     with out.status("building and running in the sandbox"), \
             Verifier(make_sandbox(settings.sandbox.backend), float_tolerance=float_tolerance,
-                     compare_stderr=not no_stderr) as verifier:
+                     compare_stderr=not no_stderr, sources=_sources(sources)) as verifier:
         report = verifier.verify(c_dir, crate, case_list)
     if as_json:
         emit_json(report.to_json())
@@ -103,6 +113,7 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
         max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", help="Compiler-feedback rounds per component."),
         max_repairs: int = typer.Option(3, "--max-repairs", help="Retranslations after a divergence."),
+        sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
         backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Translate the C program unit by unit with the model, verify it, and write the crate and a report."""
@@ -119,7 +130,7 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
     case_list = find_cases(root, cases)
     out_console = err_console if as_json else console
     with Progress(console=err_console if as_json else console, transient=True) as progress, \
-            Verifier(make_sandbox(settings.sandbox.backend)) as verifier:
+            Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier:
         task = progress.add_task("translating", total=None)
         result = translate_project(root, out.resolve(), llm, verifier, case_list,
                                    config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),

@@ -32,7 +32,7 @@ def clippy_warnings(verifier: Verifier, crate: Path) -> int | None:
 def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, cases: list[Case], *,
                       config: LoopConfig | None = None, progress: Callable[[str], None] | None = None) -> dict:
     """Run the whole loop on `c_dir`, write the crate to `out` and `out`/translation-report.json."""
-    plan = build_c_depgraph(c_dir)
+    plan = build_c_depgraph(c_dir, sources=verifier.sources)
     if not any(u.kind == "function" for u in plan.units.values()):
         raise UserError(f"{c_dir} defines no C functions: give the folder of a C program")
     run = TranslationRun(plan, llm, verifier, cases, config or LoopConfig(), progress)

@@ -7,7 +7,9 @@ stdout, stderr, exit code and the files left behind are compared.
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ class Case:
     name: str
     args: list[str] = field(default_factory=list)
     stdin: str = ""
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str | bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,8 +66,19 @@ class VerifyReport:
                            "c": asdict(c.c), "rust": asdict(c.rust)} for c in self.cases]}
 
 
+def _file_content(value: object, base: Path, where: str) -> str | bytes:
+    """An input file given inline (text) or as {path: FILE} relative to the cases file (bytes)."""
+    if isinstance(value, dict) and "path" in value:
+        source = (base / str(value["path"])).resolve()
+        if not source.is_file():
+            raise UserError(f"{where}: input file {source} does not exist; fix its path")
+        return source.read_bytes()
+    return str(value)
+
+
 def load_cases(path: Path) -> list[Case]:
-    """Cases from YAML or JSON: a list, or {"cases": [...]}, each {name, args, stdin, files}."""
+    """Cases from YAML or JSON: a list, or {"cases": [...]}, each {name, args, stdin, files}; a file is
+    inline text or {path: FILE} (relative to the cases file, copied byte for byte)."""
     try:
         data = yaml.safe_load(path.read_text()) if path.suffix != ".json" else json.loads(path.read_text())
     except (OSError, yaml.YAMLError, json.JSONDecodeError) as exc:
@@ -79,7 +92,8 @@ def load_cases(path: Path) -> list[Case]:
             raise UserError(f"{path}: case {i + 1} is not a mapping with name, args, stdin, files")
         cases.append(Case(name=str(item.get("name", f"case{i + 1}")), args=[str(a) for a in item.get("args", [])],
                           stdin=str(item.get("stdin", "")),
-                          files={str(k): str(v) for k, v in (item.get("files") or {}).items()}))
+                          files={str(k): _file_content(v, path.parent, f"{path} case {i + 1}")
+                                 for k, v in (item.get("files") or {}).items()}))
     return cases
 
 
@@ -100,6 +114,17 @@ def check_inputs(c_dir: Path, crate_dir: Path) -> None:
         raise UserError(f"{crate_dir} has no Cargo.toml: give the directory of the Rust crate")
 
 
+def c_sources(c_dir: Path, patterns: list[str] | None = None) -> list[str]:
+    """The .c files of the program, relative to `c_dir`: all of them, or those matching `patterns`."""
+    found = sorted(p.relative_to(c_dir).as_posix() for p in c_dir.rglob("*.c"))
+    if not patterns:
+        return found
+    chosen = [f for f in found if any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    if not chosen:
+        raise UserError(f"no .c file in {c_dir} matches {', '.join(patterns)}: check --sources")
+    return chosen
+
+
 def crate_binary_name(crate_dir: Path) -> str:
     """The binary cargo builds: [[bin]] name, else the package name."""
     import tomllib
@@ -113,8 +138,10 @@ class Verifier:
     """Builds and compares inside one sandbox session (reused across calls, with one cargo target dir)."""
 
     def __init__(self, sandbox: Sandbox, *, timeout: float = 20.0, build_timeout: float = 300.0,
-                 float_tolerance: float | None = None, compare_stderr: bool = True) -> None:
+                 float_tolerance: float | None = None, compare_stderr: bool = True,
+                 sources: list[str] | None = None) -> None:
         self.sandbox = sandbox
+        self.sources = sources  # glob patterns of the .c files that make the program (default: all)
         self.timeout = timeout
         self.build_timeout = build_timeout
         self.float_tolerance = float_tolerance
@@ -141,9 +168,10 @@ class Verifier:
         self.close()
 
     def build_c(self, c_dir: Path, dest: str) -> tuple[bool, str]:
-        """gcc every .c file of `c_dir` into `dest`/prog."""
+        """gcc the program's .c files (all, or those matching `sources`) into `dest`/prog."""
         self.session.put_directory(c_dir, f"{dest}/src")
-        cmd = f"cd {dest}/src && gcc {GCC_FLAGS} -o {dest}/prog $(find . -name '*.c' | sort) -lm"
+        files = " ".join(shlex.quote(f) for f in c_sources(c_dir, self.sources))
+        cmd = f"cd {dest}/src && gcc {GCC_FLAGS} -o {dest}/prog {files} -lm"
         result = self.session.exec(["sh", "-c", cmd], timeout=self.build_timeout)
         return result.ok, result.stdout + result.stderr
 

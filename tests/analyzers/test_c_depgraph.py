@@ -100,3 +100,9 @@ def test_macro_expansion_pastes_and_stringizes():
     macro = FunctionMacro("DEF", ("n", "v"), 'int get_##n(void) { puts(#n); return v; }')
     assert expand(macro, ["speed", "f(1, 2)"]) == 'int get_speed(void) { puts("speed"); return f(1, 2); }'
     assert split_arguments("a, f(b, c), {1, 2}") == ["a", "f(b, c)", "{1, 2}"]
+
+
+def test_sources_select_the_c_files_of_one_program():
+    plan = build_c_depgraph(PROJECT, sources=["ops.c"]).to_json()
+    assert {u["file"] for u in plan["units"]} == {"ops.c", "shapes.h"}
+    assert order_violations(plan) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.translate.compare import RunOutput, compare_runs, texts_equal
-from agent.translate.verify import Case, Verifier, find_cases, load_cases
+from agent.translate.verify import Case, Verifier, c_sources, find_cases, load_cases
 
 ROOT = Path(__file__).parents[3]
 EXAMPLE = ROOT / "examples" / "c2rust"
@@ -106,3 +106,42 @@ def test_cases_file_errors(tmp_path):
         load_cases(bad)
     bad.write_text("- name: a\n  args: [1, two]\n  files: {in.txt: hi}\n")
     assert load_cases(bad) == [Case("a", ["1", "two"], "", {"in.txt": "hi"})]
+
+
+def test_cases_with_binary_input_files_and_source_selection(tmp_path):
+    (tmp_path / "data.bin").write_bytes(b"\x00\xffBZh")
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("cases:\n  - name: bin\n    files: {in.bin: {path: data.bin}, note.txt: hello}\n")
+    assert load_cases(cases)[0].files == {"in.bin": b"\x00\xffBZh", "note.txt": "hello"}
+    cases.write_text("- files: {in.bin: {path: missing.bin}}\n")
+    with pytest.raises(Exception, match="does not exist"):
+        load_cases(cases)
+    project = Path(__file__).parents[2] / "data" / "c2rust" / "project"
+    assert c_sources(project) == ["main.c", "ops.c", "util.c"]
+    assert c_sources(project, ["ops.c", "u*.c"]) == ["ops.c", "util.c"]
+    with pytest.raises(Exception, match="--sources"):
+        c_sources(project, ["nothing*.c"])
+
+
+@pytest.mark.docker
+def test_binary_input_files_reach_the_program_byte_for_byte(verifier, tmp_path):
+    c_dir = tmp_path / "c"
+    c_dir.mkdir()
+    (c_dir / "sum.c").write_text('#include <stdio.h>\nint main(int c, char **v) {\n'
+                                 '  FILE *f = fopen(v[1], "rb"); unsigned s = 0; int ch;\n'
+                                 '  while ((ch = fgetc(f)) != EOF) s = s * 31 + ch;\n'
+                                 '  FILE *o = fopen("out.txt", "w"); fprintf(o, "%u\\n", s); return 0; }\n')
+    crate = tmp_path / "rust"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "sum"\nversion = "0.1.0"\nedition = "2021"\n')
+    (crate / "src" / "main.rs").write_text(
+        'fn main() { let p = std::env::args().nth(1).unwrap(); let d = std::fs::read(p).unwrap();\n'
+        ' let s = d.iter().fold(0u32, |s, &b| s.wrapping_mul(31).wrapping_add(b as u32));\n'
+        ' std::fs::write("out.txt", format!("{s}\\n")).unwrap(); }\n')
+    case = Case("bin", ["in.bin"], files={"in.bin": bytes(range(256)) * 4})
+    report = verifier.verify(c_dir, crate, [case])
+    assert report.equivalent, report.cases[0].diff
+    assert set(report.cases[0].c.files) == {"in.bin", "out.txt"}
+    (crate / "src" / "main.rs").write_text((crate / "src" / "main.rs").read_text().replace("{s}", "{s} "))
+    report = verifier.verify(c_dir, crate, [case])
+    assert report.cases[0].diff == "output file out.txt: differs in Rust\n"
