@@ -1,0 +1,41 @@
+#include <stdio.h>
+#include "shapes.h"
+
+static binop table[] = { op_add, op_mul };
+
+static int helper(int v)
+{
+    return v + 100;
+}
+
+/* K&R definition */
+int scale(v, k)
+    int v;
+    int k;
+{
+    return helper(v) * k;
+}
+
+#ifdef USE_FAST
+static int pick(enum Color c) { return c == RED ? 1 : 2; }
+#else
+static int pick(enum Color c)
+{
+    return c == GREEN ? 2 : 1;
+}
+#endif
+
+DEFINE_GETTER(counter)
+
+int API(entry)(int n)
+{
+    return table[n % 2](n, 3);
+}
+
+int main(void)
+{
+    Point p = { 3, 4 };
+    printf("%d %d %d %d\n", util_sum(&p), scale(2, 3), pick(RED), entry(1));
+    printf("%d\n", get_counter());
+    return 0;
+}
