@@ -176,8 +176,11 @@ def collect_references(unit: CUnit, node: Node, exclude: set[str] = frozenset())
 
 
 def _unit(kind: str, name: str, node: Node, path: str, **extra) -> CUnit:
+    end_row, end_column = node.end_point
+    if end_column == 0 and end_row > node.start_point[0]:  # a #define ends with its newline
+        end_row -= 1
     return CUnit(kind=kind, name=name, file=path, start_line=node.start_point[0] + 1,
-                 end_line=node.end_point[0] + 1, source=_text(node), condition=_condition(node), **extra)
+                 end_line=end_row + 1, source=_text(node), condition=_condition(node), **extra)
 
 
 def _function_unit(node: Node, path: str) -> CUnit | None:
