@@ -85,14 +85,14 @@ def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None,
     names their units use into edges."""
     root = Path(root).resolve()
     paths = find_c_files(root, sources)
-    sources = {p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace") for p in paths}
+    texts = {p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace") for p in paths}
     # Pass 1: find the macros that define functions; pass 2 parses with their file-scope calls expanded.
-    first = {rel: extract_units(text.encode(), rel) for rel, text in sources.items()}
+    first = {rel: extract_units(text.encode(), rel) for rel, text in texts.items()}
     every_unit = [u for f in first.values() for u in f.units]
     generators = function_macros(every_unit)
     decorators = decorator_macros(every_unit)
     files: dict[str, CFile] = {}
-    for rel, text in sources.items():
+    for rel, text in texts.items():
         if progress:
             progress(rel)
         expanded, lines = expand_function_macros(substitute_decorators(text, decorators), generators)

@@ -46,7 +46,9 @@ def _defines_function(text: str) -> bool:
 
 def split_arguments(text: str) -> list[str]:
     """Top-level comma-separated arguments of a macro call (the text between its parentheses)."""
-    args, depth, current = [], 0, []
+    args: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "," and depth == 0:
             args.append("".join(current).strip())

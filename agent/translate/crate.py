@@ -36,8 +36,11 @@ def rust_block(reply: str) -> str:
 
 def defines_main(code: str) -> bool:
     root = _parser().parse(code.encode()).root_node
-    return any(c.type == "function_item" and (c.child_by_field_name("name").text or b"") == b"main"
-               for c in root.named_children)
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type == "function_item" else None
+        if name is not None and name.text == b"main":
+            return True
+    return False
 
 
 def signatures(code: str) -> list[str]:
