@@ -61,6 +61,41 @@ def signatures(code: str) -> list[str]:
     return out
 
 
+_NAMED_ITEMS = ("function_item", "struct_item", "enum_item", "type_item", "const_item", "static_item", "union_item",
+                "trait_item")
+
+
+def item_names(code: str) -> set[str]:
+    """Names of the top-level items Rust code defines."""
+    root = _parser().parse(code.encode()).root_node
+    names = set()
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type in _NAMED_ITEMS else None
+        if name is not None and name.text:
+            names.add(name.text.decode())
+    return names
+
+
+def drop_redefinitions(code: str, defined: set[str]) -> str:
+    """`code` without top-level items already defined elsewhere in the crate (models often repeat the
+    dependencies they were shown), so the crate does not fail on duplicate definitions."""
+    source = code.encode()
+    root = _parser().parse(source).root_node
+    cuts = []
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type in _NAMED_ITEMS else None
+        if name is not None and name.text and name.text.decode() in defined:
+            start = item.start_byte
+            prev = item.prev_named_sibling
+            while prev is not None and prev.type in ("attribute_item", "line_comment") and prev.end_byte <= start:
+                start = prev.start_byte  # its #[derive]s and doc comments go with it
+                prev = prev.prev_named_sibling
+            cuts.append((start, item.end_byte))
+    for start, end in reversed(cuts):
+        source = source[:start] + source[end:]
+    return source.decode().strip() + "\n"
+
+
 def compose_main(sections: list[tuple[str, str]]) -> str:
     """main.rs from (unit id, Rust code) in order; `use` lines go first, a placeholder main if none yet."""
     uses: list[str] = []
