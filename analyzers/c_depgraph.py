@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .c_macros import expand_function_macros, function_macros
+from .c_macros import decorator_macros, expand_function_macros, function_macros, substitute_decorators
 from .c_units import CFile, CUnit, extract_units
 
 C_SUFFIXES = (".c", ".h")
@@ -84,20 +85,26 @@ def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None,
     names their units use into edges."""
     root = Path(root).resolve()
     paths = find_c_files(root, sources)
-    sources = {p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace") for p in paths}
+    texts = {p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace") for p in paths}
     # Pass 1: find the macros that define functions; pass 2 parses with their file-scope calls expanded.
-    first = {rel: extract_units(text.encode(), rel) for rel, text in sources.items()}
-    generators = function_macros([u for f in first.values() for u in f.units])
+    first = {rel: extract_units(text.encode(), rel) for rel, text in texts.items()}
+    every_unit = [u for f in first.values() for u in f.units]
+    generators = function_macros(every_unit)
+    decorators = decorator_macros(every_unit)
     files: dict[str, CFile] = {}
-    for rel, text in sources.items():
+    for rel, text in texts.items():
         if progress:
             progress(rel)
-        expanded, lines = expand_function_macros(text, generators)
-        files[rel] = first[rel] if not lines else extract_units(expanded.encode(), rel)
+        expanded, lines = expand_function_macros(substitute_decorators(text, decorators), generators)
+        files[rel] = first[rel] if expanded == text else extract_units(expanded.encode(), rel)
+        original = text.split("\n")
         for unit in files[rel].units:
             if unit.start_line in lines and unit.kind == "function":
                 unit.via_macro = lines[unit.start_line]
                 unit.idents.add(lines[unit.start_line])
+            if expanded != text and unit.kind != "macro":  # the decorators it was written with
+                written = "\n".join(original[unit.start_line - 1:unit.end_line])
+                unit.idents.update(d for d in decorators if re.search(rf"\b{d}\b", written))
     return _assemble(root, files)
 
 

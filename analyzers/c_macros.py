@@ -46,7 +46,9 @@ def _defines_function(text: str) -> bool:
 
 def split_arguments(text: str) -> list[str]:
     """Top-level comma-separated arguments of a macro call (the text between its parentheses)."""
-    args, depth, current = [], 0, []
+    args: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "," and depth == 0:
             args.append("".join(current).strip())
@@ -117,3 +119,35 @@ def _inside_function(root, source: str, offset: int) -> bool:
             return True
         node = node.parent
     return False
+
+
+# Bodies a "decorator" macro may have: storage classes, qualifiers, attributes, or nothing.
+_DECORATOR_BODY = re.compile(r"^(?:\s|extern|static|inline|__inline__|__inline|const|volatile|register|"
+                             r"__attribute__\s*\(\(.*\)\)|__declspec\s*\([^)]*\))*$")
+
+
+def decorator_macros(units: list[CUnit]) -> dict[str, str]:
+    """Object-like macros that only decorate declarations (`#define NORETURN __attribute__((noreturn))`,
+    `#define BZ_EXTERN extern`): name -> the body of their first definition.
+
+    tree-sitter does not expand macros, and `void f(int) NORETURN;` then reads as the start of a K&R
+    definition that swallows the next items; substituting the body keeps the parse (and lines) right.
+    """
+    found: dict[str, str] = {}
+    for unit in units:
+        if unit.kind != "macro":
+            continue
+        match = re.match(r"\s*#\s*define\s+(\w+)(?!\()(.*)", unit.source.split("\n#")[0])
+        if match and _DECORATOR_BODY.match(match.group(2).replace("\\\n", " ").strip()):
+            found.setdefault(match.group(1), " ".join(match.group(2).split()))
+    return found
+
+
+def substitute_decorators(source: str, decorators: dict[str, str]) -> str:
+    """`source` with decorator macros replaced by their bodies, outside preprocessor lines."""
+    if not decorators:
+        return source
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, decorators)) + r")\b")
+    lines = source.split("\n")
+    return "\n".join(line if line.lstrip().startswith("#") else pattern.sub(lambda m: decorators[m.group(1)], line)
+                     for line in lines)

@@ -87,12 +87,14 @@ def declarator_name(node: Node | None) -> Node | None:
 
 def _is_prototype(declarator: Node) -> bool:
     """True for `int f(int)`, false for a function pointer `int (*f)(int)` or an object."""
-    node = declarator
-    while node.type in ("init_declarator", "pointer_declarator"):
+    node: Node | None = declarator
+    while node is not None and node.type in ("init_declarator", "pointer_declarator"):
         node = node.child_by_field_name("declarator")
+    if node is None or node.type != "function_declarator":
+        return False
     # A macro-wrapped name (`BZ_API(f) (int a)`) reads as a function declarator inside another one.
-    return node.type == "function_declarator" and node.child_by_field_name("declarator").type in (
-        "identifier", "function_declarator")
+    inner = node.child_by_field_name("declarator")
+    return inner is not None and inner.type in ("identifier", "function_declarator")
 
 
 def _file_scope(node: Node) -> bool:
@@ -176,8 +178,11 @@ def collect_references(unit: CUnit, node: Node, exclude: set[str] = frozenset())
 
 
 def _unit(kind: str, name: str, node: Node, path: str, **extra) -> CUnit:
+    end_row, end_column = node.end_point
+    if end_column == 0 and end_row > node.start_point[0]:  # a #define ends with its newline
+        end_row -= 1
     return CUnit(kind=kind, name=name, file=path, start_line=node.start_point[0] + 1,
-                 end_line=node.end_point[0] + 1, source=_text(node), condition=_condition(node), **extra)
+                 end_line=end_row + 1, source=_text(node), condition=_condition(node), **extra)
 
 
 def _function_unit(node: Node, path: str) -> CUnit | None:
@@ -204,7 +209,8 @@ def _type_parts(spec: Node | None) -> tuple[list[str], list[str]]:
     enumerators = []
     if kind == "enum":
         body = spec.child_by_field_name("body")
-        enumerators = [_text(e.child_by_field_name("name")) for e in body.named_children if e.type == "enumerator"]
+        children = body.named_children if body is not None else []
+        enumerators = [_text(e.child_by_field_name("name")) for e in children if e.type == "enumerator"]
     return tags, enumerators
 
 
@@ -217,7 +223,8 @@ def _declaration_unit(node: Node, path: str) -> CUnit | None:
     if names:
         unit = _unit("global", names[0], node, path, static="static" in storage, defines=names + enumerators, tags=tags)
     elif tags or enumerators:  # `struct S {...};` or `enum {A, B};`
-        kind = node.child_by_field_name("type").type.split("_")[0]
+        spec = node.child_by_field_name("type")
+        kind = spec.type.split("_")[0] if spec is not None else "struct"
         label = tags[0] if tags else f"enum {enumerators[0]}"
         unit = _unit(kind, label, node, path, defines=enumerators, tags=tags)
     else:

@@ -85,7 +85,9 @@ def rust_safety(source: str) -> RustSafety:
         stack = [root]
         while stack:
             node = stack.pop()
-            if node.type == "identifier" and (node.text or b"").decode() in statics and node.parent.type != "static_item":
+            parent = node.parent
+            if node.type == "identifier" and (node.text or b"").decode() in statics and parent is not None \
+                    and parent.type != "static_item":
                 uses += 1
             stack.extend(node.children)
     derefs = captures.get("deref", []) + _macro_derefs(root)

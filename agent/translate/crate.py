@@ -36,8 +36,11 @@ def rust_block(reply: str) -> str:
 
 def defines_main(code: str) -> bool:
     root = _parser().parse(code.encode()).root_node
-    return any(c.type == "function_item" and (c.child_by_field_name("name").text or b"") == b"main"
-               for c in root.named_children)
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type == "function_item" else None
+        if name is not None and name.text == b"main":
+            return True
+    return False
 
 
 def signatures(code: str) -> list[str]:
@@ -56,6 +59,41 @@ def signatures(code: str) -> list[str]:
         elif item.type == "use_declaration":
             out.append(source[item.start_byte:item.end_byte].decode())
     return out
+
+
+_NAMED_ITEMS = ("function_item", "struct_item", "enum_item", "type_item", "const_item", "static_item", "union_item",
+                "trait_item")
+
+
+def item_names(code: str) -> set[str]:
+    """Names of the top-level items Rust code defines."""
+    root = _parser().parse(code.encode()).root_node
+    names = set()
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type in _NAMED_ITEMS else None
+        if name is not None and name.text:
+            names.add(name.text.decode())
+    return names
+
+
+def drop_redefinitions(code: str, defined: set[str]) -> str:
+    """`code` without top-level items already defined elsewhere in the crate (models often repeat the
+    dependencies they were shown), so the crate does not fail on duplicate definitions."""
+    source = code.encode()
+    root = _parser().parse(source).root_node
+    cuts = []
+    for item in root.named_children:
+        name = item.child_by_field_name("name") if item.type in _NAMED_ITEMS else None
+        if name is not None and name.text and name.text.decode() in defined:
+            start = item.start_byte
+            prev = item.prev_named_sibling
+            while prev is not None and prev.type in ("attribute_item", "line_comment") and prev.end_byte <= start:
+                start = prev.start_byte  # its #[derive]s and doc comments go with it
+                prev = prev.prev_named_sibling
+            cuts.append((start, item.end_byte))
+    for start, end in reversed(cuts):
+        source = source[:start] + source[end:]
+    return source.decode().strip() + "\n"
 
 
 def compose_main(sections: list[tuple[str, str]]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import networkx as nx
+
 from analyzers.c_units import CUnit
 
 _STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
@@ -61,3 +63,23 @@ def localize(units: list[CUnit], expected: str, actual: str) -> list[str]:
             scored.append((best or 1, unit.id))
     scored.sort(key=lambda s: -s[0])
     return [uid for _, uid in scored]
+
+
+def suspects(ranked: list[str], graph: nx.DiGraph, kinds: dict[str, str]) -> list[str]:
+    """Widen the ranking along the call graph: after the unit that printed the wrong line come the
+    functions it uses, then its callers (which computed the printed values) and what they use."""
+    out: list[str] = []
+
+    def add(uid: str) -> None:
+        if uid not in out and kinds.get(uid) == "function":
+            out.append(uid)
+
+    for uid in ranked:
+        add(uid)
+        for dep in nx.bfs_tree(graph, uid):
+            add(dep)
+        for caller in graph.predecessors(uid):
+            add(caller)
+            for dep in nx.bfs_tree(graph, caller):
+                add(dep)
+    return out

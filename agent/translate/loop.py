@@ -24,8 +24,16 @@ from analyzers.c_units import CUnit
 
 from ..llm import LLM
 from ..prompts import render
-from .crate import compose_main, crate_name, rust_block, signatures, write_crate
-from .localize import localize
+from .crate import (
+    compose_main,
+    crate_name,
+    drop_redefinitions,
+    item_names,
+    rust_block,
+    signatures,
+    write_crate,
+)
+from .localize import localize, suspects
 from .verify import Case, Verifier, VerifyReport
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,7 @@ class LoopState(TypedDict):
     errors: str
     repairs: int
     compile_failures: list[int]  # components still failing after the fix rounds
+    tried: list[str]  # units retranslated after a divergence, in order
     report: dict | None
     events: list[dict]
 
@@ -98,10 +107,12 @@ class TranslationRun:
     def crate(self, main_rs: str) -> Path:
         return write_crate(self.workdir / "crate", crate_name(self.plan.root), main_rs)
 
-    def ask(self, prompt: str, event: dict, state: LoopState) -> str:
+    def ask(self, prompt: str, event: dict, state: LoopState, index: int) -> str:
+        """The model's Rust for component `index`, minus items other components already define."""
         result = self.llm.chat([{"role": "user", "content": prompt}], max_tokens=self.config.max_tokens)
         state["events"].append({**event, "tokens": result.usage.to_dict()})
-        return rust_block(result.content)
+        elsewhere = set().union(*(item_names(code) for i, code in enumerate(state["code"]) if code and i != index))
+        return drop_redefinitions(rust_block(result.content), elsewhere)
 
     def say(self, text: str) -> None:
         log.info(text)
@@ -114,7 +125,7 @@ class TranslationRun:
         sigs, macros = self.context(state, i)
         self.say(f"translating {', '.join(self.components[i])}")
         prompt = render("translate_unit", units=self.units(i), dependencies=sigs, macros=macros)
-        state["code"][i] = self.ask(prompt, {"step": "translate", "component": self.components[i]}, state)
+        state["code"][i] = self.ask(prompt, {"step": "translate", "component": self.components[i]}, state, i)
         return {"code": state["code"], "fix_rounds": 0, "events": state["events"]}
 
     def check(self, state: LoopState) -> dict:
@@ -130,7 +141,7 @@ class TranslationRun:
         self.say(f"fixing compile errors in {', '.join(self.components[i])} (round {state['fix_rounds'] + 1})")
         prompt = render("translate_fix", units=self.units(i), code=state["code"][i], dependencies=sigs,
                         errors=state["errors"])
-        state["code"][i] = self.ask(prompt, {"step": "fix", "component": self.components[i]}, state)
+        state["code"][i] = self.ask(prompt, {"step": "fix", "component": self.components[i]}, state, i)
         return {"code": state["code"], "fix_rounds": state["fix_rounds"] + 1, "events": state["events"]}
 
     def advance(self, state: LoopState) -> dict:
@@ -152,12 +163,17 @@ class TranslationRun:
         case = next(c for c in report.cases if not c.equal)
         expected = case.c.stdout if case.c.stdout != case.rust.stdout else case.c.stderr
         actual = case.rust.stdout if case.c.stdout != case.rust.stdout else case.rust.stderr
-        candidates = localize(self.plan.ordered_units(), expected, actual)
-        translated = [u for u in candidates if any(u in comp for comp in self.components)]
-        unit_id = translated[0] if translated else self.components[-1][0]
-        state["events"].append({"step": "localize", "case": case.name, "unit": unit_id, "candidates": translated[:5]})
+        ranked = localize(self.plan.ordered_units(), expected, actual)
+        kinds = {uid: unit.kind for uid, unit in self.plan.units.items()}
+        candidates = [u for u in suspects(ranked, self.plan.graph, kinds) if any(u in c for c in self.components)]
+        candidates = candidates or [self.components[-1][0]]
+        # A unit already retranslated for this divergence that did not fix it: try the next suspect.
+        fresh = [u for u in candidates if u not in state["tried"]]
+        unit_id = (fresh or candidates)[0]
+        state["events"].append({"step": "localize", "case": case.name, "unit": unit_id, "candidates": candidates[:5]})
         self.say(f"case {case.name} diverges; localized to {unit_id}")
         return {"index": self.component_of(unit_id), "phase": "repair", "events": state["events"],
+                "tried": state["tried"] + [unit_id],
                 "report": {"unit": unit_id, "case": case.name, "diff": case.diff}}
 
     def repair(self, state: LoopState) -> dict:
@@ -167,7 +183,7 @@ class TranslationRun:
         sigs, _ = self.context(state, i)
         prompt = render("translate_repair", unit=unit, code=state["code"][i], dependencies=sigs,
                         case_name=target["case"], diff=target["diff"])
-        state["code"][i] = self.ask(prompt, {"step": "repair", "component": self.components[i]}, state)
+        state["code"][i] = self.ask(prompt, {"step": "repair", "component": self.components[i]}, state, i)
         return {"code": state["code"], "repairs": state["repairs"] + 1, "fix_rounds": 0, "events": state["events"],
                 "report": None}
 
@@ -211,7 +227,8 @@ class TranslationRun:
         if not self.components:
             raise ValueError("nothing to translate: the C project has no functions, globals or types")
         state: LoopState = {"index": 0, "code": [""] * len(self.components), "phase": "translate", "fix_rounds": 0,
-                            "errors": "", "repairs": 0, "compile_failures": [], "report": None, "events": []}
+                            "errors": "", "repairs": 0, "compile_failures": [], "tried": [], "report": None,
+                            "events": []}
         steps = len(self.components) * (self.config.max_fix_rounds + 3) * (self.config.max_repairs + 2) + 20
         final: Any = self.graph().invoke(state, {"recursion_limit": steps})
         return final, self.main_rs(final)

@@ -9,7 +9,7 @@ import pytest
 
 from analyzers.c_depgraph import build_c_depgraph, order_violations
 from analyzers.c_macros import FunctionMacro, expand, split_arguments
-from evals.c2rust_plan import ctags_functions, match_ctags
+from evals.c2rust_plan import ctags_functions, match_ctags, regex_call_check
 
 PROJECT = Path(__file__).parents[1] / "data" / "c2rust" / "project"
 
@@ -20,7 +20,8 @@ EXPECTED_UNITS = {
     "util.c::util_sum": "function", "ops.c::counter": "global", "main.c::table": "global",
     "shapes.h::Point": "typedef", "shapes.h::binop": "typedef", "shapes.h::enum Color": "enum",
     "shapes.h::MAX": "macro", "shapes.h::API": "macro", "shapes.h::DEFINE_GETTER": "macro",
-    "shapes.h::SHAPES_H": "macro",
+    "shapes.h::SHAPES_H": "macro", "main.c::NORETURN": "macro", "main.c::Range": "typedef",
+    "main.c::fail": "function",
 }
 EXPECTED_EDGES = {
     ("main.c::scale", "main.c::helper", "calls"),  # the static helper of its own file
@@ -44,6 +45,9 @@ EXPECTED_EDGES = {
     ("main.c::main", "main.c::get_counter", "calls"),
     ("main.c::main", "shapes.h::Point", "uses_type"),
     ("main.c::main", "shapes.h::enum Color", "uses_type"),
+    ("main.c::main", "main.c::fail", "calls"),
+    # the typedef after `void fail(int) NORETURN;` is not swallowed by a misread K&R definition
+    ("main.c::main", "main.c::Range", "uses_type"),
 }
 
 
@@ -74,13 +78,16 @@ def test_order_violations_detects_a_bad_order(plan):
 
 def test_ifdef_branches_k_and_r_and_macro_names(plan):
     units = {u["id"]: u for u in plan["units"]}
-    assert units["main.c::pick"]["alternatives"] == [[22, 25]]
+    assert units["main.c::pick"]["alternatives"] == [[28, 31]]
     assert units["main.c::pick"]["condition"] == "#ifdef USE_FAST"
-    assert (units["main.c::scale"]["start_line"], units["main.c::scale"]["end_line"]) == (12, 17)
+    assert (units["main.c::scale"]["start_line"], units["main.c::scale"]["end_line"]) == (18, 23)
     assert units["main.c::scale"]["depends_on"] == ["main.c::helper"]  # K&R parameters are not globals
     assert units["main.c::entry"]["via_macro"] == "API"
     assert units["main.c::get_counter"]["via_macro"] == "DEFINE_GETTER"
-    assert units["main.c::get_counter"]["start_line"] == 28
+    assert units["main.c::get_counter"]["start_line"] == 34
+    assert (units["main.c::fail"]["start_line"], units["main.c::Range"]["start_line"]) == (41, 8)
+    assert (units["shapes.h::MAX"]["start_line"], units["shapes.h::MAX"]["end_line"]) == (4, 4)
+    assert (units["shapes.h::DEFINE_GETTER"]["start_line"], units["shapes.h::DEFINE_GETTER"]["end_line"]) == (6, 7)
     assert units["util.c::helper"]["static"] and not units["ops.c::op_add"]["static"]
 
 
@@ -92,7 +99,7 @@ def test_every_ctags_function_is_listed(plan):
     assert shutil.which("ctags"), "Universal Ctags is part of the setup (apt-get install universal-ctags)"
     tags = ctags_functions(PROJECT)
     result = match_ctags(plan, tags)
-    assert result["ctags_functions"] == 10 and result["missing"] == []
+    assert result["ctags_functions"] == 11 and result["missing"] == []
     assert result["matched_via_macro"] == 1  # ctags names `API(entry)` after the macro
 
 
@@ -106,3 +113,8 @@ def test_sources_select_the_c_files_of_one_program():
     plan = build_c_depgraph(PROJECT, sources=["ops.c"]).to_json()
     assert {u["file"] for u in plan["units"]} == {"ops.c", "shapes.h"}
     assert order_violations(plan) == []
+
+
+def test_every_call_written_in_a_body_is_an_edge():
+    result = regex_call_check(build_c_depgraph(PROJECT))
+    assert result["regex_calls"] == 8 and result["regex_calls_missing_from_graph"] == []

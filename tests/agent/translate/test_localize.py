@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.translate.crate import compose_main, rust_block, signatures
-from agent.translate.localize import first_difference, format_regex, localize
+from agent.translate.crate import compose_main, drop_redefinitions, item_names, rust_block, signatures
+from agent.translate.localize import first_difference, format_regex, localize, suspects
 from analyzers.c_depgraph import build_c_depgraph
 
 DATA = Path(__file__).parents[2] / "data" / "c2rust"
@@ -32,3 +32,17 @@ def test_crate_composition_and_signatures():
     main_rs = compose_main([("m::add", code)])
     assert main_rs.count("use std::fmt;") == 1 and "fn main() {}" in main_rs  # no main yet: a placeholder
     assert "fn main() {}" not in compose_main([("m::main", "fn main() { println!(\"hi\"); }\n")])
+
+
+def test_suspects_follow_the_call_graph_from_the_printing_unit():
+    plan = build_c_depgraph(DATA / "loop" / "c")
+    kinds = {uid: u.kind for uid, u in plan.units.items()}
+    # print_row printed the wrong line; main computed the value it printed, with mix
+    assert suspects(["calc.c::print_row"], plan.graph, kinds) == ["calc.c::print_row", "calc.c::main", "calc.c::mix"]
+
+
+def test_repeated_items_are_dropped_from_a_reply():
+    code = "/// a point\n#[derive(Clone, Copy)]\nstruct Point { x: i32 }\nfn mix(a: u32) -> u32 { a }\n" \
+           "fn print_row(p: Point) { println!(\"{}\", p.x); }\n"
+    assert item_names(code) == {"Point", "mix", "print_row"}
+    assert drop_redefinitions(code, {"Point", "mix"}) == "fn print_row(p: Point) { println!(\"{}\", p.x); }\n"

@@ -23,8 +23,9 @@ REPLIES = DATA / "replies"
 class ScriptedTranslator:
     """Answers translate/fix/repair prompts by the unit they name, from the files in replies/."""
 
-    def __init__(self) -> None:
+    def __init__(self, overrides: dict[tuple[str, str], str] | None = None) -> None:
         self.steps: list[tuple[str, str]] = []
+        self.overrides = overrides or {}
 
     def __call__(self, body: dict) -> Reply:
         prompt = body["messages"][-1]["content"]
@@ -32,6 +33,8 @@ class ScriptedTranslator:
         step = ("fix" if "does not compile" in prompt else "repair" if "behaves differently" in prompt
                 else "translate")
         self.steps.append((step, unit))
+        if (step, unit) in self.overrides:
+            return Reply(content=f"```rust\n{self.overrides[step, unit]}```")
         fixed = REPLIES / f"{unit}.fixed.rs"
         name = fixed if step != "translate" and fixed.exists() else REPLIES / f"{unit}.rs"
         return Reply(content=f"Here is the translation.\n```rust\n{name.read_text()}```\n")
@@ -73,3 +76,20 @@ def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_
     assert json.loads((crate / REPORT_NAME).read_text())["metrics"] == metrics
     with Verifier(docker_sandbox) as again:  # the written crate verifies on its own
         assert again.verify(DATA / "c", crate, find_cases(DATA / "c", None)).equivalent
+
+
+@pytest.mark.docker
+def test_a_wrong_value_from_a_callee_is_found_along_the_call_graph(docker_sandbox, tmp_path):
+    """mix compiles but hashes wrongly; print_row prints the wrong line, and retranslating it (and then
+    main) changes nothing, so the loop moves on to the next suspect, mix, and ends equivalent."""
+    wrong_mix = (REPLIES / "mix.fixed.rs").read_text().replace("16777619", "16777618")
+    translator = ScriptedTranslator({("translate", "mix"): wrong_mix,
+                                     ("translate", "print_row"): (REPLIES / "print_row.fixed.rs").read_text()})
+    with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
+        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
+        result = translate_project(DATA / "c", tmp_path / "crate", llm, verifier, find_cases(DATA / "c", None),
+                                   config=LoopConfig(max_fix_rounds=1, max_repairs=3))
+    assert translator.steps[3:] == [("repair", "print_row"), ("repair", "main"), ("repair", "mix")]
+    assert [e["unit"] for e in result["events"] if e["step"] == "localize"] == [
+        "calc.c::print_row", "calc.c::main", "calc.c::mix"]
+    assert result["metrics"]["equivalent"] and result["metrics"]["repairs"] == 3
