@@ -89,6 +89,7 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     imports: list[list[Any]] = []
     taken: set[tuple[int, int]] = set()  # spans of names, callees and bases
     refs_raw: list[tuple[int, int, str]] = []
+    receiver_vars: dict[int, str] = {}  # name start -> receiver variable (Go methods)
     import_spans: list[tuple[int, int]] = []
     roles = _ROLES.setdefault(lang, {})
     for pattern, caps in QueryCursor(tag_query(lang)).matches(root):
@@ -110,6 +111,8 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             name = caps["name"][0]
             taken.add((name.start_byte, name.end_byte))
             receiver = caps.get("receiver")
+            if "receiver.var" in caps:
+                receiver_vars[name.start_byte] = _text(src, caps["receiver.var"][0])
             defs.append((node.start_byte, node.end_byte, role, node,
                          _text(src, receiver[0]) if receiver else None, name))
             for base in caps.get("base", ()):  # bases captured together with their class (Rust impl)
@@ -141,7 +144,7 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             continue  # a name inside an import statement is the import, not a use
         if (start, end) not in taken:
             points.append((start, "ref", text))
-    facts = _sweep(src, lang, defs, points, imports)
+    facts = _sweep(src, lang, defs, points, imports, receiver_vars)
     facts["lang"] = lang
     facts["doc"] = _python_doc(root, src) if lang == "python" else ""
     facts["errors"] = bool(root.has_error)
@@ -203,7 +206,8 @@ def _compact(src: bytes, node: Node) -> str:
     return raw.decode("utf-8", "replace")[:MAX_TEXT]
 
 
-def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> dict[str, Any]:
+def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
+           receiver_vars: dict[int, str]) -> dict[str, Any]:
     """Assign every call, base, reference and import to its innermost enclosing definition."""
     defs.sort(key=lambda d: (d[0], -d[1]))
     points.sort()
@@ -213,6 +217,7 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> di
     bases: list[list[str]] = []
     refs: set[tuple[str, str]] = set()
     out_imports: list[list[Any]] = []
+    receivers: list[list[str]] = []
     stack: list[tuple[int, str, str]] = []  # end byte, qualname, kind
     seen: dict[str, int] = {}
     line_of = _line_index(src)
@@ -267,14 +272,17 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> di
                 sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
                 digest = blake2b(src[start:end], digest_size=8).hexdigest()
                 out_defs.append([kind, qual, name, node.start_point.row + 1, node.end_point.row + 1, sig, doc,
-                                 digest, stack[-1][1] if stack else ""])
+                                 digest, receiver or (stack[-1][1] if stack else "")])
+                if name_node.start_byte in receiver_vars:
+                    receivers.append([qual, receiver_vars[name_node.start_byte]])
                 stack.append((end, qual, "class" if kind == "class" else "function"))
         else:
             out_imports.append([scope, *imports[ii][1:]])
             ii += 1
         scope = stack[-1][1] if stack else ""
         stack_end = stack[-1][0] if stack else big
-    return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports}
+    return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports,
+            "receivers": receivers}
 
 
 def _line_index(src: bytes):

@@ -255,6 +255,19 @@ class Resolver:
             frontier = nxt
         return seen
 
+    def _receiver_var(self, path: str, scope: str) -> str | None:
+        """The receiver variable of the Go method enclosing `scope` (`c` in `func (c *Circle) Area()`)."""
+        receivers = self.facts[path].get("receivers")
+        if not receivers or not scope:
+            return None
+        table = dict(receivers)
+        parts = scope.split(".")
+        for cut in range(len(parts), 0, -1):
+            var = table.get(".".join(parts[:cut]))
+            if var:
+                return var
+        return None
+
     def enclosing_class(self, path: str, scope: str) -> str | None:
         parts = scope.split(".") if scope else []
         defs = self.defs[path]
@@ -289,7 +302,7 @@ class Resolver:
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
-        if head in _SELF and len(parts) > 1:
+        if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
         else:
             node = self.lookup(path, scope, head)

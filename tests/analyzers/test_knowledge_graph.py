@@ -95,9 +95,12 @@ src/util.rs contains src/util.rs::double
 """,
     "go": """
 geom/circle.go contains geom/circle.go::Circle
-geom/circle.go contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Double
 geom/circle.go::Circle.Area references geom/circle.go::Circle
 geom/circle.go::Circle.Area calls geom/util.go::square
+geom/circle.go::Circle.Double references geom/circle.go::Circle
+geom/circle.go::Circle.Double calls geom/circle.go::Circle.Area
 geom/util.go contains geom/util.go::square
 main.go imports geom/
 main.go contains main.go::describe
@@ -209,6 +212,7 @@ src/util.rs::double function 1-3
     "go": """
 geom/circle.go::Circle class 6-8
 geom/circle.go::Circle.Area method 11-13
+geom/circle.go::Circle.Double method 16-18
 geom/util.go::square function 3-5
 main.go::describe function 14-16
 main.go::main function 9-12
