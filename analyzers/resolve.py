@@ -321,9 +321,14 @@ class Resolver:
         for target, line in self.import_edges[path]:
             edges.setdefault((path, target, "imports"), line)
         unresolved: dict[str, set[str]] = defaultdict(set)
+        memo: dict[tuple[str, str], str | None] = {}  # the same call in the same scope resolves the same way
         for scope, text, line in facts["calls"]:
             src = f"{path}::{scope}" if scope in defs else path
-            dst = self.resolve_name(path, scope, text)
+            key = (scope, text)
+            if key in memo:
+                dst = memo[key]
+            else:
+                dst = memo[key] = self.resolve_name(path, scope, text)
             if dst and "::" in dst:
                 edges.setdefault((src, dst, "calls"), line)
             else:
