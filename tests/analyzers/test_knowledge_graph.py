@@ -66,14 +66,14 @@ circle.cpp contains circle.cpp::scale
 circle.cpp imports circle.hpp
 circle.cpp::Circle.area calls circle.cpp::scale
 circle.hpp contains circle.hpp::Circle
-circle.hpp imports shape.hpp
-circle.hpp::Circle inherits shape.hpp::Shape
+circle.hpp imports shape.h
+circle.hpp::Circle inherits shape.h::Shape
 main.cpp imports circle.hpp
 main.cpp contains main.cpp::main
 main.cpp::main calls circle.hpp::Circle
-main.cpp::main references shape.hpp::Shape
-shape.hpp contains shape.hpp::Shape
-shape.hpp::Shape contains shape.hpp::Shape.area
+main.cpp::main references shape.h::Shape
+shape.h contains shape.h::Shape
+shape.h::Shape contains shape.h::Shape.area
 """,
     "rust": """
 src/geometry.rs contains src/geometry.rs::Circle
@@ -196,8 +196,8 @@ circle.cpp::Circle.area method 7-7
 circle.cpp::scale function 3-3
 circle.hpp::Circle class 3-9
 main.cpp::main function 3-7
-shape.hpp::Shape class 2-5
-shape.hpp::Shape.area method 4-4
+shape.h::Shape class 2-5
+shape.h::Shape.area method 4-4
 """,
     "rust": """
 src/geometry.rs::Circle class 7-9
