@@ -124,6 +124,9 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             taken.add((callee.start_byte, callee.end_byte))
             text = f"{_compact(src, obj[0])}.{_text(src, callee)}" if obj else _text(src, callee)
             points.append((callee.start_byte, "call", text))
+        elif role == "local":
+            var = caps["local.var"][0]
+            points.append((var.start_byte, "local", f"{_text(src, var)}\x00{_compact(src, caps['local.type'][0])}"))
         elif role == "base":
             for base in caps["base"]:
                 taken.add((base.start_byte, base.end_byte))
@@ -181,9 +184,9 @@ def _role(caps: dict[str, list[Node]]) -> str:
     for key in caps:
         if key.startswith("def.") or key == "scope":
             return key
-    for key in ("callee", "callee.name", "import", "base", "ref"):
+    for key in ("callee", "callee.name", "import", "base", "ref", "local.var"):
         if key in caps:
-            return "call" if key == "callee" else key
+            return {"callee": "call", "local.var": "local"}.get(key, key)
     return "other"
 
 
@@ -218,6 +221,7 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
     refs: set[tuple[str, str]] = set()
     out_imports: list[list[Any]] = []
     receivers: list[list[str]] = []
+    local_types: list[list[str]] = []
     stack: list[tuple[int, str, str]] = []  # end byte, qualname, kind
     seen: dict[str, int] = {}
     line_of = _line_index(src)
@@ -243,6 +247,8 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
                 calls.append([scope, text, line_of(pos)])
             elif what == "base":
                 bases.append([scope, text])
+            elif what == "local":
+                local_types.append([scope, *text.split("\x00", 1)])
             elif scope != text.rpartition(".")[2]:
                 refs.add((scope, text))
         if limit == big:
@@ -282,7 +288,7 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
         scope = stack[-1][1] if stack else ""
         stack_end = stack[-1][0] if stack else big
     return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports,
-            "receivers": receivers}
+            "receivers": receivers, "locals": local_types}
 
 
 def _line_index(src: bytes):

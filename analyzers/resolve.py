@@ -39,6 +39,8 @@ class Resolver:
         self.import_edges: dict[str, list[tuple[str, int]]] = _Lazy(lambda p: self._bind(p)[2], lang_of)
         self._tables: tuple[dict, dict] | None = None
         self._member_memo: dict[tuple[str, str], str | None] = {}
+        self._locals: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self._typing: set[tuple[str, str, str]] = set()
         self._bases_memo: dict[str, list[str]] = {}
 
     def _global_tables(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
@@ -255,6 +257,35 @@ class Resolver:
             frontier = nxt
         return seen
 
+    def _local_type(self, path: str, scope: str, name: str) -> str | None:
+        """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
+        `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
+        table = self._locals.get(path)
+        if table is None:
+            table = self._locals[path] = defaultdict(list)
+            for where, var, text in self.facts[path].get("locals", ()):
+                table[(where, var)].append(text)
+        if not table:
+            return None
+        parts = scope.split(".") if scope else []
+        for cut in range(len(parts), -1, -1):
+            prefix = ".".join(parts[:cut])
+            texts = table.get((prefix, name))
+            if not texts or (path, prefix, name) in self._typing:
+                continue
+            self._typing.add((path, prefix, name))  # `x = x.copy()` must not recurse forever
+            try:
+                for text in texts:  # the first assignment that constructs a class decides
+                    found = self.resolve_name(path, prefix, text.lstrip("*&"))
+                    if found and "::" in found:
+                        file, _, qual = found.partition("::")
+                        if self.defs.get(file, {}).get(qual) == "class":
+                            return found
+            finally:
+                self._typing.discard((path, prefix, name))
+            return None
+        return None
+
     def _receiver_var(self, path: str, scope: str) -> str | None:
         """The receiver variable of the Go method enclosing `scope` (`c` in `func (c *Circle) Area()`)."""
         receivers = self.facts[path].get("receivers")
@@ -302,8 +333,11 @@ class Resolver:
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
+        typed = self._local_type(path, scope, head) if len(parts) > 1 else None
         if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
+        elif typed is not None:
+            node = typed
         else:
             node = self.lookup(path, scope, head)
         for part in parts[1:]:

@@ -58,7 +58,7 @@ def test_json_and_graphml_round_trip(tmp_path):
     loaded = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
     assert loaded.number_of_nodes() == kg.graph.number_of_nodes()
     assert loaded.number_of_edges() == kg.graph.number_of_edges()
-    assert json.loads(loaded.nodes["main.py::run"]["unresolved_calls"]) == ["c.describe", "print"]
+    assert json.loads(loaded.nodes["main.py::run"]["unresolved_calls"]) == ["print"]
 
 
 def test_lookups(tmp_path):
@@ -97,3 +97,15 @@ def test_python_that_tree_sitter_cannot_parse_maps_through_ast(tmp_path):
                      ("weird.py::After", "weird.py::Base", "inherits")}
     assert kg.node("weird.py::After")["doc"] == "Still found."
     assert "syntax_errors" not in kg.node("weird.py")
+
+
+def test_local_types_resolve_calls_on_instances(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text(
+        "class Box:\n    def open(self):\n        return 1\n\n\ndef make():\n    return Box()\n\n\n"
+        "def use(b: Box):\n    x = Box()\n    y = make()\n    x = x.copy()\n    b.open()\n    y.open()\n"
+        "    return x.open()\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    assert set(kg.callees("a.py::use")) == {"a.py::Box", "a.py::Box.open", "a.py::make"}
+    assert kg.node("a.py::use")["unresolved_calls"] == ["x.copy", "y.open"]

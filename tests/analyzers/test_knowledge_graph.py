@@ -26,6 +26,7 @@ main.py::helper contains main.py::helper.inner
 main.py::helper references pkg/base.py::Shape
 main.py::run calls main.py::helper
 main.py::run calls pkg/shapes.py::Circle
+main.py::run calls pkg/shapes.py::Circle.describe
 main.py::run calls pkg/shapes.py::square
 pkg/__init__.py contains pkg/__init__.py::__all__
 pkg/__init__.py imports pkg/shapes.py
@@ -71,6 +72,7 @@ circle.hpp::Circle inherits shape.h::Shape
 main.cpp imports circle.hpp
 main.cpp contains main.cpp::main
 main.cpp::main calls circle.hpp::Circle
+main.cpp::main calls circle.cpp::Circle.area
 main.cpp::main references shape.h::Shape
 shape.h contains shape.h::Shape
 shape.h::Shape contains shape.h::Shape.area
@@ -90,6 +92,7 @@ src/lib.rs contains src/lib.rs::total_area
 src/lib.rs imports src/util.rs
 src/lib.rs::total_area references src/geometry.rs::Circle
 src/lib.rs::total_area calls src/util.rs::double
+src/lib.rs::total_area calls src/geometry.rs::Circle.area
 src/util.rs contains src/util.rs::SCALE
 src/util.rs contains src/util.rs::double
 """,
@@ -106,12 +109,14 @@ main.go imports geom/
 main.go contains main.go::describe
 main.go contains main.go::main
 main.go::main calls main.go::describe
+main.go::main calls geom/circle.go::Circle.Area
 """,
     "java": """
 src/com/app/Main.java contains src/com/app/Main.java::Main
 src/com/app/Main.java imports src/com/ex/Circle.java
 src/com/app/Main.java::Main contains src/com/app/Main.java::Main.main
 src/com/app/Main.java::Main.main calls src/com/ex/Circle.java::Circle
+src/com/app/Main.java::Main.main calls src/com/ex/Circle.java::Circle.area
 src/com/ex/Circle.java contains src/com/ex/Circle.java::Circle
 src/com/ex/Circle.java::Circle contains src/com/ex/Circle.java::Circle.Circle
 src/com/ex/Circle.java::Circle contains src/com/ex/Circle.java::Circle.area
@@ -131,6 +136,7 @@ index.js imports src/math.js
 index.js imports src/shapes.js
 index.js::main calls src/math.js::double
 index.js::main calls src/shapes.js::Circle
+index.js::main calls src/shapes.js::Circle.area
 src/math.js contains src/math.js::UNIT
 src/math.js contains src/math.js::double
 src/math.js contains src/math.js::square

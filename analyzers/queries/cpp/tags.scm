@@ -16,3 +16,7 @@
 (new_expression type: (type_identifier) @callee) @call
 (preproc_include) @import
 (type_identifier) @ref
+
+; Local types: `Class x(...)` or `Class x = ...` lets `x.method()` resolve to Class::method.
+(declaration type: (type_identifier) @local.type declarator: [(identifier) @local.var (init_declarator declarator: (identifier) @local.var)])
+(parameter_declaration type: (type_identifier) @local.type declarator: [(identifier) @local.var (reference_declarator (identifier) @local.var) (pointer_declarator declarator: (identifier) @local.var)])

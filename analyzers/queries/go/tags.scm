@@ -16,3 +16,8 @@
 (call_expression function: [(identifier) (selector_expression)] @callee) @call
 (import_declaration) @import
 (type_identifier) @ref
+
+; Local types: `x := pkg.Type{...}` lets `x.Method()` resolve to Type.Method.
+(short_var_declaration left: (expression_list . (identifier) @local.var) right: (expression_list . (composite_literal type: [(type_identifier) (qualified_type)] @local.type)))
+(short_var_declaration left: (expression_list . (identifier) @local.var) right: (expression_list . (unary_expression operand: (composite_literal type: [(type_identifier) (qualified_type)] @local.type))))
+(parameter_declaration name: (identifier) @local.var type: [(type_identifier) (qualified_type) (pointer_type [(type_identifier) (qualified_type)])] @local.type)

@@ -15,3 +15,6 @@
 (import_statement) @import
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
+
+; Local types: `const x = new Class()` lets `x.method()` resolve to Class.method.
+(variable_declarator name: (identifier) @local.var value: (new_expression constructor: [(identifier) (member_expression)] @local.type))

@@ -25,3 +25,8 @@
 
 ; References: names used in type annotations (capitalised names are found in parse.py).
 (type (identifier) @ref)
+
+; Local types: `x = Class(...)` lets `x.method()` resolve to Class.method.
+(assignment left: (identifier) @local.var right: (call function: [(identifier) (attribute)] @local.type))
+(typed_parameter (identifier) @local.var type: (type [(identifier) (attribute)] @local.type))
+(typed_default_parameter name: (identifier) @local.var type: (type [(identifier) (attribute)] @local.type))

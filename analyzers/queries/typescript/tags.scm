@@ -22,3 +22,9 @@
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
 (type_identifier) @ref
+
+; Local types: `const x = new Class()` or `x: Class` let `x.method()` resolve to Class.method.
+(variable_declarator name: (identifier) @local.var value: (new_expression constructor: [(identifier) (member_expression)] @local.type))
+(variable_declarator name: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
+(required_parameter pattern: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
+(optional_parameter pattern: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
