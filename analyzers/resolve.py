@@ -333,10 +333,9 @@ class Resolver:
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
-        typed = self._local_type(path, scope, head) if len(parts) > 1 else None
         if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
-        elif typed is not None:
+        elif len(parts) > 1 and (typed := self._local_type(path, scope, head)) is not None:
             node = typed
         else:
             node = self.lookup(path, scope, head)
