@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 # Python tracebacks, JS/Java "at f (path:line)" frames, and bare path:line mentions.
 _PY_FRAME = re.compile(r'File "([^"]+)", line (\d+), in ([\w<>.]+)')
+# A traceback's header, frame lines and the source line printed under each frame: counted through the frames.
+_FRAME_SOURCE = re.compile(r'Traceback \(most recent call last\):|File "[^"]+", line \d+, in [\w<>.]+[^\n]*\n([ \t]+[^\n]*)?')
 _AT_FRAME = re.compile(r"at ([\w$.<>]+) \(?([\w./\\-]+\.\w+):(\d+)")
 _PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|c|h|cc|cpp|hpp|rs|js|jsx|ts|tsx|go|java|cfg|toml))\b")
 _CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
@@ -60,6 +62,7 @@ def read_signals(text: str) -> IssueSignals:
     for path in _PATH.findall(text):
         if not re.fullmatch(r"[\d.]+\.\w+", path):  # skip version numbers like 1.2.py
             _add(out.paths, path.replace("\\", "/").lstrip("./"))
+    text = _FRAME_SOURCE.sub("", text)
     code = " ".join(_CODE.findall(text))
     for source, is_code in ((code, True), (text, False)):
         for dotted in _DOTTED.findall(source):

@@ -31,7 +31,9 @@ def test_signals_read_frames_paths_and_identifiers():
     assert [(f.path, f.line, f.function) for f in signals.frames] == [
         ("demo.py", 5, "<module>"), ("minicart/cart.py", 22, "apply_coupon"), ("minicart/coupons.py", 12, "lookup")]
     assert "minicart/coupons.py" in signals.paths
-    assert "cart.apply_coupon" in signals.dotted and "COUPONS" in signals.code_identifiers
+    assert "cart.apply_coupon" in signals.dotted and "KeyError" in signals.code_identifiers
+    # The source lines a traceback prints are evidence through their frames, not again as names.
+    assert "COUPONS" not in signals.identifiers and "Traceback" not in signals.identifiers
     assert "customers" not in [i.lower() for i in signals.identifiers]
 
 
