@@ -50,7 +50,8 @@ def same_language(recorded: str | None, discovered: str | None, path: str) -> bo
 def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool, str | None]:
     """Worker: hash a file, classify it, and parse it unless its facts are cached (facts stay on disk; the
     resolver loads them with marshal, which is faster than sending them back). Returns (path, status, hash,
-    interface digest, lines, parsed); status is ok, binary, generated or unreadable."""
+    interface digest, lines, parsed, language); status is ok, binary, generated or unreadable. A `.h` file's
+    language may change from C to C++ here, after looking at its content."""
     root, path, lang, facts_dir = job
     try:
         data = Path(root, path).read_bytes()
@@ -107,7 +108,7 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     old_files: dict[str, list[Any]] = old["files"]
     old_skipped: dict[str, list[Any]] = old["skipped_files"]
     skipped = Counter(found.skipped)
-    files: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, hash, lang, interface digest, lines]
+    files: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, hash, lang, interface digest, lines, counts]
     skipped_files: dict[str, list[Any]] = {}
     todo: list[Entry] = []
     for entry in found.entries:
@@ -137,7 +138,8 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
         files[path][6:] = [counts]
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
-    cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
+        cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
 
 
