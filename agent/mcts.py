@@ -24,6 +24,7 @@ MAX_CHILDREN = 12
 ROLLOUT_DEPTH = 3
 DISCOUNT = 0.8
 C_PUCT = 1.0
+Q_WEIGHT = 0.2
 
 
 @dataclass
@@ -73,6 +74,7 @@ class _Search:
     def __init__(self, kg: KnowledgeGraph, scorer: Scorer, rng: random.Random) -> None:
         self.kg, self.graph, self.scorer, self.rng = kg, kg.graph, scorer, rng
         self.visits: dict[str, int] = {}
+        self.totals: dict[str, float] = {}
         self.best: dict[str, float] = {}
         self._subtree: dict[str, float] = {}
 
@@ -156,6 +158,7 @@ class _Search:
             up.visits += 1
             up.total += value
             self.visits[up.graph_id] = self.visits.get(up.graph_id, 0) + 1
+            self.totals[up.graph_id] = self.totals.get(up.graph_id, 0.0) + value
             up = up.parent
 
 
@@ -186,8 +189,10 @@ def _rank(kg: KnowledgeGraph, search: _Search, scorer: Scorer, top: int, model_c
     most = max(search.visits.values(), default=1)
 
     def final(node: str) -> float:
-        # Value decides; visits (how often search came back) break near-ties.
-        return search.best[node] + 0.02 * search.visits.get(node, 0) / most
+        # Value decides; the mean backed-up value (what search found around the node) and visits refine it.
+        visits = search.visits.get(node, 0)
+        mean = search.totals.get(node, 0.0) / visits if visits else 0.0
+        return search.best[node] + Q_WEIGHT * mean + 0.02 * visits / most
 
     functions = sorted((n for n in search.best if graph.nodes[n].get("kind") in ("function", "method")),
                        key=lambda n: (-final(n), n))
