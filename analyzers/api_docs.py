@@ -61,7 +61,7 @@ def parse_signature(text: str) -> list[SigParam]:
     try:
         tree = ast.parse(f"def _f({params}): pass")
     except SyntaxError:
-        return []
+        return _parse_loose(params)
     fn = tree.body[0]
     assert isinstance(fn, ast.FunctionDef)
     args = fn.args
@@ -74,6 +74,33 @@ def parse_signature(text: str) -> list[SigParam]:
         out.append(SigParam(args.vararg.arg, None, _src(args.vararg.annotation), variadic=True))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         out.append(SigParam(arg.arg, _src(default), _src(arg.annotation), keyword_only=True))
+    return out
+
+
+def _parse_loose(params: str) -> list[SigParam]:
+    """Documented signatures Python cannot parse (`arange(start=0, end, step=1)`): split on top-level commas."""
+    out: list[SigParam] = []
+    depth, part, parts = 0, "", []
+    for char in params:
+        depth += char in "([{" and 1 or 0
+        depth -= char in ")]}" and 1 or 0
+        if char == "," and depth == 0:
+            parts.append(part)
+            part = ""
+        else:
+            part += char
+    parts.append(part)
+    keyword_only = False
+    for raw in (p.strip() for p in parts):
+        if raw == "*":
+            keyword_only = True
+            continue
+        name, _, default = raw.partition("=")
+        name, _, annotation = name.partition(":")
+        name = name.strip().lstrip("*")
+        if not name.isidentifier():
+            return []
+        out.append(SigParam(name, default.strip() or None, annotation.strip() or None, keyword_only))
     return out
 
 
@@ -101,10 +128,12 @@ def merged_signature(signatures: list[str]) -> list[SigParam]:
     return list(merged.values())
 
 
-def param_docs(doc: str) -> dict[str, ParamDoc]:
-    """Parameter entries from every Args/Keyword args/numpydoc block, plus `:attr:` prose per parameter."""
+def param_docs(doc: str, names: list[str] | None = None) -> dict[str, ParamDoc]:
+    """Parameter entries from every Args/Keyword args/numpydoc block, plus prose sentences per parameter
+    (`names`, the signature's parameters, may gather prose without having an entry)."""
     lines = textwrap.dedent(_dedent_tail(doc)).splitlines()
     entries: dict[str, ParamDoc] = {}
+    body: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -112,9 +141,38 @@ def param_docs(doc: str) -> dict[str, ParamDoc]:
         if PARAM_HEADERS.match(line) or numpy:
             i = _read_block(lines, i + (2 if numpy else 1), _indent(line), entries, numpy=bool(numpy))
             continue
+        body.append(line)
         i += 1
-    _attach_prose(doc, entries)
+    _attach_shape_section(lines, entries)
+    documented = set(entries)
+    for name in names or []:
+        entries.setdefault(name, ParamDoc(name))
+    _attach_prose("\n".join(body), entries)
+    for name in list(entries):
+        if name not in documented and not entries[name].prose and not entries[name].description:
+            del entries[name]
     return entries
+
+
+SHAPE_ITEM = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$")
+
+
+def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> None:
+    """`Shape:` blocks (`- Input: (N, C)`) describe tensor parameters; add them as `tensor of shape ...`."""
+    inside = False
+    for line in lines:
+        if re.match(r"^\s*Shape\s*:\s*$", line):
+            inside = True
+            continue
+        if inside and OTHER_HEADER.match(line):
+            inside = False
+        match = SHAPE_ITEM.match(line) if inside else None
+        if match:
+            name = match.group("name").lower()
+            if name in ("output", "out"):
+                continue
+            entry = entries.setdefault(name, ParamDoc(name))
+            entry.description = (entry.description + f" Tensor of shape {match.group('desc').strip()}").strip()
 
 
 def _dedent_tail(doc: str) -> str:
@@ -171,13 +229,13 @@ def _numpy_entry(line: str) -> re.Match[str] | None:
 
 def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
     """Sentences outside the parameter entries that name a parameter with :attr:`name`."""
-    body = re.sub(r"\s+", " ", doc)
-    described = {e.description for e in entries.values()}
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z:`])", body):
-        if any(sentence in d for d in described):
-            continue
-        for match in ATTR_SENTENCE.finditer(sentence):
-            entry = entries.get(match.group("name"))
+    for sentence in sentences(doc):
+        named = {m.group("name") for m in ATTR_SENTENCE.finditer(sentence)}
+        named |= {m.group(1) for m in re.finditer(r"\bthe (\w+) argument\b", sentence)}
+        if re.search(r"\binputs? (?:are|is) (?:expected|supported|required)|\bexpected inputs\b", sentence):
+            named.add("input")
+        for name in named:
+            entry = entries.get(name)
             if entry is not None and sentence not in entry.prose and sentence not in entry.description:
                 entry.prose.append(sentence.strip())
 
@@ -185,5 +243,5 @@ def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
 def sentences(text: str) -> list[str]:
     """Split a description into sentences (a period followed by space and not inside `e.g.`)."""
     text = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<!e\.g)(?<!i\.e)(?<=[.;])\s+(?=[A-Z`:'(])", text)
+    parts = re.split(r"(?<!e\.g)(?<!i\.e)(?<=[.;])\s+(?=[A-Z`:'(])|\s+(?=\.\. \w+::)|(?<=::)\s+", text)
     return [p.strip() for p in parts if p.strip()]

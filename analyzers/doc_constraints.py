@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from .api_docs import (
     signatures_in_doc,
 )
 
+MODAL = re.compile(r"\b(must|should|has to|have to|needs? to|expected|required|supported|only)\b")
 CATEGORIES = ("structure", "dtype", "ndim", "shape", "range", "enum", "default", "optional")
 
 
@@ -90,7 +92,7 @@ def extract(doc: ApiDoc) -> ApiConstraints:
     else:  # a Python signature: documented overloads may add keyword arguments
         names = {p.name for p in sig_params}
         sig_params += [p for p in merged_signature(in_doc) if p.name not in names]
-    docs = param_docs(doc.doc)
+    docs = param_docs(doc.doc, [p.name for p in sig_params])
     order = [p for p in sig_params if not p.name.startswith("_") and p.name not in ("self", "cls")]
     if not order:
         order = [SigParam(name) for name in docs]
@@ -111,11 +113,12 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
     if "tensor" in out.structure or "sequence(tensor)" in out.structure:
         out.tensor_t = ["torch.tensor"]
         text = " ".join([pdoc.type_text + ".", pdoc.description, *_clauses_about(sig.name, pdoc.prose)])
-        _take(out, "dtype", rules.dtypes(text))
+        if "tensor" in out.structure:  # `tuple of (Tensor, LongTensor)` names outputs, not an input dtype
+            _take(out, "dtype", rules.dtypes(text))
         found = rules.shapes(pdoc.description)
         if found:
             out.shape, out.sources["shape"] = found  # type: ignore[assignment]
-            fixed = rules.ndims_from_shapes(out.shape)
+            fixed = rules.ndims_from_shapes(out.shape, pdoc.description)
             if fixed:
                 out.ndim, out.sources["ndim"] = fixed, found[1]
         if not out.ndim:
@@ -124,7 +127,7 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
                                  "callable"}:
         _take(out, "range", rules.value_range(" ".join([pdoc.description, *pdoc.prose])))
     if "str" in out.structure:
-        _take(out, "enum", rules.enum_values(pdoc.description))
+        _take(out, "enum", rules.enum_values(" ".join([pdoc.description, *pdoc.prose])))
     _default(out, sig, pdoc)
     out.optional = sig.default is not None or rules.says_optional(pdoc.type_text) or \
         rules.says_optional(sig.annotation or "")
@@ -136,7 +139,7 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
 
 def _structure(out: ParamConstraints, sig: SigParam, pdoc: ParamDoc, header: str) -> None:
     if pdoc.type_text and rules.structure_from_type(pdoc.type_text):
-        out.structure, out.sources["structure"] = rules.structure_from_type(pdoc.type_text), header
+        out.structure, out.sources["structure"] = rules.structure_from_type(pdoc.type_text, pdoc.description), header
     elif sig.annotation and rules.structure_from_type(sig.annotation):
         out.structure = rules.structure_from_type(sig.annotation)
         out.sources["structure"] = f"signature: {sig.name}: {sig.annotation}"
@@ -170,12 +173,11 @@ def _take(out: ParamConstraints, category: str, found: rules.Found | None) -> No
 def _clauses_about(name: str, prose: list[str]) -> list[str]:
     """The clauses of `:attr:` sentences whose subject is this parameter (so `out can be X, but input must be Y`
     gives `input` only Y)."""
-    import re
-
     clauses = []
     for sentence in prose:
         for clause in re.split(r",\s*but\s+|;\s+|,\s+while\s+", sentence):
-            if f":attr:`{name}`" in clause:
+            if f":attr:`{name}`" in clause and MODAL.search(clause) or re.search(r"\binputs?\b", clause) \
+                    and name == "input" and MODAL.search(clause):
                 clauses.append(clause.strip().rstrip(".") + ".")
     return clauses
 

@@ -26,7 +26,7 @@ def _word(phrase: str) -> re.Pattern[str]:
 
 
 # ---------------------------------------------------------------- structure
-def structure_from_type(type_text: str) -> list[str]:
+def structure_from_type(type_text: str, description: str = "") -> list[str]:
     """Structures named by a type text such as `int or tuple, optional` or `list[float] | None`."""
     text = type_text.lower().replace("~", "").replace(":class:", "").replace("`", "")
     found: list[str] = []
@@ -40,7 +40,8 @@ def structure_from_type(type_text: str) -> list[str]:
     for bare in ("tuple", "list", "sequence"):
         if _word(bare).search(text):
             element = "float" if "float" in found and "int" not in found else "int"
-            kind = "sequence(tensor)" if found == ["tensor"] else f"sequence({element})"
+            tensors = found == ["tensor"] or re.search(r"\b(?:tuple|list) of \(?`*Tensor", description)
+            kind = "sequence(tensor)" if tensors else f"sequence({element})"
             if kind not in found:
                 found.append(kind)
     return found
@@ -53,8 +54,8 @@ def says_optional(type_text: str) -> bool:
 def structure_from_description(description: str) -> Found | None:
     """A fallback when no type is written: `input tensor of shape ...`, `Can be a single number or a tuple`."""
     for sentence in sentences(description)[:2]:
-        if re.search(r"\b(tensor|filters|weights?) of shape\b|\binput tensor\b|^(the )?(\w+ )?tensor\b", sentence,
-                     re.IGNORECASE):
+        if re.search(r"^(?:an? |the )?(?:optional )?(?:\w+ )?(?:tensor\b|\w+ of shape\b)|^(?:input )?tensor\b",
+                     sentence, re.IGNORECASE):
             return ["tensor"], sentence
     for sentence in sentences(description):
         if re.search(r"single (?:number|int)|\bor a tuple\b", sentence, re.IGNORECASE):
@@ -97,7 +98,7 @@ def normalize_default(text: str | None) -> str | None:
     text = text.strip().strip("`").strip()
     value = literal(text)
     if value is _NOT_LITERAL:
-        return text if re.fullmatch(r"[\w.\-+]+", text) else None
+        return text if re.fullmatch(r"torch\.\w+", text) else None
     return repr(value)
 
 
@@ -113,7 +114,7 @@ def default_from_doc(description: str) -> Found | None:
 
 
 # ---------------------------------------------------------------- dtype
-DTYPE_CONDITIONAL = re.compile(r"^\s*(if|when|unless|for)\b|\bif (?:the )?:attr:|\bonly\b.*\bif\b", re.IGNORECASE)
+DTYPE_CONDITIONAL = re.compile(r"^\s*(if|when|unless|for)\b|\bif (?:the )?:attr:|\bwhen\b|\bif\b", re.IGNORECASE)
 
 
 def dtypes(text: str) -> Found | None:
@@ -129,7 +130,7 @@ def dtypes(text: str) -> Found | None:
             if re.search(rf"\b{klass}\b", sentence):
                 hits += names
         for adjective, names in sorted(vocab["dtype_adjectives"].items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"\b{re.escape(adjective)}\s+(?:``)?(tensors?|masks?|dtype|input|values?)\b",
+            if re.search(rf"\b{re.escape(adjective)}\s+(?:``)?(tensors?|masks?|dtype|input|values?|type)\b",
                          sentence, re.IGNORECASE):
                 hits += names
                 break
@@ -138,23 +139,26 @@ def dtypes(text: str) -> Found | None:
             if name:
                 hits.append(name)
         if hits:
-            allowed += [h for h in hits if h not in allowed]
+            allowed += [h for h in dict.fromkeys(hits) if h not in allowed]
             source = source or sentence
     return (allowed, source) if allowed else None
 
 
 # ---------------------------------------------------------------- shape and ndim
-SHAPE = re.compile(r"\b(?:shape|size)\s*(?:of\s*)?(?::math:)?[`]*\s*(\([^`]*?\)|[A-Za-z]\w*)[`]*"
-                   r"(?=[\s.,;]|$)")
+SHAPE = re.compile(r"\b(?:[Ss]hape|size)\s*(?:of\s*)?\(?(?::math:)?[`]*\s*(\([^`]*?\)|[^`(]*?\\times[^`]*|[A-Za-z]\w*)"
+                   r"[`]*\)?(?=[\s.,;]|$)")
+MATH_SHAPE = re.compile(r"\b(?:tensor|or|,)\s*:math:`(\([^`]*?\))`")
 LATEX = [(re.compile(r"\\text\{([^{}]*)\}"), r"\1"), (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
          (re.compile(r"\\(?:mathrm|operatorname)\{([^{}]*)\}"), r"\1"), (re.compile(r"\\_"), "_"),
          (re.compile(r"\\(?:left|right|,|;|!|quad)"), ""), (re.compile(r"\\times"), ","),
-         (re.compile(r"\\ldots|\\dots|\\cdots"), "..."), (re.compile(r"\\ "), "")]
+         (re.compile(r"\\ldots|\\dots|\\cdots"), "..."), (re.compile(r"\\ "), ""), (re.compile(r"_\{(\w+)\}"), r"_\1")]
 
 
 def shape_dims(shape_text: str) -> list[str]:
     """`(\\text{minibatch} , \\text{in\\_channels} , iH , iW)` becomes `[minibatch, in_channels, iH, iW]`."""
     text = shape_text.strip().strip("`")
+    if "," in text:  # with commas, \times multiplies inside one dimension; without, it separates dimensions
+        text = text.replace("\\times", "*")
     for pattern, replacement in LATEX:
         text = pattern.sub(replacement, text)
     text = text.strip().removeprefix("(").removesuffix(")")
@@ -167,24 +171,31 @@ def shapes(text: str) -> Found | None:
     found: list[list[str]] = []
     source = ""
     for sentence in sentences(text):
-        for match in SHAPE.finditer(sentence):
+        for match in [*SHAPE.finditer(sentence), *MATH_SHAPE.finditer(sentence)]:
             token = match.group(1)
-            if not token.startswith("(") and not re.fullmatch(r"[A-Z]\w*", token):
+            latex = "\\times" in token
+            if not token.startswith("(") and not latex and not re.fullmatch(r"[A-Z]\w{0,2}", token):
                 continue  # `size` followed by an ordinary word is prose, not a shape
-            dims = shape_dims(token) if token.startswith("(") else [token]
-            if dims and dims not in found and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims):
+            dims = shape_dims(token) if token.startswith("(") or latex else [token]
+            if (dims or token.replace(" ", "") == "()") and dims not in found and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims):
                 found.append(dims)
                 source = source or sentence
     return (found, source) if found else None
 
 
-def ndims_from_shapes(found: list[list[str]]) -> list[int]:
-    """Fixed ranks of shapes that have no `*` or `...` wildcard."""
-    return sorted({len(s) for s in found if not any("*" in d or "..." in d for d in s)})
+def ndims_from_shapes(found: list[list[str]], text: str = "") -> list[int]:
+    """Fixed ranks of shapes that have no `*` or `...` wildcard (one less too where the batch is optional)."""
+    if any(d == "*" or "..." in d for s in found for d in s):
+        return []  # some form takes any number of dimensions
+    ranks = {len(s) for s in found}
+    if re.search(r"\b(?:mini-?batch|batch) (?:dim|dimension) (?:is )?optional", text, re.IGNORECASE):
+        ranks |= {r - 1 for r in ranks}
+    return sorted(ranks)
 
 
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-NDIM = re.compile(r"\b(\d)\s*-?\s*(?:D|d|dimensional)\b(?!\w)|\b(zero|one|two|three|four|five)-dimensional\b")
+NDIM = re.compile(r"\b(?:(\d)\s*-?\s*(?:D|d|dimensional)|(zero|one|two|three|four|five)-dimensional)\b"
+                  r"(?=\s*(?:tensors?|inputs?|matri|arrays?|case|,|or\b|and\b|\)|in shape|:attr:|$|\.))")
 
 
 def ndims(text: str) -> Found | None:
@@ -200,9 +211,9 @@ def ndims(text: str) -> Found | None:
     first = sentences(text)[0] if text.strip() else ""
     if re.search(r"\bbatch(?:es)? of matri", first, re.IGNORECASE):
         return [3], first
-    if re.search(r"\b(?:a|the|first|second|input|square)\s+matrix\b", first, re.IGNORECASE):
+    if re.search(r"^(?:\w+\s+)?matrix\b|\b(?:a|the|first|second|input|square)\s+matrix\b", first, re.IGNORECASE):
         return [2], first
-    if re.search(r"\b(?:a|the|first|second|input)\s+(?:1-D\s+)?vector\b", first, re.IGNORECASE):
+    if re.search(r"^(?:\w+\s+)?vector\b|\b(?:a|the|first|second|input)\s+(?:1-D\s+)?vector\b", first, re.IGNORECASE):
         return [1], first
     return None
 

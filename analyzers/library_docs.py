@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -71,7 +72,9 @@ def resolve(dotted: str) -> object:
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         try:
-            obj: object = importlib.import_module(".".join(parts[:cut]))
+            with warnings.catch_warnings():  # torch warns on stderr when numpy is absent; that is no error
+                warnings.simplefilter("ignore")
+                obj: object = importlib.import_module(".".join(parts[:cut]))
         except ImportError:
             continue
         try:

@@ -1,0 +1,146 @@
+"""Library adapters: how to enumerate a library's APIs, read their docs, and turn value specs into a call."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Protocol
+
+from analyzers.doc_constraints import ApiConstraints, extract
+from analyzers.library_docs import TorchDocs, UnknownApi
+
+from ..errors import UserError
+from .values import Spec
+
+
+class LibraryAdapter(Protocol):
+    """Everything the fuzzing pipeline needs to know about one library."""
+
+    name: str
+    preload: str  # code the fork server runs once before forking (imports, thread settings)
+
+    def enumerate_many(self, targets: list[str]) -> list[str]: ...
+    def constraints(self, api: str) -> ApiConstraints: ...
+    def version(self) -> str: ...
+    def render(self, api: str, args: dict[str, Spec], seed: int, positional: list[str]) -> str: ...
+
+
+class TorchAdapter:
+    """PyTorch: docs through `analyzers.library_docs.TorchDocs`, calls rendered as standalone Python."""
+
+    name = "torch"
+    preload = "import torch\ntorch.set_num_threads(1)\n"
+
+    def __init__(self) -> None:
+        self.docs = TorchDocs()
+
+    def version(self) -> str:
+        return self.docs.version()
+
+    def enumerate_many(self, targets: list[str]) -> list[str]:
+        apis: list[str] = []
+        for target in targets:
+            try:
+                found = self.docs.enumerate(target)
+            except UnknownApi as exc:
+                raise UserError(f"unknown API or module {target!r} ({exc}); pass e.g. torch.nn.functional.conv2d "
+                                "or torch.nn.functional") from None
+            apis += [a for a in found if a not in apis]
+        if not apis:
+            raise UserError(f"no documented public functions in {' '.join(targets)}; name a module or a function")
+        return apis
+
+    def constraints(self, api: str) -> ApiConstraints:
+        return extract(self.docs.api_doc(api))
+
+    def render(self, api: str, args: dict[str, Spec], seed: int, positional: list[str]) -> str:
+        """A standalone script: imports, seeded values, the call (positional parameters first, then keywords)."""
+        lines = ["import torch", f"torch.manual_seed({seed})"]
+        call_args = []
+        for name, spec in args.items():
+            lines.append(f"{name}_ = {render_value(spec)}")
+            call_args.append(f"{name}_" if name in positional else f"{name}={name}_")
+        lines.append(f"result = {api}({', '.join(call_args)})")
+        return "\n".join(lines) + "\n"
+
+
+def render_value(spec: Spec) -> str:
+    """Python source that builds the value a spec describes."""
+    kind = spec["kind"]
+    if kind == "tensor":
+        return render_tensor(spec)
+    if kind == "int":
+        return str(int(spec["value"]))
+    if kind == "float":
+        return _float(float(spec["value"]))
+    if kind in ("bool", "str"):
+        return repr(spec["value"])
+    if kind == "none":
+        return "None"
+    if kind == "seq":
+        items = ", ".join(render_value(i) for i in spec["items"])
+        return f"[{items}]" if spec["container"] == "list" else f"({items}{',' if len(spec['items']) == 1 else ''})"
+    if kind in ("dtype", "layout", "memory_format"):
+        return f"torch.{spec['value']}"
+    if kind == "device":
+        return repr(spec["value"])
+    if kind == "generator":
+        return f"torch.Generator().manual_seed({int(spec['value'] or 0)})"
+    if kind == "callable":
+        return "(lambda *a, **k: a[0] if a else None)"
+    raise ValueError(f"unknown value kind {kind!r}")
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "float('nan')"
+    if math.isinf(value):
+        return "float('inf')" if value > 0 else "float('-inf')"
+    return repr(value)
+
+
+def render_tensor(spec: Spec) -> str:
+    shape, dtype, fill = list(spec["shape"]), f"torch.{spec['dtype']}", spec["fill"]
+    layout = spec.get("layout", "contiguous")
+    build = list(shape)
+    if layout == "noncontiguous" and shape:
+        build = build[:-1] + [build[-1] * 2]
+    elif layout == "zero_stride" and shape:
+        build = build[:-1] + [1]
+    size = json.dumps(build)
+    device = f", device={spec['device']!r}" if spec.get("device", "cpu") != "cpu" else ""
+    if spec.get("device") == "meta":
+        code = f"torch.empty({size}, dtype={dtype}, device='meta')"
+    elif fill == "randn":
+        code = (f"torch.randn({size}, dtype={dtype}{device})" if _floating(spec["dtype"]) else
+                f"torch.randint(-3, 4, {size}).to({dtype})")
+    elif fill == "rand":
+        code = f"torch.rand({size}, dtype={dtype}{device})" if _floating(spec["dtype"]) else \
+            f"torch.randint(0, 2, {size}).to({dtype})"
+    elif fill == "int":
+        code = f"torch.randint({int(spec['low'])}, {int(spec['high']) + 1}, {size}).to({dtype})"
+    elif fill == "nan":
+        code = f"torch.full({size}, float('nan')).to({dtype})"
+    elif fill == "full":
+        code = f"torch.full({size}, {_float(float(spec['low']))}).to({dtype})"
+    else:
+        raise ValueError(f"unknown tensor fill {fill!r}")
+    if layout == "noncontiguous" and shape:
+        code += "[..., ::2]"
+    elif layout == "zero_stride" and shape:
+        code += f".expand({json.dumps(shape)})"
+    return code
+
+
+def _floating(dtype: str) -> bool:
+    return dtype.startswith(("float", "bfloat", "complex"))
+
+
+ADAPTERS = {"torch": TorchAdapter}
+
+
+def library_adapter(name: str) -> TorchAdapter:
+    """The adapter for a library name (only torch is implemented)."""
+    if name not in ADAPTERS:
+        raise UserError(f"no library adapter named {name!r}; available: {', '.join(ADAPTERS)}")
+    return ADAPTERS[name]()
