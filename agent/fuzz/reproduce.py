@@ -59,26 +59,33 @@ def _set_dim(spec: dict, index: int) -> bool:
     return True
 
 
-def reduce_case(adapter, api: ApiConstraints, case: Case, finding_sig: str, executor: ForkServerExecutor) -> tuple[
-        Case, bool]:
-    """Greedy reduction: each round runs all candidates in one batch and keeps the first with the same signature."""
-    current, reduced = case, False
+def reduce_cases(adapter, apis: dict[str, ApiConstraints], items: list[tuple[Finding, Case]],
+                 executor: ForkServerExecutor) -> dict[str, tuple[Case, bool]]:
+    """Greedy reduction of many findings at once: each round runs every finding's candidates in one batch and
+    keeps, per finding, the first candidate that still fails with the same signature."""
+    state = {f.id: (case, False) for f, case in items}
+    active = {f.id: f for f, _ in items}
     for _ in range(MAX_ROUNDS):
-        candidates = shrink_candidates(current, api)
-        if not candidates:
+        inputs, owners = [], []
+        for fid, finding in active.items():
+            for candidate in shrink_candidates(state[fid][0], apis[finding.api]):
+                owners.append((fid, candidate))
+                inputs.append((f"r{len(inputs)}", render_case(adapter, apis[finding.api], candidate)))
+        if not inputs:
             break
-        inputs = [(f"r{i}", render_case(adapter, api, c)) for i, c in enumerate(candidates)]
         results = executor.run(inputs)
-        keep = None
-        for i, candidate in enumerate(candidates):
-            result = results.get(f"r{i}")
-            if result and signature(api.api, classify(case.kind, result), result) == finding_sig:
-                keep = candidate
-                break
-        if keep is None:
+        progressed = set()
+        for i, (fid, candidate) in enumerate(owners):
+            if fid in progressed:
+                continue
+            result, finding = results.get(f"r{i}"), active[fid]
+            if result and signature(finding.api, classify(finding.kind, result), result) == finding.signature:
+                state[fid] = (candidate, True)
+                progressed.add(fid)
+        active = {fid: f for fid, f in active.items() if fid in progressed}
+        if not active:
             break
-        current, reduced = keep, True
-    return current, reduced
+    return state
 
 
 def reproducer_script(finding: Finding, body: str, version: str, library: str) -> str:
@@ -95,7 +102,7 @@ VERIFY_WRAPPER = """import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 try:
-    exec(compile(open("repro.py").read(), "repro.py", "exec"), {{"__name__": "__main__"}})
+    exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), {{"__name__": "__main__"}})
 except BaseException as exc:
     sys.stderr.write("\\nREPROWRIGHT-EXCEPTION " + json.dumps({{"exc_type": type(exc).__name__,
                                                                 "message": str(exc)}}) + "\\n")
@@ -103,14 +110,26 @@ except BaseException as exc:
 """
 
 
-def verify(sandbox: Sandbox, finding: Finding, script: str, config: ExecConfig) -> tuple[bool, str]:
-    """Run the reproducer as a fresh interpreter in a new sandbox and check it fails the same way (the wrapper
-    only sets the same memory limit as the campaign and reports the exception as JSON)."""
-    limit = config.timeout * 2 + 10 if finding.cls == HANG else config.timeout * 3 + 30
-    result = sandbox.run([config.python, "wrap.py"],
-                         files={"repro.py": script, "wrap.py": VERIFY_WRAPPER.format(memory=config.memory_bytes)},
-                         limits=Limits(timeout=limit, memory=config.container_memory, cpus=1.0),
-                         mounts=config.mounts(), env=config.env)
+def verify_all(sandbox: Sandbox, scripts: list[tuple[Finding, str]], config: ExecConfig) -> dict[str, tuple[bool, str]]:
+    """Run each reproducer as a fresh interpreter (a new process, not the fork server) in one sandbox and check
+    it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON."""
+    verdicts: dict[str, tuple[bool, str]] = {}
+    if not scripts:
+        return verdicts
+    files = {f"{f.id}.py": script for f, script in scripts}
+    files["wrap.py"] = VERIFY_WRAPPER.format(memory=config.memory_bytes)
+    limits = Limits(timeout=max(600.0, config.timeout * 4), memory=config.container_memory, cpus=1.0)
+    with sandbox.session(limits=limits, mounts=config.mounts(), env=config.env) as session:
+        session.put_files(files)
+        for finding, _ in scripts:
+            limit = config.timeout * 2 + 10 if finding.cls == HANG else config.timeout * 3 + 30
+            result = session.exec([config.python, "wrap.py", f"{finding.id}.py"], timeout=limit)
+            verdicts[finding.id] = judge(finding, result)
+    return verdicts
+
+
+def judge(finding: Finding, result) -> tuple[bool, str]:
+    """Whether a fresh run's result shows the same finding."""
     if finding.cls == HANG:
         return result.timed_out, "timed out again" if result.timed_out else f"finished (exit {result.exit_code})"
     if result.signal and not result.timed_out:
