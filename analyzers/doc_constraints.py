@@ -112,9 +112,9 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
     _structure(out, sig, pdoc, header)
     if "tensor" in out.structure or "sequence(tensor)" in out.structure:
         out.tensor_t = ["torch.tensor"]
-        text = " ".join([pdoc.type_text + ".", pdoc.description, *_clauses_about(sig.name, pdoc.prose)])
+        pieces = [pdoc.type_text, pdoc.description, *_clauses_about(sig.name, pdoc.prose)]
         if "tensor" in out.structure:  # `tuple of (Tensor, LongTensor)` names outputs, not an input dtype
-            _take(out, "dtype", rules.dtypes(text))
+            _take(out, "dtype", _first(rules.dtypes, pieces))
         found = rules.shapes(pdoc.description)
         if found:
             out.shape, out.sources["shape"] = found  # type: ignore[assignment]
@@ -122,12 +122,12 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
             if fixed:
                 out.ndim, out.sources["ndim"] = fixed, found[1]
         if not out.ndim:
-            _take(out, "ndim", rules.ndims(" ".join([pdoc.description, *_clauses_about(sig.name, pdoc.prose)])))
+            _take(out, "ndim", _first(rules.ndims, [pdoc.description, *_clauses_about(sig.name, pdoc.prose)]))
     if not set(out.structure) & {"bool", "str", "dtype", "device", "layout", "memory_format", "generator",
                                  "callable"}:
-        _take(out, "range", rules.value_range(" ".join([pdoc.description, *pdoc.prose])))
+        _take(out, "range", _first(rules.value_range, [pdoc.description, *pdoc.prose]))
     if "str" in out.structure:
-        _take(out, "enum", rules.enum_values(" ".join([pdoc.description, *pdoc.prose])))
+        _take(out, "enum", _first(rules.enum_values, [pdoc.description, *pdoc.prose]))
     _default(out, sig, pdoc)
     out.optional = sig.default is not None or rules.says_optional(pdoc.type_text) or \
         rules.says_optional(sig.annotation or "")
@@ -164,6 +164,14 @@ def _default(out: ParamConstraints, sig: SigParam, pdoc: ParamDoc) -> None:
             _take(out, "enum", rules.enum_values(pdoc.description))
 
 
+def _first(rule, pieces: list[str]) -> rules.Found | None:
+    """The first piece of documentation (type, description, then prose) a rule finds something in."""
+    for piece in pieces:
+        if piece.strip() and (found := rule(piece)) is not None:
+            return found
+    return None
+
+
 def _take(out: ParamConstraints, category: str, found: rules.Found | None) -> None:
     if found is not None:
         setattr(out, category, found[0])
@@ -186,7 +194,8 @@ def shared_dimensions(params: dict[str, ParamConstraints]) -> list[str]:
     """Named dimensions that appear in the shapes of more than one parameter (sizes that must agree)."""
     counts: Counter[str] = Counter()
     for param in params.values():
-        names = {d for shape in param.shape for d in shape if d.isidentifier() and d not in ("N", "*")}
+        names = {name for shape in param.shape for d in shape for name in re.findall(r"[A-Za-z_]\w*", d)
+                 if name != "N" and name not in params}  # a parameter inside a shape is a value, not a size
         counts.update(names)
     names_with_n = {d for p in params.values() for s in p.shape for d in s if d == "N"}
     shared = sorted(n for n, c in counts.items() if c > 1)

@@ -203,6 +203,8 @@ def ndims(text: str) -> Found | None:
     for sentence in sentences(text):
         if not re.search(r"tensor|input|shape|matri|vector|dimensional", sentence, re.IGNORECASE):
             continue
+        if re.match(r"\s*(?:if|when)\b", sentence, re.IGNORECASE) and not re.search(r"\b(?:must|should)\b", sentence):
+            continue  # a conditional describes one case, not a requirement
         if re.search(r"\bconvolution|pooling|\bsamples?\b", sentence, re.IGNORECASE):
             continue  # `2D convolution` names the operator, not a rank
         found = sorted({int(m.group(1)) if m.group(1) else NUMBER_WORDS[m.group(2)] for m in NDIM.finditer(sentence)})

@@ -35,18 +35,22 @@ class UnknownApi(LookupError):
     """A name that is neither an importable module nor a callable in one."""
 
 
-class TorchDocs:
-    """PyTorch: imports torch lazily, on first use, so the analyzers package stays importable without it."""
+class ModuleDocs:
+    """Any importable Python module: its public functions and their docstrings (imported on first use)."""
 
-    name = "torch"
+    def __init__(self, module: str) -> None:
+        self.name = module
 
     def version(self) -> str:
-        return importlib.import_module("torch").__version__
+        return str(getattr(resolve(self.name), "__version__", "unversioned"))
+
+    def skipped(self) -> frozenset[str]:
+        return frozenset()
 
     def enumerate(self, target: str) -> list[str]:
         obj = resolve(target)
         if inspect.ismodule(obj):
-            return public_functions(obj, skip())
+            return public_functions(obj, self.skipped())
         if callable(obj):
             return [target]
         raise UnknownApi(f"{target} is neither a module nor a callable")
@@ -58,6 +62,16 @@ class TorchDocs:
         except (TypeError, ValueError):
             signature = ""
         return ApiDoc(api, signature, obj.__doc__ or "")
+
+
+class TorchDocs(ModuleDocs):
+    """PyTorch, minus the APIs that change global state or touch files (data/torch_skip.yaml)."""
+
+    def __init__(self) -> None:
+        super().__init__("torch")
+
+    def skipped(self) -> frozenset[str]:
+        return skip()
 
 
 @cache

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+from pathlib import Path
 from typing import Protocol
 
 from analyzers.doc_constraints import ApiConstraints, extract
-from analyzers.library_docs import TorchDocs, UnknownApi
+from analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi
 
 from ..errors import UserError
 from .values import Spec
@@ -18,6 +20,7 @@ class LibraryAdapter(Protocol):
 
     name: str
     preload: str  # code the fork server runs once before forking (imports, thread settings)
+    support_files: dict[str, str]  # files the sandbox needs next to the inputs (a library not installed there)
 
     def enumerate_many(self, targets: list[str]) -> list[str]: ...
     def constraints(self, api: str) -> ApiConstraints: ...
@@ -30,9 +33,11 @@ class TorchAdapter:
 
     name = "torch"
     preload = "import torch\ntorch.set_num_threads(1)\n"
+    imports = "import torch\n"
+    support_files: dict[str, str] = {}
 
     def __init__(self) -> None:
-        self.docs = TorchDocs()
+        self.docs: ModuleDocs = TorchDocs()
 
     def version(self) -> str:
         return self.docs.version()
@@ -55,7 +60,9 @@ class TorchAdapter:
 
     def render(self, api: str, args: dict[str, Spec], seed: int, positional: list[str]) -> str:
         """A standalone script: imports, seeded values, the call (positional parameters first, then keywords)."""
-        lines = ["import torch", f"torch.manual_seed({seed})"]
+        tensors = "torch" in self.imports or '"tensor"' in json.dumps(args)
+        lines = [self.imports.rstrip()] + (["import torch", f"torch.manual_seed({seed})"] if tensors else [])
+        lines = list(dict.fromkeys(line for line in lines if line))
         call_args = []
         for name, spec in args.items():
             lines.append(f"{name}_ = {render_value(spec)}")
@@ -136,11 +143,27 @@ def _floating(dtype: str) -> bool:
     return dtype.startswith(("float", "bfloat", "complex"))
 
 
+class PythonModuleAdapter(TorchAdapter):
+    """A plain Python module given as a file: docs read from it, the file copied into the sandbox. Values other
+    than tensors need no torch; tensors still render as torch code."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.stem
+        self.preload = self.imports = f"import {self.name}\n"
+        self.support_files = {self.path.name: self.path.read_text()}
+        if str(self.path.parent) not in sys.path:
+            sys.path.insert(0, str(self.path.parent))
+        self.docs = ModuleDocs(self.name)
+
+
 ADAPTERS = {"torch": TorchAdapter}
 
 
 def library_adapter(name: str) -> TorchAdapter:
-    """The adapter for a library name (only torch is implemented)."""
+    """The adapter for a library name (torch), or for a Python module given as a path to its .py file."""
+    if name.endswith(".py") and Path(name).is_file():
+        return PythonModuleAdapter(Path(name))
     if name not in ADAPTERS:
         raise UserError(f"no library adapter named {name!r}; available: {', '.join(ADAPTERS)}")
     return ADAPTERS[name]()

@@ -158,7 +158,8 @@ class Campaign:
     def _execute(self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None) -> None:
         budget = self.config.time_budget
         workers = max(1, self.config.workers)
-        executors = [ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config) for _ in range(workers)]
+        executors = [ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
+                                        self.adapter.support_files) for _ in range(workers)]
         free = list(executors)
         batches = self._batches(todo)
         running: dict[Future, ForkServerExecutor] = {}
@@ -241,7 +242,8 @@ class Campaign:
                  for f in ordered}
         if progress:
             progress("reproducers", 0, 2)
-        with ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config) as executor:
+        with ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
+                                self.adapter.support_files) as executor:
             reduced = reduce_cases(self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor)
         scripts = []
         for finding in ordered:
@@ -253,7 +255,7 @@ class Campaign:
             scripts.append((finding, script))
         if progress:
             progress("reproducers", 1, 2)
-        verdicts = verify_all(self.sandbox, scripts[:len(checked)], self.exec_config)
+        verdicts = verify_all(self.sandbox, scripts[:len(checked)], self.exec_config, self.adapter.support_files)
         for finding in ordered:
             if finding.id in verdicts:
                 finding.verified, finding.verify_note = verdicts[finding.id]

@@ -33,8 +33,9 @@ class ExecConfig:
 class ForkServerExecutor:
     """A long-lived sandbox session that runs batches of inputs; survives any one input's crash or hang."""
 
-    def __init__(self, sandbox: Sandbox, preload: str, config: ExecConfig | None = None) -> None:
-        self.sandbox, self.preload = sandbox, preload
+    def __init__(self, sandbox: Sandbox, preload: str, config: ExecConfig | None = None,
+                 files: dict[str, str] | None = None) -> None:
+        self.sandbox, self.preload, self.files = sandbox, preload, dict(files or {})
         self.config = config or ExecConfig()
         self.session: Session | None = None
 
@@ -49,7 +50,7 @@ class ForkServerExecutor:
         cfg = self.config
         limits = Limits(timeout=max(600.0, cfg.timeout * 4), memory=cfg.container_memory, cpus=1.0, pids=256)
         self.session = self.sandbox.session(limits=limits, mounts=cfg.mounts(), env=cfg.env)
-        self.session.put_files({"forkserver.py": FORKSERVER.read_text()})
+        self.session.put_files({**self.files, "forkserver.py": FORKSERVER.read_text()})
 
     def close(self) -> None:
         if self.session is not None:

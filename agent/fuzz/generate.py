@@ -72,8 +72,11 @@ def generate_case(api: ApiConstraints, index: int, seed: int) -> Case:
         if kind == "boundary" and _boundary(gen, case):
             return case
         if kind == "ci" or _attempt == 7:
-            if not v.case_violations(api, case.args, case.sizes):
+            broken = v.case_violations(api, case.args, case.sizes)
+            if not broken:
                 return case
+    # constraints the generator cannot satisfy together: not a conforming input, so not counted as one
+    case.kind, case.boundary = "boundary", "unsatisfied: " + ", ".join(f"{p} {c}" for p, c in broken)
     return case
 
 
@@ -94,16 +97,22 @@ class _Generator:
 
     def conforming(self) -> dict[str, Spec]:
         args: dict[str, Spec] = {}
-        scalars_first = sorted(self.api.params.values(), key=lambda p: "tensor" in p.structure)
-        for param in scalars_first:
-            if param.optional and (self.rng.random() < 0.45 or param.name == "out" or not param.structure):
-                continue
-            spec = self.value(param)
-            if spec is not None:
-                args[param.name] = spec
-                if spec["kind"] == "int":
-                    self.sizes.setdefault(param.name, spec["value"])
-        self._prime_divisions()
+        for param in self.api.params.values():  # an omitted integer argument takes its default in shapes
+            default = _literal(param.default)
+            if isinstance(default, int) and not isinstance(default, bool):
+                self.sizes[param.name] = default
+        params = list(self.api.params.values())
+        scalars = [p for p in params if "tensor" not in p.structure]
+        for phase in (scalars, [p for p in params if p not in scalars]):
+            for param in phase:
+                if param.optional and (self.rng.random() < 0.45 or param.name == "out" or not param.structure):
+                    continue
+                spec = self.value(param)
+                if spec is not None:
+                    args[param.name] = spec
+                    if spec["kind"] == "int":
+                        self.sizes[param.name] = spec["value"]
+            self._prime_divisions()
         return {name: args[name] for name in self.api.params if name in args}
 
     def _prime_divisions(self) -> None:
@@ -112,7 +121,7 @@ class _Generator:
                 for dim in shape:
                     if re.fullmatch(r"\w+/\w+", dim):
                         a, b = dim.split("/")
-                        if b in self.sizes and a not in self.sizes and self.sizes[b] > 0:
+                        if b in self.sizes and a not in self.sizes and 0 < self.sizes[b] <= 8:
                             self.sizes[a] = self.sizes[b] * self.rng.randint(1, 2)
 
     def value(self, param: ParamConstraints, structure: str | None = None) -> Spec | None:

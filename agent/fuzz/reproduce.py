@@ -110,13 +110,14 @@ except BaseException as exc:
 """
 
 
-def verify_all(sandbox: Sandbox, scripts: list[tuple[Finding, str]], config: ExecConfig) -> dict[str, tuple[bool, str]]:
+def verify_all(sandbox: Sandbox, scripts: list[tuple[Finding, str]], config: ExecConfig,
+               support_files: dict[str, str] | None = None) -> dict[str, tuple[bool, str]]:
     """Run each reproducer as a fresh interpreter (a new process, not the fork server) in one sandbox and check
     it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON."""
     verdicts: dict[str, tuple[bool, str]] = {}
     if not scripts:
         return verdicts
-    files = {f"{f.id}.py": script for f, script in scripts}
+    files = {**(support_files or {}), **{f"{f.id}.py": script for f, script in scripts}}
     files["wrap.py"] = VERIFY_WRAPPER.format(memory=config.memory_bytes)
     limits = Limits(timeout=max(600.0, config.timeout * 4), memory=config.container_memory, cpus=1.0)
     with sandbox.session(limits=limits, mounts=config.mounts(), env=config.env) as session:
