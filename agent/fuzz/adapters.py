@@ -36,8 +36,9 @@ class TorchAdapter:
     imports = "import torch\n"
     support_files: dict[str, str] = {}
 
-    def __init__(self) -> None:
+    def __init__(self, device: str = "cpu") -> None:
         self.docs: ModuleDocs = TorchDocs()
+        self.device = device  # tensors are built on this device (the fork server never touches it itself)
 
     def version(self) -> str:
         return self.docs.version()
@@ -65,10 +66,21 @@ class TorchAdapter:
         lines = list(dict.fromkeys(line for line in lines if line))
         call_args = []
         for name, spec in args.items():
-            lines.append(f"{name}_ = {render_value(spec)}")
+            lines.append(f"{name}_ = {render_value(_on_device(spec, getattr(self, 'device', 'cpu')))}")
             call_args.append(f"{name}_" if name in positional else f"{name}={name}_")
         lines.append(f"result = {api}({', '.join(call_args)})")
         return "\n".join(lines) + "\n"
+
+
+def _on_device(spec: Spec, device: str) -> Spec:
+    """The spec with its tensors (also inside sequences) moved to `device`; meta tensors stay on meta."""
+    if device == "cpu":
+        return spec
+    if spec["kind"] == "tensor" and spec.get("device", "cpu") == "cpu":
+        return {**spec, "device": device}
+    if spec["kind"] == "seq":
+        return {**spec, "items": [_on_device(item, device) for item in spec["items"]]}
+    return spec
 
 
 def render_value(spec: Spec) -> str:
@@ -115,14 +127,14 @@ def render_tensor(spec: Spec) -> str:
     elif layout == "zero_stride" and shape:
         build = build[:-1] + [1]
     size = json.dumps(build)
-    device = f", device={spec['device']!r}" if spec.get("device", "cpu") != "cpu" else ""
+    device = spec.get("device", "cpu")
     if spec.get("device") == "meta":
         code = f"torch.empty({size}, dtype={dtype}, device='meta')"
     elif fill == "randn":
-        code = (f"torch.randn({size}, dtype={dtype}{device})" if _floating(spec["dtype"]) else
+        code = (f"torch.randn({size}, dtype={dtype})" if _floating(spec["dtype"]) else
                 f"torch.randint(-3, 4, {size}).to({dtype})")
     elif fill == "rand":
-        code = f"torch.rand({size}, dtype={dtype}{device})" if _floating(spec["dtype"]) else \
+        code = f"torch.rand({size}, dtype={dtype})" if _floating(spec["dtype"]) else \
             f"torch.randint(0, 2, {size}).to({dtype})"
     elif fill == "int":
         code = f"torch.randint({int(spec['low'])}, {int(spec['high']) + 1}, {size}).to({dtype})"
@@ -136,6 +148,8 @@ def render_tensor(spec: Spec) -> str:
         code += "[..., ::2]"
     elif layout == "zero_stride" and shape:
         code += f".expand({json.dumps(shape)})"
+    if device not in ("cpu", "meta"):
+        code += f".to({device!r})"
     return code
 
 
@@ -157,7 +171,7 @@ class PythonModuleAdapter(TorchAdapter):
         self.docs = ModuleDocs(self.name)
 
 
-ADAPTERS = {"torch": TorchAdapter}
+ADAPTERS = {"torch": TorchAdapter, "torch-cuda": lambda: TorchAdapter(device="cuda")}
 
 
 def library_adapter(name: str) -> TorchAdapter:
