@@ -38,7 +38,7 @@ def fuzz(
     adapter = library_adapter(library)
     apis = adapter.enumerate_many(targets)
     settings = settings_from_flags(sandbox__backend=backend)
-    directory = out or Path(".repowright") / "fuzz" / f"seed{seed}"
+    directory = out or Path(".repowright") / "fuzz" / default_name(targets, seed)
     if directory.exists() and not directory.is_dir():
         raise UserError(f"--out {directory} is a file; give a directory")
     config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=seed, workers=workers,
@@ -65,6 +65,13 @@ def fuzz(
     print_summary(summary, directory)
 
 
+def default_name(targets: list[str], seed: int) -> str:
+    """`torch.nn.functional-seed0`, or the first target plus a count when there are several."""
+    first = Path(targets[0]).stem if targets[0].endswith(".py") else targets[0]
+    more = f"+{len(targets) - 1}" if len(targets) > 1 else ""
+    return f"{first}{more}-seed{seed}"
+
+
 def print_summary(summary: dict, directory: Path) -> None:
     import json
 
@@ -76,6 +83,8 @@ def print_summary(summary: dict, directory: Path) -> None:
         mark = {True: "verified", False: "NOT verified", None: "unchecked"}[finding["verified"]]
         console.print(f"  {finding['cls']:18} {finding['api']:40} {finding['detail'][:90]}  "
                       f"[{finding['reproducer']}, {mark}]", highlight=False, soft_wrap=True)
-    if not summary["complete"]:
+    if summary["stopped_by_budget"]:
+        console.print("stopped by --time-budget: run again with a larger budget to resume")
+    elif not summary["complete"]:
         console.print("campaign incomplete: run the same command again to resume")
     console.print(f"report: {directory / 'report.md'} (and report.html)")
