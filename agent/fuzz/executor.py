@@ -12,6 +12,7 @@ from sandbox import Limits, Mount, Sandbox, Session
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 SANDBOX_SCRIPT = "/work/forkserver.py"
+SERVE_DIR = "/work/fs"
 ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
 
 
@@ -51,11 +52,31 @@ class ForkServerExecutor:
         limits = Limits(timeout=max(600.0, cfg.timeout * 4), memory=cfg.container_memory, cpus=1.0, pids=256)
         self.session = self.sandbox.session(limits=limits, mounts=cfg.mounts(), env=cfg.env)
         self.session.put_files({**self.files, "forkserver.py": FORKSERVER.read_text()})
+        self.number, self.pid = 0, None
 
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
             self.session = None
+
+    def _launch(self) -> None:
+        """Start (or restart) the fork server in the session and wait until its preload is done."""
+        assert self.session is not None
+        cfg = self.config
+        header = {"preload": self.preload, "timeout": cfg.timeout, "memory_bytes": cfg.memory_bytes}
+        self.number = 0
+        self.session.exec(["/bin/sh", "-c", f"rm -rf {SERVE_DIR} && mkdir -p {SERVE_DIR}"], timeout=30)
+        self.session.put_files({"config.json": json.dumps(header)}, dest=SERVE_DIR)
+        script = (f"{cfg.python} {SANDBOX_SCRIPT} --serve {SERVE_DIR} </dev/null >{SERVE_DIR}/log 2>&1 & "
+                  f"pid=$!; echo $pid; while [ ! -f {SERVE_DIR}/ready ]; do "
+                  f"kill -0 $pid 2>/dev/null || {{ tail -5 {SERVE_DIR}/log >&2; exit 1; }}; sleep 0.05; done")
+        started = self.session.exec(["/bin/sh", "-c", script], timeout=300)
+        if started.exit_code != 0:
+            from sandbox import SandboxError
+
+            raise SandboxError(f"the fork server did not start (exit {started.exit_code}): "
+                               f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}")
+        self.pid = int(started.stdout.split()[0])
 
     def run(self, inputs: Sequence[tuple[str, str]]) -> dict[str, dict]:
         """Results by id for (id, code) inputs; an input whose fork server died with it is retried once alone,
@@ -70,28 +91,31 @@ class ForkServerExecutor:
             if not rest:
                 break
             first = rest[0]
-            if first[0] in retried:
-                results[first[0]] = {"id": first[0], "status": "lost", "stderr": "the fork server itself died"}
-                rest = rest[1:]
-            else:
+            if first[0] not in retried:
                 retried.add(first[0])
                 alone = self._exec([first])
                 results.update(alone)
-                if first[0] not in alone:
-                    results[first[0]] = {"id": first[0], "status": "lost", "stderr": "the fork server died"}
-                rest = rest[1:]
-            pending = rest
+            if first[0] not in results:
+                results[first[0]] = {"id": first[0], "status": "lost", "stderr": "the fork server died with it"}
+            pending = rest[1:]
         return results
 
     def _exec(self, inputs: Sequence[tuple[str, str]]) -> dict[str, dict]:
+        """Hand one batch to the fork server and wait for its results (restarting a dead server first)."""
         if self.session is None:
             self.start()
+        if self.pid is None:
+            self._launch()
         assert self.session is not None
-        cfg = self.config
-        header = {"preload": self.preload, "timeout": cfg.timeout, "memory_bytes": cfg.memory_bytes}
-        stdin = "\n".join([json.dumps(header)] + [json.dumps({"id": i, "code": c}) for i, c in inputs]) + "\n"
-        budget = 60.0 + len(inputs) * (cfg.timeout + 2.0)
-        outcome = self.session.exec([cfg.python, SANDBOX_SCRIPT], stdin=stdin.encode(), timeout=budget)
+        cfg, number = self.config, self.number
+        self.number += 1
+        body = "\n".join(json.dumps({"id": i, "code": c}) for i, c in inputs) + "\n"
+        self.session.put_files({f"req-{number}.tmp": body}, dest=SERVE_DIR)
+        done, part = f"{SERVE_DIR}/res-{number}.jsonl", f"{SERVE_DIR}/res-{number}.part"
+        script = (f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "
+                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.02; done; "
+                  f"cat {done} 2>/dev/null || cat {part} 2>/dev/null; true")
+        outcome = self.session.exec(["/bin/sh", "-c", script], timeout=60.0 + len(inputs) * (cfg.timeout + 2.0))
         results: dict[str, dict] = {}
         for line in outcome.stdout.splitlines():
             try:
@@ -100,9 +124,6 @@ class ForkServerExecutor:
                 continue
             if isinstance(record, dict) and "id" in record:
                 results[record["id"]] = record
-        if not results and outcome.exit_code != 0 and "ready" not in outcome.stdout:
-            from sandbox import SandboxError
-
-            raise SandboxError(f"the fork server did not start (exit {outcome.exit_code}): "
-                               f"{outcome.stderr.strip().splitlines()[-1:] or ['no output']}")
+        if len(results) < len(inputs):
+            self.pid = None  # the server died (or was killed on a timeout): the next batch restarts it
         return results

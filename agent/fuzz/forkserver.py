@@ -1,9 +1,11 @@
 """Fork server, run inside the sandbox with the target library's interpreter: import once, fork per input.
 
-Standalone on purpose (it is copied into the sandbox and imports nothing of repowright). Protocol: the first
-stdin line is a JSON config {"preload", "timeout", "memory_bytes"}; each further line is {"id", "code"}. For
-each input a child process runs the code; this process reports one JSON line per input on stdout, so a child
-that segfaults, aborts, raises SIGFPE/SIGBUS or hangs is recorded and the next input runs.
+Standalone on purpose (it is copied into the sandbox and imports nothing of repowright). `--serve DIR` reads
+DIR/config.json {"preload", "timeout", "memory_bytes"}, runs the preload once, writes DIR/ready, then serves
+request files DIR/req-N.jsonl (one {"id", "code"} per line) in order: for each input a child process runs the
+code, and one JSON line per input goes to DIR/res-N.part, renamed to DIR/res-N.jsonl when the batch is done.
+So a child that segfaults, aborts, raises SIGFPE/SIGBUS or hangs is recorded and the next input runs, and the
+library is imported once per container, not once per batch.
 """
 
 import json
@@ -96,13 +98,36 @@ def _tail(path):
         return ""
 
 
-def main():
-    config = json.loads(sys.stdin.readline())
+def serve(directory):
+    """Serve request files until DIR/stop appears."""
+    with open(os.path.join(directory, "config.json")) as handle:
+        config = json.load(handle)
     exec(compile(config.get("preload", ""), "<preload>", "exec"), {"__name__": "__preload__"})
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if line.strip():
-            print(json.dumps(run_one(json.loads(line), config), default=str), flush=True)
+    open(os.path.join(directory, "ready"), "w").close()
+    number = 0
+    while True:
+        request = os.path.join(directory, f"req-{number}.jsonl")
+        if not os.path.exists(request):
+            if os.path.exists(os.path.join(directory, "stop")):
+                return
+            time.sleep(0.005)
+            continue
+        part = os.path.join(directory, f"res-{number}.part")
+        with open(request) as lines, open(part, "w") as out:
+            for line in lines:
+                if line.strip():
+                    out.write(json.dumps(run_one(json.loads(line), config), default=str) + "\n")
+                    out.flush()
+        os.rename(part, os.path.join(directory, f"res-{number}.jsonl"))
+        os.unlink(request)
+        number += 1
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+    else:
+        sys.exit("usage: forkserver.py --serve DIR")
 
 
 if __name__ == "__main__":
