@@ -243,5 +243,5 @@ def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
 def sentences(text: str) -> list[str]:
     """Split a description into sentences (a period followed by space and not inside `e.g.`)."""
     text = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<!e\.g)(?<!i\.e)(?<=[.;])\s+(?=[A-Z`:'(])|\s+(?=\.\. \w+::)|(?<=::)\s+", text)
+    parts = re.split(r"(?<!e\.g)(?<!i\.e)(?<!w\.r\.t)(?<=[.;])\s+(?=[A-Z`:'(])|\s+(?=\.\. \w+::)|(?<=::)\s+", text)
     return [p.strip() for p in parts if p.strip()]

@@ -114,7 +114,10 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
         out.tensor_t = ["torch.tensor"]
         pieces = [pdoc.type_text, pdoc.description, *_clauses_about(sig.name, pdoc.prose)]
         if "tensor" in out.structure:  # `tuple of (Tensor, LongTensor)` names outputs, not an input dtype
-            _take(out, "dtype", _first(rules.dtypes, pieces))
+            found = _first(rules.dtypes, pieces)
+            if found is not None and pdoc.type_text and found[1] == pdoc.type_text.strip():
+                found = (found[0], header)  # the type alone is no sentence: cite the entry's first line
+            _take(out, "dtype", found)
         found = rules.shapes(pdoc.description)
         if found:
             out.shape, out.sources["shape"] = found  # type: ignore[assignment]

@@ -27,7 +27,7 @@ def test_constraints_json_and_yaml_records(tmp_path):
     assert records[0]["params"]["input"]["ndim"] == [4]
     assert records[1]["params"]["index"]["dtype"] == ["int64"]
     saved = yaml.safe_load((tmp_path / "torch.gather.yaml").read_text())
-    assert saved["constraints"]["index"]["source"]["dtype"].startswith("LongTensor")
+    assert saved["constraints"]["index"]["source"]["dtype"] == "index (LongTensor): the indices of elements to gather"
     assert "warn" not in out.stderr.lower()
 
 
