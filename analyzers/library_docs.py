@@ -58,7 +58,7 @@ class ModuleDocs:
     def api_doc(self, api: str) -> ApiDoc:
         obj = resolve(api)
         try:
-            signature = str(inspect.signature(obj))
+            signature = str(inspect.signature(obj))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             signature = ""
         return ApiDoc(api, signature, obj.__doc__ or "")

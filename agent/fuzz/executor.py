@@ -39,6 +39,7 @@ class ForkServerExecutor:
         self.sandbox, self.preload, self.files = sandbox, preload, dict(files or {})
         self.config = config or ExecConfig()
         self.session: Session | None = None
+        self.number, self.pid = 0, None  # type: tuple[int, int | None]
 
     def __enter__(self) -> ForkServerExecutor:
         self.start()

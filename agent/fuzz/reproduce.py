@@ -4,6 +4,7 @@ script fresh in the sandbox to confirm it reproduces outside repowright."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 
@@ -42,20 +43,29 @@ def shrink_candidates(case: Case, api: ApiConstraints) -> list[Case]:
 
     for name in case.args:
         if api.params[name].optional:
-            variant(lambda a, n=name: a.pop(n, None) is not None)
+            variant(functools.partial(_drop, name))
     for name, spec in case.args.items():
         if spec["kind"] != "tensor":
             continue
         for i, size in enumerate(spec["shape"]):
             if size > 1:
-                variant(lambda a, n=name, i=i: _set_dim(a[n], i))
+                variant(functools.partial(_halve_dim, name, i))
         if spec["fill"] == "randn":
-            variant(lambda a, n=name: a[n].update(fill="full", low=1.0, high=1.0) is None)
+            variant(functools.partial(_fill_ones, name))
     return out
 
 
-def _set_dim(spec: dict, index: int) -> bool:
-    spec["shape"][index] = max(1, spec["shape"][index] // 2)
+def _drop(name: str, args: dict) -> bool:
+    return args.pop(name, None) is not None
+
+
+def _fill_ones(name: str, args: dict) -> bool:
+    args[name].update(fill="full", low=1.0, high=1.0)
+    return True
+
+
+def _halve_dim(name: str, index: int, args: dict) -> bool:
+    args[name]["shape"][index] = max(1, args[name]["shape"][index] // 2)
     return True
 
 
@@ -66,7 +76,8 @@ def reduce_cases(adapter, apis: dict[str, ApiConstraints], items: list[tuple[Fin
     state = {f.id: (case, False) for f, case in items}
     active = {f.id: f for f, _ in items}
     for _ in range(MAX_ROUNDS):
-        inputs, owners = [], []
+        inputs: list[tuple[str, str]] = []
+        owners: list[tuple[str, Case]] = []
         for fid, finding in active.items():
             for candidate in shrink_candidates(state[fid][0], apis[finding.api]):
                 owners.append((fid, candidate))
