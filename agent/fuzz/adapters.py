@@ -164,7 +164,9 @@ class PythonModuleAdapter(TorchAdapter):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.name = self.path.stem
-        self.preload = self.imports = f"import {self.name}\n"
+        self.imports = f"import {self.name}\n"
+        # torch too when it is there: inputs that carry tensors then do not pay its import inside the time limit
+        self.preload = self.imports + "try:\n    import torch\nexcept ImportError:\n    pass\n"
         self.support_files = {self.path.name: self.path.read_text()}
         if str(self.path.parent) not in sys.path:
             sys.path.insert(0, str(self.path.parent))
