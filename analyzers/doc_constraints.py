@@ -130,7 +130,8 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
                                  "callable"}:
         _take(out, "range", _first(rules.value_range, [pdoc.description, *pdoc.prose]))
     if "str" in out.structure:
-        _take(out, "enum", _first(rules.enum_values, [pdoc.description, *pdoc.prose]))
+        _take(out, "enum", rules.enum_values(" ".join(s.rstrip(" .") + "." for s in [pdoc.description, *pdoc.prose]
+                                                      if s.strip())))
     _default(out, sig, pdoc)
     out.optional = sig.default is not None or rules.says_optional(pdoc.type_text) or \
         rules.says_optional(sig.annotation or "")

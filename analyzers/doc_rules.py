@@ -279,6 +279,6 @@ def enum_values(text: str) -> Found | None:
             continue
         hits = QUOTED.findall(sentence)
         if hits:
-            values += [h for h in hits if h not in values]
+            values += [h for h in dict.fromkeys(hits) if h not in values]
             source = source or sentence
     return (values, source) if values else None

@@ -19,11 +19,18 @@ def constraints(
     targets: list[str] = typer.Argument(..., help="APIs or modules, e.g. torch.nn.functional.conv2d torch.nn.functional"),
     out: Path = typer.Option(None, "--out", help="Write one YAML record per API into this directory."),
     library: str = typer.Option("torch", "--library", help="Library adapter to read the docs with (torch)."),
+    model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
+                               "miss (kept only when it quotes the documentation)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Print each API's parameters with dtype, structure, shape/ndim, range/enum and default, and the sentence
     each came from; a module stands for every public function in it."""
     adapter = library_adapter(library)
+    if model:
+        from ..llm import llm_from_settings
+        from .common import settings_from_flags as _settings
+
+        adapter.llm = llm_from_settings(_settings())
     apis = adapter.enumerate_many(targets)
     records = [adapter.constraints(api).to_record() for api in apis]
     if out is not None:

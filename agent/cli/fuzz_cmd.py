@@ -30,12 +30,18 @@ def fuzz(
     out: Path = typer.Option(None, "--out", help="Campaign directory (default .repowright/fuzz/<seed>); "
                              "run again with the same arguments to resume."),
     library: str = typer.Option("torch", "--library", help="Library adapter (torch)."),
+    model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
+                               "miss (kept only when it quotes the documentation)."),
     backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Extract constraints, generate conforming/violating/boundary inputs, run each in its own process in the
     sandbox, and report crashes, internal asserts, hangs and documentation inconsistencies with reproducers."""
     adapter = library_adapter(library)
+    if model:
+        from ..llm import llm_from_settings
+
+        adapter.llm = llm_from_settings(settings_from_flags())
     apis = adapter.enumerate_many(targets)
     settings = settings_from_flags(sandbox__backend=backend)
     directory = out or Path(".repowright") / "fuzz" / default_name(targets, seed)

@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from analyzers.doc_constraints import ApiConstraints, extract
 from analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi
@@ -39,6 +39,7 @@ class TorchAdapter:
     def __init__(self, device: str = "cpu") -> None:
         self.docs: ModuleDocs = TorchDocs()
         self.device = device  # tensors are built on this device (the fork server never touches it itself)
+        self.llm: Any = None  # an agent.llm.LLM, when model extraction is asked for
 
     def version(self) -> str:
         return self.docs.version()
@@ -57,7 +58,14 @@ class TorchAdapter:
         return apis
 
     def constraints(self, api: str) -> ApiConstraints:
-        return extract(self.docs.api_doc(api))
+        """Rules first; with a model attached (`self.llm`), the model fills what the rules left empty."""
+        doc = self.docs.api_doc(api)
+        record = extract(doc)
+        if self.llm is not None:
+            from .model_constraints import fill_with_model
+
+            record, _ = fill_with_model(record, doc, self.llm)
+        return record
 
     def render(self, api: str, args: dict[str, Spec], seed: int, positional: list[str]) -> str:
         """A standalone script: imports, seeded values, the call (positional parameters first, then keywords)."""
@@ -171,6 +179,7 @@ class PythonModuleAdapter(TorchAdapter):
         if str(self.path.parent) not in sys.path:
             sys.path.insert(0, str(self.path.parent))
         self.docs = ModuleDocs(self.name)
+        self.llm: Any = None
 
 
 ADAPTERS = {"torch": TorchAdapter, "torch-cuda": lambda: TorchAdapter(device="cuda")}
