@@ -1,0 +1,216 @@
+"""Instance environments built offline on the host: a virtualenv per (repo, version, environment commit).
+
+No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
+interpreter the spec names, filled by pip from PyPI with packages only: the spec's packages and
+pip_packages, the requirements file read from git (never a checkout), and the dependencies the project
+declares, read statically (`static_meta`). Repository code never runs on the host; the repository's own
+install step runs later, inside the sandbox, with no network. Wheels are preferred (`--only-binary :all:`);
+when that cannot be satisfied pip is allowed sdists, whose build scripts are PyPI packages' code, not the
+repository's: the trade-off is recorded in the manifest (`binary_only`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from agent.errors import UserError
+
+from .repos import git_show
+from .specs import Specs
+from .static_meta import declared_dependencies
+
+BUILDER_VERSION = "1"
+PYENV_ROOT = Path("/root/.pyenv/versions")
+MANIFEST = "repowright-env.json"
+BUILD_TOOLS = ["pip", "setuptools", "wheel"]
+
+
+class EnvBuildError(RuntimeError):
+    """The environment could not be built; the message says which step and why."""
+
+
+@dataclass
+class Environment:
+    """A built environment: where it lives and how it was made."""
+
+    path: Path
+    python: str  # X.Y
+    manifest: dict
+
+    @property
+    def site_packages(self) -> Path:
+        return self.path / "lib" / f"python{self.python}" / "site-packages"
+
+
+def find_interpreter(version: str) -> Path:
+    """The newest pyenv interpreter X.Y.Z for a spec's X.Y."""
+    candidates = sorted((p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
+                        key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
+    if not candidates:
+        raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT}")
+    return candidates[-1] / "bin" / "python"
+
+
+def _conda_to_pip(spec: str) -> str | None:
+    """A conda package spec as a pip requirement (`name=1.2` -> `name==1.2`); None for python and pip."""
+    name = re.split(r"[=<>! ]", spec.strip(), maxsplit=1)[0]
+    if name in ("python", "pip", "") or "::" in spec:
+        return None
+    rest = spec.strip()[len(name):].strip()
+    if rest.startswith("=") and not rest.startswith("=="):
+        rest = "==" + rest[1:].split("=")[0]
+    return name + rest
+
+
+def _requirements_text(mirror: Path, commit: str, paths: list[str]) -> str:
+    """The spec's requirements file at `commit`, `-r` includes followed, editable self-installs dropped."""
+    for path in paths:
+        text = git_show(mirror, commit, path)
+        if text is None:
+            continue
+        lines: list[str] = []
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("-r"):
+                include = os.path.normpath(os.path.join(os.path.dirname(path), stripped[2:].strip()))
+                lines += (git_show(mirror, commit, include) or "").splitlines()
+            else:
+                lines.append(line)
+        kept = [ln for ln in lines if not any(ln.strip().startswith(x) for x in ("-e .", "#", ".[test", "-e", "."))]
+        from swebench.harness.test_spec.python import clean_requirements
+
+        return clean_requirements("\n".join(kept))
+    raise EnvBuildError(f"no requirements file at {', '.join(paths)} in commit {commit[:12]}")
+
+
+def _extras_of(install_cmd: str) -> list[str]:
+    """Extras named by an install command like `pip install -e .[dev,test]`."""
+    match = re.search(r"\.\[([\w,\- ]+)\]", install_cmd or "")
+    return [x.strip() for x in match.group(1).split(",")] if match else []
+
+
+def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
+    """(pip requirements, notes) that the instance's environment needs, gathered without running code."""
+    spec, commit, notes = specs.spec(instance), instance["environment_setup_commit"], []
+    reqs: list[str] = []
+    packages = spec.get("packages", "")
+    if packages == "requirements.txt":
+        reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
+                 if ln.strip()]
+    elif packages == "environment.yml":
+        text = git_show(mirror, commit, spec.get("environment_file", "environment.yml"))
+        if text is None:
+            raise EnvBuildError(f"no environment.yml in commit {commit[:12]}")
+        for dep in yaml.safe_load(text).get("dependencies", []):
+            if isinstance(dep, dict):
+                reqs += dep.get("pip", [])
+            elif (req := _conda_to_pip(str(dep))) is not None:
+                reqs.append(req)
+        notes.append("conda packages from environment.yml installed from PyPI under the same names")
+    elif packages:
+        reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
+    reqs += list(spec.get("pip_packages", []))
+    files = {name: text for name in ("setup.py", "setup.cfg", "pyproject.toml")
+             if (text := git_show(mirror, commit, name)) is not None}
+    declared = declared_dependencies(files)
+    reqs += declared.for_extras(_extras_of(spec.get("install", "")))
+    notes += declared.unresolved
+    return list(dict.fromkeys(r.strip() for r in reqs if r.strip())), notes
+
+
+def env_key(instance: dict, spec: dict) -> str:
+    """The cache key: repository, version, environment commit, and what the spec asks for."""
+    ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
+                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "install")},
+                        BUILDER_VERSION], sort_keys=True)
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+class EnvCache:
+    """Builds environments into `root` once and hands out the cached ones afterwards."""
+
+    def __init__(self, root: Path, specs: Specs, *, build_timeout: float = 1800) -> None:
+        self.root = Path(root).resolve()
+        self.specs = specs
+        self.build_timeout = build_timeout
+
+    def path_for(self, instance: dict) -> Path:
+        spec = self.specs.spec(instance)
+        return self.root / instance["repo"].replace("/", "__") / f"{instance['version']}-{env_key(instance, spec)}"
+
+    def get(self, instance: dict, mirror: Path) -> tuple[Environment, bool]:
+        """The instance's environment and whether it was built now (False: it came from the cache)."""
+        path = self.path_for(instance)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(str(path) + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers on one environment build it once
+            manifest = path / MANIFEST
+            if manifest.exists():
+                data = json.loads(manifest.read_text())
+                if data.get("status") == "ok":
+                    return Environment(path, data["python"], data), False
+                raise EnvBuildError(f"cached failure ({path.name}): {data.get('error')}; "
+                                    f"delete {path} to retry")
+            return self._build(instance, mirror, path), True
+
+    def _build(self, instance: dict, mirror: Path, path: Path) -> Environment:
+        spec = self.specs.spec(instance)
+        python = str(spec.get("python", "3.9"))
+        shutil.rmtree(path, ignore_errors=True)  # a half-built environment from an interrupted run
+        start = time.monotonic()
+        manifest: dict = {"repo": instance["repo"], "version": instance["version"], "python": python,
+                          "environment_setup_commit": instance["environment_setup_commit"]}
+        log_lines: list[str] = []
+        try:
+            reqs, notes = requirements_for(instance, self.specs, mirror)
+            manifest.update(requirements=reqs, notes=notes)
+            interpreter = find_interpreter(python)
+            manifest["interpreter"] = str(interpreter)
+            self._run([str(interpreter), "-m", "venv", str(path)], log_lines)
+            pip = [str(path / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "-q"]
+            self._run(pip + ["-U", *BUILD_TOOLS], log_lines)
+            if reqs:
+                (path / "requirements.txt").write_text("\n".join(reqs) + "\n")
+                try:
+                    self._run(pip + ["--only-binary", ":all:", "-r", str(path / "requirements.txt")], log_lines)
+                    manifest["binary_only"] = True
+                except EnvBuildError:
+                    self._run(pip + ["--prefer-binary", "-r", str(path / "requirements.txt")], log_lines)
+                    manifest["binary_only"] = False
+            freeze = subprocess.run([str(path / "bin/python"), "-m", "pip", "freeze", "--all"],
+                                    capture_output=True, text=True, timeout=120)
+            manifest.update(status="ok", packages=freeze.stdout.splitlines())
+        except (EnvBuildError, UserError, subprocess.TimeoutExpired) as exc:
+            manifest.update(status="failed", error=str(exc)[-2000:])
+        manifest["build_seconds"] = round(time.monotonic() - start, 1)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "build.log").write_text("\n".join(log_lines))
+        tmp = path / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=2))
+        os.replace(tmp, path / MANIFEST)
+        if manifest["status"] != "ok":
+            raise EnvBuildError(manifest["error"])
+        return Environment(path, python, manifest)
+
+    def _run(self, argv: list[str], log_lines: list[str]) -> None:
+        log_lines.append("$ " + " ".join(argv))
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=self.build_timeout,
+                                  env={**os.environ, "PIP_NO_INPUT": "1"})
+        except subprocess.TimeoutExpired as exc:
+            raise EnvBuildError(f"`{' '.join(argv[:6])}` timed out after {self.build_timeout}s") from exc
+        log_lines += [proc.stdout, proc.stderr]
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            raise EnvBuildError(f"`{' '.join(argv[2:8])}` failed: {' | '.join(tail)}")
