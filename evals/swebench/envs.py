@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +25,15 @@ import yaml
 
 from agent.errors import UserError
 
+from .installer import Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .specs import Specs
 from .static_meta import declared_dependencies
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "3"
 PYENV_ROOT = Path("/root/.pyenv/versions")
 MANIFEST = "repowright-env.json"
-BUILD_TOOLS = ["pip", "setuptools", "wheel"]
+BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
 
 
 class EnvBuildError(RuntimeError):
@@ -171,31 +171,24 @@ class EnvCache:
         start = time.monotonic()
         manifest: dict = {"repo": instance["repo"], "version": instance["version"], "python": python,
                           "environment_setup_commit": instance["environment_setup_commit"]}
-        log_lines: list[str] = []
+        installer = None
         try:
             reqs, notes = requirements_for(instance, self.specs, mirror)
             manifest.update(requirements=reqs, notes=notes)
             interpreter = find_interpreter(python)
-            manifest["interpreter"] = str(interpreter)
-            self._run([str(interpreter), "-m", "venv", str(path)], log_lines)
-            pip = [str(path / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "-q"]
-            self._run(pip + ["-U", *BUILD_TOOLS], log_lines)
-            if reqs:
-                (path / "requirements.txt").write_text("\n".join(reqs) + "\n")
-                try:
-                    self._run(pip + ["--only-binary", ":all:", "-r", str(path / "requirements.txt")], log_lines)
-                    manifest["binary_only"] = True
-                except EnvBuildError:
-                    self._run(pip + ["--prefer-binary", "-r", str(path / "requirements.txt")], log_lines)
-                    manifest["binary_only"] = False
-            freeze = subprocess.run([str(path / "bin/python"), "-m", "pip", "freeze", "--all"],
-                                    capture_output=True, text=True, timeout=120)
-            manifest.update(status="ok", packages=freeze.stdout.splitlines())
-        except (EnvBuildError, UserError, subprocess.TimeoutExpired) as exc:
+            installer = Installer(interpreter, python, resolution_cutoff(mirror, instance["environment_setup_commit"]),
+                                  timeout=self.build_timeout)
+            manifest.update(interpreter=str(interpreter), tool=installer.tool, cutoff=installer.cutoff)
+            installer.create(path)
+            tools = BUILD_TOOLS if installer.uv else [*BUILD_TOOLS[:1], "setuptools<70", *BUILD_TOOLS[2:]]
+            installer.install(path, tools)
+            manifest["binary_only"] = installer.install(path, reqs) if reqs else True
+            manifest.update(status="ok", packages=installer.freeze(path))
+        except (EnvBuildError, InstallError, UserError) as exc:
             manifest.update(status="failed", error=str(exc)[-2000:])
         manifest["build_seconds"] = round(time.monotonic() - start, 1)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "build.log").write_text("\n".join(log_lines))
+        (path / "build.log").write_text("\n".join(installer.log if installer else []))
         tmp = path / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(manifest, indent=2))
         os.replace(tmp, path / MANIFEST)
@@ -203,14 +196,3 @@ class EnvCache:
             raise EnvBuildError(manifest["error"])
         return Environment(path, python, manifest)
 
-    def _run(self, argv: list[str], log_lines: list[str]) -> None:
-        log_lines.append("$ " + " ".join(argv))
-        try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=self.build_timeout,
-                                  env={**os.environ, "PIP_NO_INPUT": "1"})
-        except subprocess.TimeoutExpired as exc:
-            raise EnvBuildError(f"`{' '.join(argv[:6])}` timed out after {self.build_timeout}s") from exc
-        log_lines += [proc.stdout, proc.stderr]
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            raise EnvBuildError(f"`{' '.join(argv[2:8])}` failed: {' | '.join(tail)}")

@@ -16,6 +16,7 @@ from sandbox import Limits, Sandbox, SandboxError
 
 from .envs import EnvBuildError, EnvCache
 from .grading import grade
+from .overlay import overlay_for
 from .repos import find_mirror, has_commit
 from .runner import run_instance
 from .specs import Specs
@@ -94,9 +95,11 @@ def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptio
         if not has_commit(mirror, commit):
             raise EnvBuildError(f"{mirror} lacks commit {commit[:12]}; fetch the repository again")
     env, built = envs.get(instance, mirror)
-    result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits)
+    overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir)
+    result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits,
+                          overlay=overlay)
     write_atomic(folder / "test_output.txt", result.log)
-    info = {"env": str(env.path), "env_built": built, "patch_applied_with": result.applied_with,
+    info = {"env": str(env.path), "env_built": built, "overlay": str(overlay) if overlay else None, "patch_applied_with": result.applied_with,
             "timed_out": result.timed_out, "notes": result.notes + env.manifest.get("notes", [])}
     if result.applied_with is None:
         return {**info, "status": "error", "error_kind": "patch_apply",
@@ -172,9 +175,14 @@ def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOpti
         if on_done:
             on_done(iid, outcome, False)
 
-    with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
+    try:
         for future in [pool.submit(work, iid) for iid in todo]:
             future.result()
+    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     report = run_report(instances, predictions, outcomes)
     model = str(next(iter(predictions.values()))["model_name_or_path"]).replace("/", "__")
     path = opts.out_dir / opts.run_id / f"{model}.{opts.run_id}.json"

@@ -20,7 +20,7 @@ from sandbox import Limits, Mount, Sandbox
 from .envs import Environment
 from .specs import test_command, test_files
 
-SRC, ENV, VENV, REPO = "/opt/src", "/opt/env", "/tmp/venv", "/work/repo"
+SRC, ENV, OVERLAY, VENV, REPO = "/opt/src", "/opt/env", "/opt/overlay", "/tmp/venv", "/work/repo"
 HEREDOC = "EOF_114329324912"
 # SWE-bench's order; the tree is reset between tries so a fuzzy try never lands on a half-applied one.
 APPLY_COMMANDS = (
@@ -46,7 +46,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def setup_script(instance: dict, env: Environment, spec: dict) -> tuple[str, list[str]]:
+def setup_script(instance: dict, env: Environment, spec: dict, overlay: bool = False) -> tuple[str, list[str]]:
     """Shell that clones the base commit from the mounted mirror and layers a writable venv on the env."""
     base = shlex.quote(instance["base_commit"])
     interpreter = env.manifest["interpreter"]
@@ -59,6 +59,9 @@ def setup_script(instance: dict, env: Environment, spec: dict) -> tuple[str, lis
         f"cd {REPO} && git checkout -q {base} && git remote remove origin",
         f"{interpreter} -m venv --without-pip {VENV}",
         f"SP=$({VENV}/bin/python -c 'import sysconfig; print(sysconfig.get_paths()[\"purelib\"])')",
+        # the overlay (base-commit extras) first, so its versions win over the environment's
+        *([f"echo \"import site; site.addsitedir('{OVERLAY}')\" > \"$SP/zy_repowright_overlay.pth\""]
+          if overlay else []),
         f"echo \"import site; site.addsitedir('{site}')\" > \"$SP/zz_repowright_env.pth\"",
         # console scripts of the env, re-pointed at the writable venv so they see the editable install
         f"for f in {ENV}/bin/*; do n=$(basename \"$f\"); [ -e {VENV}/bin/$n ] && continue; "
@@ -89,12 +92,14 @@ def eval_script(instance: dict, spec: dict) -> str:
 
 
 def run_instance(sandbox: Sandbox, instance: dict, patch: str, env: Environment, mirror: Path, spec: dict,
-                 *, timeout: float, limits: Limits) -> RunResult:
+                 *, timeout: float, limits: Limits, overlay: Path | None = None) -> RunResult:
     """Apply `patch` and run the instance's tests in a fresh sandbox session; the log is SWE-bench-shaped."""
     start = time.monotonic()
     mounts = [Mount(str(mirror), SRC), Mount(str(env.path), ENV)]
+    if overlay is not None:
+        mounts.append(Mount(str(overlay), OVERLAY))
     with sandbox.session(limits=limits, mounts=mounts, env=OFFLINE_PIP) as sess:
-        setup, notes = setup_script(instance, env, spec)
+        setup, notes = setup_script(instance, env, spec, overlay is not None)
         sess.put_files({"setup.sh": setup, "eval.sh": eval_script(instance, spec), "model.patch": patch}, "/tmp")
         prepared = sess.exec("bash /tmp/setup.sh", timeout=600)
         if not prepared.ok:
