@@ -83,3 +83,46 @@ def evaluate_cmd(
     for iid, error in report["repowright"]["errors"].items():
         console.print(f"  error {iid}: {error}", highlight=False)
     console.print(f"report: {path}")
+
+
+@swebench_app.command("run")
+def run_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    out: Path = typer.Option(..., "--out", help="Run folder: predictions.jsonl, run.json, one folder per instance."),
+    model: str = typer.Option(None, "--model", help="Model name at the endpoint (else the configured one)."),
+    base_url: str = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (else the configured one)."),
+    repos_dir: Path = typer.Option(None, "--repos-dir", help="Folder of clones or bare mirrors named owner__name."),
+    instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
+    repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once."),
+    retry_errors: bool = typer.Option(False, "--retry-errors", help="Solve again the instances that errored."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Run `solve` on each instance and write predictions (official format); rerun to resume."""
+    from evals.swebench.instances import load_instances
+    from evals.swebench.run import RunOptions, run
+
+    from ..solver import default_solver
+
+    instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
+    if not instances:
+        raise UserError(f"no instance of {dataset} matches the filters")
+    settings = settings_from_flags(llm__model=model, llm__base_url=base_url)
+    solver = default_solver()
+    opts = RunOptions(out_dir=out.resolve(), model_name=settings.llm.model or "repowright",
+                      repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers,
+                      retry_errors=retry_errors)
+    with progress_bar(as_json) as bar:
+        task = bar.add_task("solving", total=len(instances), last="")
+
+        def done(iid: str, outcome: dict, cached: bool) -> None:
+            bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else ""))
+
+        summary, predictions = run(instances, solver, settings, opts, on_done=done)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(f"solved {summary['solved']} of {summary['total_instances']} (no patch {summary['no_patch']}, "
+                  f"errors {summary['error']}); tokens {summary['prompt_tokens']} in, "
+                  f"{summary['completion_tokens']} out; cost {summary['cost']:.4f}")
+    console.print(f"predictions: {predictions}")

@@ -21,7 +21,7 @@ from swebench.harness.test_spec.test_spec import TestSpec
 Parser = Callable[[str, TestSpec], dict[str, str]]
 
 
-def test_spec_for(instance: dict) -> TestSpec:
+def swebench_test_spec(instance: dict) -> TestSpec:
     """SWE-bench's TestSpec for the fields its parsers and grading read (no scripts: we make our own)."""
     return TestSpec(instance_id=instance["instance_id"], repo=instance["repo"], version=instance["version"],
                     repo_script_list=[], eval_script_list=[], env_script_list=[], arch="x86_64",
@@ -47,7 +47,7 @@ def grade(instance: dict, prediction: dict, log: str, parser: Parser) -> dict:
     if entry["patch_is_None"]:
         return {iid: entry}
     entry["patch_exists"] = True
-    spec = test_spec_for(instance)
+    spec = swebench_test_spec(instance)
     status_map, found = status_map_from_log(log, parser, spec)
     if not found:
         return {iid: entry}
