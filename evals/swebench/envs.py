@@ -1,12 +1,11 @@
 """Instance environments built offline on the host: a virtualenv per (repo, version, environment commit).
 
 No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
-interpreter the spec names, filled by pip from PyPI with packages only: the spec's packages and
-pip_packages, the requirements file read from git (never a checkout), and the dependencies the project
-declares, read statically (`static_meta`). Repository code never runs on the host; the repository's own
-install step runs later, inside the sandbox, with no network. Wheels are preferred (`--only-binary :all:`);
-when that cannot be satisfied pip is allowed sdists, whose build scripts are PyPI packages' code, not the
-repository's: the trade-off is recorded in the manifest (`binary_only`).
+interpreter the spec names, filled from PyPI with packages only (`installer`): the spec's packages and
+pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
+project declares, read statically (`static_meta`). Repository code never runs on the host; the
+repository's own install step runs later, inside the sandbox, with no network and this environment
+mounted read-only. A manifest written last marks a complete build; failures are cached too, with why.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ DONE = "repowright-overlay.json"
 
 def installed_versions(env: Environment) -> dict[str, str]:
     """{canonical name: version} from the environment's recorded `pip freeze`."""
-    out = {}
+    out: dict[str, str] = {}
     for line in env.manifest.get("packages", []):
         name, sep, version = line.partition("==")
         if sep:

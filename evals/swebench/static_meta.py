@@ -65,8 +65,9 @@ def _eval(node: ast.AST, scope: dict[str, Any]) -> Any:
                 for item in args[0]:
                     total = total + item
                 return total
-            return list({"sorted": sorted, "set": lambda x: list(dict.fromkeys(x)), "list": list,
-                         "tuple": list}[func.id](*args))
+            if func.id == "sorted":
+                return sorted(args[0])
+            return list(dict.fromkeys(args[0])) if func.id == "set" else list(args[0])
     raise _Unresolved(ast.dump(node)[:60])
 
 

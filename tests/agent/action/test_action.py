@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -140,3 +141,30 @@ def test_api_refusal_while_opening_the_pull_request_is_reported(workspace):
     assert outcome.status == "failed" and "POST /pulls answered 422" in outcome.url
     last = server.requests[-1]
     assert last[1] == f"{REPO_PREFIX}/issues/7/comments" and "answered 422" in last[2]["body"]
+
+
+def test_cli_ignores_an_unauthorized_commenter_without_any_request(workspace, monkeypatch):
+    from typer.testing import CliRunner
+
+    from agent.cli.main import app
+
+    with FakeGitHub() as server:
+        for name, value in environ(server, "comment_stranger.json", "issue_comment", workspace).items():
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(app, ["action", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["acted"] is False and server.requests == []
+
+
+def test_action_yml_passes_inputs_as_variables_the_cli_reads():
+    import yaml
+
+    from agent.config import _ENV_FIELDS
+
+    spec = yaml.safe_load((Path(__file__).resolve().parents[3] / "action.yml").read_text())
+    assert spec["runs"]["using"] == "composite" and spec["inputs"]["trigger-label"]["default"] == "repowright"
+    step = spec["runs"]["steps"][-1]
+    assert step["run"].strip() == "repowright action" and "${{" not in step["run"]
+    known = set(_ENV_FIELDS) | {"GITHUB_TOKEN", "REPOWRIGHT_ACTION_LABEL", "REPOWRIGHT_ACTION_OUTPUT"}
+    assert set(step["env"]) <= known
+    assert step["env"]["REPOWRIGHT_API_KEY"] == "${{ inputs.api-key }}"
