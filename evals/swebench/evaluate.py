@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.errors import UserError
 from sandbox import Limits, Sandbox, SandboxError
 
 from .envs import EnvBuildError, EnvCache
@@ -79,6 +80,8 @@ def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: S
             outcome.update(_run_and_grade(instance, prediction, patch, opts, sandbox, envs, folder))
         except EnvBuildError as exc:
             outcome.update(status="error", error_kind="environment", error=str(exc))
+        except UserError as exc:
+            outcome.update(status="error", error_kind="repository", error=str(exc))
         except (SandboxError, RuntimeError) as exc:
             outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
     outcome["seconds"] = round(time.monotonic() - start, 1)
@@ -143,13 +146,17 @@ def run_report(instances: list[dict], predictions: dict[str, dict], outcomes: di
 
 
 def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions) -> None:
-    """Fail before any work when a prediction's spec, parser or repository is missing (raises UserError)."""
+    """Fail before any work when a spec or parser is missing or no repositories folder is given (UserError).
+
+    A repository missing from the folder is an error of its instances only, so the others still run.
+    """
     by_id = {i["instance_id"]: i for i in instances}
     for iid, prediction in predictions.items():
         if (prediction.get("model_patch") or "").strip():
             opts.specs.spec(by_id[iid])
             opts.specs.parser(by_id[iid])
-            find_mirror(opts.repos_dir, by_id[iid]["repo"])
+            if opts.repos_dir is None:
+                find_mirror(None, by_id[iid]["repo"])
 
 
 def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,

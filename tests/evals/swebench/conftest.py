@@ -43,7 +43,7 @@ def calc_world(tmp_path_factory) -> dict:
     repos.mkdir()
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(repos / "fixture__calc")], check=True)
     specs = root / "specs.json"
-    specs.write_text(json.dumps({REPO: {"1.0": SPEC}}))
+    specs.write_text(json.dumps({REPO: {"1.0": SPEC}, "fixture/gone": {"1.0": SPEC}}))
     return {"root": root, "repos": repos, "specs": specs, "base": base, "cache": root / "envs",
             "make_instance": make_instance, "write_dataset": write_dataset,
             "patches": {name: (DATA / "calc" / f"{name}.diff").read_text()

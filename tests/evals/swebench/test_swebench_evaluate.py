@@ -52,14 +52,16 @@ def test_gold_resolves_and_empty_does_not(calc_world):
 
 def test_wrong_stale_and_fuzzy_patches(calc_world):
     make, base = calc_world["make_instance"], calc_world["base"]
+    gone = {**make("gone-1", base), "repo": "fixture/gone"}  # no copy of its repository in --repos-dir
     dataset = calc_world["write_dataset"](calc_world["root"] / "three.jsonl",
-                                          [make(i, base) for i in ("calc-wrong", "calc-stale", "calc-fuzzy")])
+                                          [make(i, base) for i in ("calc-wrong", "calc-stale", "calc-fuzzy")] + [gone])
     patches = calc_world["patches"]
     preds = predictions_file(calc_world, "mixed", {"calc-wrong": patches["wrong"], "calc-stale": patches["stale"],
-                                                   "calc-fuzzy": patches["fuzzy"]})
+                                                   "calc-fuzzy": patches["fuzzy"], "gone-1": patches["gold"]})
     report = evaluate(calc_world, dataset, str(preds), "mixed")
     assert report["unresolved_ids"] == ["calc-wrong"]
-    assert report["error_ids"] == ["calc-stale"]
+    assert report["error_ids"] == ["calc-stale", "gone-1"]
+    assert "fixture__gone is missing" in report["repowright"]["errors"]["gone-1"]
     assert report["repowright"]["patch_apply_failed_ids"] == ["calc-stale"]
     # context drifted: git apply refuses it, the fuzzy fallback applies it, and the report says so
     assert report["resolved_ids"] == ["calc-fuzzy"]
