@@ -48,6 +48,9 @@ def evaluate_cmd(
     timeout: float = typer.Option(1800.0, "--timeout", help="Seconds per instance for install and tests."),
     memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox."),
     cpus: float = typer.Option(2.0, "--cpus", help="CPU limit of each sandbox."),
+    packages_as_of: str = typer.Option(None, "--packages-as-of",
+                                       help="Resolve environment packages as of this date at the earliest "
+                                            "(ISO 8601; default 2024-01-01, SWE-bench's environments)."),
     backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -66,6 +69,8 @@ def evaluate_cmd(
                        repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers, timeout=timeout,
                        limits=Limits(timeout=timeout, memory=memory, cpus=cpus, pids=4096),
                        specs=Specs(specs_file))
+    if packages_as_of:
+        opts.packages_as_of = packages_as_of
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     with progress_bar(as_json) as bar:
         task = bar.add_task("evaluating", total=len(preds), last="")

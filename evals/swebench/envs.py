@@ -24,15 +24,17 @@ import yaml
 
 from agent.errors import UserError
 
-from .installer import Installer, InstallError, resolution_cutoff
+from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .specs import Specs
 from .static_meta import declared_dependencies
 
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "5"
 PYENV_ROOT = Path("/root/.pyenv/versions")
 MANIFEST = "repowright-env.json"
 BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
+# Without uv there is no date cutoff for old Pythons: the last releases that still support them.
+OLD_PYTHON_TOOLS = ["pip<22", "setuptools<60", "wheel<0.38"]
 
 
 class EnvBuildError(RuntimeError):
@@ -128,25 +130,28 @@ def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[s
     return list(dict.fromkeys(r.strip() for r in reqs if r.strip())), notes
 
 
-def env_key(instance: dict, spec: dict) -> str:
-    """The cache key: repository, version, environment commit, and what the spec asks for."""
+def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
+    """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
     ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
                         {k: spec.get(k) for k in ("python", "packages", "pip_packages", "install")},
-                        BUILDER_VERSION], sort_keys=True)
+                        BUILDER_VERSION, as_of], sort_keys=True)
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 class EnvCache:
     """Builds environments into `root` once and hands out the cached ones afterwards."""
 
-    def __init__(self, root: Path, specs: Specs, *, build_timeout: float = 1800) -> None:
+    def __init__(self, root: Path, specs: Specs, *, build_timeout: float = 1800,
+                 as_of: str = SWEBENCH_IMAGES_DATE) -> None:
         self.root = Path(root).resolve()
         self.specs = specs
         self.build_timeout = build_timeout
+        self.as_of = as_of
 
     def path_for(self, instance: dict) -> Path:
         spec = self.specs.spec(instance)
-        return self.root / instance["repo"].replace("/", "__") / f"{instance['version']}-{env_key(instance, spec)}"
+        key = env_key(instance, spec, self.as_of)
+        return self.root / instance["repo"].replace("/", "__") / f"{instance['version']}-{key}"
 
     def get(self, instance: dict, mirror: Path) -> tuple[Environment, bool]:
         """The instance's environment and whether it was built now (False: it came from the cache)."""
@@ -175,12 +180,15 @@ class EnvCache:
             reqs, notes = requirements_for(instance, self.specs, mirror)
             manifest.update(requirements=reqs, notes=notes)
             interpreter = find_interpreter(python)
-            installer = Installer(interpreter, python, resolution_cutoff(mirror, instance["environment_setup_commit"]),
-                                  timeout=self.build_timeout)
+            cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
+            installer = Installer(interpreter, python, cutoff, timeout=self.build_timeout)
             manifest.update(interpreter=str(interpreter), tool=installer.tool, cutoff=installer.cutoff)
             installer.create(path)
-            tools = BUILD_TOOLS if installer.uv else [*BUILD_TOOLS[:1], "setuptools<70", *BUILD_TOOLS[2:]]
-            installer.install(path, tools)
+            if installer.uv:
+                installer.install(path, BUILD_TOOLS)
+            else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
+                installer.install(path, OLD_PYTHON_TOOLS[:1])
+                installer.install(path, OLD_PYTHON_TOOLS[1:])
             manifest["binary_only"] = installer.install(path, reqs) if reqs else True
             manifest.update(status="ok", packages=installer.freeze(path))
         except (EnvBuildError, InstallError, UserError) as exc:

@@ -17,6 +17,7 @@ from sandbox import Limits, Sandbox, SandboxError
 
 from .envs import EnvBuildError, EnvCache
 from .grading import grade
+from .installer import SWEBENCH_IMAGES_DATE
 from .overlay import overlay_for
 from .repos import find_mirror, has_commit
 from .runner import run_instance
@@ -37,6 +38,7 @@ class EvalOptions:
     timeout: float = 1800.0
     limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
     specs: Specs = field(default_factory=Specs)
+    packages_as_of: str = SWEBENCH_IMAGES_DATE
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -98,7 +100,7 @@ def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptio
         if not has_commit(mirror, commit):
             raise EnvBuildError(f"{mirror} lacks commit {commit[:12]}; fetch the repository again")
     env, built = envs.get(instance, mirror)
-    overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir)
+    overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir, opts.packages_as_of)
     result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits,
                           overlay=overlay)
     write_atomic(folder / "test_output.txt", result.log)
@@ -162,7 +164,7 @@ def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: Eval
 def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
              on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
     """Evaluate every prediction (skipping those a previous run finished); return the report and its path."""
-    envs = EnvCache(opts.cache_dir, opts.specs)
+    envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
     check_inputs(instances, predictions, opts)
     by_id = {i["instance_id"]: i for i in instances}
     outcomes: dict[str, dict] = {}

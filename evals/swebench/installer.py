@@ -1,11 +1,12 @@
 """Install PyPI packages for an environment on the host: uv with a date cutoff, else pip.
 
 Packages resolve as of a cutoff date (`uv pip install --exclude-newer`): the environment commit's date,
-but no earlier than when SWE-bench built its images (mid 2024), whose packages its FAIL_TO_PASS and
+but no earlier than SWE-bench's own environments (early 2024), whose packages its FAIL_TO_PASS and
 PASS_TO_PASS lists were validated with. Today's packages break old repositories (numpy 2 dropped
 `np.Inf`, setuptools 81 dropped `pkg_resources`); a commit-date cutoff breaks grading (pytest < 5
-prints no PASSED lines for `-rA`). uv serves Python >= 3.8; older interpreters use their own pip,
-without a cutoff, with setuptools held below 70. Wheels first; sdists (which run PyPI packages' build
+prints no PASSED lines for `-rA`; pytest 8 dropped nose-style `setup` methods old suites use).
+uv installs into Python >= 3.8; for older interpreters uv resolves (`uv pip compile --python-version`,
+same cutoff) and the interpreter's own pip installs the pinned set with `--no-deps`. Wheels first; sdists (which run PyPI packages' build
 scripts, never the repository's) only when wheels cannot satisfy the set.
 """
 
@@ -15,9 +16,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-UV_MIN_PYTHON = (3, 8)
+UV_MIN_PYTHON = (3, 8)  # uv installs into these; it still resolves for older ones
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
@@ -36,17 +38,19 @@ class Installer:
 
     def __init__(self, interpreter: Path, python: str, cutoff: str | None, *, timeout: float = 1800) -> None:
         self.interpreter = interpreter
-        self.uv = uv_binary() if tuple(int(x) for x in python.split(".")[:2]) >= UV_MIN_PYTHON else None
+        self.python = python
+        self.uv = uv_binary()
+        self.uv_installs = self.uv is not None and tuple(int(x) for x in python.split(".")[:2]) >= UV_MIN_PYTHON
         self.cutoff = cutoff if self.uv else None
         self.timeout = timeout
         self.log: list[str] = []
 
     @property
     def tool(self) -> str:
-        return "uv" if self.uv else "pip"
+        return "uv" if self.uv_installs else "uv pip compile + pip" if self.uv else "pip"
 
     def create(self, path: Path) -> None:
-        if self.uv:
+        if self.uv_installs and self.uv:
             self._run([self.uv, "venv", "-q", "--python", str(self.interpreter), str(path)])
         else:
             self._run([str(self.interpreter), "-m", "venv", str(path)])
@@ -54,24 +58,39 @@ class Installer:
     def install(self, venv: Path, reqs: list[str], *, target: Path | None = None) -> bool:
         """Install `reqs`; True when wheels alone sufficed. Raises InstallError when nothing works."""
         python = str(venv / "bin" / "python")
-        if self.uv:
+        if self.uv_installs and self.uv:
             base = [self.uv, "pip", "install", "-q", "--python", python]
             if self.cutoff:
                 base += ["--exclude-newer", self.cutoff]
         else:
             base = [python, "-m", "pip", "--disable-pip-version-check", "install", "-q"]
+            if self.uv:  # pip of an old Python installs what uv resolved for it
+                reqs, base = self.compile(reqs), base + ["--no-deps"]
         if target is not None:
             base += ["--target", str(target)]
         try:
             self._run(base + ["--only-binary", ":all:", *reqs])
             return True
         except InstallError:
-            self._run(base + ([] if self.uv else ["--prefer-binary"]) + reqs)
+            self._run(base + ([] if self.uv_installs else ["--prefer-binary"]) + reqs)
             return False
+
+    def compile(self, reqs: list[str]) -> list[str]:
+        """The pinned closure of `reqs` for this Python, as of the cutoff (uv's resolver, no install)."""
+        assert self.uv is not None
+        with tempfile.NamedTemporaryFile("w", suffix=".in", delete=False) as handle:
+            handle.write("\n".join(reqs) + "\n")
+        try:
+            argv = [self.uv, "pip", "compile", "-q", "--no-header", "--no-annotate", "--python-version", self.python,
+                    handle.name] + (["--exclude-newer", self.cutoff] if self.cutoff else [])
+            self._run(argv)
+            return [line.strip() for line in self.log[-2].splitlines() if "==" in line]
+        finally:
+            os.unlink(handle.name)
 
     def freeze(self, venv: Path) -> list[str]:
         python = str(venv / "bin" / "python")
-        argv = [self.uv, "pip", "freeze", "--python", python] if self.uv else [python, "-m", "pip", "freeze", "--all"]
+        argv = [self.uv, "pip", "freeze", "--python", python] if self.uv_installs and self.uv else [python, "-m", "pip", "freeze", "--all"]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=self._env())
         return proc.stdout.splitlines()
 
@@ -93,7 +112,7 @@ class Installer:
             raise InstallError(f"{' '.join(argv[1:4])} failed: {' | '.join(tail)}")
 
 
-SWEBENCH_IMAGES_DATE = "2024-06-01T00:00:00Z"  # before numpy 2.0, as SWE-bench's published images
+SWEBENCH_IMAGES_DATE = "2024-01-01T00:00:00Z"  # numpy 1.26, pytest 7.4, setuptools 69: SWE-bench's era
 
 
 def resolution_cutoff(mirror: Path, commit: str, floor: str = SWEBENCH_IMAGES_DATE) -> str:

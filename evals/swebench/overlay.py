@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .envs import EnvBuildError, Environment, _extras_of
-from .installer import Installer, InstallError, resolution_cutoff
+from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .static_meta import declared_dependencies
 
@@ -69,18 +69,19 @@ def missing_requirements(instance: dict, spec: dict, env: Environment, mirror: P
     return sorted(set(missing))
 
 
-def overlay_for(instance: dict, spec: dict, env: Environment, mirror: Path, root: Path) -> Path | None:
+def overlay_for(instance: dict, spec: dict, env: Environment, mirror: Path, root: Path,
+                as_of: str = SWEBENCH_IMAGES_DATE) -> Path | None:
     """The overlay directory holding what the base commit needs beyond `env`, built once; None if nothing."""
     missing = missing_requirements(instance, spec, env, mirror)
     if not missing:
         return None
-    key = hashlib.sha256(json.dumps([str(env.path), missing]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps([str(env.path), missing, as_of]).encode()).hexdigest()[:16]
     path = root / "overlays" / key
     if (path / DONE).exists():
         return path
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    installer = Installer(Path(env.manifest["interpreter"]), env.python, resolution_cutoff(mirror, instance["base_commit"]))
+    installer = Installer(Path(env.manifest["interpreter"]), env.python, resolution_cutoff(mirror, instance["base_commit"], as_of))
     try:
         binary_only = installer.install(env.path, missing, target=path)
     except InstallError as exc:

@@ -104,6 +104,11 @@ def run_instance(sandbox: Sandbox, instance: dict, patch: str, env: Environment,
         prepared = sess.exec("bash /tmp/setup.sh", timeout=600)
         if not prepared.ok:
             raise RuntimeError(f"sandbox setup failed: {(prepared.stderr or prepared.stdout).strip()[-400:]}")
+        # a snapshot may lack some objects (large files): git checks out the rest and says so only on stderr
+        absent = sess.exec("git ls-files --deleted", workdir=REPO, timeout=120).stdout.split()
+        if absent:
+            notes.append(f"the repository copy lacks {len(absent)} file(s) of the base commit "
+                         f"(absent git objects): {', '.join(absent[:5])}")
         applied_with, outputs = None, []
         for name, template in APPLY_COMMANDS:
             tried = sess.exec(template.format(patch="/tmp/model.patch"), workdir=REPO, timeout=120)
