@@ -17,7 +17,10 @@ from .errors import UserError
 
 @dataclass
 class SolveResult:
-    """What one solve produced: `status` is "solved" when `patch` (a unified diff) is worth submitting."""
+    """What one solve produced: `status` is "solved" when `patch` (a unified diff) is worth submitting.
+
+    agent.solve's own result (status "patched" | "no_patch" | "error", `tokens`, `error`) maps onto it.
+    """
 
     status: str
     patch: str = ""
@@ -37,10 +40,11 @@ def as_solve_result(value: Any) -> SolveResult:
     if isinstance(value, SolveResult):
         return value
     get = value.get if isinstance(value, dict) else lambda key, default=None: getattr(value, key, default)
-    usage = get("usage", None) or {}
+    usage = get("usage", None) or get("tokens", None) or {}  # agent.solve reports `tokens`
     if not isinstance(usage, dict):
         usage = {k: getattr(usage, k) for k in ("prompt_tokens", "completion_tokens", "cost") if hasattr(usage, k)}
-    return SolveResult(status=str(get("status", "failed")), patch=get("patch", "") or "",
+    status = str(get("status", "failed"))
+    return SolveResult(status="solved" if status == "patched" else status, patch=get("patch", "") or "",
                        message=str(get("message", "") or get("error", "") or ""), usage=dict(usage))
 
 
