@@ -20,6 +20,7 @@ class LLMConfig(BaseModel):
     api_key: str | None = None
     timeout: float = 120.0
     max_retries: int = 3
+    retry_backoff: float = 1.0  # seconds before the first retry; doubles each time, at most 30
     concurrency: int = 4
     tool_mode: Literal["auto", "native", "text"] = "auto"
     context_window: int = 32768

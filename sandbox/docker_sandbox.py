@@ -32,7 +32,17 @@ TMPFS_OPTS = f"rw,exec,nosuid,nodev,uid={SANDBOX_UID},gid={SANDBOX_UID},size={{s
 _OOM_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 # PID 1 of a session: reaps orphaned children so zombies never fill the pids limit. It runs as root
 # without capabilities; commands run as USER, so a timeout can kill all of theirs and not this.
-REAPER = "import os, time\nwhile True:\n    try:\n        os.wait()\n    except ChildProcessError:\n        time.sleep(1)"
+REAPER = (
+    "import os, signal\n"
+    "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])\n"
+    "while True:\n"
+    "    try:\n"
+    "        while os.waitpid(-1, os.WNOHANG)[0] > 0:\n"
+    "            pass\n"
+    "    except ChildProcessError:\n"
+    "        pass\n"
+    "    signal.sigtimedwait([signal.SIGCHLD], 1)\n"
+)
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()
 
 

@@ -16,7 +16,17 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .base import CappedBuffer, ExecResult, Limits, Mount, Sandbox, SandboxError, Session, exit_code_signal, safe_extract
+from .base import (
+    CappedBuffer,
+    ExecResult,
+    Limits,
+    Mount,
+    Sandbox,
+    SandboxError,
+    Session,
+    exit_code_signal,
+    safe_extract,
+)
 
 WARNING = "WARNING: --sandbox local runs commands directly on this machine: nothing is isolated."
 

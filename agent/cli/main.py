@@ -10,7 +10,7 @@ import typer
 from sandbox import SandboxError
 
 from ..errors import UserError
-from . import action_cmd, config_cmd, eval_cmd, sandbox_cmd, serve_cmd
+from . import action_cmd, config_cmd, eval_cmd, sandbox_cmd, serve_cmd, translate_cmd
 from .common import err_console, set_verbose, state
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(config_cmd.app, name="config")
 app.command("serve")(serve_cmd.serve)
+app.add_typer(translate_cmd.app, name="translate")
 # Each capability registers its commands here, one line each.
 app.add_typer(eval_cmd.app, name="eval")
 app.command("action")(action_cmd.action)

@@ -1,0 +1,110 @@
+"""The model client against the scripted server, through the real openai package."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.config import LLMConfig
+from agent.errors import UserError
+from agent.llm import LLM, LLMError, messages_as_text, parse_text_tool_calls
+from tests.scripted_server import Fault, Reply, ScriptedServer
+
+TOOLS = [{"type": "function", "function": {
+    "name": "view_file", "description": "Show a file.",
+    "parameters": {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}}}]
+
+
+def make_llm(srv: ScriptedServer, **overrides) -> LLM:
+    config = dict(base_url=srv.base_url, model="scripted", api_key="x", timeout=2.0, max_retries=2,
+                  retry_backoff=0.01)
+    config.update(overrides)
+    return LLM(LLMConfig(**config))
+
+
+def test_plain_completion_and_token_accounting():
+    with ScriptedServer([Reply(content="hello"), Reply(content="again")]) as srv:
+        llm = make_llm(srv)
+        first = llm.chat([{"role": "user", "content": "hi"}])
+        second = llm.chat([{"role": "user", "content": "hi"}])
+    assert first.content == "hello"
+    assert first.usage.prompt_tokens > 0 and first.usage.completion_tokens > 0
+    assert llm.usage.calls == 2
+    assert llm.usage.total_tokens == first.usage.total_tokens + second.usage.total_tokens
+    assert srv.requests[0]["model"] == "scripted"
+
+
+def test_native_tool_call_is_parsed():
+    with ScriptedServer([Reply(tool_calls=[("view_file", {"path": "a.py"})])]) as srv:
+        result = make_llm(srv).chat([{"role": "user", "content": "look"}], tools=TOOLS)
+    assert [(c.name, c.arguments, c.error) for c in result.tool_calls] == [("view_file", {"path": "a.py"}, None)]
+    assert srv.requests[0]["tools"][0]["function"]["name"] == "view_file"
+    assert result.assistant_message()["tool_calls"][0]["function"]["name"] == "view_file"
+
+
+def test_text_fallback_when_server_has_no_tool_calling():
+    with ScriptedServer([Reply(tool_calls=[("view_file", {"path": "b.py"})])], native_tools=False) as srv:
+        llm = make_llm(srv)
+        result = llm.chat([{"role": "user", "content": "look"}], tools=TOOLS)
+    assert [(c.name, c.arguments) for c in result.tool_calls] == [("view_file", {"path": "b.py"})]
+    assert llm.native_tools is False
+    # first request was refused (400), the retry carried the text format and no tools
+    assert "tools" in srv.requests[0] and "tools" not in srv.requests[1]
+    assert "<tool_call>" in srv.requests[1]["messages"][-1]["content"]
+
+
+def test_malformed_tool_call_arguments_are_reported_not_raised():
+    with ScriptedServer([Fault("malformed_tool_call")]) as srv:
+        result = make_llm(srv).chat([{"role": "user", "content": "edit"}], tools=TOOLS)
+    assert len(result.tool_calls) == 1
+    assert result.tool_calls[0].error and "not valid JSON" in result.tool_calls[0].error
+
+
+def test_retries_500_and_timeout_then_succeeds():
+    with ScriptedServer([Fault("500"), Fault("timeout", seconds=3), Reply(content="ok")]) as srv:
+        llm = make_llm(srv, timeout=0.5)
+        result = llm.chat([{"role": "user", "content": "hi"}])
+    assert result.content == "ok"
+    assert result.usage.retries == 2
+
+
+def test_gives_up_after_retries_with_one_line_error():
+    with ScriptedServer([Fault("500")] * 5) as srv:
+        with pytest.raises(LLMError, match="failed 3 times"):
+            make_llm(srv).chat([{"role": "user", "content": "hi"}])
+
+
+def test_connection_refused_is_a_clear_error():
+    with ScriptedServer([]) as srv:
+        url = srv.base_url
+    llm = LLM(LLMConfig(base_url=url, model="m", timeout=1, max_retries=1, retry_backoff=0.01))
+    with pytest.raises(LLMError, match="check that it runs"):
+        llm.chat([{"role": "user", "content": "hi"}])
+
+
+def test_json_schema_output_and_prompt_fallback():
+    schema = {"type": "object", "properties": {"score": {"type": "integer"}}}
+    with ScriptedServer([Reply(content='{"score": 7}')]) as srv:
+        value, _ = make_llm(srv).chat_json([{"role": "user", "content": "rate"}], schema)
+    assert value == {"score": 7} and srv.requests[0]["response_format"]["type"] == "json_schema"
+    with ScriptedServer([Reply(content='```json\n{"score": 3}\n```')], json_schema=False) as srv:
+        value, _ = make_llm(srv).chat_json([{"role": "user", "content": "rate"}], schema)
+    assert value == {"score": 3}
+    assert "response_format" not in srv.requests[1] and "JSON schema" in srv.requests[1]["messages"][-1]["content"]
+
+
+def test_missing_endpoint_says_how_to_configure():
+    with pytest.raises(UserError, match="REPOWRIGHT_BASE_URL.*repowright serve"):
+        LLM(LLMConfig())
+
+
+def test_text_format_round_trip():
+    calls = parse_text_tool_calls('thinking <tool_call>{"name": "x", "arguments": {"a": 1}}</tool_call>'
+                                  '<tool_call>{"name": "y", "arguments": </tool_call>')
+    assert (calls[0].name, calls[0].arguments, calls[0].error) == ("x", {"a": 1}, None)
+    assert calls[1].error is not None
+    history = [{"role": "assistant", "content": "",
+                "tool_calls": [{"id": "1", "type": "function", "function": {"name": "x", "arguments": '{"a": 1}'}}]},
+               {"role": "tool", "tool_call_id": "1", "name": "x", "content": "result"}]
+    text = messages_as_text(history)
+    assert parse_text_tool_calls(text[0]["content"])[0].arguments == {"a": 1}
+    assert text[1]["role"] == "user" and "result" in text[1]["content"]

@@ -1,0 +1,31 @@
+"""Shared fixtures: the real Docker sandbox and a guard that no test leaves a container behind."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def docker_sandbox():
+    """The real Docker sandbox (CI starts the engine; a missing engine is a failure, not a skip)."""
+    from sandbox.docker_sandbox import DockerSandbox
+
+    return DockerSandbox()
+
+
+def own_containers() -> list:
+    """Sandbox containers created by this test process (other processes may share the engine)."""
+    from sandbox.docker_sandbox import LABEL, docker_client
+
+    client = docker_client()
+    return client.containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={os.getpid()}"]})
+
+
+@pytest.fixture
+def no_leftover_containers():
+    """Fails the test if it leaves one of its sandbox containers behind."""
+    yield
+    leftovers = own_containers()
+    assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
