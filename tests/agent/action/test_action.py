@@ -10,11 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fake_github import FakeGitHub
 
 from agent.action.run import run_action
 from agent.config import Settings
 from agent.solver import SolveResult
+
+from .fake_github import FakeGitHub
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TOKEN = "ghs_secret_token_value"
