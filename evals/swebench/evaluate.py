@@ -164,6 +164,9 @@ def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: Eval
 def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
              on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
     """Evaluate every prediction (skipping those a previous run finished); return the report and its path."""
+    if sandbox.name != "docker":  # the runner mounts the repository and environment at fixed paths
+        raise UserError(f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
+                        "its environment into a container; start the engine and drop --sandbox local")
     envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
     check_inputs(instances, predictions, opts)
     by_id = {i["instance_id"]: i for i in instances}

@@ -87,3 +87,14 @@ setup(name="x", install_requires=REQUIRES, extras_require=EXTRAS, setup_requires
     assert deps.extras["all"] == ["pytest", "sphinx"] and deps.extras["dev"] == ["pytest", "flake8"]
     assert deps.build == ["setuptools_scm"] and any("setup_requires" in u for u in deps.unresolved)
     assert deps.for_extras(["dev"]) == ["numpy >= 1.16", "pandas", "click>=7", "setuptools_scm", "pytest", "flake8"]
+
+
+def test_evaluate_refuses_the_local_sandbox(tmp_path):
+    from evals.swebench.evaluate import EvalOptions, evaluate
+    from sandbox import make_sandbox
+
+    instances = load_instances(str(write(tmp_path / "i.jsonl", "jsonl")))
+    opts = EvalOptions(run_id="r", out_dir=tmp_path / "out", cache_dir=tmp_path / "envs")
+    with pytest.raises(UserError, match="needs the docker sandbox"):
+        evaluate(instances, load_predictions("gold", instances), opts, make_sandbox("local"))
+    assert not (tmp_path / "out").exists()

@@ -80,3 +80,21 @@ def test_logs_without_a_complete_run_are_not_graded():
         report = grade(inst, {"model_patch": "diff"}, log, Specs().parser(inst))["x__y-1"]
         assert report == {"patch_is_None": False, "patch_exists": True, "patch_successfully_applied": False,
                           "resolved": False}
+
+
+def test_cargo_test_format():
+    parsed = _parse_by_repo("burntsushi/ripgrep", "cargo.log")
+    assert parsed == {"tests::passes": "PASSED", "tests::fails": "FAILED"}
+
+
+def test_node_tap_format():
+    parsed = _parse_by_repo("axios/axios", "node_tap.log")
+    assert parsed["- passes"] == "PASSED" and parsed["- fails"] == "FAILED"
+
+
+def _parse_by_repo(repo: str, log_name: str) -> dict[str, str]:
+    """Parse with SWE-bench's parser for `repo` (its specs name no version we evaluate, only the parser)."""
+    from swebench.harness.log_parsers import MAP_REPO_TO_PARSER
+
+    inst = instance(repo, "0")
+    return MAP_REPO_TO_PARSER[repo]((LOGS / log_name).read_text(), swebench_test_spec(inst))
