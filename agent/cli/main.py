@@ -10,7 +10,7 @@ import typer
 from sandbox import SandboxError
 
 from ..errors import UserError
-from . import config_cmd, sandbox_cmd, serve_cmd
+from . import config_cmd, sandbox_cmd, serve_cmd, solve_cmd
 from .common import err_console, set_verbose, state
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(config_cmd.app, name="config")
 app.command("serve")(serve_cmd.serve)
+app.command("solve")(solve_cmd.solve)
 # Each capability registers its commands here, one line each.
 
 

@@ -1,0 +1,156 @@
+"""Validation of a candidate patch in a clean sandbox: it applies, it parses, the reproduction test fails before
+and passes after, and the existing tests that touch the changed code still pass."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sandbox import Sandbox
+
+from .budget import Budget
+from .tools import format_result
+from .workspace import COPY_EXCLUDES, GIT, Workspace, open_session
+
+CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+_TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|(^|/)tests?/[^/]*\.py$")
+DETAIL_CHARS = 4000
+
+
+@dataclass
+class Validation:
+    """The checks of one candidate (True, False, or None when not run) and what each printed."""
+
+    checks: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(CHECKS))
+    details: dict[str, str] = field(default_factory=dict)
+    tests_run: str | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(1 for v in self.checks.values() if v is True)
+
+    @property
+    def failed(self) -> list[str]:
+        return [k for k, v in self.checks.items() if v is False]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"checks": self.checks, "details": self.details, "tests_run": self.tests_run, "score": self.score}
+
+
+def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
+    """Per file in a git diff, the line ranges of the new version that the hunks cover."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for block in re.split(r"^diff --git ", patch, flags=re.MULTILINE)[1:]:
+        target = re.search(r"^\+\+\+ (?:b/)?(.+)$", block, re.MULTILINE)
+        if not target or target.group(1).strip() == "/dev/null":
+            continue
+        path = target.group(1).strip()
+        spans[path] = [(int(m.group(1)), int(m.group(1)) + int(m.group(2) or 1)) for m in _HUNK.finditer(block)]
+    return spans
+
+
+def parse_errors(path: str, text: str) -> str | None:
+    """Where tree-sitter finds a syntax error in `text`, or None when it parses (or has no grammar)."""
+    from analyzers.languages import grammar, language_of
+    from tree_sitter import Parser
+
+    lang = language_of(path)
+    if lang is None:
+        return None
+    tree = Parser(grammar(lang)).parse(text.encode())
+    if not tree.root_node.has_error:
+        return None
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return f"{path}:{node.start_point[0] + 1}: syntax error near {node.text[:40]!r}"
+        stack.extend(c for c in node.children if c.has_error or c.is_error or c.is_missing)
+    return f"{path}: syntax error"
+
+
+def changed_names(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> set[str]:
+    """Names of the functions and classes whose lines the patch touches (from the knowledge graph)."""
+    names: set[str] = set()
+    if kg is None:
+        return names
+    for _, data in kg.graph.nodes(data=True):
+        ranges = spans.get(data.get("path", ""))
+        if not ranges or data.get("kind") not in ("function", "method", "class"):
+            continue
+        start, end = data.get("start_line") or 0, data.get("end_line") or 0
+        if any(lo <= end and start <= hi for lo, hi in ranges):
+            names.add(str(data.get("name")))
+    return names
+
+
+def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str]) -> list[str]:
+    """Python test files of the repository that import a changed module or mention a changed function."""
+    modules = {Path(p).with_suffix("").as_posix().replace("/", ".") for p in changed if p.endswith(".py")}
+    stems = {m.rsplit(".", 1)[-1] for m in modules if not m.endswith("__init__")}
+    patterns = [re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(s)}\b") for s in stems]
+    patterns += [re.compile(rf"\b{re.escape(n)}\b") for n in names if len(n) > 2]
+    found = []
+    for path in sorted(repo.rglob("*.py")):
+        rel = path.relative_to(repo).as_posix()
+        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in path.parts):
+            continue
+        if rel.endswith("conftest.py"):
+            continue
+        text = path.read_text(errors="replace")
+        if any(p.search(text) for p in patterns):
+            found.append(rel)
+    return found
+
+
+def _outcome(title: str, result: Any, timeout: float) -> str:
+    return f"{title}\n{format_result(result, timeout)}"[:DETAIL_CHARS]
+
+
+def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
+                   test_cmd: str | None, kg: Any = None) -> Validation:
+    """Run every check in one fresh session holding a clean copy of `repo`."""
+    v = Validation()
+    timeout = budget.tool_timeout
+    repro_path = reproduction["path"] if reproduction else None
+    with open_session(sandbox, budget) as session:
+        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else ())
+        if reproduction:
+            ws.write_text(reproduction["path"], reproduction["content"])
+            before = ws.exec(reproduction["command"], timeout=timeout)
+            v.checks["reproduction_fails_before"] = not before.ok
+            v.details["reproduction_before"] = _outcome("before the patch:", before, timeout)
+        if not patch.strip():
+            v.checks["applies"] = False
+            v.details["applies"] = "the candidate changed nothing"
+            return v
+        session.put_files({"candidate.diff": patch}, dest="/tmp")
+        applied = ws.git_exec(f"{GIT} apply --check /tmp/candidate.diff && {GIT} apply /tmp/candidate.diff")
+        v.checks["applies"] = applied.ok
+        if not applied.ok:
+            v.details["applies"] = _outcome("git apply:", applied, timeout)
+            return v
+        spans = changed_lines(patch)
+        errors = [e for e in (parse_errors(p, ws.read_text(p)) for p in spans) if e]
+        v.checks["parses"] = not errors
+        if errors:
+            v.details["parses"] = "\n".join(errors)
+        if reproduction:
+            after = ws.exec(reproduction["command"], timeout=timeout)
+            v.checks["reproduction_passes_after"] = after.ok
+            v.details["reproduction_after"] = _outcome("after the patch:", after, timeout)
+        command = test_cmd
+        if command is None:
+            tests = related_tests(repo, list(spans), changed_names(kg, spans), {repro_path} if repro_path else set())
+            if tests:
+                command = "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests)
+        if command:
+            v.tests_run = command
+            result = ws.exec(command, timeout=timeout)
+            v.checks["existing_tests_pass"] = result.ok
+            v.details["existing_tests"] = _outcome(f"$ {command}", result, timeout)
+    return v
