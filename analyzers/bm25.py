@@ -1,0 +1,55 @@
+"""Okapi BM25 over token lists, and a tokenizer that splits identifiers (snake_case, CamelCase, paths)."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+
+_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|\d+")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+STOPWORDS = frozenset("the a an and or of to in is it be for on with as by this that not are was if at from "
+                      "but when should can self none true false def return".split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word pieces of every identifier in `text`, plus whole identifiers that contain pieces."""
+    out: list[str] = []
+    for ident in _IDENT.findall(text):
+        pieces = [p.lower() for p in _WORD.findall(ident)]
+        out.extend(p for p in pieces if p not in STOPWORDS and len(p) > 1)
+        if len(pieces) > 1:
+            out.append(ident.lower())
+    return out
+
+
+class BM25:
+    """Score documents (token lists) against a query; k1 and b are the usual defaults."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.lengths = [len(d) for d in docs]
+        self.avg = (sum(self.lengths) / len(docs)) if docs else 1.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, doc in enumerate(docs):
+            for term, count in Counter(doc).items():
+                self.postings[term].append((index, count))
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+
+    def scores(self, query: list[str]) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for term, qcount in Counter(query).items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for index, count in self.postings[term]:
+                norm = count + self.k1 * (1 - self.b + self.b * self.lengths[index] / self.avg)
+                out[index] += qcount * idf * count * (self.k1 + 1) / norm
+        return out
+
+    def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
+        """The k best (index, score) pairs, best first, ties by index (deterministic)."""
+        scores = self.scores(query)
+        return heapq.nsmallest(k, ((i, s) for i, s in scores.items()), key=lambda x: (-x[1], x[0]))

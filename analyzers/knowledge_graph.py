@@ -1,0 +1,196 @@
+"""Build the repository knowledge graph: discover files, parse changed ones in parallel, resolve, cache.
+
+`build_knowledge_graph(root)` is the entry point. A second run over an unchanged tree reads only the manifest
+(file sizes and mtimes match); after edits only the edited files are re-parsed, and when an edit leaves a file's
+interface (its definitions, imports and bases) unchanged only that file is re-resolved.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .cache import GraphCache, content_hash
+from .discover import DEFAULT_SIZE_CAP, Entry, discover, is_generated_text
+from .graph import KnowledgeGraph, file_record, summarize
+from .parse import extract_facts
+from .resolve import Resolver
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def interface_digest(facts: dict[str, Any]) -> str:
+    """What other files' resolution can depend on: definitions (names, kinds), imports and bases."""
+    parts = [repr([(d[0], d[1]) for d in facts["defs"]]), repr([i[2:] for i in facts["imports"]]),
+             repr(facts["bases"])]
+    return content_hash("\x00".join(parts).encode())
+
+
+def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, dict[str, Any] | None, int, bool]:
+    """Worker: hash a file, classify it, and parse it unless its facts are cached. Returns
+    (path, status, hash, facts or None, lines, parsed); status is ok, binary, generated or unreadable."""
+    root, path, lang, facts_dir = job
+    try:
+        data = Path(root, path).read_bytes()
+    except OSError:
+        return path, "unreadable", "", None, 0, False
+    digest = content_hash(data)
+    if b"\x00" in data[:8192]:
+        return path, "binary", digest, None, 0, False
+    if is_generated_text(data[:2048]):
+        return path, "generated", digest, None, 0, False
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    facts = None
+    parsed = False
+    if lang is not None:
+        cache = GraphCache(Path(facts_dir))
+        facts = cache.read_facts(digest)
+        if facts is None:
+            facts = extract_facts(data, lang)
+            cache.write_facts(digest, facts)
+            parsed = True
+    return path, "ok", digest, facts, lines, parsed
+
+
+class _FactsLoader(dict):
+    """Facts by path, loaded from the cache on first use (so a one-file update touches few files)."""
+
+    def __init__(self, cache: GraphCache, hashes: dict[str, str]) -> None:
+        super().__init__()
+        self.cache, self.hashes = cache, hashes
+
+    def __missing__(self, path: str) -> dict[str, Any]:
+        facts = self.cache.read_facts(self.hashes[path])
+        if facts is None:
+            raise KeyError(path)
+        self[path] = facts
+        return facts
+
+
+def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers: int | None = None,
+                          progress: Progress | None = None, size_cap: int = DEFAULT_SIZE_CAP) -> KnowledgeGraph:
+    """Map the repository at `root` into a KnowledgeGraph, reusing `cache_dir` (default root/.repowright/cache)."""
+    started = time.perf_counter()
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"{root} is not a directory")
+    cache = GraphCache(Path(cache_dir) if cache_dir else root / ".repowright" / "cache")
+    found = discover(root, size_cap)
+    old = cache.load_manifest() or {"files": {}, "skipped_files": {}}
+    old_files: dict[str, list[Any]] = old["files"]
+    old_skipped: dict[str, list[Any]] = old["skipped_files"]
+    skipped = Counter(found.skipped)
+    files: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, hash, lang, interface digest, lines]
+    skipped_files: dict[str, list[Any]] = {}
+    todo: list[Entry] = []
+    for entry in found.entries:
+        prev = old_files.get(entry.path)
+        gone = old_skipped.get(entry.path)
+        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and prev[3] == entry.language:
+            files[entry.path] = prev
+        elif gone and gone[0] == entry.size and gone[1] == entry.mtime_ns:
+            skipped_files[entry.path] = gone
+            skipped[gone[2]] += 1
+        else:
+            todo.append(entry)
+    fresh: dict[str, dict[str, Any]] = {}
+    reused = _process(root, cache, todo, files, skipped_files, skipped, fresh, workers, progress)
+    changed = [e.path for e in todo if e.path in files]
+    hits = len(files) - len(changed) + reused
+    structure_same = set(files) == set(old_files) and all(
+        old_files[p][4] == files[p][4] for p in changed)
+    lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
+    loader = _FactsLoader(cache, {p: files[p][2] for p in lang_of})
+    loader.update(fresh)
+    to_resolve = changed if structure_same else sorted(files)
+    resolver = Resolver(loader, sorted(files), lang_of)
+    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, workers, progress):
+        files[path][6:] = [counts]
+    stats = summarize(root, files, skipped, hits)
+    stats["seconds"] = round(time.perf_counter() - started, 3)
+    cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
+
+
+_STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
+
+
+def _resolve_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Resolve `paths` with the module-global resolver (inherited by fork) and write their cache records."""
+    assert _STATE is not None
+    resolver, files, loader, cache = _STATE
+    out = []
+    for path in paths:
+        rec = files[path]
+        record = file_record(path, rec, loader[path] if rec[3] else None,
+                             resolver.resolve_file(path) if rec[3] else ([], {}))
+        cache.write_result(path, record)
+        out.append((path, record["counts"]))
+    return out
+
+
+def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCache, paths: list[str],
+                 workers: int | None, progress: Progress | None):
+    """Resolve files in forked workers that share the symbol tables copy-on-write (serially when few)."""
+    global _STATE
+    _STATE = (resolver, files, loader, cache)
+    count = workers or os.cpu_count() or 1
+    try:
+        if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            yield from _resolve_chunk(paths)
+            return
+        for path in paths:  # load every file's facts before forking so children share them
+            if files[path][3]:
+                loader[path]
+        chunks = [paths[i::count * 4] for i in range(count * 4)]
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            for done, part in enumerate(pool.imap_unordered(_resolve_chunk, chunks), 1):
+                yield from part
+                if progress:
+                    progress("resolve", done, len(chunks))
+    finally:
+        _STATE = None
+
+
+def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
+             skipped: Counter, fresh: dict, workers: int | None, progress: Progress | None) -> int:
+    """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped`; return how many files reused cached facts."""
+    if not todo:
+        return 0
+    jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
+    by_path = {e.path: e for e in todo}
+    count = workers or os.cpu_count() or 1
+    # Big files first so the pool's tail is short; small chunks keep both cores busy.
+    jobs.sort(key=lambda j: -by_path[j[1]].size)
+    if count > 1 and len(jobs) > 8:
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
+            return _collect(results, by_path, files, skipped_files, skipped, fresh, progress, len(jobs))
+    else:
+        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, fresh, progress,
+                          len(jobs))
+
+
+def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
+             fresh: dict, progress: Progress | None, total: int) -> int:
+    reused = 0
+    for done, (path, status, digest, facts, lines, was_parsed) in enumerate(results, 1):
+        entry = by_path[path]
+        if status != "ok":
+            skipped[status] += 1
+            skipped_files[path] = [entry.size, entry.mtime_ns, status]
+        else:
+            files[path] = [entry.size, entry.mtime_ns, digest, entry.language,
+                           interface_digest(facts) if facts else "", lines]
+            reused += entry.language is not None and not was_parsed
+            if facts is not None:
+                fresh[path] = facts
+        if progress and (done % 50 == 0 or done == total):
+            progress("parse", done, total)
+    return reused

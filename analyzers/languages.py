@@ -1,0 +1,72 @@
+"""Which language a file is in, and its tree-sitter grammar and tag query (loaded once per process)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from tree_sitter import Language, Parser, Query
+
+QUERY_DIR = Path(__file__).parent / "queries"
+
+EXTENSIONS: dict[str, str] = {
+    ".py": "python", ".pyi": "python",
+    ".c": "c", ".h": "c",
+    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
+    ".rs": "rust",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+    ".go": "go",
+    ".java": "java",
+}
+
+# Grammar for each language; tsx shares the TypeScript queries.
+_QUERY_LANGUAGE = {"tsx": "typescript"}
+
+
+def language_of(path: str) -> str | None:
+    """The language name for a repo-relative path, or None when we have no grammar for it."""
+    dot = path.rfind(".")
+    return EXTENSIONS.get(path[dot:].lower()) if dot >= 0 else None
+
+
+@cache
+def grammar(lang: str) -> Language:
+    """The tree-sitter Language object for `lang` from its grammar wheel."""
+    if lang == "python":
+        import tree_sitter_python as mod
+        return Language(mod.language())
+    if lang == "c":
+        import tree_sitter_c as mod
+        return Language(mod.language())
+    if lang == "cpp":
+        import tree_sitter_cpp as mod
+        return Language(mod.language())
+    if lang == "rust":
+        import tree_sitter_rust as mod
+        return Language(mod.language())
+    if lang == "javascript":
+        import tree_sitter_javascript as mod
+        return Language(mod.language())
+    if lang == "go":
+        import tree_sitter_go as mod
+        return Language(mod.language())
+    if lang == "java":
+        import tree_sitter_java as mod
+        return Language(mod.language())
+    if lang in ("typescript", "tsx"):
+        import tree_sitter_typescript as ts
+        return Language(ts.language_typescript() if lang == "typescript" else ts.language_tsx())
+    raise KeyError(lang)
+
+
+@cache
+def parser(lang: str) -> Parser:
+    return Parser(grammar(lang))
+
+
+@cache
+def tag_query(lang: str) -> Query:
+    """The compiled `queries/<lang>/tags.scm` for `lang`."""
+    name = _QUERY_LANGUAGE.get(lang, lang)
+    return Query(grammar(lang), (QUERY_DIR / name / "tags.scm").read_text())

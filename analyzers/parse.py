@@ -1,0 +1,217 @@
+"""Extract one file's definitions, calls, bases, references and imports with tree-sitter (no cross-file work).
+
+The result ("facts") is plain lists and strings so it can be cached per content hash and sent between processes.
+Scopes are found by one sweep over definitions sorted by position, which keeps the per-call cost constant.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from hashlib import blake2b
+from typing import Any
+
+from tree_sitter import Node, QueryCursor
+
+from .imports import parse_import
+from .languages import parser, tag_query
+
+FACTS_VERSION = 3
+MAX_TEXT = 200
+_SPACE = re.compile(rb"\s+")
+_QUOTES = re.compile(r"^[rRbBuUfF]*('''|\"\"\"|'|\")")
+
+
+def _text(src: bytes, node: Node, limit: int = MAX_TEXT) -> str:
+    return src[node.start_byte:min(node.end_byte, node.start_byte + limit * 4)].decode("utf-8", "replace")[:limit]
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:MAX_TEXT]
+    return ""
+
+
+def _python_doc(node: Node, src: bytes) -> str:
+    body = node if node.type == "module" else node.child_by_field_name("body")
+    if body is None or body.named_child_count == 0:
+        return ""
+    first = body.named_children[0]
+    if first.type != "expression_statement" or first.named_child_count == 0:
+        return ""
+    string = first.named_children[0]
+    if string.type != "string":
+        return ""
+    text = src[string.start_byte:min(string.end_byte, string.start_byte + 4000)].decode("utf-8", "replace")
+    return _first_line(_QUOTES.sub("", text).rstrip("'\""))
+
+
+def _comment_doc(node: Node, src: bytes) -> str:
+    """The comment block right above a definition (C, Rust, Go, Java, JS/TS doc comments)."""
+    prev = node.prev_named_sibling
+    if prev is None and node.parent is not None and node.parent.start_point.row == node.start_point.row:
+        node, prev = node.parent, node.parent.prev_named_sibling  # Go type specs, exported declarations
+    lines: list[str] = []
+    row = node.start_point.row
+    while prev is not None and "comment" in prev.type and prev.end_point.row >= row - 1:
+        lines.insert(0, _text(src, prev, 2000))
+        row = prev.start_point.row
+        prev = prev.prev_named_sibling
+    for text in lines:
+        for line in text.splitlines():
+            line = line.strip().lstrip("/*!#").strip().rstrip("*/").strip()
+            if line:
+                return line[:MAX_TEXT]
+    return ""
+
+
+def _signature(node: Node, src: bytes) -> str:
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    raw = src[node.start_byte:min(end, node.start_byte + 2000)]
+    return _SPACE.sub(b" ", raw).decode("utf-8", "replace").strip().rstrip(":{ ").strip()[:MAX_TEXT]
+
+
+def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
+    """Parse `src` as `lang` and return its facts: defs, bases, calls, refs, imports, doc, errors."""
+    tree = parser(lang).parse(src)
+    root = tree.root_node
+    defs: list[tuple[int, int, str, Node, str | None, Node]] = []  # start, end, kind, node, receiver, name
+    points: list[tuple[int, str, str]] = []  # start, what, text
+    imports: list[list[Any]] = []
+    taken: set[int] = set()
+    refs_raw: list[tuple[int, str]] = []
+    import_spans: list[tuple[int, int]] = []
+    for _, caps in QueryCursor(tag_query(lang)).matches(root):
+        kind = next((key for key in caps if key.startswith("def.") or key == "scope"), None)
+        if kind is not None:
+            node = caps[kind][0]
+            name = caps["name"][0]
+            taken.add(name.start_byte)
+            receiver = caps.get("receiver")
+            defs.append((node.start_byte, node.end_byte, kind, node,
+                         _text(src, receiver[0]) if receiver else None, name))
+            for base in caps.get("base", ()):  # bases captured together with their class (Rust impl)
+                taken.add(base.start_byte)
+                points.append((base.start_byte, "base", _compact(src, base)))
+        elif "callee" in caps:
+            callee = caps["callee"][0]
+            taken.add(callee.start_byte)
+            points.append((callee.start_byte, "call", _compact(src, callee)))
+        elif "callee.name" in caps:  # Java: object and method name are separate children
+            callee = caps["callee.name"][0]
+            obj = caps.get("callee.object")
+            taken.add(callee.start_byte)
+            text = f"{_compact(src, obj[0])}.{_text(src, callee)}" if obj else _text(src, callee)
+            points.append((callee.start_byte, "call", text))
+        elif "base" in caps:
+            for base in caps["base"]:
+                taken.add(base.start_byte)
+                points.append((base.start_byte, "base", _compact(src, base)))
+        elif "import" in caps:
+            node = caps["import"][0]
+            import_spans.append((node.start_byte, node.end_byte))
+            for spec in parse_import(lang, _text(src, node, 4000), node.type):
+                imports.append([node.start_byte, node.start_point.row + 1, *spec])
+        elif "ref" in caps:
+            node = caps["ref"][0]
+            refs_raw.append((node.start_byte, _text(src, node)))
+    defs = _dedupe(defs)
+    import_spans.sort()
+    starts = [span[0] for span in import_spans]
+    for start, text in refs_raw:
+        at = bisect_right(starts, start) - 1
+        if at >= 0 and import_spans[at][1] > start:
+            continue  # a name inside an import statement is the import, not a use
+        if start not in taken:
+            points.append((start, "ref", text))
+    facts = _sweep(src, lang, defs, points, imports)
+    facts["lang"] = lang
+    facts["doc"] = _python_doc(root, src) if lang == "python" else ""
+    facts["errors"] = bool(root.has_error)
+    return facts
+
+
+def _dedupe(defs: list) -> list:
+    """One definition per name node: a function bound to a variable is a function, not also a variable."""
+    best: dict[int, tuple] = {}
+    for item in defs:
+        key = item[5].start_byte
+        if key not in best or (best[key][2] == "def.variable" and item[2] != "def.variable"):
+            best[key] = item
+    return list(best.values())
+
+
+def _compact(src: bytes, node: Node) -> str:
+    raw = src[node.start_byte:min(node.end_byte, node.start_byte + 4 * MAX_TEXT)]
+    return _SPACE.sub(b"", raw).decode("utf-8", "replace")[:MAX_TEXT]
+
+
+def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list) -> dict[str, Any]:
+    """Assign every call, base, reference and import to its innermost enclosing definition."""
+    defs.sort(key=lambda d: (d[0], -d[1]))
+    points.sort()
+    imports.sort(key=lambda imp: imp[0])
+    out_defs: list[list[Any]] = []
+    calls: list[list[Any]] = []
+    bases: list[list[str]] = []
+    refs: set[tuple[str, str]] = set()
+    out_imports: list[list[Any]] = []
+    stack: list[tuple[int, str, str]] = []  # end byte, qualname, kind
+    seen: dict[str, int] = {}
+    di = pi = ii = 0
+    line_of = _line_index(src)
+    while di < len(defs) or pi < len(points) or ii < len(imports):
+        next_def = defs[di][0] if di < len(defs) else 1 << 62
+        next_point = points[pi][0] if pi < len(points) else 1 << 62
+        next_import = imports[ii][0] if ii < len(imports) else 1 << 62
+        pos = min(next_def, next_point, next_import)
+        while stack and stack[-1][0] <= pos:
+            stack.pop()
+        scope = stack[-1][1] if stack else ""
+        if next_def == pos:
+            start, end, kind, node, receiver, name_node = defs[di]
+            di += 1
+            name = _text(src, name_node)
+            parent_kind = stack[-1][2] if stack else ""
+            qual = f"{receiver}.{name}" if receiver else (f"{scope}.{name}" if scope else name)
+            if kind == "scope":
+                stack.append((end, qual, "class"))
+                continue
+            kind = kind[4:]
+            if kind == "function" and (receiver or parent_kind == "class"):
+                kind = "method"
+            if kind == "variable" and stack:
+                continue
+            count = seen.get(qual, 0) + 1
+            seen[qual] = count
+            if count > 1:
+                qual = f"{qual}#{count}"
+            doc = _python_doc(node, src) if lang == "python" and kind != "variable" else _comment_doc(node, src)
+            sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
+            digest = blake2b(src[start:end], digest_size=8).hexdigest()
+            out_defs.append([kind, qual, name, node.start_point.row + 1, node.end_point.row + 1, sig, doc,
+                             digest, stack[-1][1] if stack else ""])
+            stack.append((end, qual, "class" if kind == "class" else "function"))
+        elif next_point == pos:
+            _, what, text = points[pi]
+            pi += 1
+            if what == "call":
+                calls.append([scope, text, line_of(pos)])
+            elif what == "base":
+                bases.append([scope, text])
+            elif scope != text.rpartition(".")[2]:
+                refs.add((scope, text))
+        else:
+            imp = imports[ii]
+            ii += 1
+            out_imports.append([scope, *imp[1:]])
+    return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports}
+
+
+def _line_index(src: bytes):
+    """A function from byte offset to 1-based line number (bisect over newline offsets)."""
+    offsets = [m.start() for m in re.finditer(rb"\n", src)]
+    return lambda pos: bisect_right(offsets, pos - 1) + 1

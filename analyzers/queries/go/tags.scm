@@ -1,0 +1,17 @@
+; Go definitions: functions, methods (named Receiver.method), types, package-level vars and consts.
+(function_declaration name: (identifier) @name) @def.function
+(method_declaration
+  receiver: (parameter_list (parameter_declaration type: [(type_identifier) @receiver
+                                                          (pointer_type (type_identifier) @receiver)
+                                                          (generic_type type: (type_identifier) @receiver)
+                                                          (pointer_type (generic_type type: (type_identifier) @receiver))]))
+  name: (field_identifier) @name) @def.function
+(type_declaration (type_spec name: (type_identifier) @name) @def.class)
+(source_file (var_declaration (var_spec name: (identifier) @name) @def.variable))
+(source_file (const_declaration (const_spec name: (identifier) @name) @def.variable))
+
+; Embedded struct fields and interfaces act as bases.
+(field_declaration_list (field_declaration !name type: [(type_identifier) (qualified_type)] @base))
+(call_expression function: [(identifier) (selector_expression)] @callee) @call
+(import_declaration) @import
+(type_identifier) @ref

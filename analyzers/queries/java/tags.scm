@@ -1,0 +1,17 @@
+; Java definitions: classes, interfaces, enums, records, methods and constructors.
+(class_declaration name: (identifier) @name) @def.class
+(interface_declaration name: (identifier) @name) @def.class
+(enum_declaration name: (identifier) @name) @def.class
+(record_declaration name: (identifier) @name) @def.class
+(method_declaration name: (identifier) @name) @def.function
+(constructor_declaration name: (identifier) @name) @def.function
+
+(superclass (type_identifier) @base)
+(super_interfaces (type_list (type_identifier) @base))
+(extends_interfaces (type_list (type_identifier) @base))
+; A method call is object.name; @callee.object is optional.
+(method_invocation object: (_) @callee.object name: (identifier) @callee.name) @call
+(method_invocation !object name: (identifier) @callee.name) @call
+(object_creation_expression type: (type_identifier) @callee) @call
+(import_declaration) @import
+(type_identifier) @ref

@@ -1,0 +1,17 @@
+; JavaScript definitions: functions, classes, methods, functions bound to names, top-level variables.
+(function_declaration name: (identifier) @name) @def.function
+(generator_function_declaration name: (identifier) @name) @def.function
+(class_declaration name: (identifier) @name) @def.class
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @def.function
+(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @def.function
+(program [(lexical_declaration (variable_declarator name: (identifier) @name) @def.variable)
+          (variable_declaration (variable_declarator name: (identifier) @name) @def.variable)
+          (export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name) @def.variable))])
+
+(class_heritage [(identifier) (member_expression)] @base)
+(call_expression function: [(identifier) (member_expression)] @callee) @call
+(new_expression constructor: [(identifier) (member_expression)] @callee) @call
+(import_statement) @import
+(export_statement source: (string)) @import
+(variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
+((identifier) @ref (#match? @ref "^[A-Z]"))

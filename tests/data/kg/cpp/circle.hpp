@@ -1,0 +1,9 @@
+#pragma once
+#include "shape.hpp"
+class Circle : public Shape {
+public:
+    Circle(double r);
+    double area() const;
+private:
+    double r_;
+};

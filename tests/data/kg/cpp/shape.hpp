@@ -1,0 +1,5 @@
+#pragma once
+class Shape {
+public:
+    virtual double area() const { return 0; }
+};

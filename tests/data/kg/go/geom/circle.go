@@ -1,0 +1,13 @@
+package geom
+
+import "math"
+
+// Circle is round.
+type Circle struct {
+	R float64
+}
+
+// Area of the circle.
+func (c *Circle) Area() float64 {
+	return math.Pi * square(c.R)
+}

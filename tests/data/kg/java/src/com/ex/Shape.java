@@ -1,0 +1,6 @@
+package com.ex;
+
+/** A shape. */
+public interface Shape {
+    double area();
+}

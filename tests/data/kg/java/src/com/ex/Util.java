@@ -1,0 +1,7 @@
+package com.ex;
+
+public final class Util {
+    static double square(double x) {
+        return x * x;
+    }
+}

@@ -1,0 +1,4 @@
+"""A tiny geometry package."""
+from .shapes import Circle
+
+__all__ = ["Circle"]

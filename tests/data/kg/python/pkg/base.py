@@ -1,0 +1,5 @@
+class Shape:
+    """Base of all shapes."""
+
+    def name(self):
+        return type(self).__name__

@@ -1,0 +1,7 @@
+import { Base } from "./shape";
+import * as util from "./util";
+
+export class Circle extends Base {
+  constructor(private r: number) { super(); }
+  area(): number { return util.square(this.r) * Math.PI; }
+}

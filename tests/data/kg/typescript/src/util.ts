@@ -1,0 +1,2 @@
+export function square(x: number): number { return x * x; }
+export type Num = number;
