@@ -55,14 +55,14 @@ def atomic_write(path: Path, text: str) -> None:
 
 def default_graph_steps(repo: Path, llm: LLM) -> tuple[Callable[[], Any], Callable[[Any, str], Any]]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
-    from analyzers.knowledge_graph import build_knowledge_graph
-
-    from ..locate import locate
-
     def build() -> Any:
+        from analyzers.knowledge_graph import build_knowledge_graph
+
         return build_knowledge_graph(repo, cache_dir=repo / ".repowright" / "cache")
 
     def explore(kg: Any, issue: str) -> Any:
+        from ..locate import locate
+
         return locate(kg, issue, top=10, llm=llm)
 
     return build, explore

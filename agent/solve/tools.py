@@ -98,8 +98,11 @@ class ToolBox:
             return ToolOutcome(f"error: {exc}", ok=False)
 
     # -- graph ------------------------------------------------------------------------------------------
+    def _node(self, node_id: str) -> dict[str, Any] | None:
+        return self.kg.node(node_id) if node_id in self.kg.graph else None
+
     def _describe(self, node_id: str) -> str:
-        data = self.kg.node(node_id) or {}
+        data = self._node(node_id) or {}
         span = f"{data.get('path', '?')}:{data.get('start_line', '?')}-{data.get('end_line', '?')}"
         sig = f" {data['signature']}" if data.get("signature") else ""
         return f"{node_id} [{data.get('kind', '?')}] {span}{sig}"
@@ -115,7 +118,7 @@ class ToolBox:
         return "\n".join(self._describe(i) for i in ids[:15])
 
     def show_node(self, id: str) -> str:  # noqa: A002 - the schema's argument name
-        data = self.kg.node(id)
+        data = self._node(id)
         if data is None:
             raise WorkspaceError(f"no graph node {id!r}; use search_graph to find ids")
         lines = [self._describe(id)]

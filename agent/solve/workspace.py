@@ -26,15 +26,19 @@ class WorkspaceError(RuntimeError):
     """A file operation the model asked for cannot be done; the message is shown to the model."""
 
 
-def python_environment() -> tuple[list[Mount], dict[str, str]]:
+SANDBOX_VENV = "/opt/repowright-venv"  # outside the work dir, so git and pytest never walk it
+
+
+def python_environment(sandbox: Sandbox) -> tuple[list[Mount], dict[str, str]]:
     """Mount this interpreter's environment read-only and put it first on PATH, so `python -m pytest` works."""
-    prefix = sys.prefix
-    return [Mount(prefix, prefix)], {"PATH": f"{prefix}/bin:{sandbox_path()}"}
+    if not sandbox.isolated:
+        return [], {"PATH": f"{sys.prefix}/bin:{sandbox_path()}"}
+    return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}"}
 
 
 def open_session(sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0) -> Session:
     """A fresh sandbox session with the Python environment mounted."""
-    mounts, env = python_environment()
+    mounts, env = python_environment(sandbox)
     limits = Limits(timeout=budget.tool_timeout, memory=memory, cpus=cpus)
     return sandbox.session(limits=limits, mounts=mounts, env=env)
 
