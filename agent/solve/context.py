@@ -59,20 +59,23 @@ def fit_context(messages: list[dict[str, Any]], window: int, head: int = 2) -> l
     if estimate_tokens(messages) <= window * FILL_RATIO:
         return messages
     turns = _turns(messages, head)
-    keep = KEEP_RECENT_TURNS
-    while keep > 1:
-        old, recent = turns[:-keep], turns[-keep:]
-        summary = "Summary of earlier steps (folded to save context):\n" + "\n".join(_describe(t) for t in old)
-        folded = [*messages[:head], {"role": "user", "content": summary}, *[m for t in recent for m in t]]
-        if estimate_tokens(folded) <= window * FILL_RATIO or not old:
+    for keep in range(min(KEEP_RECENT_TURNS, len(turns) - 1), 0, -1):
+        folded = _fold(messages[:head], turns[:-keep], turns[-keep:], window)
+        if estimate_tokens(folded) <= window * FILL_RATIO:
             return folded
-        keep -= 1
-    recent = turns[-1:]
-    old = turns[:-1]
-    summary = "Summary of earlier steps (folded to save context):\n" + "\n".join(_describe(t) for t in old)
-    folded = [*messages[:head], {"role": "user", "content": truncate(summary, window)}]
-    for message in (m for t in recent for m in t):
-        if message.get("role") == "tool":
-            message = {**message, "content": truncate(message.get("content", ""), window)}
-        folded.append(message)
-    return folded
+    # Still too big: keep only the last turn, with its tool results cut to a share of the window.
+    folded = _fold(messages[:head], turns[:-1], turns[-1:], window)
+    share = max(1000, int(window * 4 * FILL_RATIO) // max(1, len(folded)))
+    return [{**m, "content": truncate(m.get("content") or "", share)} if m.get("role") in ("tool", "user") and i >= head
+            else m for i, m in enumerate(folded)]
+
+
+def _fold(head: list[dict[str, Any]], old: list[list[dict[str, Any]]], recent: list[list[dict[str, Any]]],
+          window: int) -> list[dict[str, Any]]:
+    """The head, one summary message for the `old` turns (when any), then the `recent` turns verbatim."""
+    out = list(head)
+    if old:
+        summary = "Summary of earlier steps (folded to save context):\n" + "\n".join(_describe(t) for t in old)
+        out.append({"role": "user", "content": truncate(summary, window)})
+    out.extend(m for t in recent for m in t)
+    return out

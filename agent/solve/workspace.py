@@ -31,9 +31,12 @@ SANDBOX_VENV = "/opt/repowright-venv"  # outside the work dir, so git and pytest
 
 def python_environment(sandbox: Sandbox) -> tuple[list[Mount], dict[str, str]]:
     """Mount this interpreter's environment read-only and put it first on PATH, so `python -m pytest` works."""
+    # Our environment's pytest plugins (langsmith's, from langgraph) are not the repository's and cost seconds
+    # per run: tests run without plugin autoloading.
+    quiet = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     if not sandbox.isolated:
-        return [], {"PATH": f"{sys.prefix}/bin:{sandbox_path()}"}
-    return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}"}
+        return [], {"PATH": f"{sys.prefix}/bin:{sandbox_path()}", **quiet}
+    return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}", **quiet}
 
 
 def open_session(sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0) -> Session:

@@ -1,0 +1,66 @@
+"""Validation of candidate patches: pure helpers, and every check in a real Docker sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.solve.budget import Budget
+from agent.solve.validate import changed_lines, parse_errors, related_tests, validate_patch
+from analyzers.knowledge_graph import build_knowledge_graph
+from tests.agent.solve.scripted import DATA
+
+REPO = DATA / "stats" / "repo"
+GOOD = """diff --git a/textstats/stats.py b/textstats/stats.py
+--- a/textstats/stats.py
++++ b/textstats/stats.py
+@@ -5,7 +5,7 @@ def mean(values):
+     \"\"\"The arithmetic mean of a non-empty sequence of numbers.\"\"\"
+     if not values:
+         raise ValueError("mean of an empty sequence")
+-    return sum(values) / (len(values) - 1)
++    return sum(values) / len(values)
+ 
+ 
+ def spread(values):
+"""
+REPRO = {"path": "test_repro.py", "content": "from textstats.stats import mean\n\n\ndef test_mean():\n"
+         "    assert mean([2, 4, 6]) == 4.0\n", "command": "python -m pytest -q -p no:cacheprovider test_repro.py"}
+
+
+def test_changed_lines_and_parse_errors():
+    assert changed_lines(GOOD) == {"textstats/stats.py": [(5, 12)]}
+    assert parse_errors("a.py", "def f(:\n  pass\n").startswith("a.py:1: syntax error")
+    assert parse_errors("a.py", "def f():\n    return 1\n") is None
+    assert parse_errors("notes.txt", "def f(:") is None
+    assert parse_errors("m.rs", "fn main() { let x = ; }") is not None
+
+
+def test_related_tests_follow_imports_and_changed_names():
+    assert related_tests(REPO, ["textstats/stats.py"], set(), set()) == ["tests/test_stats.py"]
+    assert related_tests(REPO, ["textstats/words.py"], set(), set()) == []
+    assert related_tests(REPO, ["textstats/words.py"], {"spread"}, set()) == ["tests/test_stats.py"]
+    assert related_tests(REPO, ["textstats/stats.py"], set(), {"tests/test_stats.py"}) == []
+
+
+@pytest.mark.docker
+def test_a_good_patch_passes_every_check(docker_sandbox):
+    v = validate_patch(docker_sandbox, REPO, GOOD, budget=Budget(tool_timeout=60), reproduction=REPRO,
+                       test_cmd=None, kg=build_knowledge_graph(REPO))
+    assert v.checks == {"applies": True, "parses": True, "reproduction_fails_before": True,
+                        "reproduction_passes_after": True, "existing_tests_pass": True}
+    assert v.score == 5 and v.tests_run.endswith("tests/test_stats.py")
+
+
+@pytest.mark.docker
+def test_broken_patches_fail_the_right_checks(docker_sandbox):
+    budget = Budget(tool_timeout=60)
+    stale = GOOD.replace("(len(values) - 1)", "(len(values) - 2)")
+    v = validate_patch(docker_sandbox, REPO, stale, budget=budget, reproduction=REPRO, test_cmd=None)
+    assert v.checks["applies"] is False and v.checks["reproduction_fails_before"] is True
+    assert "git apply" in v.details["applies"]
+    syntax = GOOD.replace("+    return sum(values) / len(values)", "+    return sum(values) / len(values")
+    v = validate_patch(docker_sandbox, REPO, syntax, budget=budget, reproduction=REPRO,
+                       test_cmd="python -m pytest -q -p no:cacheprovider tests")
+    assert v.checks["applies"] is True and v.checks["parses"] is False
+    assert v.checks["reproduction_passes_after"] is False and v.checks["existing_tests_pass"] is False
+    assert v.tests_run == "python -m pytest -q -p no:cacheprovider tests"
