@@ -17,6 +17,7 @@ demo: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check agent analyzers sandbox evals tests
+	$(VENV)/bin/mypy sandbox agent/llm.py agent/config.py agent/errors.py
 
 test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -223,7 +223,8 @@ class LLM:
         attempts = self.config.max_retries + 1
         for attempt in range(attempts):
             try:
-                return self.client.chat.completions.create(messages=messages, **kwargs), attempt
+                # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
+                return self.client.chat.completions.create(messages=messages, **kwargs), attempt  # type: ignore[arg-type]
             except _RETRYABLE as exc:
                 if attempt == attempts - 1:
                     raise LLMError(

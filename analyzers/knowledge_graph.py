@@ -32,21 +32,22 @@ def interface_digest(facts: dict[str, Any]) -> str:
     return content_hash("\x00".join(parts).encode())
 
 
-def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, dict[str, Any] | None, int, bool]:
-    """Worker: hash a file, classify it, and parse it unless its facts are cached. Returns
-    (path, status, hash, facts or None, lines, parsed); status is ok, binary, generated or unreadable."""
+def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool]:
+    """Worker: hash a file, classify it, and parse it unless its facts are cached (facts stay on disk; the
+    resolver loads them with marshal, which is faster than sending them back). Returns (path, status, hash,
+    interface digest, lines, parsed); status is ok, binary, generated or unreadable."""
     root, path, lang, facts_dir = job
     try:
         data = Path(root, path).read_bytes()
     except OSError:
-        return path, "unreadable", "", None, 0, False
+        return path, "unreadable", "", "", 0, False
     digest = content_hash(data)
     if b"\x00" in data[:8192]:
-        return path, "binary", digest, None, 0, False
+        return path, "binary", digest, "", 0, False
     if is_generated_text(data[:2048]):
-        return path, "generated", digest, None, 0, False
+        return path, "generated", digest, "", 0, False
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    facts = None
+    iface = ""
     parsed = False
     if lang is not None:
         cache = GraphCache(Path(facts_dir))
@@ -55,7 +56,8 @@ def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, st
             facts = extract_facts(data, lang)
             cache.write_facts(digest, facts)
             parsed = True
-    return path, "ok", digest, facts, lines, parsed
+        iface = interface_digest(facts)
+    return path, "ok", digest, iface, lines, parsed
 
 
 class _FactsLoader(dict):
@@ -99,15 +101,13 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
             skipped[gone[2]] += 1
         else:
             todo.append(entry)
-    fresh: dict[str, dict[str, Any]] = {}
-    reused = _process(root, cache, todo, files, skipped_files, skipped, fresh, workers, progress)
+    reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
     structure_same = set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
     loader = _FactsLoader(cache, {p: files[p][2] for p in lang_of})
-    loader.update(fresh)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
     for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, workers, progress):
@@ -145,9 +145,6 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             yield from _resolve_chunk(paths)
             return
-        for path in paths:  # load every file's facts before forking so children share them
-            if files[path][3]:
-                loader[path]
         chunks = [paths[i::count * 4] for i in range(count * 4)]
         with multiprocessing.get_context("fork").Pool(count) as pool:
             for done, part in enumerate(pool.imap_unordered(_resolve_chunk, chunks), 1):
@@ -159,7 +156,7 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
 
 
 def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
-             skipped: Counter, fresh: dict, workers: int | None, progress: Progress | None) -> int:
+             skipped: Counter, workers: int | None, progress: Progress | None) -> int:
     """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped`; return how many files reused cached facts."""
     if not todo:
         return 0
@@ -171,26 +168,23 @@ def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skip
     if count > 1 and len(jobs) > 8:
         with ProcessPoolExecutor(max_workers=count) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
-            return _collect(results, by_path, files, skipped_files, skipped, fresh, progress, len(jobs))
+            return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs))
     else:
-        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, fresh, progress,
+        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, progress,
                           len(jobs))
 
 
 def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
-             fresh: dict, progress: Progress | None, total: int) -> int:
+             progress: Progress | None, total: int) -> int:
     reused = 0
-    for done, (path, status, digest, facts, lines, was_parsed) in enumerate(results, 1):
+    for done, (path, status, digest, iface, lines, was_parsed) in enumerate(results, 1):
         entry = by_path[path]
         if status != "ok":
             skipped[status] += 1
             skipped_files[path] = [entry.size, entry.mtime_ns, status]
         else:
-            files[path] = [entry.size, entry.mtime_ns, digest, entry.language,
-                           interface_digest(facts) if facts else "", lines]
+            files[path] = [entry.size, entry.mtime_ns, digest, entry.language, iface, lines]
             reused += entry.language is not None and not was_parsed
-            if facts is not None:
-                fresh[path] = facts
         if progress and (done % 50 == 0 or done == total):
             progress("parse", done, total)
     return reused

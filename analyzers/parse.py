@@ -84,40 +84,43 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     taken: set[int] = set()
     refs_raw: list[tuple[int, str]] = []
     import_spans: list[tuple[int, int]] = []
-    for _, caps in QueryCursor(tag_query(lang)).matches(root):
-        kind = next((key for key in caps if key.startswith("def.") or key == "scope"), None)
-        if kind is not None:
-            node = caps[kind][0]
+    roles = _ROLES.setdefault(lang, {})
+    for pattern, caps in QueryCursor(tag_query(lang)).matches(root):
+        role = roles.get(pattern)
+        if role is None:
+            role = roles[pattern] = _role(caps)
+        if role == "ref":
+            node = caps["ref"][0]
+            refs_raw.append((node.start_byte, _text(src, node)))
+        elif role == "call":
+            callee = caps["callee"][0]
+            taken.add(callee.start_byte)
+            points.append((callee.start_byte, "call", _compact(src, callee)))
+        elif role.startswith("def.") or role == "scope":
+            node = caps[role][0]
             name = caps["name"][0]
             taken.add(name.start_byte)
             receiver = caps.get("receiver")
-            defs.append((node.start_byte, node.end_byte, kind, node,
+            defs.append((node.start_byte, node.end_byte, role, node,
                          _text(src, receiver[0]) if receiver else None, name))
             for base in caps.get("base", ()):  # bases captured together with their class (Rust impl)
                 taken.add(base.start_byte)
                 points.append((base.start_byte, "base", _compact(src, base)))
-        elif "callee" in caps:
-            callee = caps["callee"][0]
-            taken.add(callee.start_byte)
-            points.append((callee.start_byte, "call", _compact(src, callee)))
-        elif "callee.name" in caps:  # Java: object and method name are separate children
+        elif role == "callee.name":  # Java: object and method name are separate children
             callee = caps["callee.name"][0]
             obj = caps.get("callee.object")
             taken.add(callee.start_byte)
             text = f"{_compact(src, obj[0])}.{_text(src, callee)}" if obj else _text(src, callee)
             points.append((callee.start_byte, "call", text))
-        elif "base" in caps:
+        elif role == "base":
             for base in caps["base"]:
                 taken.add(base.start_byte)
                 points.append((base.start_byte, "base", _compact(src, base)))
-        elif "import" in caps:
+        elif role == "import":
             node = caps["import"][0]
             import_spans.append((node.start_byte, node.end_byte))
             for spec in parse_import(lang, _text(src, node, 4000), node.type):
                 imports.append([node.start_byte, node.start_point.row + 1, *spec])
-        elif "ref" in caps:
-            node = caps["ref"][0]
-            refs_raw.append((node.start_byte, _text(src, node)))
     defs = _dedupe(defs)
     import_spans.sort()
     starts = [span[0] for span in import_spans]
@@ -132,6 +135,20 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
     facts["doc"] = _python_doc(root, src) if lang == "python" else ""
     facts["errors"] = bool(root.has_error)
     return facts
+
+
+_ROLES: dict[str, dict[int, str]] = {}
+
+
+def _role(caps: dict[str, list[Node]]) -> str:
+    """What a query pattern captures, from its capture names (computed once per pattern)."""
+    for key in caps:
+        if key.startswith("def.") or key == "scope":
+            return key
+    for key in ("callee", "callee.name", "import", "base", "ref"):
+        if key in caps:
+            return "call" if key == "callee" else key
+    return "other"
 
 
 def _dedupe(defs: list) -> list:

@@ -63,7 +63,7 @@ def default_graph_steps(repo: Path, llm: LLM) -> tuple[Callable[[], Any], Callab
     def explore(kg: Any, issue: str) -> Any:
         from ..locate import locate
 
-        return locate(kg, issue, top=10, llm=llm)
+        return locate(kg, issue, top=10, llm=llm, root=repo)
 
     return build, explore
 

@@ -28,12 +28,13 @@ def step_of(body: dict[str, Any]) -> str:
 class StepResponder:
     """Serves each step's replies in order; steps without a script get a neutral answer.
 
-    `other` covers requests outside the solve prompts (the explorer's relevance questions), answered with a
-    middling JSON score so exploration proceeds on its lexical and graph signals.
+    `other` covers requests outside the solve prompts: the explorer's relevance questions, rated 9 when the
+    candidate's id contains one of `relevant` and 2 otherwise.
     """
 
-    def __init__(self, script: dict[str, list[Reply | Fault]]) -> None:
+    def __init__(self, script: dict[str, list[Reply | Fault]], relevant: tuple[str, ...] = ()) -> None:
         self.script = {k: list(v) for k, v in script.items()}
+        self.relevant = relevant
         self.seen: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
@@ -45,7 +46,10 @@ class StepResponder:
             if queue:
                 return queue.pop(0)
         if step == "other":
-            return Reply(content=json.dumps({"score": 0.5, "relevance": 0.5, "reason": "scripted"}))
+            prompt = body["messages"][-1]["content"]
+            candidate = re.search(r"Candidate \w+ `([^`]+)`", prompt)
+            hit = candidate and any(word in candidate.group(1) for word in self.relevant)
+            return Reply(content="9" if hit else "2")
         if step == "act":
             return Reply(content="(script exhausted)", tool_calls=[("submit", {"summary": "script ended"})])
         return Reply(content=f"scripted {step}")

@@ -10,19 +10,21 @@ from analyzers.knowledge_graph import build_knowledge_graph
 from tests.agent.solve.scripted import DATA
 
 REPO = DATA / "stats" / "repo"
-GOOD = """diff --git a/textstats/stats.py b/textstats/stats.py
---- a/textstats/stats.py
-+++ b/textstats/stats.py
-@@ -5,7 +5,7 @@ def mean(values):
-     \"\"\"The arithmetic mean of a non-empty sequence of numbers.\"\"\"
-     if not values:
-         raise ValueError("mean of an empty sequence")
--    return sum(values) / (len(values) - 1)
-+    return sum(values) / len(values)
- 
- 
- def spread(values):
-"""
+GOOD = "\n".join([
+    "diff --git a/textstats/stats.py b/textstats/stats.py",
+    "--- a/textstats/stats.py",
+    "+++ b/textstats/stats.py",
+    "@@ -5,7 +5,7 @@ def mean(values):",
+    '     """The arithmetic mean of a non-empty sequence of numbers."""',
+    "     if not values:",
+    '         raise ValueError("mean of an empty sequence")',
+    "-    return sum(values) / (len(values) - 1)",
+    "+    return sum(values) / len(values)",
+    " ",
+    " ",
+    " def spread(values):",
+    "",
+])
 REPRO = {"path": "test_repro.py", "content": "from textstats.stats import mean\n\n\ndef test_mean():\n"
          "    assert mean([2, 4, 6]) == 4.0\n", "command": "python -m pytest -q -p no:cacheprovider test_repro.py"}
 
