@@ -136,16 +136,13 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
         trajectory.log("interrupted", candidates=len(candidates))
         finish(ctx, out_dir, candidates, errors, start, interrupted=True)
         raise
-    result = finish(ctx, out_dir, candidates, errors, start)
-    if apply and result.status == "patched":
-        apply_to_checkout(repo, result.patch)
-        trajectory.log("applied", repo=str(repo))
+    result = finish(ctx, out_dir, candidates, errors, start, apply=apply)
     trajectory.close()
     return result
 
 
 def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], errors: list[str], start: float,
-           *, interrupted: bool = False) -> SolveResult:
+           *, interrupted: bool = False, apply: bool = False) -> SolveResult:
     """Choose the candidate and write patch.diff, result.json, the per-candidate diffs and report.html."""
     best = choose(candidates)
     patch = best["patch"] if best else ""
@@ -159,6 +156,9 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
     result = SolveResult(status, patch, (best or {}).get("checks", {}), ctx.llm.usage.to_dict(),
                          time.monotonic() - start, out_dir, error, candidates)
     atomic_write(out_dir / "patch.diff", patch)
+    if apply and status == "patched":
+        apply_to_checkout(ctx.repo, patch)
+        ctx.trajectory.log("applied", repo=str(ctx.repo))
     for c in candidates:
         atomic_write(out_dir / "candidates" / f"sample-{c['sample']}.diff", c["patch"])
     atomic_write(out_dir / "result.json", json.dumps({**result.to_dict(), "candidates": [
