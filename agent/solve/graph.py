@@ -56,7 +56,7 @@ class SolveContext:
     test_cmd: str | None = None
     progress: Callable[[str], None] | None = None
     build_graph: Callable[[], Any] | None = None
-    locate: Callable[[Any, str], Any] | None = None
+    locate: Callable[[Any, str, int], Any] | None = None
     kg: Any = None
     localization: dict[str, Any] | None = None
     summary: str | None = None
@@ -68,16 +68,21 @@ class SolveContext:
 
 
 def step(name: str, *, always: bool = False):
-    """Wrap a node: report progress, log it, skip it after an error (unless `always`), turn model failures into state."""
+    """Wrap a node: report progress, log it, skip it after an error or a spent budget (unless `always`),
+    and turn model failures into state."""
 
     def wrap(fn: Callable[[SolveContext, SolveState], dict[str, Any]]):
         @functools.wraps(fn)
         def node(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
-            if state.get("error") and not always:
+            if (state.get("error") or state.get("stop_reason")) and not always:
                 return {}
             if ctx.progress:
                 ctx.progress(name)
             ctx.trajectory.log("step", sample=state.get("sample", 0), name=name)
+            spent = None if always else ctx.meter.spent()
+            if spent:
+                ctx.trajectory.log("stop", sample=state.get("sample", 0), step=name, reason=spent)
+                return {"stop_reason": spent}
             try:
                 return fn(ctx, state)
             except LLMError as exc:
@@ -98,7 +103,9 @@ def load_graph(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
 @step("explore")
 def explore(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     if ctx.localization is None:
-        ctx.localization = ctx.locate(ctx.kg, state["issue"]).to_dict() if ctx.locate and ctx.kg else {}
+        calls_left = ctx.budget.max_model_calls - ctx.llm.usage.calls
+        found = ctx.locate(ctx.kg, state["issue"], calls_left) if ctx.locate and ctx.kg else None
+        ctx.localization = found.to_dict() if found is not None else {}
         ctx.trajectory.log("localization", **ctx.localization)
     return {"localization": ctx.localization}
 

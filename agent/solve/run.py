@@ -53,17 +53,21 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def default_graph_steps(repo: Path, llm: LLM) -> tuple[Callable[[], Any], Callable[[Any, str], Any]]:
+EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
+
+
+def default_graph_steps(repo: Path, llm: LLM) -> tuple[Callable[[], Any], Callable[[Any, str, int], Any]]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
     def build() -> Any:
         from analyzers.knowledge_graph import build_knowledge_graph
 
         return build_knowledge_graph(repo, cache_dir=repo / ".repowright" / "cache")
 
-    def explore(kg: Any, issue: str) -> Any:
+    def explore(kg: Any, issue: str, calls_left: int) -> Any:
         from ..locate import locate
 
-        return locate(kg, issue, top=10, llm=llm, root=repo)
+        calls = min(EXPLORE_MODEL_CALLS, max(0, calls_left - 10))  # leave most calls for the later steps
+        return locate(kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo)
 
     return build, explore
 
