@@ -61,8 +61,13 @@ def solve(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=progress_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
-        result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
-                             progress=lambda message: bar.update(task, description=message))
+        try:
+            result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
+                                 progress=lambda message: bar.update(task, description=message))
+        except KeyboardInterrupt:
+            err_console.print(f"[bold red]interrupted[/]: the trajectory and report so far are in {out_dir}",
+                              highlight=False, soft_wrap=True)
+            raise typer.Exit(130) from None
     if json_out:
         emit_json(result.to_dict())
     else:
