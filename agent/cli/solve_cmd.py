@@ -10,8 +10,6 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
-from ..solve import solve_issue
-from ..solve.github import fetch_issue
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 
@@ -27,6 +25,8 @@ def _issue_text(issue: str | None, issue_file: Path | None, github: str | None) 
         except OSError as exc:
             raise UserError(f"cannot read --issue-file {issue_file}: {exc.strerror}") from exc
     assert github is not None
+    from ..solve.github import fetch_issue
+
     return fetch_issue(github)
 
 
@@ -48,6 +48,8 @@ def solve(
     json_out: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff."""
+    from ..solve import solve_issue  # langgraph is slow to import: only when this command runs
+
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)
     if not settings.llm.base_url or not settings.llm.model:
         raise UserError("no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or pass "

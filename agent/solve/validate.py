@@ -55,8 +55,9 @@ def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
 
 def parse_errors(path: str, text: str) -> str | None:
     """Where tree-sitter finds a syntax error in `text`, or None when it parses (or has no grammar)."""
-    from analyzers.languages import grammar, language_of
     from tree_sitter import Parser
+
+    from analyzers.languages import grammar, language_of
 
     lang = language_of(path)
     if lang is None:
@@ -73,23 +74,37 @@ def parse_errors(path: str, text: str) -> str | None:
     return f"{path}: syntax error"
 
 
-def changed_names(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> set[str]:
-    """Names of the functions and classes whose lines the patch touches (from the knowledge graph)."""
-    names: set[str] = set()
+CALLER_DEPTH = 4  # a test that reaches changed code through this many calls still "touches" it
+
+
+def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
+    """Graph ids of the functions and classes whose lines the patch touches."""
+    found = []
     if kg is None:
-        return names
-    for _, data in kg.graph.nodes(data=True):
+        return found
+    for node_id, data in kg.graph.nodes(data=True):
         ranges = spans.get(data.get("path", ""))
         if not ranges or data.get("kind") not in ("function", "method", "class"):
             continue
         start, end = data.get("start_line") or 0, data.get("end_line") or 0
         if any(lo <= end and start <= hi for lo, hi in ranges):
-            names.add(str(data.get("name")))
-    return names
+            found.append(node_id)
+    return found
 
 
-def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str]) -> list[str]:
-    """Python test files of the repository that import a changed module or mention a changed function."""
+def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
+    """Test files with a function that calls one of `nodes`, directly or through up to CALLER_DEPTH calls."""
+    seen, frontier, files = set(nodes), list(nodes), set()
+    for _ in range(CALLER_DEPTH):
+        frontier = [c for n in frontier for c in kg.callers(n) if c not in seen]
+        seen.update(frontier)
+        files.update(path for c in frontier if _TEST_FILE.search(path := kg.graph.nodes[c].get("path", "")))
+    return files
+
+
+def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str],
+                  callers: set[str] = frozenset()) -> list[str]:
+    """Python test files that import a changed module, mention a changed function, or call into it (`callers`)."""
     modules = {Path(p).with_suffix("").as_posix().replace("/", ".") for p in changed if p.endswith(".py")}
     stems = {m.rsplit(".", 1)[-1] for m in modules if not m.endswith("__init__")}
     patterns = [re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(s)}\b") for s in stems]
@@ -102,7 +117,7 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
         if rel.endswith("conftest.py"):
             continue
         text = path.read_text(errors="replace")
-        if any(p.search(text) for p in patterns):
+        if rel in callers or any(p.search(text) for p in patterns):
             found.append(rel)
     return found
 
@@ -145,7 +160,10 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
             v.details["reproduction_after"] = _outcome("after the patch:", after, timeout)
         command = test_cmd
         if command is None:
-            tests = related_tests(repo, list(spans), changed_names(kg, spans), {repro_path} if repro_path else set())
+            nodes = changed_nodes(kg, spans)
+            names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
+            callers = calling_test_files(kg, nodes) if kg is not None else set()
+            tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
             if tests:
                 command = "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests)
         if command:

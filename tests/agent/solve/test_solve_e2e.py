@@ -101,7 +101,8 @@ def test_bug_two_calls_from_the_symptom(tmp_path, docker_sandbox):
         result = solve_issue(repo, issue, settings_for(srv.base_url), out, sandbox=docker_sandbox)
     assert result.status == "patched", result.to_dict()
     assert result.checks["reproduction_fails_before"] and result.checks["reproduction_passes_after"]
-    assert result.checks["existing_tests_pass"] is None  # no test imports the changed module
+    # no test imports shop.pricing, but tests/test_invoice.py reaches apply_discount through three calls
+    assert result.checks["existing_tests_pass"] is True
     assert hidden_test(docker_sandbox, result.patch, "pricing").exit_code == 0
     records = check_outputs(out, result)
     results = [r["result"] for r in records if r["type"] == "tool_call"]

@@ -169,3 +169,15 @@ def test_samples_choose_the_candidate_passing_most_checks(tmp_path, docker_sandb
     assert "(len(values) + 1)" in (tmp_path / "out" / "candidates" / "sample-0.diff").read_text()
     temperatures = [body.get("temperature") for body in responder.seen["analyze"]]
     assert temperatures == [0.0, 0.7]
+
+
+def test_a_server_without_tool_calling_gets_the_text_format(tmp_path, docker_sandbox):
+    repo, issue = copy_fixture("stats", tmp_path)
+    responder = StepResponder({"act": [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
+    with ScriptedServer(responder=responder, native_tools=False) as srv:
+        result = solve_issue(repo, issue, settings_for(srv.base_url), tmp_path / "out", sandbox=docker_sandbox,
+                             budget=Budget(tool_timeout=30))
+    assert result.status == "patched" and result.checks["applies"]
+    last = responder.seen["act"][-1]
+    assert "tools" not in last and "<tool_call>" in last["messages"][-1]["content"]  # the format's instructions
+    assert any("<tool_result name=\"edit_file\">" in (m.get("content") or "") for m in last["messages"])

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from agent.solve.budget import Budget
-from agent.solve.validate import changed_lines, parse_errors, related_tests, validate_patch
+from agent.solve.validate import (
+    calling_test_files,
+    changed_lines,
+    changed_nodes,
+    parse_errors,
+    related_tests,
+    validate_patch,
+)
 from analyzers.knowledge_graph import build_knowledge_graph
 from tests.agent.solve.scripted import DATA
 
@@ -42,6 +49,17 @@ def test_related_tests_follow_imports_and_changed_names():
     assert related_tests(REPO, ["textstats/words.py"], set(), set()) == []
     assert related_tests(REPO, ["textstats/words.py"], {"spread"}, set()) == ["tests/test_stats.py"]
     assert related_tests(REPO, ["textstats/stats.py"], set(), {"tests/test_stats.py"}) == []
+
+
+def test_tests_that_reach_changed_code_through_calls_are_found():
+    repo = DATA / "pricing" / "repo"
+    kg = build_knowledge_graph(repo)
+    nodes = changed_nodes(kg, {"shop/pricing.py": [(4, 7)]})
+    assert nodes == ["shop/pricing.py::apply_discount"]
+    assert calling_test_files(kg, nodes) == {"tests/test_invoice.py"}
+    assert related_tests(repo, ["shop/pricing.py"], {"apply_discount"}, set()) == []
+    assert related_tests(repo, ["shop/pricing.py"], set(), set(), {"tests/test_invoice.py"}) == [
+        "tests/test_invoice.py"]
 
 
 @pytest.mark.docker
