@@ -89,4 +89,5 @@ def _print_summary(result, apply: bool) -> None:
         console.print(f"  error: {result.error}", highlight=False)
     console.print(f"patch: {result.out_dir / 'patch.diff'}" + ("  (applied to the checkout)" if apply and
                                                                 result.status == "patched" else ""))
-    console.print(f"report: {result.out_dir / 'report.html'}   trajectory: {result.out_dir / 'trajectory.jsonl'}")
+    console.print(f"report: {result.out_dir / 'report.html'}")
+    console.print(f"trajectory: {result.out_dir / 'trajectory.jsonl'}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ def parse_errors(path: str, text: str) -> str | None:
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            return f"{path}:{node.start_point[0] + 1}: syntax error near {node.text[:40]!r}"
+            return f"{path}:{node.start_point[0] + 1}: syntax error near {(node.text or b'')[:40]!r}"
         stack.extend(c for c in node.children if c.has_error or c.is_error or c.is_missing)
     return f"{path}: syntax error"
 
@@ -79,7 +80,7 @@ CALLER_DEPTH = 4  # a test that reaches changed code through this many calls sti
 
 def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
     """Graph ids of the functions and classes whose lines the patch touches."""
-    found = []
+    found: list[str] = []
     if kg is None:
         return found
     for node_id, data in kg.graph.nodes(data=True):
@@ -94,7 +95,7 @@ def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]
 
 def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
     """Test files with a function that calls one of `nodes`, directly or through up to CALLER_DEPTH calls."""
-    seen, frontier, files = set(nodes), list(nodes), set()
+    seen, frontier, files = set(nodes), list(nodes), set[str]()
     for _ in range(CALLER_DEPTH):
         frontier = [c for n in frontier for c in kg.callers(n) if c not in seen]
         seen.update(frontier)
@@ -103,7 +104,7 @@ def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
 
 
 def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str],
-                  callers: set[str] = frozenset()) -> list[str]:
+                  callers: Collection[str] = ()) -> list[str]:
     """Python test files that import a changed module, mention a changed function, or call into it (`callers`)."""
     modules = {Path(p).with_suffix("").as_posix().replace("/", ".") for p in changed if p.endswith(".py")}
     stems = {m.rsplit(".", 1)[-1] for m in modules if not m.endswith("__init__")}
@@ -112,7 +113,7 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
     found = []
     for path in sorted(repo.rglob("*.py")):
         rel = path.relative_to(repo).as_posix()
-        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in path.parts):
+        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in rel.split("/")):
             continue
         if rel.endswith("conftest.py"):
             continue
@@ -143,8 +144,8 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
             v.checks["applies"] = False
             v.details["applies"] = "the candidate changed nothing"
             return v
-        session.put_files({"candidate.diff": patch}, dest="/tmp")
-        applied = ws.git_exec(f"{GIT} apply --check /tmp/candidate.diff && {GIT} apply /tmp/candidate.diff")
+        session.put_files({".git/candidate.diff": patch})  # inside .git: never part of the tree or the diff
+        applied = ws.git_exec(f"{GIT} apply --check .git/candidate.diff && {GIT} apply .git/candidate.diff")
         v.checks["applies"] = applied.ok
         if not applied.ok:
             v.details["applies"] = _outcome("git apply:", applied, timeout)
