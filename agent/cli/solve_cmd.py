@@ -45,10 +45,18 @@ def solve(
     apply: bool = typer.Option(False, "--apply", help="Apply the chosen patch to PATH (otherwise PATH is untouched)."),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PATH/.repowright/runs/<id>/)."),
     sandbox: str | None = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
+    max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Tool-loop turns per candidate "
+                                         "(default 40)."),
+    max_model_calls: int | None = typer.Option(None, "--max-model-calls", min=1, help="Model calls in the whole "
+                                               "run (default 120)."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Prompt + completion tokens in the "
+                                          "whole run (default 2,000,000)."),
+    max_seconds: float | None = typer.Option(None, "--max-seconds", min=1, help="Wall time of the run "
+                                             "(default 1800)."),
     json_out: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff."""
-    from ..solve import solve_issue  # langgraph is slow to import: only when this command runs
+    from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs
 
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)
     if not settings.llm.base_url or not settings.llm.model:
@@ -57,6 +65,9 @@ def solve(
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
     text = _issue_text(issue, issue_file, github)
+    limits = {"max_steps": max_steps, "max_model_calls": max_model_calls, "max_tokens": max_tokens,
+              "max_seconds": max_seconds}
+    budget = Budget(tool_timeout=settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None})
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     out_dir = out or path / ".repowright" / "runs" / run_id
     progress_console = err_console if json_out else console
@@ -65,7 +76,7 @@ def solve(
         task = bar.add_task("starting", total=None)
         try:
             result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
-                                 progress=lambda message: bar.update(task, description=message))
+                                 budget=budget, progress=lambda message: bar.update(task, description=message))
         except KeyboardInterrupt:
             err_console.print(f"[bold red]interrupted[/]: the trajectory and report so far are in {out_dir}",
                               highlight=False, soft_wrap=True)

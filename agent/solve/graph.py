@@ -16,7 +16,7 @@ from ..llm import LLM, LLMError
 from ..prompts import render
 from .act import Actor
 from .budget import Budget, BudgetMeter
-from .steps import ask, summarize_prompt, write_reproduction
+from .steps import TracedLLM, ask, summarize_prompt, write_reproduction
 from .tools import ToolBox, format_result
 from .trajectory import Trajectory
 from .validate import validate_patch
@@ -56,7 +56,7 @@ class SolveContext:
     test_cmd: str | None = None
     progress: Callable[[str], None] | None = None
     build_graph: Callable[[], Any] | None = None
-    locate: Callable[[Any, str, int], Any] | None = None
+    locate: Callable[[Any, str, int, Any], Any] | None = None
     kg: Any = None
     localization: dict[str, Any] | None = None
     summary: str | None = None
@@ -104,7 +104,8 @@ def load_graph(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
 def explore(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     if ctx.localization is None:
         calls_left = ctx.budget.max_model_calls - ctx.llm.usage.calls
-        found = ctx.locate(ctx.kg, state["issue"], calls_left) if ctx.locate and ctx.kg else None
+        traced = TracedLLM(ctx.llm, ctx.trajectory, "explore", state["sample"])
+        found = ctx.locate(ctx.kg, state["issue"], calls_left, traced) if ctx.locate and ctx.kg else None
         ctx.localization = found.to_dict() if found is not None else {}
         ctx.trajectory.log("localization", **ctx.localization)
     return {"localization": ctx.localization}

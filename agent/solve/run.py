@@ -16,7 +16,7 @@ from sandbox import Sandbox, make_sandbox
 
 from ..config import Settings
 from ..errors import UserError
-from ..llm import LLM, llm_from_settings
+from ..llm import llm_from_settings
 from .budget import Budget, BudgetMeter
 from .graph import SolveContext, build_solve_graph
 from .report import write_report
@@ -56,14 +56,14 @@ def atomic_write(path: Path, text: str) -> None:
 EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
 
 
-def default_graph_steps(repo: Path, llm: LLM) -> tuple[Callable[[], Any], Callable[[Any, str, int], Any]]:
+def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, str, int, Any], Any]]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
     def build() -> Any:
         from analyzers.knowledge_graph import build_knowledge_graph
 
         return build_knowledge_graph(repo, cache_dir=repo / ".repowright" / "cache")
 
-    def explore(kg: Any, issue: str, calls_left: int) -> Any:
+    def explore(kg: Any, issue: str, calls_left: int, llm: Any) -> Any:
         from ..locate import locate
 
         calls = min(EXPLORE_MODEL_CALLS, max(0, calls_left - 10))  # leave most calls for the later steps
@@ -108,7 +108,7 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
     trajectory = Trajectory(out_dir / "trajectory.jsonl")
     trajectory.log("run", repo=str(repo), issue=issue_text, model=settings.llm.model, samples=samples,
                    test_cmd=test_cmd, budget=budget.model_dump())
-    build, explore = default_graph_steps(repo, llm)
+    build, explore = default_graph_steps(repo)
     ctx = SolveContext(repo=repo, llm=llm, sandbox=sandbox, budget=budget, meter=BudgetMeter(budget, llm),
                        trajectory=trajectory, test_cmd=test_cmd, build_graph=build, locate=explore)
     graph = build_solve_graph(ctx)

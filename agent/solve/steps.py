@@ -19,6 +19,23 @@ REPRODUCTION_SCHEMA = {
 }
 
 
+class TracedLLM:
+    """The model client as seen by code that is not ours to instrument (the explorer): each call is recorded."""
+
+    def __init__(self, llm: LLM, trajectory: Trajectory, step: str, sample: int) -> None:
+        self.llm, self.trajectory, self.step, self.sample = llm, trajectory, step, sample
+
+    def chat(self, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
+        result = self.llm.chat(messages, **kwargs)
+        self.trajectory.log("model_call", sample=self.sample, step=self.step,
+                            prompt=str(messages[-1].get("content", ""))[:2000], content=result.content,
+                            usage=result.usage.to_dict(), seconds=round(result.seconds, 3))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.llm, name)
+
+
 def ask(llm: LLM, trajectory: Trajectory, step: str, prompt: str, *, sample: int,
         temperature: float | None = None) -> str:
     """One model call for a step, recorded in the trajectory; returns the reply text."""

@@ -61,6 +61,7 @@ def test_github_issue_json_output(tmp_path):
                 Reply(tool_calls=[("submit", {"summary": "fixed"})])]})
     with ScriptedServer(responder=responder) as srv, FakeGitHub() as gh:
         proc = repowright(str(repo), "--github", "octo/hello#7", "--json", "--out", str(tmp_path / "out"),
+                          "--max-steps", "5", "--max-seconds", "600",
                           cwd=tmp_path, env={**model_env(srv.base_url), "GITHUB_API_URL": gh.url,
                                              "GITHUB_TOKEN": "t0k"})
     assert proc.returncode == 0, proc.stderr
@@ -70,6 +71,8 @@ def test_github_issue_json_output(tmp_path):
     assert data["tokens"]["calls"] == len(srv.requests)
     assert "Crash on empty input" in responder.seen["analyze"][0]["messages"][1]["content"]
     assert gh.headers[0]["Authorization"] == "Bearer t0k"
+    first = json.loads((tmp_path / "out" / "trajectory.jsonl").read_text().splitlines()[0])
+    assert first["budget"]["max_steps"] == 5 and first["budget"]["max_seconds"] == 600
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "candidates", "patch.diff", "report.html", "result.json", "trajectory.jsonl"]
 

@@ -69,6 +69,10 @@ def test_python_bug_is_fixed(tmp_path, docker_sandbox):
     assert hidden_test(docker_sandbox, result.patch, "stats").exit_code == 0
     assert "(len(values) - 1)" in (repo / "textstats/stats.py").read_text()  # the checkout is untouched
     records = check_outputs(out, result)
+    calls = [r for r in records if r["type"] == "model_call"]  # every model call, the explorer's included
+    assert len(calls) == len(srv.requests)
+    assert sum(r["usage"]["total_tokens"] for r in calls) == result.tokens["total_tokens"]
+    assert {r["step"] for r in calls} == {"explore", "summarize", "analyze", "plan", "reproduce", "act"}
     localization = next(r for r in records if r["type"] == "localization")
     assert localization["functions"][0]["name"].endswith("mean")
     assert responder.seen["other"], "the explorer asked the model for relevance"
