@@ -1,0 +1,146 @@
+"""`repowright translate`: migrate a C program to Rust (plan, verify, and the model-driven run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from analyzers.c_depgraph import build_c_depgraph
+
+from ..errors import UserError
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+
+app = typer.Typer(help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.",
+                  no_args_is_help=True)
+
+
+SOURCES_HELP = "Comma-separated globs of the .c files that make the program (default: every .c file)."
+
+
+def _sources(text: str | None) -> list[str] | None:
+    return [s.strip() for s in text.split(",") if s.strip()] if text else None
+
+
+def _c_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UserError(f"{path} is not a directory: give the folder holding the C sources")
+    return path.resolve()
+
+
+@app.command("plan")
+def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
+         sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+    """List the C units (functions, globals, types, macros) in translation order, dependencies first."""
+    root = _c_dir(c_dir)
+    graph = build_c_depgraph(root, sources=_sources(sources))
+    if not graph.units:
+        raise UserError(f"{root} holds no C definitions (.c or .h files): check the path")
+    data = graph.to_json()
+    if as_json:
+        emit_json(data)
+        return
+    table = Table(title=f"translation order for {root.name}", show_lines=False)
+    for column in ("#", "unit", "kind", "lines", "size", "depends on"):
+        table.add_column(column, overflow="fold")
+    for step, component in enumerate(data["order"], 1):
+        for uid in component:
+            unit = graph.units[uid]
+            deps = graph.depends_on(uid)
+            shown = ", ".join(d.split("::", 1)[1] for d in deps[:4]) + (f" +{len(deps) - 4}" if len(deps) > 4 else "")
+            table.add_row(str(step), uid, unit.kind, f"{unit.start_line}-{unit.end_line}",
+                          str(unit.end_line - unit.start_line + 1), shown)
+    console.print(table)
+    stats = data["stats"]
+    console.print(f"{stats['units']} units in {stats['files']} files, {sum(stats['edges'].values())} edges, "
+                  f"{stats['components']} components (largest {stats['largest_component']})", highlight=False)
+
+
+@app.command("verify")
+def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (every .c file is compiled)."),
+           rust: Path = typer.Option(..., "--rust", help="Folder of the Rust crate (with Cargo.toml)."),
+           cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases: name, args, stdin, files. "
+                                             "Default: cases.yaml beside the C sources, else one run without input."),
+           float_tolerance: float | None = typer.Option(None, "--float-tolerance",
+                                                        help="Let printed numbers differ by this relative amount."),
+           no_stderr: bool = typer.Option(False, "--no-stderr", help="Do not compare standard error."),
+           sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+           backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
+           as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+    """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case."""
+    from sandbox import make_sandbox
+
+    from ..translate.verify import Verifier, check_inputs, find_cases
+
+    c_dir, crate = _c_dir(c), rust.resolve()
+    check_inputs(c_dir, crate)
+    case_list = find_cases(c_dir, cases)
+    settings = settings_from_flags(sandbox__backend=backend)
+    out = err_console if as_json else console
+    with out.status("building and running in the sandbox"), \
+            Verifier(make_sandbox(settings.sandbox.backend), float_tolerance=float_tolerance,
+                     compare_stderr=not no_stderr, sources=_sources(sources)) as verifier:
+        report = verifier.verify(c_dir, crate, case_list)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        _print_report(report)
+    if not report.equivalent:
+        raise typer.Exit(1)
+
+
+def _print_report(report) -> None:
+    if report.build.errors:
+        console.print(report.build.errors, markup=False, highlight=False)
+    for case in report.cases:
+        mark = "[green]equal[/]" if case.equal else "[red]differs[/]"
+        console.print(f"{mark}  {case.name}", highlight=False)
+        if case.diff:
+            console.print(case.diff, markup=False, highlight=False)
+    passed = sum(c.equal for c in report.cases)
+    verdict = "[bold green]equivalent[/]" if report.equivalent else "[bold red]not equivalent[/]"
+    console.print(f"{verdict}: {passed}/{len(report.cases)} cases equal", highlight=False)
+
+
+@app.command("run")
+def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
+        out: Path = typer.Option(..., "--out", help="Folder to write the Rust crate (and translation-report.json)."),
+        cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
+        model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
+        base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+        max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", help="Compiler-feedback rounds per component."),
+        max_repairs: int = typer.Option(3, "--max-repairs", help="Retranslations after a divergence."),
+        sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+        backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+    """Translate the C program unit by unit with the model, verify it, and write the crate and a report."""
+    from sandbox import make_sandbox
+
+    from ..llm import llm_from_settings
+    from ..translate.loop import LoopConfig
+    from ..translate.pipeline import translate_project
+    from ..translate.verify import Verifier, find_cases
+
+    root = _c_dir(c_dir)
+    settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=backend)
+    llm = llm_from_settings(settings)
+    case_list = find_cases(root, cases)
+    out_console = err_console if as_json else console
+    with Progress(console=err_console if as_json else console, transient=True) as progress, \
+            Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier:
+        task = progress.add_task("translating", total=None)
+        result = translate_project(root, out.resolve(), llm, verifier, case_list,
+                                   config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),
+                                   progress=lambda text: progress.update(task, description=text))
+    if as_json:
+        emit_json(result)
+    else:
+        metrics = result["metrics"]
+        for key, value in metrics.items():
+            out_console.print(f"{key}: {value}", highlight=False)
+        out_console.print(f"crate written to {result['crate']}", highlight=False)
+    if not result["metrics"]["equivalent"]:
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""C-to-Rust migration: equivalence checking, the translation loop, and its crate and metrics."""

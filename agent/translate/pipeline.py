@@ -1,0 +1,65 @@
+"""`repowright translate run`: plan, translate, verify, measure, and write the crate and its report."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from analyzers.c_depgraph import build_c_depgraph
+from analyzers.rust_metrics import crate_safety
+
+from ..errors import UserError
+from ..llm import LLM
+from .crate import crate_name, write_crate
+from .loop import LoopConfig, TranslationRun
+from .verify import Case, Verifier
+
+REPORT_NAME = "translation-report.json"
+
+
+def clippy_warnings(verifier: Verifier, crate: Path) -> int | None:
+    """Clippy warnings of the crate (None when clippy is not installed in the sandbox)."""
+    probe = verifier.session.exec(["sh", "-c", "cargo clippy --version"])
+    if not probe.ok:
+        return None
+    _, output = verifier.cargo(crate, "/work/clippy", "clippy")
+    return len(re.findall(r"^\S+:\d+:\d+: warning:", output, re.M))
+
+
+def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, cases: list[Case], *,
+                      config: LoopConfig | None = None, progress: Callable[[str], None] | None = None) -> dict:
+    """Run the whole loop on `c_dir`, write the crate to `out` and `out`/translation-report.json."""
+    plan = build_c_depgraph(c_dir, sources=verifier.sources)
+    if not any(u.kind == "function" for u in plan.units.values()):
+        raise UserError(f"{c_dir} defines no C functions: give the folder of a C program")
+    run = TranslationRun(plan, llm, verifier, cases, config or LoopConfig(), progress)
+    final, main_rs = run.run()
+    crate = write_crate(out, crate_name(plan.root), main_rs)
+    report = run.last_report
+    units_translated = sum(len(c) for i, c in enumerate(run.components) if final["code"][i])
+    metrics = {
+        "units": len(plan.units),
+        "units_to_translate": sum(len(c) for c in run.components),
+        "units_translated": units_translated,
+        "components": len(run.components),
+        "compiles": bool(report and report.build.rust),
+        "components_failing_to_compile": len(final["compile_failures"]),
+        "fix_rounds": sum(1 for e in final["events"] if e["step"] == "fix"),
+        "repairs": final["repairs"],
+        "cases": len(report.cases) if report else 0,
+        "cases_passed": sum(c.equal for c in report.cases) if report else 0,
+        "equivalent": bool(report and report.equivalent),
+        "safety": crate_safety(crate).to_dict(),
+        "clippy_warnings": clippy_warnings(verifier, crate),
+        "model": {"calls": llm.usage.calls, "prompt_tokens": llm.usage.prompt_tokens,
+                  "completion_tokens": llm.usage.completion_tokens},
+    }
+    result = {"c_dir": str(plan.root), "crate": str(crate), "metrics": metrics,
+              "verify": report.to_json() if report else None, "events": final["events"]}
+    tmp = crate / f".{REPORT_NAME}.tmp"
+    tmp.write_text(json.dumps(result, indent=2, default=str))
+    os.replace(tmp, crate / REPORT_NAME)
+    return result
