@@ -151,11 +151,12 @@ class _Search:
             if node.children:
                 node = self.select(node)
         value = max(self.evaluate(node.graph_id), self.rollout(node.graph_id))
-        while node is not None:
-            node.visits += 1
-            node.total += value
-            self.visits[node.graph_id] = self.visits.get(node.graph_id, 0) + 1
-            node = node.parent
+        up: _Node | None = node
+        while up is not None:
+            up.visits += 1
+            up.total += value
+            self.visits[up.graph_id] = self.visits.get(up.graph_id, 0) + 1
+            up = up.parent
 
 
 def explore(kg: KnowledgeGraph, issue_text: str, *, scorer: Scorer | None = None, simulations: int = 300,

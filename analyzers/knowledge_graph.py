@@ -63,14 +63,16 @@ def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, st
 class _FactsLoader(dict):
     """Facts by path, loaded from the cache on first use (so a one-file update touches few files)."""
 
-    def __init__(self, cache: GraphCache, hashes: dict[str, str]) -> None:
+    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]]) -> None:
         super().__init__()
-        self.cache, self.hashes = cache, hashes
+        self.cache, self.root, self.files = cache, root, files
 
     def __missing__(self, path: str) -> dict[str, Any]:
-        facts = self.cache.read_facts(self.hashes[path])
-        if facts is None:
-            raise KeyError(path)
+        rec = self.files[path]
+        facts = self.cache.read_facts(rec[2])
+        if facts is None:  # a pruned or damaged cache: parse again
+            facts = extract_facts(Path(self.root, path).read_bytes(), rec[3])
+            self.cache.write_facts(rec[2], facts)
         self[path] = facts
         return facts
 
@@ -104,13 +106,16 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
-    structure_same = set(files) == set(old_files) and all(
+    # A cache written by another version, or with shards missing, is rebuilt from the facts.
+    shards_ok = all(cache.shard_file(s).exists() for s in {cache.shard_of(p) for p in files})
+    structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, {p: files[p][2] for p in lang_of})
+    loader = _FactsLoader(cache, root, files)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
-    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, workers, progress):
+    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
+                                     progress):
         files[path][6:] = [counts]
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
@@ -121,36 +126,45 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
 _STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
 
 
-def _resolve_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """Resolve `paths` with the module-global resolver (inherited by fork) and write their cache records."""
+def _resolve_shard(job: tuple[int, list[str], bool]) -> list[tuple[str, dict[str, Any]]]:
+    """Resolve `paths` of one cache shard with the module-global resolver (inherited by fork) and write the
+    shard: rebuilt from scratch when `full`, else updated in place (no file was added or removed then)."""
     assert _STATE is not None
+    shard, paths, full = job
     resolver, files, loader, cache = _STATE
+    records = {} if full else cache.read_shard(shard)
     out = []
     for path in paths:
         rec = files[path]
         record = file_record(path, rec, loader[path] if rec[3] else None,
                              resolver.resolve_file(path) if rec[3] else ([], {}))
-        cache.write_result(path, record)
+        records[path] = record
         out.append((path, record["counts"]))
+    cache.write_shard(shard, records)
     return out
 
 
 def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCache, paths: list[str],
-                 workers: int | None, progress: Progress | None):
-    """Resolve files in forked workers that share the symbol tables copy-on-write (serially when few)."""
+                 full: bool, workers: int | None, progress: Progress | None):
+    """Resolve files shard by shard, in forked workers that share the symbol tables copy-on-write (serially
+    when there are few)."""
     global _STATE
     _STATE = (resolver, files, loader, cache)
+    by_shard: dict[int, list[str]] = {}
+    for path in paths:
+        by_shard.setdefault(cache.shard_of(path), []).append(path)
+    jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
     count = workers or os.cpu_count() or 1
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            yield from _resolve_chunk(paths)
+            for job in jobs:
+                yield from _resolve_shard(job)
             return
-        chunks = [paths[i::count * 4] for i in range(count * 4)]
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            for done, part in enumerate(pool.imap_unordered(_resolve_chunk, chunks), 1):
+            for done, part in enumerate(pool.imap_unordered(_resolve_shard, jobs), 1):
                 yield from part
                 if progress:
-                    progress("resolve", done, len(chunks))
+                    progress("resolve", done, len(jobs))
     finally:
         _STATE = None
 

@@ -21,6 +21,7 @@ from .modules import ModuleIndex
 FAMILY = {"c": "c", "cpp": "c", "javascript": "js", "typescript": "js", "tsx": "js"}
 _GENERIC = re.compile(r"<[^<>()]*>")
 _SELF = {"self", "this", "cls", "Self"}
+_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\(\))?(?:\.[A-Za-z_$][\w$]*)*$")
 Edge = tuple[str, str, str, int]
 
 
@@ -270,7 +271,10 @@ class Resolver:
 
     def resolve_name(self, path: str, scope: str, text: str) -> str | None:
         """A called or referenced expression (`f`, `a.b.f`, `self.m`, `super().m`, `A::new`) to a node id."""
-        text = _GENERIC.sub("", text.replace("::", ".").replace("->", ".").replace("?.", "."))
+        if text.isidentifier():  # the common case: a bare name
+            return self.lookup(path, scope, text)
+        if "::" in text or "->" in text or "?." in text or "<" in text:
+            text = _GENERIC.sub("", text.replace("::", ".").replace("->", ".").replace("?.", "."))
         if text.startswith(("super().", "super.")):
             cls = self.enclosing_class(path, scope)
             name = text.split(".", 1)[1]
@@ -279,17 +283,14 @@ class Resolver:
                 if found:
                     return found
             return None
-        parts = text.split(".")
-        if any(not p or not (p[0].isalpha() or p[0] in "_$") or not p.replace("$", "_").isidentifier()
-               for p in parts[1:]):
+        if not _CHAIN.match(text):  # calls on call results, subscripts, literals: not resolvable by name
             return None
+        parts = text.split(".")
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
         if head in _SELF and len(parts) > 1:
             node = self.enclosing_class(path, scope)
-        elif not head.replace("$", "_").isidentifier():
-            return None
         else:
             node = self.lookup(path, scope, head)
         for part in parts[1:]:
@@ -315,10 +316,10 @@ class Resolver:
             else:
                 unresolved[src].add(text)
         for scope, text in facts["bases"]:
-            src = f"{path}::{scope}" if defs.get(scope) == "class" else self.enclosing_class(path, scope)
+            owner = f"{path}::{scope}" if defs.get(scope) == "class" else self.enclosing_class(path, scope)
             dst = self.resolve_name(path, scope, text)
-            if src and dst and "::" in dst and dst != src:
-                edges.setdefault((src, dst, "inherits"), 0)
+            if owner and dst and "::" in dst and dst != owner:
+                edges.setdefault((owner, dst, "inherits"), 0)
         for scope, name in facts["refs"]:
             src = f"{path}::{scope}" if scope in defs else path
             dst = self.lookup(path, scope, name)

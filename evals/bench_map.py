@@ -72,10 +72,13 @@ def ctags(copy: Path) -> tuple[float, list[str]]:
 
 
 def ctags_coverage(lines: list[str], pairs: set[tuple[str, str]], mapped: set[str]) -> dict:
-    """Every ctags class/function/method/member in a mapped Python/C file must be a node (path, name).
+    """Every class, function and method ctags finds in a mapped Python/C/C++ file must be a node (path, name).
 
-    ctags calls `f = lambda: ...` a function; the graph has it as a variable node when it is module-level."""
-    wanted = {"class", "function", "member", "method", "struct"}
+    ctags kinds checked: Python class/function/member (members are methods; `f = lambda: ...` is a function),
+    C/C++ function/class/struct (a C "member" is a struct field, not a method). Anonymous names that ctags
+    invents (`__anon...`, `anonFunc...`) have no counterpart and are not checked."""
+    wanted = {"Python": {"class", "function", "member"}, "C": {"function", "struct"},
+              "C++": {"function", "class", "struct"}}
     checked, missing, unmapped = 0, [], 0
     for line in lines:
         if line.startswith("!_"):
@@ -83,7 +86,7 @@ def ctags_coverage(lines: list[str], pairs: set[tuple[str, str]], mapped: set[st
         parts = line.split("\t")
         fields = dict(p.split(":", 1) for p in parts[3:] if ":" in p)
         kind = parts[3] if len(parts) > 3 and ":" not in parts[3] else fields.get("kind", "")
-        if kind not in wanted or fields.get("language") not in ("Python", "C", "C++"):
+        if kind not in wanted.get(fields.get("language", ""), ()) or parts[0].startswith(("__anon", "anonFunc")):
             continue
         path = parts[1].removeprefix("./")
         if path not in mapped:

@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture(scope="module")
 def minicart(tmp_path_factory):
     root = tmp_path_factory.mktemp("ex") / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root)
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
     return build_knowledge_graph(root, workers=1)
 
 

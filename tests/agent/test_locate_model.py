@@ -18,7 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def test_model_judgement_reorders_within_budget(tmp_path):
     root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root)
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
     kg = build_knowledge_graph(root, workers=1)
 
     def responder(body: dict) -> Reply:
@@ -44,7 +44,7 @@ def test_model_judgement_reorders_within_budget(tmp_path):
 
 def test_without_model_the_lexical_order_holds(tmp_path):
     root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root)
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
     kg = build_knowledge_graph(root, workers=1)
     found = explore(kg, "Totals are wrong when a coupon is used.", simulations=60, seed=0)
     assert found.functions[0].name == "Cart.apply_coupon" and found.model_calls == 0

@@ -100,3 +100,14 @@ def test_parallel_build_equals_serial(tmp_path):
     serial = build_knowledge_graph(repo, cache_dir=tmp_path / "a", workers=1)
     parallel = build_knowledge_graph(repo, cache_dir=tmp_path / "b", workers=2)
     assert _edges(serial) == _edges(parallel) and _nodes(serial) == _nodes(parallel)
+
+
+def test_damaged_cache_is_rebuilt(repo, tmp_path):
+    first = build_knowledge_graph(repo, workers=1)
+    cache = repo / ".repowright" / "cache"
+    for shard in cache.glob("results-*/*.bin"):
+        shard.unlink()
+    for facts in cache.glob("facts-*/*/*.bin"):
+        facts.unlink()
+    again = build_knowledge_graph(repo, workers=1)
+    assert _edges(again) == _edges(first) and _nodes(again) == _nodes(first)

@@ -77,3 +77,23 @@ def test_lookups(tmp_path):
     node = kg.node("pkg/shapes.py::Circle")
     assert node["doc"] == "A circle." and node["signature"] == "class Circle(Shape)"
     assert node["path"] == "pkg/shapes.py" and node["language"] == "python" and len(node["hash"]) == 16
+
+
+def test_python_that_tree_sitter_cannot_parse_maps_through_ast(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    # Valid Python (a parenthesised attribute split over a dedent) on which the tree-sitter grammar errors out.
+    (repo / "weird.py").write_text("def f():\n    (bar.\nbaz)\n    return 1\n\n\nclass After(Base):\n"
+                                   "    \"\"\"Still found.\"\"\"\n\n    def method(self):\n        return f()\n\n\n"
+                                   "class Base:\n    pass\n")
+    from analyzers.languages import parser
+    assert parser("python").parse((repo / "weird.py").read_bytes()).root_node.has_error
+    kg = build_knowledge_graph(repo, workers=1)
+    nodes = {n: (a["kind"], a["start_line"], a["end_line"]) for n, a in kg.graph.nodes(data=True) if "::" in n}
+    assert nodes == {"weird.py::f": ("function", 1, 4), "weird.py::After": ("class", 7, 11),
+                     "weird.py::After.method": ("method", 10, 11), "weird.py::Base": ("class", 14, 15)}
+    edges = {(u, v, k) for u, v, k in kg.graph.edges(keys=True) if k != "contains"}
+    assert edges == {("weird.py::After.method", "weird.py::f", "calls"),
+                     ("weird.py::After", "weird.py::Base", "inherits")}
+    assert kg.node("weird.py::After")["doc"] == "Still found."
+    assert "syntax_errors" not in kg.node("weird.py")

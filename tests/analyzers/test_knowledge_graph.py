@@ -16,6 +16,8 @@ EXPECTED_EDGES = {
     "python": """
 main.py contains main.py::helper
 main.py contains main.py::run
+main.py contains main.py::twice
+main.py::twice calls main.py::helper
 main.py imports pkg/__init__.py
 main.py imports pkg/base.py
 main.py imports pkg/shapes.py
@@ -27,7 +29,10 @@ main.py::run calls pkg/shapes.py::Circle
 main.py::run calls pkg/shapes.py::square
 pkg/__init__.py contains pkg/__init__.py::__all__
 pkg/__init__.py imports pkg/shapes.py
+pkg/base.py contains pkg/base.py::LIMIT
+pkg/base.py contains pkg/base.py::LIMIT#2
 pkg/base.py contains pkg/base.py::Shape
+pkg/base.py contains pkg/base.py::TAU
 pkg/base.py::Shape contains pkg/base.py::Shape.name
 pkg/shapes.py imports pkg/base.py
 pkg/shapes.py contains pkg/shapes.py::Circle
@@ -161,8 +166,12 @@ EXPECTED_DEFS = {
 main.py::helper function 14-17
 main.py::helper.inner function 15-16
 main.py::run function 7-11
+main.py::twice function 20-20
 pkg/__init__.py::__all__ variable 4-4
+pkg/base.py::LIMIT variable 14-14
+pkg/base.py::LIMIT#2 variable 16-16
 pkg/base.py::Shape class 1-5
+pkg/base.py::TAU variable 11-11
 pkg/base.py::Shape.name method 4-5
 pkg/shapes.py::Circle class 9-21
 pkg/shapes.py::Circle.__init__ method 14-15

@@ -19,7 +19,7 @@ def repowright(*args: str) -> subprocess.CompletedProcess:
 
 def test_locate_json_and_table(tmp_path):
     repo = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", repo)
+    shutil.copytree(EXAMPLES / "minicart", repo, ignore=shutil.ignore_patterns(".repowright"))
     issue = str(EXAMPLES / "minicart-issue.md")
     proc = repowright("locate", str(repo), "--issue-file", issue, "--top", "3", "--json")
     assert proc.returncode == 0, proc.stderr

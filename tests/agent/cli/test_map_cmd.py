@@ -23,9 +23,9 @@ def test_map_json_counts_and_cache(tmp_path):
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)
     assert data["files"] == 4 and data["cache_hits"] == 0 and data["skipped"] == {}
-    assert data["nodes"] == {"class": 2, "directory": 1, "file": 4, "function": 4, "method": 4, "repository": 1,
-                             "variable": 2}
-    assert data["edges"] == {"calls": 7, "contains": 17, "imports": 5, "inherits": 1, "references": 2}
+    assert data["nodes"] == {"class": 2, "directory": 1, "file": 4, "function": 5, "method": 4, "repository": 1,
+                             "variable": 5}
+    assert data["edges"] == {"calls": 8, "contains": 21, "imports": 5, "inherits": 1, "references": 2}
     second = json.loads(repowright("map", str(repo), "--json").stdout)
     assert second["cache_hits"] == 4 and second["nodes"] == data["nodes"] and second["edges"] == data["edges"]
 
