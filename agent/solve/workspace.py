@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
 from sandbox.base import DEFAULT_EXCLUDES
-from sandbox.image import sandbox_path
+from sandbox.image import base_image_tag, sandbox_path
 
 from .budget import Budget
 
@@ -33,9 +33,12 @@ def python_environment(sandbox: Sandbox) -> tuple[list[Mount], dict[str, str]]:
     """Mount this interpreter's environment read-only and put it first on PATH, so `python -m pytest` works."""
     # Our environment's pytest plugins (langsmith's, from langgraph) are not the repository's and cost seconds
     # per run: tests run without plugin autoloading.
+    # A registry image (for example a SWE-bench instance image) brings the repository's own environment: keep it.
     quiet = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     if not sandbox.isolated:
         return [], {"PATH": f"{sys.prefix}/bin:{sandbox_path()}", **quiet}
+    if getattr(sandbox, "image", None) not in (None, base_image_tag()):
+        return [], {}
     return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}", **quiet}
 
 

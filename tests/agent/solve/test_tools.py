@@ -84,3 +84,12 @@ def test_commands_and_tests_run_in_the_sandbox(toolbox):
     assert "1 passed" in tests and tests.startswith("$ python -m pytest")
     hang = toolbox.call("run_command", {"command": "sleep 100", "timeout": 1}).text
     assert hang.startswith("timed out after 1 s")
+
+
+def test_our_python_is_mounted_only_into_the_offline_image(docker_sandbox):
+    from agent.solve.workspace import SANDBOX_VENV, python_environment
+    from sandbox.docker_sandbox import DockerSandbox
+
+    mounts, env = python_environment(docker_sandbox)
+    assert [m.target for m in mounts] == [SANDBOX_VENV] and env["PATH"].startswith(SANDBOX_VENV + "/bin:")
+    assert python_environment(DockerSandbox(image="swebench/sweb.eval.x86_64.demo:latest")) == ([], {})
