@@ -180,7 +180,9 @@ def apply_to_checkout(repo: Path, patch: str) -> None:
         handle.write(patch)
     try:
         for args in (["git", "apply", "--check", handle.name], ["git", "apply", handle.name]):
-            done = subprocess.run(args, cwd=repo, capture_output=True, text=True)
+            # The ceiling keeps git from using an enclosing repository, whose root would change what paths mean.
+            done = subprocess.run(args, cwd=repo, capture_output=True, text=True,
+                                  env={**os.environ, "GIT_CEILING_DIRECTORIES": str(repo.parent)})
             if done.returncode != 0:
                 raise UserError(f"the patch does not apply to {repo}: {done.stderr.strip()[:200]}; it is in "
                                 "patch.diff under the run's output folder")
