@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -64,7 +64,6 @@ class SolveContext:
     workspace: Workspace | None = None
     actor: Actor | None = None
     temperature: float | None = None
-    notes: dict[str, Any] = field(default_factory=dict)
 
 
 def step(name: str, *, always: bool = False):
@@ -194,7 +193,9 @@ def validate(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
 def retry_or_stop(ctx: SolveContext, state: SolveState) -> str:
     """Retry when a check failed and there is budget, a patch, and no hard stop; otherwise stop."""
     checks = state.get("validation", {}).get("checks", {})
-    failed = [k for k, v in checks.items() if v is False] or ([] if state.get("patch") else ["no change"])
+    # A reproduction test that passed before the patch is a weak test, not something a new edit can repair.
+    failed = [k for k, v in checks.items() if v is False and k != "reproduction_fails_before"]
+    failed = failed or ([] if state.get("patch") else ["no change"])
     if not failed or state.get("error") or state.get("stop_reason"):
         return "stop"
     if state.get("attempt", 0) >= ctx.budget.max_attempts or ctx.meter.spent():
