@@ -154,7 +154,8 @@ def reproduce(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     messages = [
         {"role": "system", "content": render("solve_system")},
         {"role": "user", "content": render("solve_act", issue=state["issue"], analysis=state["analysis"],
-                                           plan=state["plan"], reproduction=repro, test_cmd=ctx.test_cmd)},
+                                           plan=state["plan"], reproduction=repro, test_cmd=ctx.test_cmd,
+                                           locations=(state.get("localization") or {}).get("functions", [])[:8])},
     ]
     return {"reproduction": repro, "messages": messages, "attempt": 0, "attempts": []}
 

@@ -80,6 +80,7 @@ def test_python_bug_is_fixed(tmp_path, docker_sandbox):
     assert "textstats/stats.py" in summarize and "(len(values) - 1)" in summarize
     act_prompt = responder.seen["act"][0]["messages"][1]["content"]
     assert "test_repro_mean.py" in act_prompt and "1 failed" in act_prompt  # the reproduction was run first
+    assert "- textstats/stats.py:4-8 mean\n- textstats/words.py" in act_prompt  # the explorer's best locations
     tool_names = [r["name"] for r in records if r["type"] == "tool_call"]
     assert tool_names == ["view_file", "edit_file", "run_tests", "submit"]
 
