@@ -64,9 +64,17 @@ def function_snippets(repo: Path, functions: list[dict[str, Any]]) -> list[dict[
     return out
 
 
+def describe_stats(stats: dict[str, Any]) -> str:
+    """The graph's statistics in a line: files, languages, definitions."""
+    parts = [f"{stats.get('files', '?')} files"]
+    for key in ("languages", "nodes"):
+        if isinstance(stats.get(key), dict) and stats[key]:
+            parts.append(", ".join(f"{v} {k}" for k, v in sorted(stats[key].items(), key=lambda kv: -kv[1])))
+    return "; ".join(parts)
+
+
 def summarize_prompt(repo: Path, issue: str, localization: dict[str, Any], stats: dict[str, Any]) -> str:
-    stats_text = ", ".join(f"{k}: {v}" for k, v in stats.items() if isinstance(v, int | float | str))[:300]
-    return render("solve_summarize", repo_name=repo.name, stats=stats_text or "no statistics",
+    return render("solve_summarize", repo_name=repo.name, stats=describe_stats(stats),
                   top_level=top_level(repo), issue=issue, files=localization.get("files", [])[:10],
                   functions=function_snippets(repo, localization.get("functions", [])))
 
