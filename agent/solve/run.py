@@ -129,7 +129,7 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
                     ctx.session, ctx.workspace, ctx.actor = session, None, None
                     final = graph.invoke({"issue": issue_text, "sample": sample},
                                          config={"recursion_limit": RECURSION_LIMIT})
-            except (KeyboardInterrupt, UserError):
+            except KeyboardInterrupt:
                 raise
             except Exception as exc:  # a sandbox or tool failure ends this candidate, not the run
                 trajectory.log("error", sample=sample, message=f"{type(exc).__name__}: {exc}")
@@ -137,13 +137,13 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
             candidates.append(candidate_summary(sample, final))
             if final.get("error"):
                 errors.append(final["error"])
+        return finish(ctx, out_dir, candidates, errors, start, apply=apply)
     except KeyboardInterrupt:
         trajectory.log("interrupted", candidates=len(candidates))
         finish(ctx, out_dir, candidates, errors, start, interrupted=True)
         raise
-    result = finish(ctx, out_dir, candidates, errors, start, apply=apply)
-    trajectory.close()
-    return result
+    finally:
+        trajectory.close()
 
 
 def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], errors: list[str], start: float,
@@ -161,9 +161,14 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
     result = SolveResult(status, patch, (best or {}).get("checks", {}), ctx.llm.usage.to_dict(),
                          time.monotonic() - start, out_dir, error, candidates)
     atomic_write(out_dir / "patch.diff", patch)
+    apply_error = None
     if apply and status == "patched":
-        apply_to_checkout(ctx.repo, patch)
-        ctx.trajectory.log("applied", repo=str(ctx.repo))
+        try:
+            apply_to_checkout(ctx.repo, patch)
+            ctx.trajectory.log("applied", repo=str(ctx.repo))
+        except UserError as exc:  # the outputs are still written; the caller sees the error
+            apply_error = exc
+            ctx.trajectory.log("error", step="apply", message=str(exc))
     for c in candidates:
         atomic_write(out_dir / "candidates" / f"sample-{c['sample']}.diff", c["patch"])
     atomic_write(out_dir / "result.json", json.dumps({**result.to_dict(), "candidates": [
@@ -172,6 +177,8 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
                        seconds=round(result.seconds, 2), chosen=(best or {}).get("sample"))
     write_report(out_dir / "report.html", ctx.trajectory.records, result.to_dict(), ctx.localization or {},
                  candidates)
+    if apply_error is not None:
+        raise apply_error
     return result
 
 
