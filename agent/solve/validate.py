@@ -13,6 +13,7 @@ from typing import Any
 from sandbox import Sandbox
 
 from .budget import Budget
+from .context import truncate
 from .tools import format_result
 from .workspace import COPY_EXCLUDES, GIT, Workspace, open_session
 
@@ -43,15 +44,38 @@ class Validation:
 
 
 def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
-    """Per file in a git diff, the line ranges of the new version that the hunks cover."""
+    """Per file in a git diff, the line ranges of the new version that the patch adds to or deletes at.
+
+    Context lines are left out, so a function next to an edit does not count as changed.
+    """
     spans: dict[str, list[tuple[int, int]]] = {}
-    for block in re.split(r"^diff --git ", patch, flags=re.MULTILINE)[1:]:
-        target = re.search(r"^\+\+\+ (?:b/)?(.+)$", block, re.MULTILINE)
-        if not target or target.group(1).strip() == "/dev/null":
+    path, line = None, 0
+    for text in patch.splitlines():
+        if text.startswith("+++ "):
+            target = text[4:].strip()
+            path = None if target == "/dev/null" else target.removeprefix("b/")
+            if path is not None:
+                spans.setdefault(path, [])
+        elif text.startswith("@@"):
+            match = _HUNK.match(text)
+            line = int(match.group(1)) if match else 0
+        elif path is None or text.startswith(("diff --git", "--- ", "index ")):
             continue
-        path = target.group(1).strip()
-        spans[path] = [(int(m.group(1)), int(m.group(1)) + int(m.group(2) or 1)) for m in _HUNK.finditer(block)]
+        elif text.startswith("+"):
+            _extend(spans[path], line)
+            line += 1
+        elif text.startswith("-"):
+            _extend(spans[path], line)  # a deletion sits between line-1 and line of the new version
+        elif text.startswith(" "):
+            line += 1
     return spans
+
+
+def _extend(ranges: list[tuple[int, int]], line: int) -> None:
+    if ranges and ranges[-1][1] >= line - 1:
+        ranges[-1] = (ranges[-1][0], max(ranges[-1][1], line))
+    else:
+        ranges.append((line, line))
 
 
 def parse_errors(path: str, text: str) -> str | None:
@@ -124,7 +148,7 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
 
 
 def _outcome(title: str, result: Any, timeout: float) -> str:
-    return f"{title}\n{format_result(result, timeout)}"[:DETAIL_CHARS]
+    return truncate(f"{title}\n{format_result(result, timeout)}", DETAIL_CHARS)  # keep the summary at the end
 
 
 def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,

@@ -37,7 +37,11 @@ REPRO = {"path": "test_repro.py", "content": "from textstats.stats import mean\n
 
 
 def test_changed_lines_and_parse_errors():
-    assert changed_lines(GOOD) == {"textstats/stats.py": [(5, 12)]}
+    assert changed_lines(GOOD) == {"textstats/stats.py": [(8, 8)]}
+    added = "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n@@ -0,0 +1,2 @@\n+a\n+b\n"
+    assert changed_lines(added) == {"n.py": [(1, 2)]}
+    removed = "--- a/m.py\n+++ b/m.py\n@@ -3,4 +3,2 @@\n x\n-y\n-z\n w\n"
+    assert changed_lines(removed) == {"m.py": [(4, 4)]}
     assert parse_errors("a.py", "def f(:\n  pass\n").startswith("a.py:1: syntax error")
     assert parse_errors("a.py", "def f():\n    return 1\n") is None
     assert parse_errors("notes.txt", "def f(:") is None
