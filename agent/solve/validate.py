@@ -151,12 +151,49 @@ def _outcome(title: str, result: Any, timeout: float) -> str:
     return truncate(f"{title}\n{format_result(result, timeout)}", DETAIL_CHARS)  # keep the summary at the end
 
 
+_PYTEST_RESULT = re.compile(r"^(FAILED|ERROR) (\S+)", re.MULTILINE)
+_PYTEST_SUMMARY = re.compile(r"^=+ .*\bin [\d.]+s\b.*=+$", re.MULTILINE)
+
+
+def failing_tests(result: Any) -> set[str] | None:
+    """The failing test ids in pytest's short summary, or None when the output is not a finished pytest run."""
+    output = result.stdout + "\n" + result.stderr
+    if result.timed_out or not (_PYTEST_SUMMARY.search(output) or re.search(r"^\d+ (passed|failed)", output, re.M)):
+        return None
+    return {m.group(2) for m in _PYTEST_RESULT.finditer(output)}
+
+
+def still_pass(before: Any | None, after: Any) -> tuple[bool, str]:
+    """Whether the tests still pass: all of them, or none that passed before the patch fails after it."""
+    if after.ok:
+        return True, "all passed"
+    failed_after = failing_tests(after)
+    failed_before = failing_tests(before) if before is not None else None
+    if failed_after is None or failed_before is None or after.exit_code != 1:
+        return False, "the tests failed" + (" (timed out)" if after.timed_out else "")
+    new = sorted(failed_after - failed_before)
+    if new:
+        return False, "newly failing: " + ", ".join(new)
+    return True, f"no new failures; {len(failed_after)} failed before the patch too: " + ", ".join(sorted(failed_after))
+
+
+def tests_command(repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, repro_path: str | None) -> str | None:
+    """pytest over the repository's tests that touch the changed code, or None when there are none."""
+    nodes = changed_nodes(kg, spans)
+    names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
+    callers = calling_test_files(kg, nodes) if kg is not None else set()
+    tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
+    return "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests) if tests else None
+
+
 def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
                    test_cmd: str | None, kg: Any = None) -> Validation:
     """Run every check in one fresh session holding a clean copy of `repo`."""
     v = Validation()
     timeout = budget.tool_timeout
     repro_path = reproduction["path"] if reproduction else None
+    spans = changed_lines(patch)
+    command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
     with open_session(sandbox, budget) as session:
         ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else ())
         if reproduction:
@@ -168,13 +205,13 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
             v.checks["applies"] = False
             v.details["applies"] = "the candidate changed nothing"
             return v
+        tests_before = ws.exec(command, timeout=timeout) if command else None
         session.put_files({".git/candidate.diff": patch})  # inside .git: never part of the tree or the diff
         applied = ws.git_exec(f"{GIT} apply --check .git/candidate.diff && {GIT} apply .git/candidate.diff")
         v.checks["applies"] = applied.ok
         if not applied.ok:
             v.details["applies"] = _outcome("git apply:", applied, timeout)
             return v
-        spans = changed_lines(patch)
         errors = [e for e in (parse_errors(p, ws.read_text(p)) for p in spans) if e]
         v.checks["parses"] = not errors
         if errors:
@@ -183,17 +220,9 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
             after = ws.exec(reproduction["command"], timeout=timeout)
             v.checks["reproduction_passes_after"] = after.ok
             v.details["reproduction_after"] = _outcome("after the patch:", after, timeout)
-        command = test_cmd
-        if command is None:
-            nodes = changed_nodes(kg, spans)
-            names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
-            callers = calling_test_files(kg, nodes) if kg is not None else set()
-            tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
-            if tests:
-                command = "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests)
         if command:
             v.tests_run = command
             result = ws.exec(command, timeout=timeout)
-            v.checks["existing_tests_pass"] = result.ok
-            v.details["existing_tests"] = _outcome(f"$ {command}", result, timeout)
+            v.checks["existing_tests_pass"], verdict = still_pass(tests_before, result)
+            v.details["existing_tests"] = _outcome(f"$ {command}\n{verdict}", result, timeout)
     return v

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from agent.solve.budget import Budget
@@ -9,11 +11,14 @@ from agent.solve.validate import (
     calling_test_files,
     changed_lines,
     changed_nodes,
+    failing_tests,
     parse_errors,
     related_tests,
+    still_pass,
     validate_patch,
 )
 from analyzers.knowledge_graph import build_knowledge_graph
+from sandbox import ExecResult
 from tests.agent.solve.scripted import DATA
 
 REPO = DATA / "stats" / "repo"
@@ -88,3 +93,43 @@ def test_broken_patches_fail_the_right_checks(docker_sandbox):
     assert v.checks["applies"] is True and v.checks["parses"] is False
     assert v.checks["reproduction_passes_after"] is False and v.checks["existing_tests_pass"] is False
     assert v.tests_run == "python -m pytest -q -p no:cacheprovider tests"
+
+
+def result(code: int, stdout: str, timed_out: bool = False) -> ExecResult:
+    return ExecResult(code, stdout, "", timed_out=timed_out)
+
+
+QUIET_FAIL = ("F.\n=== FAILURES ===\n...\n=========================== short test summary info ===="
+              "========================\nFAILED tests/test_a.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.03s\n")
+
+
+def test_failing_tests_and_still_pass():
+    assert failing_tests(result(1, QUIET_FAIL)) == {"tests/test_a.py::test_x"}
+    assert failing_tests(result(124, QUIET_FAIL, timed_out=True)) is None
+    assert failing_tests(result(2, "usage: something else\n")) is None
+    assert still_pass(None, result(0, "2 passed in 0.01s")) == (True, "all passed")
+    same = still_pass(result(1, QUIET_FAIL), result(1, QUIET_FAIL))
+    assert same[0] is True and "failed before the patch too: tests/test_a.py::test_x" in same[1]
+    new = still_pass(result(0, "2 passed in 0.01s"), result(1, QUIET_FAIL))
+    assert new == (False, "newly failing: tests/test_a.py::test_x")
+    assert still_pass(result(1, QUIET_FAIL), result(124, QUIET_FAIL, timed_out=True))[0] is False
+
+
+@pytest.mark.docker
+def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker_sandbox):
+    repo = tmp_path / "stats"
+    shutil.copytree(REPO, repo)
+    with (repo / "tests" / "test_stats.py").open("a") as handle:
+        handle.write("\n\ndef test_known_broken():\n    assert spread([1]) == 1\n")
+    budget = Budget(tool_timeout=60)
+    v = validate_patch(docker_sandbox, repo, GOOD, budget=budget, reproduction=None, test_cmd=None)
+    assert v.checks["existing_tests_pass"] is True
+    assert "failed before the patch too: tests/test_stats.py::test_known_broken" in v.details["existing_tests"]
+    spread_broken = "\n".join([
+        *GOOD.splitlines()[:3], "@@ -9,5 +9,5 @@", " ", " ", " def spread(values):",
+        '     """The difference between the largest and the smallest value."""',
+        "-    return max(values) - min(values)", "+    return 0", ""])
+    v = validate_patch(docker_sandbox, repo, spread_broken, budget=budget, reproduction=None, test_cmd=None)
+    assert v.checks["applies"] is True, v.details
+    assert v.checks["existing_tests_pass"] is False
+    assert "newly failing: tests/test_stats.py::test_spread" in v.details["existing_tests"]
