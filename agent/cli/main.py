@@ -20,6 +20,7 @@ from . import (
     map_cmd,
     sandbox_cmd,
     serve_cmd,
+    solve_cmd,
     translate_cmd,
 )
 from .common import err_console, set_verbose, state
@@ -34,6 +35,7 @@ app = typer.Typer(
 # Each capability registers its commands here, one line each.
 app.command("map")(map_cmd.map_repository)
 app.command("locate")(locate_cmd.locate_issue)
+app.command("solve")(solve_cmd.solve)
 app.add_typer(translate_cmd.app, name="translate")
 app.command("constraints")(constraints_cmd.constraints)
 app.command("fuzz")(fuzz_cmd.fuzz)
