@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,7 +33,21 @@ def interface_digest(facts: dict[str, Any]) -> str:
     return content_hash("\x00".join(parts).encode())
 
 
-def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool]:
+_CPP_HEADER = re.compile(rb"^\s*(class\s+\w+[^;]*?[:{]|namespace\s+\w+\s*\{|template\s*<)", re.M)
+
+
+def header_language(lang: str | None, path: str, data: bytes) -> str | None:
+    """A `.h` file that declares C++ classes, namespaces or templates is C++, not C."""
+    if lang == "c" and path.endswith(".h") and _CPP_HEADER.search(data[:65536]):
+        return "cpp"
+    return lang
+
+
+def same_language(recorded: str | None, discovered: str | None, path: str) -> bool:
+    return recorded == discovered or (discovered == "c" and recorded == "cpp" and path.endswith(".h"))
+
+
+def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool, str | None]:
     """Worker: hash a file, classify it, and parse it unless its facts are cached (facts stay on disk; the
     resolver loads them with marshal, which is faster than sending them back). Returns (path, status, hash,
     interface digest, lines, parsed); status is ok, binary, generated or unreadable."""
@@ -40,24 +55,25 @@ def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, st
     try:
         data = Path(root, path).read_bytes()
     except OSError:
-        return path, "unreadable", "", "", 0, False
+        return path, "unreadable", "", "", 0, False, lang
     digest = content_hash(data)
     if b"\x00" in data[:8192]:
-        return path, "binary", digest, "", 0, False
+        return path, "binary", digest, "", 0, False, lang
     if is_generated_text(data[:2048]):
-        return path, "generated", digest, "", 0, False
+        return path, "generated", digest, "", 0, False, lang
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     iface = ""
     parsed = False
+    lang = header_language(lang, path, data)
     if lang is not None:
         cache = GraphCache(Path(facts_dir))
-        facts = cache.read_facts(digest)
+        facts = cache.read_facts(f"{digest}.{lang}")
         if facts is None:
             facts = extract_facts(data, lang)
-            cache.write_facts(digest, facts)
+            cache.write_facts(f"{digest}.{lang}", facts)
             parsed = True
         iface = interface_digest(facts)
-    return path, "ok", digest, iface, lines, parsed
+    return path, "ok", digest, iface, lines, parsed, lang
 
 
 class _FactsLoader(dict):
@@ -69,10 +85,11 @@ class _FactsLoader(dict):
 
     def __missing__(self, path: str) -> dict[str, Any]:
         rec = self.files[path]
-        facts = self.cache.read_facts(rec[2])
+        key = f"{rec[2]}.{rec[3]}"  # facts depend on the content and the language it is parsed as
+        facts = self.cache.read_facts(key)
         if facts is None:  # a pruned or damaged cache: parse again
             facts = extract_facts(Path(self.root, path).read_bytes(), rec[3])
-            self.cache.write_facts(rec[2], facts)
+            self.cache.write_facts(key, facts)
         self[path] = facts
         return facts
 
@@ -96,7 +113,8 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     for entry in found.entries:
         prev = old_files.get(entry.path)
         gone = old_skipped.get(entry.path)
-        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and prev[3] == entry.language:
+        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and same_language(prev[3], entry.language,
+                                                                                        entry.path):
             files[entry.path] = prev
         elif gone and gone[0] == entry.size and gone[1] == entry.mtime_ns:
             skipped_files[entry.path] = gone
@@ -191,14 +209,14 @@ def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skip
 def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
              progress: Progress | None, total: int) -> int:
     reused = 0
-    for done, (path, status, digest, iface, lines, was_parsed) in enumerate(results, 1):
+    for done, (path, status, digest, iface, lines, was_parsed, lang) in enumerate(results, 1):
         entry = by_path[path]
         if status != "ok":
             skipped[status] += 1
             skipped_files[path] = [entry.size, entry.mtime_ns, status]
         else:
-            files[path] = [entry.size, entry.mtime_ns, digest, entry.language, iface, lines]
-            reused += entry.language is not None and not was_parsed
+            files[path] = [entry.size, entry.mtime_ns, digest, lang, iface, lines]
+            reused += lang is not None and not was_parsed
         if progress and (done % 50 == 0 or done == total):
             progress("parse", done, total)
     return reused

@@ -255,6 +255,19 @@ class Resolver:
             frontier = nxt
         return seen
 
+    def _receiver_var(self, path: str, scope: str) -> str | None:
+        """The receiver variable of the Go method enclosing `scope` (`c` in `func (c *Circle) Area()`)."""
+        receivers = self.facts[path].get("receivers")
+        if not receivers or not scope:
+            return None
+        table = dict(receivers)
+        parts = scope.split(".")
+        for cut in range(len(parts), 0, -1):
+            var = table.get(".".join(parts[:cut]))
+            if var:
+                return var
+        return None
+
     def enclosing_class(self, path: str, scope: str) -> str | None:
         parts = scope.split(".") if scope else []
         defs = self.defs[path]
@@ -289,7 +302,7 @@ class Resolver:
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
-        if head in _SELF and len(parts) > 1:
+        if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
         else:
             node = self.lookup(path, scope, head)
@@ -308,9 +321,14 @@ class Resolver:
         for target, line in self.import_edges[path]:
             edges.setdefault((path, target, "imports"), line)
         unresolved: dict[str, set[str]] = defaultdict(set)
+        memo: dict[tuple[str, str], str | None] = {}  # the same call in the same scope resolves the same way
         for scope, text, line in facts["calls"]:
             src = f"{path}::{scope}" if scope in defs else path
-            dst = self.resolve_name(path, scope, text)
+            key = (scope, text)
+            if key in memo:
+                dst = memo[key]
+            else:
+                dst = memo[key] = self.resolve_name(path, scope, text)
             if dst and "::" in dst:
                 edges.setdefault((src, dst, "calls"), line)
             else:

@@ -12,6 +12,7 @@ from analyzers.knowledge_graph import build_knowledge_graph
 from ..errors import UserError
 from ..locate import locate
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .map_cmd import cache_folder
 
 
 def locate_issue(
@@ -24,6 +25,7 @@ def locate_issue(
     use_model: bool = typer.Option(None, "--model/--no-model",
                                    help="Let the model judge relevance (default: when an endpoint is configured)."),
     max_model_calls: int = typer.Option(20, "--max-model-calls", min=0, help="Budget of model judgements."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Graph cache folder (default PATH/.repowright/cache)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each."""
@@ -45,7 +47,7 @@ def locate_issue(
 
         llm = llm_from_settings(settings)
     with (err_console if as_json else console).status("mapping and searching the repository"):
-        kg = build_knowledge_graph(path)
+        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
         found = locate(kg, issue, top=top, llm=llm, simulations=simulations, seed=seed,
                        max_model_calls=max_model_calls)
     if as_json:

@@ -38,7 +38,8 @@ def map_repository(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        kg = build_knowledge_graph(path, cache_dir=cache_dir, workers=workers, progress=progress)
+        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir), workers=workers,
+                                   progress=progress)
         if out is not None:
             kg.to_graphml(out) if fmt == "graphml" else kg.to_json(out)
     stats = kg.stats
@@ -72,3 +73,16 @@ def _print_summary(path: Path, stats: dict, out: Path | None) -> None:
     console.print(table)
     if out is not None:
         console.print(f"graph written to {out}")
+
+
+def cache_folder(path: Path, cache_dir: Path | None) -> Path:
+    """The cache folder for mapping `path`, created now so an unwritable place fails with one clear line."""
+    folder = cache_dir or path / ".repowright" / "cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(f"cannot write the graph cache in {folder} ({exc.strerror}); pass --cache-dir DIR") from exc
+    return folder

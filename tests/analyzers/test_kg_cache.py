@@ -111,3 +111,13 @@ def test_damaged_cache_is_rebuilt(repo, tmp_path):
         facts.unlink()
     again = build_knowledge_graph(repo, workers=1)
     assert _edges(again) == _edges(first) and _nodes(again) == _nodes(first)
+
+
+def test_cpp_header_detected_by_content_stays_cached(tmp_path, parse_log):
+    repo = tmp_path / "cpp"
+    shutil.copytree(DATA / "cpp", repo)
+    first = build_knowledge_graph(repo, workers=1)
+    assert first.node("shape.h")["language"] == "cpp" and first.node("shape.h::Shape.area")["kind"] == "method"
+    parse_log.clear()
+    second = build_knowledge_graph(repo, workers=1)
+    assert parse_log == [] and second.stats["cache_hits"] == 4

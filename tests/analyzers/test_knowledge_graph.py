@@ -66,14 +66,14 @@ circle.cpp contains circle.cpp::scale
 circle.cpp imports circle.hpp
 circle.cpp::Circle.area calls circle.cpp::scale
 circle.hpp contains circle.hpp::Circle
-circle.hpp imports shape.hpp
-circle.hpp::Circle inherits shape.hpp::Shape
+circle.hpp imports shape.h
+circle.hpp::Circle inherits shape.h::Shape
 main.cpp imports circle.hpp
 main.cpp contains main.cpp::main
 main.cpp::main calls circle.hpp::Circle
-main.cpp::main references shape.hpp::Shape
-shape.hpp contains shape.hpp::Shape
-shape.hpp::Shape contains shape.hpp::Shape.area
+main.cpp::main references shape.h::Shape
+shape.h contains shape.h::Shape
+shape.h::Shape contains shape.h::Shape.area
 """,
     "rust": """
 src/geometry.rs contains src/geometry.rs::Circle
@@ -95,9 +95,12 @@ src/util.rs contains src/util.rs::double
 """,
     "go": """
 geom/circle.go contains geom/circle.go::Circle
-geom/circle.go contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Double
 geom/circle.go::Circle.Area references geom/circle.go::Circle
 geom/circle.go::Circle.Area calls geom/util.go::square
+geom/circle.go::Circle.Double references geom/circle.go::Circle
+geom/circle.go::Circle.Double calls geom/circle.go::Circle.Area
 geom/util.go contains geom/util.go::square
 main.go imports geom/
 main.go contains main.go::describe
@@ -193,8 +196,8 @@ circle.cpp::Circle.area method 7-7
 circle.cpp::scale function 3-3
 circle.hpp::Circle class 3-9
 main.cpp::main function 3-7
-shape.hpp::Shape class 2-5
-shape.hpp::Shape.area method 4-4
+shape.h::Shape class 2-5
+shape.h::Shape.area method 4-4
 """,
     "rust": """
 src/geometry.rs::Circle class 7-9
@@ -209,6 +212,7 @@ src/util.rs::double function 1-3
     "go": """
 geom/circle.go::Circle class 6-8
 geom/circle.go::Circle.Area method 11-13
+geom/circle.go::Circle.Double method 16-18
 geom/util.go::square function 3-5
 main.go::describe function 14-16
 main.go::main function 9-12

@@ -1,7 +1,8 @@
-; Go definitions: functions, methods (named Receiver.method), types, package-level vars and consts.
+; Go definitions: functions, methods (named Receiver.method; @receiver.var is the receiver's variable, so
+; `c.Area()` inside a method of *Circle resolves like `self.Area()`), types, package-level vars and consts.
 (function_declaration name: (identifier) @name) @def.function
 (method_declaration
-  receiver: (parameter_list (parameter_declaration type: [(type_identifier) @receiver
+  receiver: (parameter_list (parameter_declaration name: (identifier)? @receiver.var type: [(type_identifier) @receiver
                                                           (pointer_type (type_identifier) @receiver)
                                                           (generic_type type: (type_identifier) @receiver)
                                                           (pointer_type (generic_type type: (type_identifier) @receiver))]))

@@ -23,6 +23,5 @@
 (import_statement) @import
 (import_from_statement) @import
 
-; References: capitalised names (classes, constants) and names used in type annotations.
-((identifier) @ref (#match? @ref "^[A-Z]"))
+; References: names used in type annotations (capitalised names are found in parse.py).
 (type (identifier) @ref)

@@ -46,3 +46,10 @@ def test_map_errors_are_one_line(tmp_path):
     assert missing.returncode == 2 and missing.stderr.strip().count("\n") == 0 and "not a directory" in missing.stderr
     bad = repowright("map", str(tmp_path), "--format", "xml")
     assert bad.returncode == 2 and "--format xml" in bad.stderr
+
+
+def test_map_unwritable_cache_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = repowright("map", str(DATA / "go"), "--cache-dir", str(blocker / "cache"))
+    assert proc.returncode == 2 and "cannot write the graph cache" in proc.stderr and "--cache-dir" in proc.stderr
