@@ -11,8 +11,10 @@ from sandbox import SandboxError
 
 from ..errors import UserError
 from . import (
+    action_cmd,
     config_cmd,
     constraints_cmd,
+    eval_cmd,
     fuzz_cmd,
     locate_cmd,
     map_cmd,
@@ -40,6 +42,8 @@ app.command("fuzz")(fuzz_cmd.fuzz)
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(config_cmd.app, name="config")
 app.command("serve")(serve_cmd.serve)
+app.add_typer(eval_cmd.app, name="eval")
+app.command("action")(action_cmd.action)
 
 
 @app.callback()
