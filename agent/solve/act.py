@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..llm import LLM, ChatResult
+from ..llm import LLM, ChatResult, LLMError
 from ..prompts import render
 from .budget import BudgetMeter
 from .context import fit_context, truncate
 from .tools import TOOL_SCHEMAS, ToolBox, check_arguments
 from .trajectory import Trajectory
+
+# How servers say a prompt does not fit: vLLM ("maximum context length"), llama.cpp ("exceeds the available
+# context size"), OpenAI-style ("context_length_exceeded").
+CONTEXT_ERROR = re.compile(r"context[ _]length|context size|context window|prompt is too long|too many tokens", re.I)
+MIN_WINDOW = 2048
 
 
 @dataclass
@@ -37,11 +43,11 @@ class Actor:
         self.temperature = temperature
         self.steps = 0
         self.tool_errors = 0
+        self.window = llm.config.context_window  # halved when the server says a prompt is too long
 
     def run(self, messages: list[dict[str, Any]]) -> ActOutcome:
         """Continue the conversation until submit or a budget; never raises for the model's mistakes."""
         budget = self.meter.budget
-        window = self.llm.config.context_window
         while True:
             reason = self.meter.spent()
             if reason is None and self.steps >= budget.max_steps:
@@ -51,8 +57,16 @@ class Actor:
             if reason:
                 return ActOutcome(messages, False, reason, self.steps, self.tool_errors)
             self.steps += 1
-            messages = fit_context(messages, window)
-            result = self.llm.chat(messages, tools=TOOL_SCHEMAS, temperature=self.temperature)
+            messages = fit_context(messages, self.window)
+            try:
+                result = self.llm.chat(messages, tools=TOOL_SCHEMAS, temperature=self.temperature)
+            except LLMError as exc:
+                if not CONTEXT_ERROR.search(str(exc)) or self.window <= MIN_WINDOW:
+                    raise
+                # The server's window is smaller than configured (or its tokenizer denser than our estimate).
+                self.window = max(MIN_WINDOW, self.window // 2)
+                self.trajectory.log("context", sample=self.sample, window=self.window, message=str(exc)[:300])
+                continue
             self._log_model(result, len(messages))
             messages = [*messages, result.assistant_message()]
             if not result.tool_calls:

@@ -146,3 +146,17 @@ def test_failed_first_candidate_is_retried_and_recovers(tmp_path, docker_sandbox
     assert "'hello---world-' == 'hello-world'" in retry  # the failing assertion's output reached the model
     assert hidden_test(docker_sandbox, result.patch, "slug").exit_code == 0
     assert 'strip("-")' in (repo / "slugkit/text.py").read_text()  # --apply wrote the host checkout
+
+
+def test_front_doors_seam_reaches_the_pipeline(tmp_path):
+    from agent.solver import default_solver
+
+    repo, issue = copy_fixture("stats", tmp_path)
+    responder = StepResponder({"act": [
+        Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
+                                         "replace": "len(values)"})]),
+        Reply(tool_calls=[("submit", {"summary": "fixed"})])]})
+    with ScriptedServer(responder=responder) as srv:
+        result = default_solver()(repo, issue, settings_for(srv.base_url), tmp_path / "out")
+    assert result.solved and "+    return sum(values) / len(values)" in result.patch
+    assert result.usage["prompt_tokens"] > 0

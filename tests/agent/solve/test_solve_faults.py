@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -181,3 +182,41 @@ def test_a_server_without_tool_calling_gets_the_text_format(tmp_path, docker_san
     last = responder.seen["act"][-1]
     assert "tools" not in last and "<tool_call>" in last["messages"][-1]["content"]  # the format's instructions
     assert any("<tool_result name=\"edit_file\">" in (m.get("content") or "") for m in last["messages"])
+
+
+class SmallWindowServer(ScriptedServer):
+    """A scripted server whose real window is smaller than configured: long prompts get vLLM's 400."""
+
+    def __init__(self, limit_chars: int, **kwargs) -> None:
+        self.limit_chars = limit_chars
+        self.refused = 0
+        super().__init__(**kwargs)
+
+    def _handler_class(self):
+        base, server = super()._handler_class(), self
+
+        class Handler(base):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if len(json.dumps(json.loads(raw).get("messages", []))) > server.limit_chars:
+                    server.refused += 1
+                    self._error(400, "This model's maximum context length is 4096 tokens. However, you "
+                                     "requested 9000 tokens in the messages. Please reduce the length.")
+                    return
+                self.rfile = io.BytesIO(raw)
+                super().do_POST()
+
+        return Handler
+
+
+def test_a_server_with_a_smaller_window_than_configured(tmp_path, docker_sandbox):
+    repo, issue = copy_fixture("stats", tmp_path)
+    act = [Reply(tool_calls=[("run_command", {"command": f"seq {i} 2500"})]) for i in range(6)]
+    responder = StepResponder({"act": [*act, Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
+    with SmallWindowServer(24_000, responder=responder) as srv:
+        result = solve_issue(repo, issue, settings_for(srv.base_url, context_window=32768), tmp_path / "out",
+                             sandbox=docker_sandbox, budget=Budget(tool_timeout=30))
+    assert srv.refused >= 1
+    assert result.status == "patched" and result.checks["applies"]
+    records = read_trajectory(tmp_path / "out" / "trajectory.jsonl")
+    assert [r["window"] for r in records if r["type"] == "context"][0] == 16384
