@@ -1,0 +1,96 @@
+"""`repowright fuzz`: a documentation-guided fuzzing campaign over library APIs, run in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from sandbox import make_sandbox
+
+from ..errors import UserError
+from ..fuzz.adapters import library_adapter
+from ..fuzz.campaign import Campaign, CampaignConfig
+from ..fuzz.executor import ExecConfig
+from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
+
+PHASES = {"constraints": "extracting constraints", "inputs": "running inputs", "reproducers": "reducing + verifying"}
+
+
+def fuzz(
+    targets: list[str] = typer.Argument(..., help="APIs or modules, e.g. torch.nn.functional torch.clamp"),
+    inputs_per_api: int = typer.Option(30, "--inputs-per-api", min=1, help="Inputs generated per API."),
+    time_budget: float = typer.Option(None, "--time-budget", min=1, help="Stop running inputs after S seconds "
+                                      "(over all resumed runs); findings and reports are still written."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Sandbox containers running inputs in parallel."),
+    seed: int = typer.Option(0, "--seed", help="Seed of input generation (same seed, same inputs)."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."),
+    out: Path = typer.Option(None, "--out", help="Campaign directory (default .repowright/fuzz/<seed>); "
+                             "run again with the same arguments to resume."),
+    library: str = typer.Option("torch", "--library", help="Library adapter (torch)."),
+    model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
+                               "miss (kept only when it quotes the documentation)."),
+    backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Extract constraints, generate conforming/violating/boundary inputs, run each in its own process in the
+    sandbox, and report crashes, internal asserts, hangs and documentation inconsistencies with reproducers."""
+    adapter = library_adapter(library)
+    if model:
+        from ..llm import llm_from_settings
+
+        adapter.llm = llm_from_settings(settings_from_flags())
+    apis = adapter.enumerate_many(targets)
+    settings = settings_from_flags(sandbox__backend=backend)
+    directory = out or Path(".repowright") / "fuzz" / default_name(targets, seed)
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"--out {directory} is a file; give a directory")
+    config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=seed, workers=workers,
+                            time_budget=time_budget, timeout=timeout, library=library)
+    sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
+    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout))
+    bar_console = Console(stderr=True) if as_json else console
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=bar_console, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        summary = campaign.run(progress)
+    if as_json:
+        import json
+
+        summary["findings_list"] = json.loads((directory / "findings.json").read_text())
+        emit_json(summary)
+        return
+    print_summary(summary, directory)
+
+
+def default_name(targets: list[str], seed: int) -> str:
+    """`torch.nn.functional-seed0`, or the first target plus a count when there are several."""
+    first = Path(targets[0]).stem if targets[0].endswith(".py") else targets[0]
+    more = f"+{len(targets) - 1}" if len(targets) > 1 else ""
+    return f"{first}{more}-seed{seed}"
+
+
+def print_summary(summary: dict, directory: Path) -> None:
+    import json
+
+    console.print(f"[bold]{summary['inputs']}[/] inputs on {summary['apis_run']} APIs in {summary['seconds']} s "
+                  f"({summary['execs_per_second']} execs/s); {summary['findings']} findings, "
+                  f"{summary['distinct_crashes']} crash/assert/hang on {len(summary['crashing_apis'])} APIs; "
+                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified")
+    for finding in json.loads((directory / "findings.json").read_text()):
+        mark = {True: "verified", False: "NOT verified", None: "unchecked"}[finding["verified"]]
+        console.print(f"  {finding['cls']:18} {finding['api']:40} {finding['detail'][:90]}  "
+                      f"[{finding['reproducer']}, {mark}]", highlight=False, soft_wrap=True)
+    if summary["stopped_by_budget"]:
+        console.print("stopped by --time-budget: run again with a larger budget to resume")
+    elif not summary["complete"]:
+        console.print("campaign incomplete: run the same command again to resume")
+    console.print(f"report: {directory / 'report.md'} (and report.html)")

@@ -1,0 +1,1 @@
+"""Documentation-guided fuzzing of deep-learning APIs (DocTer's pipeline): constraints, inputs, runs, findings."""

@@ -1,0 +1,289 @@
+"""A resumable fuzzing campaign: constraints, generated inputs, runs in the sandbox, findings, reproducers.
+
+Campaign directory: `campaign.json` (what was asked), `constraints/<api>.yaml`, `results.jsonl` (one line per
+input, appended as batches finish, so an interrupted campaign resumes where it stopped), `findings.json`,
+`repro/<finding>.py`, `report.md`, `report.html`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analyzers.doc_constraints import ApiConstraints
+from sandbox import Sandbox
+
+from ..errors import UserError
+from .executor import ExecConfig, ForkServerExecutor
+from .findings import SEVERE, Finding, classify, deduplicate
+from .generate import Case, generate_case
+from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class CampaignConfig:
+    """What a campaign runs; stored in campaign.json so a resume runs the same inputs."""
+
+    apis: list[str]
+    inputs_per_api: int = 50
+    seed: int = 0
+    workers: int = 2
+    time_budget: float | None = None
+    timeout: float = 10.0
+    batch_size: int = 40
+    library: str = "torch"
+    verify_limit: int = 40  # reproducers verified per campaign beyond the severe ones
+
+    def identity(self) -> dict:
+        return {"apis": self.apis, "inputs_per_api": self.inputs_per_api, "seed": self.seed, "library": self.library}
+
+
+@dataclass
+class CampaignState:
+    seconds: float = 0.0  # execution time over all runs so far
+    runs: int = 0
+    complete: bool = False
+    library_version: str = ""
+    stopped_by_budget: bool = False
+    extraction_failures: dict[str, str] = field(default_factory=dict)
+
+
+class Campaign:
+    """Drives one campaign directory; `run()` can be called again after an interruption."""
+
+    def __init__(self, directory: Path, config: CampaignConfig, adapter, sandbox: Sandbox,
+                 exec_config: ExecConfig | None = None) -> None:
+        self.dir, self.config, self.adapter, self.sandbox = directory, config, adapter, sandbox
+        self.exec_config = exec_config or ExecConfig(timeout=config.timeout)
+        self.results_path = directory / "results.jsonl"
+        self.state = CampaignState()
+        self._lock = threading.Lock()
+        self.constraints: dict[str, ApiConstraints] = {}
+
+    # ------------------------------------------------------------------ setup and resume
+    def prepare(self) -> None:
+        """Create or reopen the directory; refuse to resume a different campaign into it."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        stored = self.dir / "campaign.json"
+        if stored.exists():
+            previous = json.loads(stored.read_text())
+            if previous["identity"] != self.config.identity():
+                raise UserError(f"{self.dir} holds a different campaign (other APIs, seed or inputs per API); "
+                                "use another --out or delete it")
+            self.state = CampaignState(**previous.get("state", {}))
+        self.state.library_version = self.adapter.version()
+        self._save()
+
+    def _save(self) -> None:
+        _atomic_write(self.dir / "campaign.json", json.dumps(
+            {"identity": self.config.identity(), "config": asdict(self.config), "state": asdict(self.state)},
+            indent=2))
+
+    def load_constraints(self, progress: Progress | None = None) -> None:
+        """Extract (or reload) every API's constraint record."""
+        folder = self.dir / "constraints"
+        folder.mkdir(exist_ok=True)
+        for i, api in enumerate(self.config.apis):
+            path = folder / f"{api}.yaml"
+            if path.exists():
+                self.constraints[api] = ApiConstraints.from_record(yaml.safe_load(path.read_text()))
+            else:
+                try:
+                    record = self.adapter.constraints(api)
+                except Exception as exc:  # a broken docstring skips one API, not the campaign
+                    self.state.extraction_failures[api] = f"{type(exc).__name__}: {exc}"
+                    continue
+                _atomic_write(path, yaml.safe_dump(record.to_record(), sort_keys=False, width=120))
+                self.constraints[api] = record
+            if progress:
+                progress("constraints", i + 1, len(self.config.apis))
+
+    def done_results(self) -> dict[str, dict]:
+        """Records already in results.jsonl (a torn last line from a kill is ignored)."""
+        records: dict[str, dict] = {}
+        if self.results_path.exists():
+            for line in self.results_path.read_text().splitlines():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                records[record["id"]] = record
+        return records
+
+    def cases(self) -> Iterator[Case]:
+        """All inputs, interleaved across APIs so a time budget covers every API evenly."""
+        for index in range(self.config.inputs_per_api):
+            for api in self.config.apis:
+                if api in self.constraints:
+                    yield generate_case(self.constraints[api], index, self.config.seed)
+
+    # ------------------------------------------------------------------ execution
+    def run(self, progress: Progress | None = None) -> dict:
+        """Run what is left, then rebuild findings, reproducers and reports; return the summary."""
+        self.prepare()
+        self.load_constraints(progress)
+        done = self.done_results()
+        todo = [c for c in self.cases() if c.id not in done]
+        total = len(done) + len(todo)
+        if progress:
+            progress("inputs", len(done), total)
+        started = time.monotonic()
+        self.state.runs += 1
+        self.state.stopped_by_budget = False
+        try:
+            self._execute(todo, len(done), total, started, progress)
+        finally:
+            self.state.seconds += time.monotonic() - started
+            self._save()
+        self.state.complete = len(self.done_results()) >= total
+        self._save()
+        return self.finish(progress)
+
+    def _batches(self, todo: list[Case]) -> Iterator[list[Case]]:
+        size = self.config.batch_size
+        for start in range(0, len(todo), size):
+            yield todo[start:start + size]
+
+    def _execute(self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None) -> None:
+        budget = self.config.time_budget
+        workers = max(1, self.config.workers)
+        executors = [ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
+                                        self.adapter.support_files) for _ in range(workers)]
+        free = list(executors)
+        batches = self._batches(todo)
+        running: dict[Future, ForkServerExecutor] = {}
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                while True:
+                    while free and not self._over_budget(budget, started):
+                        batch = next(batches, None)
+                        if batch is None:
+                            break
+                        executor = free.pop()
+                        running[pool.submit(self._run_batch, executor, batch)] = executor
+                    if not running:
+                        break
+                    finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        free.append(running.pop(future))
+                        done += future.result()
+                        if progress:
+                            progress("inputs", done, total)
+                if self._over_budget(budget, started) and done < total:
+                    self.state.stopped_by_budget = True
+        finally:
+            for executor in executors:
+                executor.close()
+
+    def _over_budget(self, budget: float | None, started: float) -> bool:
+        return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
+
+    def _run_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> int:
+        inputs = [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
+        results = executor.run(inputs)
+        lines = []
+        for case in batch:
+            result = results[case.id]
+            lines.append(json.dumps({"id": case.id, "api": case.api, "kind": case.kind, "violated": case.violated,
+                                     "boundary": case.boundary, "cls": classify(case.kind, result),
+                                     "result": result}, default=str))
+        with self._lock, self.results_path.open("a") as stream:
+            stream.write("\n".join(lines) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        return len(batch)
+
+    # ------------------------------------------------------------------ findings and reports
+    def finish(self, progress: Progress | None = None) -> dict:
+        """Deduplicate, reduce and verify new findings, write findings.json and the reports."""
+        from .report import write_reports
+
+        records = list(self.done_results().values())
+        findings = deduplicate(records)
+        previous = self._previous_findings()
+        todo = [f for f in findings if f.id not in previous]
+        for f in findings:
+            if f.id in previous:
+                kept = previous[f.id]
+                f.reproducer, f.reduced, f.verified, f.verify_note = (kept.get("reproducer"), kept.get("reduced", False),
+                                                                      kept.get("verified"), kept.get("verify_note", ""))
+        self._reproduce(todo, progress)
+        _atomic_write(self.dir / "findings.json", json.dumps([f.to_dict() for f in findings], indent=2))
+        summary = self.summary(records, findings)
+        write_reports(self.dir, summary, findings)
+        return summary
+
+    def _previous_findings(self) -> dict[str, dict]:
+        path = self.dir / "findings.json"
+        if not path.exists():
+            return {}
+        return {f["id"]: f for f in json.loads(path.read_text()) if f.get("reproducer")}
+
+    def _reproduce(self, findings: list[Finding], progress: Progress | None) -> None:
+        """Reduce (severe findings, and up to verify_limit others), write every reproducer, verify the reduced."""
+        if not findings:
+            return
+        repro_dir = self.dir / "repro"
+        repro_dir.mkdir(exist_ok=True)
+        ordered = [f for f in findings if f.cls in SEVERE] + [f for f in findings if f.cls not in SEVERE]
+        checked = ordered[:len([f for f in findings if f.cls in SEVERE]) + self.config.verify_limit]
+        cases = {f.id: generate_case(self.constraints[f.api], int(f.case_id.rsplit("#", 1)[1]), self.config.seed)
+                 for f in ordered}
+        if progress:
+            progress("reproducers", 0, 2)
+        with ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
+                                self.adapter.support_files) as executor:
+            reduced = reduce_cases(self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor)
+        scripts = []
+        for finding in ordered:
+            case, finding.reduced = reduced.get(finding.id, (cases[finding.id], False))
+            script = reproducer_script(finding, render_case(self.adapter, self.constraints[finding.api], case),
+                                       self.state.library_version, self.config.library)
+            _atomic_write(repro_dir / f"{finding.id}.py", script)
+            finding.reproducer = f"repro/{finding.id}.py"
+            scripts.append((finding, script))
+        if progress:
+            progress("reproducers", 1, 2)
+        verdicts = verify_all(self.sandbox, scripts[:len(checked)], self.exec_config, self.adapter.support_files)
+        for finding in ordered:
+            if finding.id in verdicts:
+                finding.verified, finding.verify_note = verdicts[finding.id]
+        if progress:
+            progress("reproducers", 2, 2)
+
+    def summary(self, records: list[dict], findings: list[Finding]) -> dict:
+        by_class = Counter(r["cls"] for r in records)
+        by_kind = Counter(r["kind"] for r in records)
+        severe = [f for f in findings if f.cls in SEVERE]
+        seconds = self.state.seconds
+        return {
+            "directory": str(self.dir), "library": self.config.library, "version": self.state.library_version,
+            "apis": len(self.config.apis), "apis_with_constraints": len(self.constraints),
+            "apis_run": len({r["api"] for r in records}), "inputs": len(records),
+            "planned_inputs": self.config.inputs_per_api * len(self.constraints),
+            "inputs_by_kind": dict(by_kind), "outcomes": dict(by_class), "seconds": round(seconds, 1),
+            "execs_per_second": round(len(records) / seconds, 2) if seconds else 0.0,
+            "findings": len(findings), "findings_by_class": dict(Counter(f.cls for f in findings)),
+            "crashing_apis": sorted({f.api for f in severe}), "distinct_crashes": len(severe),
+            "reproducers_verified": sum(1 for f in findings if f.verified),
+            "reproducers_checked": sum(1 for f in findings if f.verified is not None),
+            "complete": self.state.complete, "stopped_by_budget": self.state.stopped_by_budget,
+            "runs": self.state.runs, "extraction_failures": self.state.extraction_failures,
+        }
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

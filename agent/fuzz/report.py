@@ -1,0 +1,40 @@
+"""The campaign report: Markdown for reading in a terminal or a pull request, HTML for a browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .findings import FINDING_CLASSES, Finding
+
+TEMPLATES = Path(__file__).parent / "templates"
+CLASS_TITLES = {"crash": "Crashes (killed by a signal)", "internal_assert": "Internal assertion failures",
+                "hang": "Hangs (no result within the time limit)", "resource": "Resource exhaustion",
+                "doc_inconsistency": "Conforming inputs that raised (possible documentation inconsistencies)"}
+
+
+def write_reports(directory: Path, summary: dict, findings: list[Finding]) -> tuple[Path, Path]:
+    """Render report.md and report.html into the campaign directory (each written whole, then moved)."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    groups = [(cls, CLASS_TITLES[cls], [f for f in findings if f.cls == cls]) for cls in FINDING_CLASSES]
+    scripts = {f.id: _read(directory / f.reproducer) if f.reproducer else "" for f in findings}
+    context = {"summary": summary, "groups": groups, "scripts": scripts}
+    paths = []
+    for name in ("report.md", "report.html"):
+        text = env.get_template(f"{name}.j2").render(**context)
+        path = directory / name
+        tmp = path.with_name(f".{name}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""

@@ -1,0 +1,46 @@
+"""`repowright constraints` and `repowright fuzz` from the command line: JSON records, YAML files, one-line
+errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def repowright(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+                          timeout=300)
+
+
+def test_constraints_json_and_yaml_records(tmp_path):
+    out = repowright("constraints", "torch.nn.functional.conv2d", "torch.gather", "--json", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    records = json.loads(out.stdout)
+    assert [r["api"] for r in records] == ["torch.nn.functional.conv2d", "torch.gather"]
+    assert records[0]["params"]["input"]["ndim"] == [4]
+    assert records[1]["params"]["index"]["dtype"] == ["int64"]
+    saved = yaml.safe_load((tmp_path / "torch.gather.yaml").read_text())
+    assert saved["constraints"]["index"]["source"]["dtype"] == "index (LongTensor): the indices of elements to gather"
+    assert "warn" not in out.stderr.lower()
+
+
+def test_constraints_module_lists_every_public_function():
+    out = repowright("constraints", "torch.nn.functional", "--json")
+    apis = [r["api"] for r in json.loads(out.stdout)]
+    assert len(apis) > 100 and "torch.nn.functional.conv2d" in apis and "torch.nn.functional.relu" in apis
+    assert all(not a.rsplit(".", 1)[1].startswith("_") for a in apis)
+
+
+def test_unknown_api_is_a_one_line_error():
+    out = repowright("constraints", "torch.no_such_function")
+    assert out.returncode == 2 and out.stderr.startswith("error: unknown API or module 'torch.no_such_function'")
+    assert len(out.stderr.strip().splitlines()) == 1
+    fuzz = repowright("fuzz", "torch.no_such_function", "--inputs-per-api", "2")
+    assert fuzz.returncode == 2 and "unknown API" in fuzz.stderr

@@ -1,0 +1,61 @@
+"""Campaigns in the real Docker sandbox on a module with planted bugs: findings classified and deduplicated,
+reproducers reduced and verified by a fresh run, and an interrupted campaign resumed to the same totals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.fuzz.adapters import library_adapter
+from agent.fuzz.campaign import Campaign, CampaignConfig
+from agent.fuzz.executor import ExecConfig
+
+pytestmark = pytest.mark.docker
+PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"
+APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin"]
+
+
+def campaign(directory: Path, sandbox) -> Campaign:
+    adapter = library_adapter(str(PLANTED))
+    config = CampaignConfig(apis=adapter.enumerate_many(APIS), inputs_per_api=10, seed=5, workers=1,
+                            timeout=1.0, batch_size=5, library=str(PLANTED))
+    return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=1.0))
+
+
+def totals(summary: dict) -> dict:
+    keys = ("inputs", "inputs_by_kind", "outcomes", "findings", "findings_by_class", "crashing_apis")
+    return {k: summary[k] for k in keys}
+
+
+def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, docker_sandbox,
+                                                                    no_leftover_containers):
+    whole = campaign(tmp_path / "whole", docker_sandbox).run()
+    findings = {(f["api"], f["cls"]): f for f in json.loads((tmp_path / "whole" / "findings.json").read_text())}
+
+    crash = findings[("planted_lib.scale", "crash")]
+    assert crash["signature"].endswith("SIGSEGV") and crash["verified"] is True
+    script = (tmp_path / "whole" / crash["reproducer"]).read_text()
+    assert "planted_lib.scale(" in script and "x_ = -" in script  # the broken range: a negative count
+    assert findings[("planted_lib.pick", "doc_inconsistency")]["verified"] is True
+    assert findings[("planted_lib.spin", "hang")]["verified"] is True
+    assert whole["planned_inputs"] == whole["inputs"] == 30 and whole["complete"]
+    report = (tmp_path / "whole" / "report.md").read_text()
+    assert "## Crashes (killed by a signal) (1)" in report and "SIGSEGV" in report
+    assert (tmp_path / "whole" / "report.html").read_text().startswith("<!doctype html>")
+
+    interrupted = campaign(tmp_path / "resumed", docker_sandbox)
+
+    def stop_after_first_batch(phase: str, done: int, total: int) -> None:
+        if phase == "inputs" and done >= 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.run(stop_after_first_batch)
+    partial = len((tmp_path / "resumed" / "results.jsonl").read_text().splitlines())
+    assert 5 <= partial < 30
+    resumed = campaign(tmp_path / "resumed", docker_sandbox).run()
+    assert resumed["runs"] == 2 and totals(resumed) == totals(whole)
+    ids = [f["id"] for f in json.loads((tmp_path / "resumed" / "findings.json").read_text())]
+    assert ids == [f["id"] for f in json.loads((tmp_path / "whole" / "findings.json").read_text())]
