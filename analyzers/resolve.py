@@ -257,14 +257,19 @@ class Resolver:
             frontier = nxt
         return seen
 
-    def _local_type(self, path: str, scope: str, name: str) -> str | None:
-        """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
-        `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
+    def _local_table(self, path: str) -> dict[tuple[str, str], list[str]]:
+        """(scope, variable) -> the constructor or type texts assigned to it, in source order."""
         table = self._locals.get(path)
         if table is None:
             table = self._locals[path] = defaultdict(list)
             for where, var, text in self.facts[path].get("locals", ()):
                 table[(where, var)].append(text)
+        return table
+
+    def _local_type(self, path: str, scope: str, name: str) -> str | None:
+        """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
+        `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
+        table = self._local_table(path)
         if not table:
             return None
         parts = scope.split(".") if scope else []
@@ -284,6 +289,17 @@ class Resolver:
             finally:
                 self._typing.discard((path, prefix, name))
             return None
+        return None
+
+    def _attribute_type(self, path: str, class_id: str, head: str, attr: str) -> str | None:
+        """The class of an instance attribute: `self.x = Class()` in one of the class's methods, or a typed
+        field `Class x;` in its body (same file)."""
+        file, _, qual = class_id.partition("::")
+        if file != path:
+            return None
+        for where, var in self._local_table(path):
+            if (var == f"{head}.{attr}" and where.startswith(qual + ".")) or (var == attr and where == qual):
+                return self._local_type(path, where, var)
         return None
 
     def _receiver_var(self, path: str, scope: str) -> str | None:
@@ -335,6 +351,10 @@ class Resolver:
             head = head[:-2]
         if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
+            if len(parts) > 2 and node is not None and self.member(node, parts[1]) is None:
+                typed = self._attribute_type(path, node, head, parts[1])
+                if typed is not None:  # self.x.method() with self.x = Class(...) somewhere in the class
+                    node, parts = typed, [head, *parts[2:]]
         elif len(parts) > 1 and (typed := self._local_type(path, scope, head)) is not None:
             node = typed
         else:

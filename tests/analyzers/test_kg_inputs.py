@@ -109,3 +109,21 @@ def test_local_types_resolve_calls_on_instances(tmp_path):
     kg = build_knowledge_graph(repo, workers=1)
     assert set(kg.callees("a.py::use")) == {"a.py::Box", "a.py::Box.open", "a.py::make"}
     assert kg.node("a.py::use")["unresolved_calls"] == ["x.copy", "y.open"]
+
+
+def test_instance_attribute_types_resolve_calls(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / "a.py").write_text(
+        "class Engine:\n    def start(self):\n        return 1\n\n\nclass Car:\n    def __init__(self):\n"
+        "        self.engine = Engine()\n\n    def drive(self):\n        return self.engine.start()\n")
+    (repo / "src" / "Car.java").write_text(
+        "class Engine { void start() {} }\n\nclass Car {\n    private Engine engine;\n\n"
+        "    void drive() { engine.start(); this.engine.start(); }\n}\n")
+    (repo / "car.js").write_text(
+        "class Engine { start() {} }\n\nclass Car {\n  constructor() { this.engine = new Engine(); }\n"
+        "  drive() { return this.engine.start(); }\n}\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    assert kg.callees("a.py::Car.drive") == ["a.py::Engine.start"]
+    assert kg.callees("src/Car.java::Car.drive") == ["src/Car.java::Engine.start"]
+    assert kg.callees("car.js::Car.drive") == ["car.js::Engine.start"]

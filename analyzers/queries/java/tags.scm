@@ -19,3 +19,5 @@
 ; Local types: `Class x = ...` lets `x.method()` resolve to Class.method.
 (local_variable_declaration type: (type_identifier) @local.type declarator: (variable_declarator name: (identifier) @local.var))
 (formal_parameter type: (type_identifier) @local.type name: (identifier) @local.var)
+; Fields: `Class x;` in a class lets `x.method()` and `this.x.method()` resolve in its methods.
+(field_declaration type: (type_identifier) @local.type declarator: (variable_declarator name: (identifier) @local.var))

@@ -18,3 +18,5 @@
 
 ; Local types: `const x = new Class()` lets `x.method()` resolve to Class.method.
 (variable_declarator name: (identifier) @local.var value: (new_expression constructor: [(identifier) (member_expression)] @local.type))
+; `this.x = new Class()` lets `this.x.method()` resolve anywhere in the class.
+(assignment_expression left: (member_expression object: (this) @local.self property: (property_identifier) @local.var) right: (new_expression constructor: [(identifier) (member_expression)] @local.type))

@@ -30,3 +30,5 @@
 (assignment left: (identifier) @local.var right: (call function: [(identifier) (attribute)] @local.type))
 (typed_parameter (identifier) @local.var type: (type [(identifier) (attribute)] @local.type))
 (typed_default_parameter name: (identifier) @local.var type: (type [(identifier) (attribute)] @local.type))
+; `self.x = Class(...)` in a method lets `self.x.method()` resolve anywhere in the class.
+(assignment left: (attribute object: (identifier) @local.self attribute: (identifier) @local.var) right: (call function: [(identifier) (attribute)] @local.type))

@@ -28,3 +28,5 @@
 (variable_declarator name: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
 (required_parameter pattern: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
 (optional_parameter pattern: (identifier) @local.var type: (type_annotation (type_identifier) @local.type))
+(assignment_expression left: (member_expression object: (this) @local.self property: (property_identifier) @local.var) right: (new_expression constructor: [(identifier) (member_expression)] @local.type))
+(public_field_definition name: (property_identifier) @local.var type: (type_annotation (type_identifier) @local.type))
