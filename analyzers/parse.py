@@ -126,10 +126,10 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             points.append((callee.start_byte, "call", text))
         elif role == "local":
             var = caps["local.var"][0]
-            name = _text(src, var)
+            var_name = _text(src, var)
             if "local.self" in caps:  # an attribute of the instance: recorded as "self.x" / "this.x"
-                name = f"{_text(src, caps['local.self'][0])}.{name}"
-            points.append((var.start_byte, "local", f"{name}\x00{_compact(src, caps['local.type'][0])}"))
+                var_name = f"{_text(src, caps['local.self'][0])}.{var_name}"
+            points.append((var.start_byte, "local", f"{var_name}\x00{_compact(src, caps['local.type'][0])}"))
         elif role == "base":
             for base in caps["base"]:
                 taken.add((base.start_byte, base.end_byte))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .local_types import LocalTypes
 from .modules import ModuleIndex
 
 FAMILY = {"c": "c", "cpp": "c", "javascript": "js", "typescript": "js", "tsx": "js"}
@@ -25,7 +26,7 @@ _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\(\))?(?:\.[A-Za-z_$][\w$]*)*$")
 Edge = tuple[str, str, str, int]
 
 
-class Resolver:
+class Resolver(LocalTypes):
     """Symbol tables for the whole repository; `resolve_file(path)` gives one file's outgoing edges."""
 
     def __init__(self, facts: Mapping[str, dict[str, Any]], paths: list[str], lang_of: dict[str, str]) -> None:
@@ -256,64 +257,6 @@ class Resolver:
                             nxt.append(sibling)
             frontier = nxt
         return seen
-
-    def _local_table(self, path: str) -> dict[tuple[str, str], list[str]]:
-        """(scope, variable) -> the constructor or type texts assigned to it, in source order."""
-        table = self._locals.get(path)
-        if table is None:
-            table = self._locals[path] = defaultdict(list)
-            for where, var, text in self.facts[path].get("locals", ()):
-                table[(where, var)].append(text)
-        return table
-
-    def _local_type(self, path: str, scope: str, name: str) -> str | None:
-        """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
-        `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
-        table = self._local_table(path)
-        if not table:
-            return None
-        parts = scope.split(".") if scope else []
-        for cut in range(len(parts), -1, -1):
-            prefix = ".".join(parts[:cut])
-            texts = table.get((prefix, name))
-            if not texts or (path, prefix, name) in self._typing:
-                continue
-            self._typing.add((path, prefix, name))  # `x = x.copy()` must not recurse forever
-            try:
-                for text in texts:  # the first assignment that constructs a class decides
-                    found = self.resolve_name(path, prefix, text.lstrip("*&"))
-                    if found and "::" in found:
-                        file, _, qual = found.partition("::")
-                        if self.defs.get(file, {}).get(qual) == "class":
-                            return found
-            finally:
-                self._typing.discard((path, prefix, name))
-            return None
-        return None
-
-    def _attribute_type(self, path: str, class_id: str, head: str, attr: str) -> str | None:
-        """The class of an instance attribute: `self.x = Class()` in one of the class's methods, or a typed
-        field `Class x;` in its body (same file)."""
-        file, _, qual = class_id.partition("::")
-        if file != path:
-            return None
-        for where, var in self._local_table(path):
-            if (var == f"{head}.{attr}" and where.startswith(qual + ".")) or (var == attr and where == qual):
-                return self._local_type(path, where, var)
-        return None
-
-    def _receiver_var(self, path: str, scope: str) -> str | None:
-        """The receiver variable of the Go method enclosing `scope` (`c` in `func (c *Circle) Area()`)."""
-        receivers = self.facts[path].get("receivers")
-        if not receivers or not scope:
-            return None
-        table = dict(receivers)
-        parts = scope.split(".")
-        for cut in range(len(parts), 0, -1):
-            var = table.get(".".join(parts[:cut]))
-            if var:
-                return var
-        return None
 
     def enclosing_class(self, path: str, scope: str) -> str | None:
         parts = scope.split(".") if scope else []
