@@ -67,6 +67,8 @@ def run_cli_warm(copy: Path, cache: Path) -> float:
 
 
 def ctags(copy: Path) -> tuple[float, list[str]]:
+    if shutil.which("ctags") is None:
+        raise SystemExit("ctags is not installed; install universal-ctags (apt-get install universal-ctags)")
     start = time.perf_counter()
     proc = subprocess.run(["ctags", "-R", "-f", "-", "--fields=+Kl", "."], cwd=copy, capture_output=True,
                           text=True, errors="replace", check=True)
