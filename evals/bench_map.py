@@ -67,8 +67,6 @@ def run_cli_warm(copy: Path, cache: Path) -> float:
 
 
 def ctags(copy: Path) -> tuple[float, list[str]]:
-    if shutil.which("ctags") is None:
-        raise SystemExit("ctags is not installed; install universal-ctags (apt-get install universal-ctags)")
     start = time.perf_counter()
     proc = subprocess.run(["ctags", "-R", "-f", "-", "--fields=+Kl", "."], cwd=copy, capture_output=True,
                           text=True, errors="replace", check=True)
@@ -109,6 +107,8 @@ def main() -> None:
     parser.add_argument("--edit", default="json/decoder.py", help="the file edited for the one-edit runs")
     parser.add_argument("--out", type=Path, default=Path("evals/results/bench_map.json"))
     args = parser.parse_args()
+    if shutil.which("ctags") is None:
+        raise SystemExit("ctags is not installed; install universal-ctags (apt-get install universal-ctags)")
     with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
         copy, cache = Path(tmp) / "python3.11", Path(tmp) / "cache"
         shutil.copytree(args.stdlib, copy, ignore=shutil.ignore_patterns("site-packages"), symlinks=True)
