@@ -79,6 +79,18 @@ class GraphCache:
     def write_facts(self, digest: str, facts: dict[str, Any]) -> None:
         write_atomic(self.facts_file(digest), marshal.dumps(facts))
 
+    def prune_facts(self, keep: set[str]) -> int:
+        """Delete cached facts whose key is not in `keep` (old contents); returns how many were removed."""
+        removed = 0
+        if not self.facts_dir.is_dir():
+            return 0
+        for folder in self.facts_dir.iterdir():
+            for item in folder.iterdir() if folder.is_dir() else ():
+                if item.name.endswith(".bin") and item.name[:-4] not in keep:
+                    item.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
     @staticmethod
     def shard_of(path: str) -> int:
         """Resolved records are stored in SHARDS files by path hash: few files to write, one to update."""

@@ -140,6 +140,8 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     stats["seconds"] = round(time.perf_counter() - started, 3)
     if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
         cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    if todo and old_files:  # contents were replaced: drop their facts so the cache does not grow without end
+        cache.prune_facts({f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]})
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
 
 

@@ -121,3 +121,15 @@ def test_cpp_header_detected_by_content_stays_cached(tmp_path, parse_log):
     parse_log.clear()
     second = build_knowledge_graph(repo, workers=1)
     assert parse_log == [] and second.stats["cache_hits"] == 4
+
+
+def test_facts_of_replaced_contents_are_pruned(repo):
+    build_knowledge_graph(repo, workers=1)
+    facts = lambda: sorted(p.name for p in (repo / ".repowright" / "cache").glob("facts-*/*/*.bin"))  # noqa: E731
+    before = facts()
+    shapes = repo / "pkg" / "shapes.py"
+    shapes.write_text(shapes.read_text() + "\n# edited\n")
+    _touch_later(shapes)
+    build_knowledge_graph(repo, workers=1)
+    after = facts()
+    assert len(after) == len(before) == 4 and after != before
