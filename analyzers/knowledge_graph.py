@@ -145,6 +145,13 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
 
 
+def _worker_count(workers: int | None) -> int:
+    """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, workers or os.cpu_count() or 1)
+
+
 _STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
 
 
@@ -176,7 +183,7 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
     for path in paths:
         by_shard.setdefault(cache.shard_of(path), []).append(path)
     jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
-    count = workers or os.cpu_count() or 1
+    count = _worker_count(workers)
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             for job in jobs:
@@ -198,7 +205,7 @@ def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skip
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
     by_path = {e.path: e for e in todo}
-    count = workers or os.cpu_count() or 1
+    count = _worker_count(workers)
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
