@@ -127,7 +127,21 @@ def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[s
     declared = declared_dependencies(files)
     reqs += declared.for_extras(_extras_of(spec.get("install", "")))
     notes += declared.unresolved
-    return list(dict.fromkeys(r.strip() for r in reqs if r.strip())), notes
+    kept = []
+    for req in dict.fromkeys(r.strip() for r in reqs if r.strip()):
+        if is_local_or_option(req):
+            notes.append(f"requirement left out (a local path or a pip option, which would build or point "
+                         f"at code outside PyPI on the host): {req}")
+        else:
+            kept.append(req)
+    return kept, notes
+
+
+def is_local_or_option(req: str) -> bool:
+    """Whether a requirement line names a path, a file: URL or a pip option rather than a PyPI package."""
+    text = req.split(";")[0].strip()
+    return (text.startswith(("-", ".", "/", "~")) or "file:" in text
+            or bool(re.search(r"@\s*(?!https?://|git\+https?://)\S", text)))
 
 
 def env_key(instance: dict, spec: dict, as_of: str = "") -> str:

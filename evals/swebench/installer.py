@@ -95,7 +95,7 @@ class Installer:
         return proc.stdout.splitlines()
 
     def _env(self) -> dict[str, str]:
-        env = {**os.environ, "PIP_NO_INPUT": "1", "UV_NO_PROGRESS": "1"}
+        env = {**os.environ, "PIP_NO_INPUT": "1", "UV_NO_PROGRESS": "1", "UV_NO_CONFIG": "1"}
         if os.path.exists(CA_BUNDLE):
             env.setdefault("SSL_CERT_FILE", CA_BUNDLE)
         return env

@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .envs import EnvBuildError, Environment, _extras_of
+from .envs import EnvBuildError, Environment, _extras_of, is_local_or_option
 from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .static_meta import declared_dependencies
@@ -51,6 +51,8 @@ def missing_requirements(instance: dict, spec: dict, env: Environment, mirror: P
     have, markers, missing = installed_versions(env), marker_env(env.python), []
     project = canonicalize_name(re.sub(r"^.*/", "", instance["repo"]))
     for text in wanted:
+        if is_local_or_option(text):
+            continue
         try:
             req = Requirement(text)
         except InvalidRequirement:

@@ -31,7 +31,7 @@ APPLY_COMMANDS = (
 # Offline installs inside the sandbox: no index, no isolated build environments (they would download).
 OFFLINE_PIP = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
                "VIRTUAL_ENV": VENV}
-SKIPPED_PREINSTALL = ("apt-get", "apt ", "conda ", "sudo ")
+SKIPPED_PREINSTALL = ("apt-get", "apt ", "conda ", "sudo ", "wget ", "curl ", "locale-gen")
 
 
 @dataclass
@@ -69,11 +69,11 @@ def setup_script(instance: dict, env: Environment, spec: dict, overlay: bool = F
         f"{{ echo '#!{VENV}/bin/python'; tail -n +2 \"$f\"; }} > {VENV}/bin/$n; chmod +x {VENV}/bin/$n; done",
     ]
     skipped: list[str] = []
-    for cmd in spec.get("pre_install", []):
+    for number, cmd in enumerate(spec.get("pre_install", []), 1):
         if cmd.lstrip().startswith(SKIPPED_PREINSTALL):
             skipped.append(f"pre_install skipped (needs root or a network): {cmd}")
-        else:
-            lines.append(f"cd {REPO} && {cmd}")
+        else:  # a failing step is logged, not fatal: SWE-bench's images ran these as root with a network
+            lines.append(f"(cd {REPO} && {cmd}) || echo 'repowright: pre_install step {number} failed' >&2")
     return "\n".join(lines) + "\n", skipped
 
 

@@ -98,3 +98,28 @@ def test_evaluate_refuses_the_local_sandbox(tmp_path):
     with pytest.raises(UserError, match="needs the docker sandbox"):
         evaluate(instances, load_predictions("gold", instances), opts, make_sandbox("local"))
     assert not (tmp_path / "out").exists()
+
+
+def test_environment_requirements_leave_out_local_code(tmp_path):
+    import subprocess
+
+    from evals.swebench.envs import requirements_for
+    from evals.swebench.specs import Specs
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "requirements.txt").write_text("-r more.txt\n-e .\n./plugins/x\nlocal @ file:///tmp/x\nclick>=7\n")
+    (repo / "more.txt").write_text("# comment\njinja2\n")
+    (repo / "setup.py").write_text('from setuptools import setup\nsetup(install_requires=["attrs"], '
+                                   'extras_require={"dev": ["pytest"]})\n')
+    for argv in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(repo), *argv], check=True)
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    specs_file = tmp_path / "specs.json"
+    specs_file.write_text(json.dumps({"o/r": {"1": {"python": "3.11", "packages": "requirements.txt",
+                                                    "pip_packages": ["pytest-cov"], "install": "pip install -e .[dev]",
+                                                    "test_cmd": "pytest"}}}))
+    instance = {"repo": "o/r", "version": "1", "environment_setup_commit": head, "base_commit": head}
+    reqs, notes = requirements_for(instance, Specs(specs_file), repo)
+    assert reqs == ["jinja2", "click>=7", "pytest-cov", "attrs", "pytest"]
+    assert any("file:///tmp/x" in n for n in notes)  # -e . and ./paths are dropped as SWE-bench drops them
