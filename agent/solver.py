@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings
-from .errors import UserError
 
 
 @dataclass
@@ -50,10 +49,7 @@ def as_solve_result(value: Any) -> SolveResult:
 
 def default_solver() -> Solver:
     """`agent.solve.solve_issue(repo_path, issue_text, settings, out_dir)` behind the seam."""
-    try:
-        from .solve import solve_issue  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise UserError("the solve pipeline (agent.solve.solve_issue) is not installed in this build") from exc
+    from .solve import solve_issue
 
     def solve(repo_path: Path, issue_text: str, settings: Settings, out_dir: Path) -> SolveResult:
         return as_solve_result(solve_issue(repo_path, issue_text, settings, out_dir))
