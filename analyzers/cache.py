@@ -16,7 +16,17 @@ from typing import Any
 
 from .parse import FACTS_VERSION
 
-CACHE_VERSION = f"kg-{FACTS_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+SHARDS = 64
+
+
+def _code_digest() -> str:
+    """Facts depend on the queries and the extraction code: a change to either invalidates the cache."""
+    here = Path(__file__).parent
+    sources = sorted((here / "queries").glob("*/*.scm")) + [here / n for n in ("parse.py", "imports.py")]
+    return blake2b(b"".join(p.read_bytes() for p in sources), digest_size=4).hexdigest()
+
+
+CACHE_VERSION = f"kg-{FACTS_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}-{_code_digest()}"
 
 
 def content_hash(data: bytes) -> str:
@@ -69,12 +79,29 @@ class GraphCache:
     def write_facts(self, digest: str, facts: dict[str, Any]) -> None:
         write_atomic(self.facts_file(digest), marshal.dumps(facts))
 
-    def result_file(self, path: str) -> Path:
-        return self.results_dir / f"{blake2b(path.encode(), digest_size=10).hexdigest()}.bin"
+    def prune_facts(self, keep: set[str]) -> int:
+        """Delete cached facts whose key is not in `keep` (old contents); returns how many were removed."""
+        removed = 0
+        if not self.facts_dir.is_dir():
+            return 0
+        for folder in self.facts_dir.iterdir():
+            for item in folder.iterdir() if folder.is_dir() else ():
+                if item.name.endswith(".bin") and item.name[:-4] not in keep:
+                    item.unlink(missing_ok=True)
+                    removed += 1
+        return removed
 
-    def read_result(self, path: str) -> dict[str, Any] | None:
-        data = _load(self.result_file(path))
-        return data if isinstance(data, dict) and data.get("path") == path else None
+    @staticmethod
+    def shard_of(path: str) -> int:
+        """Resolved records are stored in SHARDS files by path hash: few files to write, one to update."""
+        return blake2b(path.encode(), digest_size=2).digest()[0] % SHARDS
 
-    def write_result(self, path: str, result: dict[str, Any]) -> None:
-        write_atomic(self.result_file(path), marshal.dumps(result))
+    def shard_file(self, shard: int) -> Path:
+        return self.results_dir / f"{shard:02x}.bin"
+
+    def read_shard(self, shard: int) -> dict[str, dict[str, Any]]:
+        data = _load(self.shard_file(shard))
+        return data if isinstance(data, dict) else {}
+
+    def write_shard(self, shard: int, records: dict[str, dict[str, Any]]) -> None:
+        write_atomic(self.shard_file(shard), marshal.dumps(records))

@@ -110,8 +110,12 @@ class KnowledgeGraph:
                            path=folder, language="", start_line=0, end_line=0, signature="", doc="", hash="")
             graph.add_edge(parent + "/" if parent else ".", folder + "/", key="contains", kind="contains")
         edges: list[Any] = []
+        shards: dict[int, dict[str, Any]] = {}
         for path in paths:
-            record = cache.read_result(path)
+            shard = cache.shard_of(path)
+            if shard not in shards:
+                shards[shard] = cache.read_shard(shard)
+            record = shards[shard].get(path)
             if record is None:
                 raise RuntimeError(f"knowledge graph cache is missing {path}; delete the cache and map again")
             graph.add_nodes_from((n[0], n[1]) for n in record["nodes"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,43 +33,64 @@ def interface_digest(facts: dict[str, Any]) -> str:
     return content_hash("\x00".join(parts).encode())
 
 
-def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, dict[str, Any] | None, int, bool]:
-    """Worker: hash a file, classify it, and parse it unless its facts are cached. Returns
-    (path, status, hash, facts or None, lines, parsed); status is ok, binary, generated or unreadable."""
+_CPP_HEADER = re.compile(rb"^\s*(class\s+\w+[^;]*?[:{]|namespace\s+\w+\s*\{|template\s*<)", re.M)
+
+
+def header_language(lang: str | None, path: str, data: bytes) -> str | None:
+    """A `.h` file that declares C++ classes, namespaces or templates is C++, not C."""
+    if lang == "c" and path.endswith(".h") and _CPP_HEADER.search(data[:65536]):
+        return "cpp"
+    return lang
+
+
+def same_language(recorded: str | None, discovered: str | None, path: str) -> bool:
+    return recorded == discovered or (discovered == "c" and recorded == "cpp" and path.endswith(".h"))
+
+
+def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool, str | None]:
+    """Worker: hash a file, classify it, and parse it unless its facts are cached (facts stay on disk; the
+    resolver loads them with marshal, which is faster than sending them back). Returns (path, status, hash,
+    interface digest, lines, parsed, language); status is ok, binary, generated or unreadable. A `.h` file's
+    language may change from C to C++ here, after looking at its content."""
     root, path, lang, facts_dir = job
     try:
         data = Path(root, path).read_bytes()
     except OSError:
-        return path, "unreadable", "", None, 0, False
+        return path, "unreadable", "", "", 0, False, lang
     digest = content_hash(data)
     if b"\x00" in data[:8192]:
-        return path, "binary", digest, None, 0, False
+        return path, "binary", digest, "", 0, False, lang
     if is_generated_text(data[:2048]):
-        return path, "generated", digest, None, 0, False
+        return path, "generated", digest, "", 0, False, lang
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    facts = None
+    iface = ""
     parsed = False
+    lang = header_language(lang, path, data)
     if lang is not None:
         cache = GraphCache(Path(facts_dir))
-        facts = cache.read_facts(digest)
+        facts = cache.read_facts(f"{digest}.{lang}")
         if facts is None:
             facts = extract_facts(data, lang)
-            cache.write_facts(digest, facts)
+            cache.write_facts(f"{digest}.{lang}", facts)
             parsed = True
-    return path, "ok", digest, facts, lines, parsed
+        iface = interface_digest(facts)
+    return path, "ok", digest, iface, lines, parsed, lang
 
 
 class _FactsLoader(dict):
     """Facts by path, loaded from the cache on first use (so a one-file update touches few files)."""
 
-    def __init__(self, cache: GraphCache, hashes: dict[str, str]) -> None:
+    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]]) -> None:
         super().__init__()
-        self.cache, self.hashes = cache, hashes
+        self.cache, self.root, self.files = cache, root, files
 
     def __missing__(self, path: str) -> dict[str, Any]:
-        facts = self.cache.read_facts(self.hashes[path])
-        if facts is None:
-            raise KeyError(path)
+        rec = self.files[path]
+        key = f"{rec[2]}.{rec[3]}"  # facts depend on the content and the language it is parsed as
+        facts = self.cache.read_facts(key)
+        if facts is None:  # a pruned or damaged cache: parse again
+            facts = extract_facts(Path(self.root, path).read_bytes(), rec[3])
+            self.cache.write_facts(key, facts)
         self[path] = facts
         return facts
 
@@ -86,111 +108,126 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     old_files: dict[str, list[Any]] = old["files"]
     old_skipped: dict[str, list[Any]] = old["skipped_files"]
     skipped = Counter(found.skipped)
-    files: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, hash, lang, interface digest, lines]
+    files: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, hash, lang, interface digest, lines, counts]
     skipped_files: dict[str, list[Any]] = {}
     todo: list[Entry] = []
     for entry in found.entries:
         prev = old_files.get(entry.path)
         gone = old_skipped.get(entry.path)
-        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and prev[3] == entry.language:
+        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and same_language(prev[3], entry.language,
+                                                                                        entry.path):
             files[entry.path] = prev
         elif gone and gone[0] == entry.size and gone[1] == entry.mtime_ns:
             skipped_files[entry.path] = gone
             skipped[gone[2]] += 1
         else:
             todo.append(entry)
-    fresh: dict[str, dict[str, Any]] = {}
-    reused = _process(root, cache, todo, files, skipped_files, skipped, fresh, workers, progress)
+    reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
-    structure_same = set(files) == set(old_files) and all(
+    # A cache written by another version, or with shards missing, is rebuilt from the facts.
+    shards_ok = all(cache.shard_file(s).exists() for s in {cache.shard_of(p) for p in files})
+    structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, {p: files[p][2] for p in lang_of})
-    loader.update(fresh)
+    loader = _FactsLoader(cache, root, files)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
-    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, workers, progress):
+    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
+                                     progress):
         files[path][6:] = [counts]
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
-    cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
+        cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    if todo and old_files:  # contents were replaced: drop their facts so the cache does not grow without end
+        cache.prune_facts({f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]})
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
+
+
+def _worker_count(workers: int | None) -> int:
+    """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, workers or os.cpu_count() or 1)
 
 
 _STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
 
 
-def _resolve_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """Resolve `paths` with the module-global resolver (inherited by fork) and write their cache records."""
+def _resolve_shard(job: tuple[int, list[str], bool]) -> list[tuple[str, dict[str, Any]]]:
+    """Resolve `paths` of one cache shard with the module-global resolver (inherited by fork) and write the
+    shard: rebuilt from scratch when `full`, else updated in place (no file was added or removed then)."""
     assert _STATE is not None
+    shard, paths, full = job
     resolver, files, loader, cache = _STATE
+    records = {} if full else cache.read_shard(shard)
     out = []
     for path in paths:
         rec = files[path]
         record = file_record(path, rec, loader[path] if rec[3] else None,
                              resolver.resolve_file(path) if rec[3] else ([], {}))
-        cache.write_result(path, record)
+        records[path] = record
         out.append((path, record["counts"]))
+    cache.write_shard(shard, records)
     return out
 
 
 def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCache, paths: list[str],
-                 workers: int | None, progress: Progress | None):
-    """Resolve files in forked workers that share the symbol tables copy-on-write (serially when few)."""
+                 full: bool, workers: int | None, progress: Progress | None):
+    """Resolve files shard by shard, in forked workers that share the symbol tables copy-on-write (serially
+    when there are few)."""
     global _STATE
     _STATE = (resolver, files, loader, cache)
-    count = workers or os.cpu_count() or 1
+    by_shard: dict[int, list[str]] = {}
+    for path in paths:
+        by_shard.setdefault(cache.shard_of(path), []).append(path)
+    jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
+    count = _worker_count(workers)
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            yield from _resolve_chunk(paths)
+            for job in jobs:
+                yield from _resolve_shard(job)
             return
-        for path in paths:  # load every file's facts before forking so children share them
-            if files[path][3]:
-                loader[path]
-        chunks = [paths[i::count * 4] for i in range(count * 4)]
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            for done, part in enumerate(pool.imap_unordered(_resolve_chunk, chunks), 1):
+            for done, part in enumerate(pool.imap_unordered(_resolve_shard, jobs), 1):
                 yield from part
                 if progress:
-                    progress("resolve", done, len(chunks))
+                    progress("resolve", done, len(jobs))
     finally:
         _STATE = None
 
 
 def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
-             skipped: Counter, fresh: dict, workers: int | None, progress: Progress | None) -> int:
+             skipped: Counter, workers: int | None, progress: Progress | None) -> int:
     """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped`; return how many files reused cached facts."""
     if not todo:
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
     by_path = {e.path: e for e in todo}
-    count = workers or os.cpu_count() or 1
+    count = _worker_count(workers)
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
         with ProcessPoolExecutor(max_workers=count) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
-            return _collect(results, by_path, files, skipped_files, skipped, fresh, progress, len(jobs))
+            return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs))
     else:
-        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, fresh, progress,
+        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, progress,
                           len(jobs))
 
 
 def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
-             fresh: dict, progress: Progress | None, total: int) -> int:
+             progress: Progress | None, total: int) -> int:
     reused = 0
-    for done, (path, status, digest, facts, lines, was_parsed) in enumerate(results, 1):
+    for done, (path, status, digest, iface, lines, was_parsed, lang) in enumerate(results, 1):
         entry = by_path[path]
         if status != "ok":
             skipped[status] += 1
             skipped_files[path] = [entry.size, entry.mtime_ns, status]
         else:
-            files[path] = [entry.size, entry.mtime_ns, digest, entry.language,
-                           interface_digest(facts) if facts else "", lines]
-            reused += entry.language is not None and not was_parsed
-            if facts is not None:
-                fresh[path] = facts
+            files[path] = [entry.size, entry.mtime_ns, digest, lang, iface, lines]
+            reused += lang is not None and not was_parsed
         if progress and (done % 50 == 0 or done == total):
             progress("parse", done, total)
     return reused

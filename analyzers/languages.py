@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 from pathlib import Path
 
@@ -30,34 +31,19 @@ def language_of(path: str) -> str | None:
     return EXTENSIONS.get(path[dot:].lower()) if dot >= 0 else None
 
 
+_WHEELS = {"python": ("tree_sitter_python", "language"), "c": ("tree_sitter_c", "language"),
+           "cpp": ("tree_sitter_cpp", "language"), "rust": ("tree_sitter_rust", "language"),
+           "javascript": ("tree_sitter_javascript", "language"), "go": ("tree_sitter_go", "language"),
+           "java": ("tree_sitter_java", "language"),
+           "typescript": ("tree_sitter_typescript", "language_typescript"),
+           "tsx": ("tree_sitter_typescript", "language_tsx")}
+
+
 @cache
 def grammar(lang: str) -> Language:
     """The tree-sitter Language object for `lang` from its grammar wheel."""
-    if lang == "python":
-        import tree_sitter_python as mod
-        return Language(mod.language())
-    if lang == "c":
-        import tree_sitter_c as mod
-        return Language(mod.language())
-    if lang == "cpp":
-        import tree_sitter_cpp as mod
-        return Language(mod.language())
-    if lang == "rust":
-        import tree_sitter_rust as mod
-        return Language(mod.language())
-    if lang == "javascript":
-        import tree_sitter_javascript as mod
-        return Language(mod.language())
-    if lang == "go":
-        import tree_sitter_go as mod
-        return Language(mod.language())
-    if lang == "java":
-        import tree_sitter_java as mod
-        return Language(mod.language())
-    if lang in ("typescript", "tsx"):
-        import tree_sitter_typescript as ts
-        return Language(ts.language_typescript() if lang == "typescript" else ts.language_tsx())
-    raise KeyError(lang)
+    module, function = _WHEELS[lang]
+    return Language(getattr(importlib.import_module(module), function)())
 
 
 @cache

@@ -16,15 +16,17 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .local_types import LocalTypes
 from .modules import ModuleIndex
 
 FAMILY = {"c": "c", "cpp": "c", "javascript": "js", "typescript": "js", "tsx": "js"}
 _GENERIC = re.compile(r"<[^<>()]*>")
 _SELF = {"self", "this", "cls", "Self"}
+_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\(\))?(?:\.[A-Za-z_$][\w$]*)*$")
 Edge = tuple[str, str, str, int]
 
 
-class Resolver:
+class Resolver(LocalTypes):
     """Symbol tables for the whole repository; `resolve_file(path)` gives one file's outgoing edges."""
 
     def __init__(self, facts: Mapping[str, dict[str, Any]], paths: list[str], lang_of: dict[str, str]) -> None:
@@ -38,6 +40,8 @@ class Resolver:
         self.import_edges: dict[str, list[tuple[str, int]]] = _Lazy(lambda p: self._bind(p)[2], lang_of)
         self._tables: tuple[dict, dict] | None = None
         self._member_memo: dict[tuple[str, str], str | None] = {}
+        self._locals: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self._typing: set[tuple[str, str, str]] = set()
         self._bases_memo: dict[str, list[str]] = {}
 
     def _global_tables(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
@@ -270,7 +274,10 @@ class Resolver:
 
     def resolve_name(self, path: str, scope: str, text: str) -> str | None:
         """A called or referenced expression (`f`, `a.b.f`, `self.m`, `super().m`, `A::new`) to a node id."""
-        text = _GENERIC.sub("", text.replace("::", ".").replace("->", ".").replace("?.", "."))
+        if text.isidentifier():  # the common case: a bare name
+            return self.lookup(path, scope, text)
+        if "::" in text or "->" in text or "?." in text or "<" in text:
+            text = _GENERIC.sub("", text.replace("::", ".").replace("->", ".").replace("?.", "."))
         if text.startswith(("super().", "super.")):
             cls = self.enclosing_class(path, scope)
             name = text.split(".", 1)[1]
@@ -279,17 +286,20 @@ class Resolver:
                 if found:
                     return found
             return None
-        parts = text.split(".")
-        if any(not p or not (p[0].isalpha() or p[0] in "_$") or not p.replace("$", "_").isidentifier()
-               for p in parts[1:]):
+        if not _CHAIN.match(text):  # calls on call results, subscripts, literals: not resolvable by name
             return None
+        parts = text.split(".")
         head = parts[0]
         if head.endswith("()"):
             head = head[:-2]
-        if head in _SELF and len(parts) > 1:
+        if len(parts) > 1 and (head in _SELF or head == self._receiver_var(path, scope)):
             node = self.enclosing_class(path, scope)
-        elif not head.replace("$", "_").isidentifier():
-            return None
+            if len(parts) > 2 and node is not None and self.member(node, parts[1]) is None:
+                typed = self._attribute_type(path, node, head, parts[1])
+                if typed is not None:  # self.x.method() with self.x = Class(...) somewhere in the class
+                    node, parts = typed, [head, *parts[2:]]
+        elif len(parts) > 1 and (typed := self._local_type(path, scope, head)) is not None:
+            node = typed
         else:
             node = self.lookup(path, scope, head)
         for part in parts[1:]:
@@ -307,18 +317,23 @@ class Resolver:
         for target, line in self.import_edges[path]:
             edges.setdefault((path, target, "imports"), line)
         unresolved: dict[str, set[str]] = defaultdict(set)
+        memo: dict[tuple[str, str], str | None] = {}  # the same call in the same scope resolves the same way
         for scope, text, line in facts["calls"]:
             src = f"{path}::{scope}" if scope in defs else path
-            dst = self.resolve_name(path, scope, text)
+            key = (scope, text)
+            if key in memo:
+                dst = memo[key]
+            else:
+                dst = memo[key] = self.resolve_name(path, scope, text)
             if dst and "::" in dst:
                 edges.setdefault((src, dst, "calls"), line)
             else:
                 unresolved[src].add(text)
         for scope, text in facts["bases"]:
-            src = f"{path}::{scope}" if defs.get(scope) == "class" else self.enclosing_class(path, scope)
+            owner = f"{path}::{scope}" if defs.get(scope) == "class" else self.enclosing_class(path, scope)
             dst = self.resolve_name(path, scope, text)
-            if src and dst and "::" in dst and dst != src:
-                edges.setdefault((src, dst, "inherits"), 0)
+            if owner and dst and "::" in dst and dst != owner:
+                edges.setdefault((owner, dst, "inherits"), 0)
         for scope, name in facts["refs"]:
             src = f"{path}::{scope}" if scope in defs else path
             dst = self.lookup(path, scope, name)

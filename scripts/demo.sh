@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# The README's main job: each capability on a small example shipped in this repository.
+# The README's main job: each capability on a small example shipped in this repository, no model needed.
 set -euo pipefail
 RW=${RW:-.venv/bin/repowright}
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
 step "repowright sandbox check"
 "$RW" sandbox check
-step "repowright sandbox run -- python3 -c 'print(1)'"
-"$RW" sandbox run -- python3 -c 'print(1)'
+
+step "repowright map examples/minicart"
+"$RW" map examples/minicart
+
+step "repowright locate examples/minicart --issue-file examples/minicart-issue.md --top 5"
+"$RW" locate examples/minicart --issue-file examples/minicart-issue.md --top 5
+
+step "repowright translate plan examples/c2rust/c"
+"$RW" translate plan examples/c2rust/c
+
+step "repowright translate verify --c examples/c2rust/c --rust examples/c2rust/rust"
+"$RW" translate verify --c examples/c2rust/c --rust examples/c2rust/rust

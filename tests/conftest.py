@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# Fixture repositories under data/ carry their own tests (some fail on purpose); they are inputs, not tests.
+collect_ignore = ["data"]
+
 
 @pytest.fixture(scope="session")
 def docker_sandbox():

@@ -10,7 +10,19 @@ import typer
 from sandbox import SandboxError
 
 from ..errors import UserError
-from . import config_cmd, constraints_cmd, fuzz_cmd, sandbox_cmd, serve_cmd, translate_cmd
+from . import (
+    action_cmd,
+    config_cmd,
+    constraints_cmd,
+    eval_cmd,
+    fuzz_cmd,
+    locate_cmd,
+    map_cmd,
+    sandbox_cmd,
+    serve_cmd,
+    solve_cmd,
+    translate_cmd,
+)
 from .common import err_console, set_verbose, state
 
 app = typer.Typer(
@@ -20,13 +32,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(sandbox_cmd.app, name="sandbox")
-app.add_typer(config_cmd.app, name="config")
-app.command("serve")(serve_cmd.serve)
+# Each capability registers its commands here, one line each.
+app.command("map")(map_cmd.map_repository)
+app.command("locate")(locate_cmd.locate_issue)
+app.command("solve")(solve_cmd.solve)
 app.add_typer(translate_cmd.app, name="translate")
 app.command("constraints")(constraints_cmd.constraints)
 app.command("fuzz")(fuzz_cmd.fuzz)
-# Each capability registers its commands here, one line each.
+app.add_typer(sandbox_cmd.app, name="sandbox")
+app.add_typer(config_cmd.app, name="config")
+app.command("serve")(serve_cmd.serve)
+app.add_typer(eval_cmd.app, name="eval")
+app.command("action")(action_cmd.action)
 
 
 @app.callback()

@@ -100,3 +100,36 @@ def test_parallel_build_equals_serial(tmp_path):
     serial = build_knowledge_graph(repo, cache_dir=tmp_path / "a", workers=1)
     parallel = build_knowledge_graph(repo, cache_dir=tmp_path / "b", workers=2)
     assert _edges(serial) == _edges(parallel) and _nodes(serial) == _nodes(parallel)
+
+
+def test_damaged_cache_is_rebuilt(repo, tmp_path):
+    first = build_knowledge_graph(repo, workers=1)
+    cache = repo / ".repowright" / "cache"
+    for shard in cache.glob("results-*/*.bin"):
+        shard.unlink()
+    for facts in cache.glob("facts-*/*/*.bin"):
+        facts.unlink()
+    again = build_knowledge_graph(repo, workers=1)
+    assert _edges(again) == _edges(first) and _nodes(again) == _nodes(first)
+
+
+def test_cpp_header_detected_by_content_stays_cached(tmp_path, parse_log):
+    repo = tmp_path / "cpp"
+    shutil.copytree(DATA / "cpp", repo)
+    first = build_knowledge_graph(repo, workers=1)
+    assert first.node("shape.h")["language"] == "cpp" and first.node("shape.h::Shape.area")["kind"] == "method"
+    parse_log.clear()
+    second = build_knowledge_graph(repo, workers=1)
+    assert parse_log == [] and second.stats["cache_hits"] == 4
+
+
+def test_facts_of_replaced_contents_are_pruned(repo):
+    build_knowledge_graph(repo, workers=1)
+    facts = lambda: sorted(p.name for p in (repo / ".repowright" / "cache").glob("facts-*/*/*.bin"))  # noqa: E731
+    before = facts()
+    shapes = repo / "pkg" / "shapes.py"
+    shapes.write_text(shapes.read_text() + "\n# edited\n")
+    _touch_later(shapes)
+    build_knowledge_graph(repo, workers=1)
+    after = facts()
+    assert len(after) == len(before) == 4 and after != before

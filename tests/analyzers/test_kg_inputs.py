@@ -58,7 +58,7 @@ def test_json_and_graphml_round_trip(tmp_path):
     loaded = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
     assert loaded.number_of_nodes() == kg.graph.number_of_nodes()
     assert loaded.number_of_edges() == kg.graph.number_of_edges()
-    assert json.loads(loaded.nodes["main.py::run"]["unresolved_calls"]) == ["c.describe", "print"]
+    assert json.loads(loaded.nodes["main.py::run"]["unresolved_calls"]) == ["print"]
 
 
 def test_lookups(tmp_path):
@@ -77,3 +77,53 @@ def test_lookups(tmp_path):
     node = kg.node("pkg/shapes.py::Circle")
     assert node["doc"] == "A circle." and node["signature"] == "class Circle(Shape)"
     assert node["path"] == "pkg/shapes.py" and node["language"] == "python" and len(node["hash"]) == 16
+
+
+def test_python_that_tree_sitter_cannot_parse_maps_through_ast(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    # Valid Python (a parenthesised attribute split over a dedent) on which the tree-sitter grammar errors out.
+    (repo / "weird.py").write_text("def f():\n    (bar.\nbaz)\n    return 1\n\n\nclass After(Base):\n"
+                                   "    \"\"\"Still found.\"\"\"\n\n    def method(self):\n        return f()\n\n\n"
+                                   "class Base:\n    pass\n")
+    from analyzers.languages import parser
+    assert parser("python").parse((repo / "weird.py").read_bytes()).root_node.has_error
+    kg = build_knowledge_graph(repo, workers=1)
+    nodes = {n: (a["kind"], a["start_line"], a["end_line"]) for n, a in kg.graph.nodes(data=True) if "::" in n}
+    assert nodes == {"weird.py::f": ("function", 1, 4), "weird.py::After": ("class", 7, 11),
+                     "weird.py::After.method": ("method", 10, 11), "weird.py::Base": ("class", 14, 15)}
+    edges = {(u, v, k) for u, v, k in kg.graph.edges(keys=True) if k != "contains"}
+    assert edges == {("weird.py::After.method", "weird.py::f", "calls"),
+                     ("weird.py::After", "weird.py::Base", "inherits")}
+    assert kg.node("weird.py::After")["doc"] == "Still found."
+    assert "syntax_errors" not in kg.node("weird.py")
+
+
+def test_local_types_resolve_calls_on_instances(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text(
+        "class Box:\n    def open(self):\n        return 1\n\n\ndef make():\n    return Box()\n\n\n"
+        "def use(b: Box):\n    x = Box()\n    y = make()\n    x = x.copy()\n    b.open()\n    y.open()\n"
+        "    return x.open()\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    assert set(kg.callees("a.py::use")) == {"a.py::Box", "a.py::Box.open", "a.py::make"}
+    assert kg.node("a.py::use")["unresolved_calls"] == ["x.copy", "y.open"]
+
+
+def test_instance_attribute_types_resolve_calls(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / "a.py").write_text(
+        "class Engine:\n    def start(self):\n        return 1\n\n\nclass Car:\n    def __init__(self):\n"
+        "        self.engine = Engine()\n\n    def drive(self):\n        return self.engine.start()\n")
+    (repo / "src" / "Car.java").write_text(
+        "class Engine { void start() {} }\n\nclass Car {\n    private Engine engine;\n\n"
+        "    void drive() { engine.start(); this.engine.start(); }\n}\n")
+    (repo / "car.js").write_text(
+        "class Engine { start() {} }\n\nclass Car {\n  constructor() { this.engine = new Engine(); }\n"
+        "  drive() { return this.engine.start(); }\n}\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    assert kg.callees("a.py::Car.drive") == ["a.py::Engine.start"]
+    assert kg.callees("src/Car.java::Car.drive") == ["src/Car.java::Engine.start"]
+    assert kg.callees("car.js::Car.drive") == ["car.js::Engine.start"]

@@ -16,6 +16,8 @@ EXPECTED_EDGES = {
     "python": """
 main.py contains main.py::helper
 main.py contains main.py::run
+main.py contains main.py::twice
+main.py::twice calls main.py::helper
 main.py imports pkg/__init__.py
 main.py imports pkg/base.py
 main.py imports pkg/shapes.py
@@ -24,10 +26,14 @@ main.py::helper contains main.py::helper.inner
 main.py::helper references pkg/base.py::Shape
 main.py::run calls main.py::helper
 main.py::run calls pkg/shapes.py::Circle
+main.py::run calls pkg/shapes.py::Circle.describe
 main.py::run calls pkg/shapes.py::square
 pkg/__init__.py contains pkg/__init__.py::__all__
 pkg/__init__.py imports pkg/shapes.py
+pkg/base.py contains pkg/base.py::LIMIT
+pkg/base.py contains pkg/base.py::LIMIT#2
 pkg/base.py contains pkg/base.py::Shape
+pkg/base.py contains pkg/base.py::TAU
 pkg/base.py::Shape contains pkg/base.py::Shape.name
 pkg/shapes.py imports pkg/base.py
 pkg/shapes.py contains pkg/shapes.py::Circle
@@ -61,14 +67,15 @@ circle.cpp contains circle.cpp::scale
 circle.cpp imports circle.hpp
 circle.cpp::Circle.area calls circle.cpp::scale
 circle.hpp contains circle.hpp::Circle
-circle.hpp imports shape.hpp
-circle.hpp::Circle inherits shape.hpp::Shape
+circle.hpp imports shape.h
+circle.hpp::Circle inherits shape.h::Shape
 main.cpp imports circle.hpp
 main.cpp contains main.cpp::main
 main.cpp::main calls circle.hpp::Circle
-main.cpp::main references shape.hpp::Shape
-shape.hpp contains shape.hpp::Shape
-shape.hpp::Shape contains shape.hpp::Shape.area
+main.cpp::main calls circle.cpp::Circle.area
+main.cpp::main references shape.h::Shape
+shape.h contains shape.h::Shape
+shape.h::Shape contains shape.h::Shape.area
 """,
     "rust": """
 src/geometry.rs contains src/geometry.rs::Circle
@@ -85,25 +92,31 @@ src/lib.rs contains src/lib.rs::total_area
 src/lib.rs imports src/util.rs
 src/lib.rs::total_area references src/geometry.rs::Circle
 src/lib.rs::total_area calls src/util.rs::double
+src/lib.rs::total_area calls src/geometry.rs::Circle.area
 src/util.rs contains src/util.rs::SCALE
 src/util.rs contains src/util.rs::double
 """,
     "go": """
 geom/circle.go contains geom/circle.go::Circle
-geom/circle.go contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Area
+geom/circle.go::Circle contains geom/circle.go::Circle.Double
 geom/circle.go::Circle.Area references geom/circle.go::Circle
 geom/circle.go::Circle.Area calls geom/util.go::square
+geom/circle.go::Circle.Double references geom/circle.go::Circle
+geom/circle.go::Circle.Double calls geom/circle.go::Circle.Area
 geom/util.go contains geom/util.go::square
 main.go imports geom/
 main.go contains main.go::describe
 main.go contains main.go::main
 main.go::main calls main.go::describe
+main.go::main calls geom/circle.go::Circle.Area
 """,
     "java": """
 src/com/app/Main.java contains src/com/app/Main.java::Main
 src/com/app/Main.java imports src/com/ex/Circle.java
 src/com/app/Main.java::Main contains src/com/app/Main.java::Main.main
 src/com/app/Main.java::Main.main calls src/com/ex/Circle.java::Circle
+src/com/app/Main.java::Main.main calls src/com/ex/Circle.java::Circle.area
 src/com/ex/Circle.java contains src/com/ex/Circle.java::Circle
 src/com/ex/Circle.java::Circle contains src/com/ex/Circle.java::Circle.Circle
 src/com/ex/Circle.java::Circle contains src/com/ex/Circle.java::Circle.area
@@ -123,6 +136,7 @@ index.js imports src/math.js
 index.js imports src/shapes.js
 index.js::main calls src/math.js::double
 index.js::main calls src/shapes.js::Circle
+index.js::main calls src/shapes.js::Circle.area
 src/math.js contains src/math.js::UNIT
 src/math.js contains src/math.js::double
 src/math.js contains src/math.js::square
@@ -161,8 +175,12 @@ EXPECTED_DEFS = {
 main.py::helper function 14-17
 main.py::helper.inner function 15-16
 main.py::run function 7-11
+main.py::twice function 20-20
 pkg/__init__.py::__all__ variable 4-4
+pkg/base.py::LIMIT variable 14-14
+pkg/base.py::LIMIT#2 variable 16-16
 pkg/base.py::Shape class 1-5
+pkg/base.py::TAU variable 11-11
 pkg/base.py::Shape.name method 4-5
 pkg/shapes.py::Circle class 9-21
 pkg/shapes.py::Circle.__init__ method 14-15
@@ -184,8 +202,8 @@ circle.cpp::Circle.area method 7-7
 circle.cpp::scale function 3-3
 circle.hpp::Circle class 3-9
 main.cpp::main function 3-7
-shape.hpp::Shape class 2-5
-shape.hpp::Shape.area method 4-4
+shape.h::Shape class 2-5
+shape.h::Shape.area method 4-4
 """,
     "rust": """
 src/geometry.rs::Circle class 7-9
@@ -200,6 +218,7 @@ src/util.rs::double function 1-3
     "go": """
 geom/circle.go::Circle class 6-8
 geom/circle.go::Circle.Area method 11-13
+geom/circle.go::Circle.Double method 16-18
 geom/util.go::square function 3-5
 main.go::describe function 14-16
 main.go::main function 9-12

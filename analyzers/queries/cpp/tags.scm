@@ -1,8 +1,9 @@
 ; C++ definitions: free functions, methods (inline in a class or out of line as A::m), classes/structs/enums.
-(function_definition declarator: (function_declarator declarator: [(identifier) (field_identifier)] @name)) @def.function
+(function_definition declarator: (function_declarator declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)) @def.function
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier)] @name))) @def.function
 (function_definition declarator: (reference_declarator (function_declarator declarator: [(identifier) (field_identifier)] @name))) @def.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (namespace_identifier) @receiver name: (identifier) @name))) @def.function
+(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (namespace_identifier) @receiver name: [(identifier) (destructor_name) (operator_name)] @name))) @def.function
+(function_definition declarator: (operator_cast) @name) @def.function
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (namespace_identifier) @receiver name: (identifier) @name)))) @def.function
 (class_specifier name: (type_identifier) @name body: (field_declaration_list)) @def.class
 (struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @def.class
@@ -15,3 +16,7 @@
 (new_expression type: (type_identifier) @callee) @call
 (preproc_include) @import
 (type_identifier) @ref
+
+; Local types: `Class x(...)` or `Class x = ...` lets `x.method()` resolve to Class::method.
+(declaration type: (type_identifier) @local.type declarator: [(identifier) @local.var (init_declarator declarator: (identifier) @local.var)])
+(parameter_declaration type: (type_identifier) @local.type declarator: [(identifier) @local.var (reference_declarator (identifier) @local.var) (pointer_declarator declarator: (identifier) @local.var)])

@@ -15,3 +15,9 @@
 (object_creation_expression type: (type_identifier) @callee) @call
 (import_declaration) @import
 (type_identifier) @ref
+
+; Local types: `Class x = ...` lets `x.method()` resolve to Class.method.
+(local_variable_declaration type: (type_identifier) @local.type declarator: (variable_declarator name: (identifier) @local.var))
+(formal_parameter type: (type_identifier) @local.type name: (identifier) @local.var)
+; Fields: `Class x;` in a class lets `x.method()` and `this.x.method()` resolve in its methods.
+(field_declaration type: (type_identifier) @local.type declarator: (variable_declarator name: (identifier) @local.var))

@@ -16,3 +16,7 @@
 (use_declaration) @import
 (mod_item !body) @import
 (type_identifier) @ref
+
+; Local types: `let x = Type { ... }` lets `x.method()` resolve to Type::method.
+(let_declaration pattern: (identifier) @local.var value: (struct_expression name: (type_identifier) @local.type))
+(parameter pattern: (identifier) @local.var type: [(type_identifier) @local.type (reference_type type: (type_identifier) @local.type)])

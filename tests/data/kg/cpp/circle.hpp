@@ -1,5 +1,5 @@
 #pragma once
-#include "shape.hpp"
+#include "shape.h"
 class Circle : public Shape {
 public:
     Circle(double r);

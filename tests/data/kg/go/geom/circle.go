@@ -11,3 +11,8 @@ type Circle struct {
 func (c *Circle) Area() float64 {
 	return math.Pi * square(c.R)
 }
+
+// Double is twice the area.
+func (c Circle) Double() float64 {
+	return 2 * c.Area()
+}

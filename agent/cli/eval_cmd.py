@@ -1,0 +1,133 @@
+"""`repowright eval ...`: benchmarks; `eval swebench evaluate|run` is the SWE-bench harness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sandbox import Limits, make_sandbox
+
+from ..errors import UserError
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+
+app = typer.Typer(help="Run benchmarks and evaluations.", no_args_is_help=True)
+swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce them with `solve`.",
+                           no_args_is_help=True)
+app.add_typer(swebench_app, name="swebench")
+
+DATASET_HELP = "Instances: a .json/.jsonl/.csv/.parquet file, or a Hugging Face dataset name (when online)."
+IDS_HELP = "Only these instance ids (repeat the option or separate with commas)."
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def progress_bar(as_json: bool) -> Progress:
+    """A progress bar on stdout, or on stderr when stdout carries JSON."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
+                    console=err_console if as_json else console, transient=False)
+
+
+@swebench_app.command("evaluate")
+def evaluate_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    predictions: str = typer.Option(..., "--predictions",
+                                    help="Predictions file (.json/.jsonl, official format), or gold, or empty."),
+    run_id: str = typer.Option(..., "--run-id", help="Name of this evaluation run (its folder under --out)."),
+    repos_dir: Path = typer.Option(None, "--repos-dir", help="Folder of clones or bare mirrors named owner__name."),
+    out: Path = typer.Option(Path(".repowright/swebench"), "--out", help="Where run folders and reports go."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Environment cache (default: OUT/envs)."),
+    specs_file: Path = typer.Option(None, "--specs", help="JSON {repo: {version: spec}} added to SWE-bench's."),
+    instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
+    repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Instances evaluated at once."),
+    timeout: float = typer.Option(1800.0, "--timeout", help="Seconds per instance for install and tests."),
+    memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox."),
+    cpus: float = typer.Option(2.0, "--cpus", help="CPU limit of each sandbox."),
+    packages_as_of: str = typer.Option(None, "--packages-as-of",
+                                       help="Resolve environment packages as of this date at the earliest "
+                                            "(ISO 8601; default 2024-01-01, SWE-bench's environments)."),
+    backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade."""
+    from evals.swebench.evaluate import EvalOptions, evaluate
+    from evals.swebench.instances import load_instances
+    from evals.swebench.predictions import load_predictions
+    from evals.swebench.specs import Specs
+
+    instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
+    if not instances:
+        raise UserError(f"no instance of {dataset} matches the filters")
+    preds = load_predictions(predictions, instances)
+    settings = settings_from_flags(sandbox__backend=backend)
+    opts = EvalOptions(run_id=run_id, out_dir=out.resolve(), cache_dir=(cache_dir or out / "envs").resolve(),
+                       repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers, timeout=timeout,
+                       limits=Limits(timeout=timeout, memory=memory, cpus=cpus, pids=4096),
+                       specs=Specs(specs_file))
+    if packages_as_of:
+        opts.packages_as_of = packages_as_of
+    sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
+    with progress_bar(as_json) as bar:
+        task = bar.add_task("evaluating", total=len(preds), last="")
+
+        def done(iid: str, outcome: dict, cached: bool) -> None:
+            bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else ""))
+
+        report, path = evaluate(instances, preds, opts, sandbox, on_done=done)
+    if as_json:
+        emit_json({**report, "report_path": str(path)})
+        return
+    console.print(f"resolved {report['resolved_instances']} of {report['total_instances']} "
+                  f"(unresolved {report['unresolved_instances']}, empty patch {report['empty_patch_instances']}, "
+                  f"errors {report['error_instances']})")
+    for iid, error in report["repowright"]["errors"].items():
+        console.print(f"  error {iid}: {error}", highlight=False)
+    console.print(f"report: {path}")
+
+
+@swebench_app.command("run")
+def run_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    out: Path = typer.Option(..., "--out", help="Run folder: predictions.jsonl, run.json, one folder per instance."),
+    model: str = typer.Option(None, "--model", help="Model name at the endpoint (else the configured one)."),
+    base_url: str = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (else the configured one)."),
+    repos_dir: Path = typer.Option(None, "--repos-dir", help="Folder of clones or bare mirrors named owner__name."),
+    instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
+    repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once."),
+    retry_errors: bool = typer.Option(False, "--retry-errors", help="Solve again the instances that errored."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Run `solve` on each instance and write predictions (official format); rerun to resume."""
+    from evals.swebench.instances import load_instances
+    from evals.swebench.run import RunOptions, run
+
+    from ..solver import default_solver
+
+    instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
+    if not instances:
+        raise UserError(f"no instance of {dataset} matches the filters")
+    settings = settings_from_flags(llm__model=model, llm__base_url=base_url)
+    solver = default_solver()
+    opts = RunOptions(out_dir=out.resolve(), model_name=settings.llm.model or "repowright",
+                      repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers,
+                      retry_errors=retry_errors)
+    with progress_bar(as_json) as bar:
+        task = bar.add_task("solving", total=len(instances), last="")
+
+        def done(iid: str, outcome: dict, cached: bool) -> None:
+            bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else ""))
+
+        summary, predictions = run(instances, solver, settings, opts, on_done=done)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(f"solved {summary['solved']} of {summary['total_instances']} (no patch {summary['no_patch']}, "
+                  f"errors {summary['error']}); tokens {summary['prompt_tokens']} in, "
+                  f"{summary['completion_tokens']} out; cost {summary['cost']:.4f}")
+    console.print(f"predictions: {predictions}")

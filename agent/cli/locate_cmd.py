@@ -1,0 +1,66 @@
+"""`repowright locate PATH --issue TEXT`: rank the files and functions an issue is most likely about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from analyzers.knowledge_graph import build_knowledge_graph
+
+from ..errors import UserError
+from ..locate import locate
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .map_cmd import cache_folder
+
+
+def locate_issue(
+    path: Path = typer.Argument(..., help="The repository to search."),
+    issue: str = typer.Option(None, "--issue", help="The issue text."),
+    issue_file: Path = typer.Option(None, "--issue-file", help="A file holding the issue text."),
+    top: int = typer.Option(10, "--top", min=1, help="How many files and functions to list."),
+    simulations: int = typer.Option(300, "--simulations", min=1, help="Tree-search simulations."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the search (same seed, same result)."),
+    use_model: bool = typer.Option(None, "--model/--no-model",
+                                   help="Let the model judge relevance (default: when an endpoint is configured)."),
+    max_model_calls: int = typer.Option(20, "--max-model-calls", min=0, help="Budget of model judgements."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Graph cache folder (default PATH/.repowright/cache)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each."""
+    if not path.is_dir():
+        raise UserError(f"{path} is not a directory; pass the repository folder to search")
+    if (issue is None) == (issue_file is None):
+        raise UserError("give the issue with exactly one of --issue TEXT or --issue-file FILE")
+    if issue_file is not None:
+        if not issue_file.is_file():
+            raise UserError(f"--issue-file {issue_file} does not exist; pass a file holding the issue text")
+        issue = issue_file.read_text(errors="replace")
+    assert issue is not None
+    if not issue.strip():
+        raise UserError("the issue text is empty; describe the problem to locate")
+    llm = None
+    settings = settings_from_flags()
+    if use_model or (use_model is None and settings.llm.base_url):
+        from ..llm import llm_from_settings
+
+        llm = llm_from_settings(settings)
+    with (err_console if as_json else console).status("mapping and searching the repository"):
+        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
+        found = locate(kg, issue, top=top, llm=llm, simulations=simulations, seed=seed,
+                       max_model_calls=max_model_calls)
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    for title, rows in (("files", [(f.path, f.score, f.reason) for f in found.files]),
+                        ("functions", [(f"{f.path}:{f.start_line}-{f.end_line} {f.name}", f.score, f.reason)
+                                       for f in found.functions])):
+        table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+        table.add_column("#", justify="right")
+        table.add_column("location")
+        table.add_column("score", justify="right")
+        table.add_column("why")
+        for rank, (where, score, why) in enumerate(rows, 1):
+            table.add_row(str(rank), where, f"{score:.3f}", why)
+        console.print(table)

@@ -1,0 +1,68 @@
+"""The run's report: one self-contained HTML page (no external assets) with steps, explored nodes and the diff."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..prompts import PROMPTS_DIR
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS_DIR / "report")),
+                              undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _diff_lines(patch: str) -> list[tuple[str, str]]:
+    """Each diff line with a CSS class for colouring."""
+    out = []
+    for line in patch.splitlines():
+        kind = ("meta" if line.startswith(("diff ", "index ", "+++", "---")) else "hunk" if line.startswith("@@")
+                else "add" if line.startswith("+") else "del" if line.startswith("-") else "ctx")
+        out.append((kind, line))
+    return out
+
+
+def _event(record: dict[str, Any]) -> dict[str, Any]:
+    """A trajectory record reduced to what the timeline shows."""
+    kind = record["type"]
+    title, body = kind, ""
+    if kind == "model_call":
+        usage = record.get("usage") or {}
+        title = f"model · {record.get('step')} · {usage.get('total_tokens', 0)} tokens"
+        calls = ", ".join(c["name"] or "?" for c in record.get("tool_calls", []))
+        body = (record.get("content") or record.get("error") or "") + (f"\n→ {calls}" if calls else "")
+    elif kind == "tool_call":
+        title = f"tool · {record.get('name')}{'' if record.get('ok') else ' · failed'}"
+        args = record.get("arguments")
+        body = f"{json.dumps(args, ensure_ascii=False)[:600] if not isinstance(args, str) else args[:600]}\n\n" \
+               f"{record.get('result') or record.get('error') or ''}"
+    elif kind == "step":
+        title = f"step · {record.get('name')}"
+    elif kind == "validation":
+        title = f"validation · score {record.get('score')}"
+        body = json.dumps(record.get("checks"), indent=1) + "\n" + "\n".join(
+            f"{k}: {v}" for k, v in (record.get("details") or {}).items())
+    elif kind in ("error", "stop", "interrupted", "reproduction", "end"):
+        body = json.dumps({k: v for k, v in record.items() if k not in ("type", "t")}, indent=1, default=str)
+    else:
+        return {}
+    return {"t": record.get("t", 0), "sample": record.get("sample", ""), "kind": kind, "title": title,
+            "body": body[:6000]}
+
+
+def write_report(path: Path, records: list[dict[str, Any]], result: dict[str, Any], localization: dict[str, Any],
+                 candidates: list[dict[str, Any]]) -> None:
+    """Render report.html from the trajectory records and the result (written whole, then renamed)."""
+    from .run import atomic_write
+
+    html = _environment().get_template("solve.html.j2").render(
+        result=result, localization=localization, candidates=candidates,
+        events=[e for e in (_event(r) for r in records) if e], diff=_diff_lines(result.get("patch", "")),
+        issue=next((r.get("issue", "") for r in records if r["type"] == "run"), ""))
+    atomic_write(path, html)

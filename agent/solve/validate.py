@@ -1,0 +1,228 @@
+"""Validation of a candidate patch in a clean sandbox: it applies, it parses, the reproduction test fails before
+and passes after, and the existing tests that touch the changed code still pass."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sandbox import Sandbox
+
+from .budget import Budget
+from .context import truncate
+from .tools import format_result
+from .workspace import COPY_EXCLUDES, GIT, Workspace, open_session
+
+CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+_TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|(^|/)tests?/[^/]*\.py$")
+DETAIL_CHARS = 4000
+
+
+@dataclass
+class Validation:
+    """The checks of one candidate (True, False, or None when not run) and what each printed."""
+
+    checks: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(CHECKS))
+    details: dict[str, str] = field(default_factory=dict)
+    tests_run: str | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(1 for v in self.checks.values() if v is True)
+
+    @property
+    def failed(self) -> list[str]:
+        return [k for k, v in self.checks.items() if v is False]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"checks": self.checks, "details": self.details, "tests_run": self.tests_run, "score": self.score}
+
+
+def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
+    """Per file in a git diff, the line ranges of the new version that the patch adds to or deletes at.
+
+    Context lines are left out, so a function next to an edit does not count as changed.
+    """
+    spans: dict[str, list[tuple[int, int]]] = {}
+    path, line = None, 0
+    for text in patch.splitlines():
+        if text.startswith("+++ "):
+            target = text[4:].strip()
+            path = None if target == "/dev/null" else target.removeprefix("b/")
+            if path is not None:
+                spans.setdefault(path, [])
+        elif text.startswith("@@"):
+            match = _HUNK.match(text)
+            line = int(match.group(1)) if match else 0
+        elif path is None or text.startswith(("diff --git", "--- ", "index ")):
+            continue
+        elif text.startswith("+"):
+            _extend(spans[path], line)
+            line += 1
+        elif text.startswith("-"):
+            _extend(spans[path], line)  # a deletion sits between line-1 and line of the new version
+        elif text.startswith(" "):
+            line += 1
+    return spans
+
+
+def _extend(ranges: list[tuple[int, int]], line: int) -> None:
+    if ranges and ranges[-1][1] >= line - 1:
+        ranges[-1] = (ranges[-1][0], max(ranges[-1][1], line))
+    else:
+        ranges.append((line, line))
+
+
+def parse_errors(path: str, text: str) -> str | None:
+    """Where tree-sitter finds a syntax error in `text`, or None when it parses (or has no grammar)."""
+    from tree_sitter import Parser
+
+    from analyzers.languages import grammar, language_of
+
+    lang = language_of(path)
+    if lang is None:
+        return None
+    tree = Parser(grammar(lang)).parse(text.encode())
+    if not tree.root_node.has_error:
+        return None
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return f"{path}:{node.start_point[0] + 1}: syntax error near {(node.text or b'')[:40]!r}"
+        stack.extend(c for c in node.children if c.has_error or c.is_error or c.is_missing)
+    return f"{path}: syntax error"
+
+
+CALLER_DEPTH = 4  # a test that reaches changed code through this many calls still "touches" it
+
+
+def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
+    """Graph ids of the functions and classes whose lines the patch touches."""
+    found: list[str] = []
+    if kg is None:
+        return found
+    for node_id, data in kg.graph.nodes(data=True):
+        ranges = spans.get(data.get("path", ""))
+        if not ranges or data.get("kind") not in ("function", "method", "class"):
+            continue
+        start, end = data.get("start_line") or 0, data.get("end_line") or 0
+        if any(lo <= end and start <= hi for lo, hi in ranges):
+            found.append(node_id)
+    return found
+
+
+def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
+    """Test files with a function that calls one of `nodes`, directly or through up to CALLER_DEPTH calls."""
+    seen, frontier, files = set(nodes), list(nodes), set[str]()
+    for _ in range(CALLER_DEPTH):
+        frontier = [c for n in frontier for c in kg.callers(n) if c not in seen]
+        seen.update(frontier)
+        files.update(path for c in frontier if _TEST_FILE.search(path := kg.graph.nodes[c].get("path", "")))
+    return files
+
+
+def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str],
+                  callers: Collection[str] = ()) -> list[str]:
+    """Python test files that import a changed module, mention a changed function, or call into it (`callers`)."""
+    modules = {Path(p).with_suffix("").as_posix().replace("/", ".") for p in changed if p.endswith(".py")}
+    stems = {m.rsplit(".", 1)[-1] for m in modules if not m.endswith("__init__")}
+    patterns = [re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(s)}\b") for s in stems]
+    patterns += [re.compile(rf"\b{re.escape(n)}\b") for n in names if len(n) > 2]
+    found = []
+    for path in sorted(repo.rglob("*.py")):
+        rel = path.relative_to(repo).as_posix()
+        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in rel.split("/")):
+            continue
+        if rel.endswith("conftest.py"):
+            continue
+        text = path.read_text(errors="replace")
+        if rel in callers or any(p.search(text) for p in patterns):
+            found.append(rel)
+    return found
+
+
+def _outcome(title: str, result: Any, timeout: float) -> str:
+    return truncate(f"{title}\n{format_result(result, timeout)}", DETAIL_CHARS)  # keep the summary at the end
+
+
+_PYTEST_RESULT = re.compile(r"^(FAILED|ERROR) (\S+)", re.MULTILINE)
+_PYTEST_SUMMARY = re.compile(r"^=+ .*\bin [\d.]+s\b.*=+$", re.MULTILINE)
+
+
+def failing_tests(result: Any) -> set[str] | None:
+    """The failing test ids in pytest's short summary, or None when the output is not a finished pytest run."""
+    output = result.stdout + "\n" + result.stderr
+    if result.timed_out or not (_PYTEST_SUMMARY.search(output) or re.search(r"^\d+ (passed|failed)", output, re.M)):
+        return None
+    return {m.group(2) for m in _PYTEST_RESULT.finditer(output)}
+
+
+def still_pass(before: Any | None, after: Any) -> tuple[bool, str]:
+    """Whether the tests still pass: all of them, or none that passed before the patch fails after it."""
+    if after.ok:
+        return True, "all passed"
+    failed_after = failing_tests(after)
+    failed_before = failing_tests(before) if before is not None else None
+    if failed_after is None or failed_before is None or after.exit_code != 1:
+        return False, "the tests failed" + (" (timed out)" if after.timed_out else "")
+    new = sorted(failed_after - failed_before)
+    if new:
+        return False, "newly failing: " + ", ".join(new)
+    return True, f"no new failures; {len(failed_after)} failed before the patch too: " + ", ".join(sorted(failed_after))
+
+
+def tests_command(repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, repro_path: str | None) -> str | None:
+    """pytest over the repository's tests that touch the changed code, or None when there are none."""
+    nodes = changed_nodes(kg, spans)
+    names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
+    callers = calling_test_files(kg, nodes) if kg is not None else set()
+    tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
+    return "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests) if tests else None
+
+
+def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
+                   test_cmd: str | None, kg: Any = None) -> Validation:
+    """Run every check in one fresh session holding a clean copy of `repo`."""
+    v = Validation()
+    timeout = budget.tool_timeout
+    repro_path = reproduction["path"] if reproduction else None
+    spans = changed_lines(patch)
+    command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
+    with open_session(sandbox, budget) as session:
+        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else ())
+        if reproduction:
+            ws.write_text(reproduction["path"], reproduction["content"])
+            before = ws.exec(reproduction["command"], timeout=timeout)
+            v.checks["reproduction_fails_before"] = not before.ok
+            v.details["reproduction_before"] = _outcome("before the patch:", before, timeout)
+        if not patch.strip():
+            v.checks["applies"] = False
+            v.details["applies"] = "the candidate changed nothing"
+            return v
+        tests_before = ws.exec(command, timeout=timeout) if command else None
+        session.put_files({".git/candidate.diff": patch})  # inside .git: never part of the tree or the diff
+        applied = ws.git_exec(f"{GIT} apply --check .git/candidate.diff && {GIT} apply .git/candidate.diff")
+        v.checks["applies"] = applied.ok
+        if not applied.ok:
+            v.details["applies"] = _outcome("git apply:", applied, timeout)
+            return v
+        errors = [e for e in (parse_errors(p, ws.read_text(p)) for p in spans) if e]
+        v.checks["parses"] = not errors
+        if errors:
+            v.details["parses"] = "\n".join(errors)
+        if reproduction:
+            after = ws.exec(reproduction["command"], timeout=timeout)
+            v.checks["reproduction_passes_after"] = after.ok
+            v.details["reproduction_after"] = _outcome("after the patch:", after, timeout)
+        if command:
+            v.tests_run = command
+            result = ws.exec(command, timeout=timeout)
+            v.checks["existing_tests_pass"], verdict = still_pass(tests_before, result)
+            v.details["existing_tests"] = _outcome(f"$ {command}\n{verdict}", result, timeout)
+    return v

@@ -1,0 +1,81 @@
+"""Types of local variables, parameters and instance attributes, so calls on them resolve to methods.
+
+`x = Circle(2)`, `Circle x = ...`, `x := geom.Circle{}`, `let x = Circle {..}`, a parameter `x: Circle`, and
+`self.x = Circle()` / `this.x = new Circle()` / a typed Java field give `x` the class Circle; the first such
+assignment that names a class decides (flow-insensitive). Go methods name their receiver variable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+
+class LocalTypes:
+    """Mixed into the Resolver: needs `facts`, `defs`, `resolve_name`, `_locals` and `_typing`."""
+
+    facts: Any
+    defs: Any
+    _locals: dict[str, dict[tuple[str, str], list[str]]]
+    _typing: set[tuple[str, str, str]]
+
+    def resolve_name(self, path: str, scope: str, text: str) -> str | None:
+        raise NotImplementedError
+
+    def _local_table(self, path: str) -> dict[tuple[str, str], list[str]]:
+        """(scope, variable) -> the constructor or type texts assigned to it, in source order."""
+        table = self._locals.get(path)
+        if table is None:
+            table = self._locals[path] = defaultdict(list)
+            for where, var, text in self.facts[path].get("locals", ()):
+                table[(where, var)].append(text)
+        return table
+
+    def _local_type(self, path: str, scope: str, name: str) -> str | None:
+        """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
+        `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
+        table = self._local_table(path)
+        if not table:
+            return None
+        parts = scope.split(".") if scope else []
+        for cut in range(len(parts), -1, -1):
+            prefix = ".".join(parts[:cut])
+            texts = table.get((prefix, name))
+            if not texts or (path, prefix, name) in self._typing:
+                continue
+            self._typing.add((path, prefix, name))  # `x = x.copy()` must not recurse forever
+            try:
+                for text in texts:  # the first assignment that constructs a class decides
+                    found = self.resolve_name(path, prefix, text.lstrip("*&"))
+                    if found and "::" in found:
+                        file, _, qual = found.partition("::")
+                        if self.defs.get(file, {}).get(qual) == "class":
+                            return found
+            finally:
+                self._typing.discard((path, prefix, name))
+            return None
+        return None
+
+    def _attribute_type(self, path: str, class_id: str, head: str, attr: str) -> str | None:
+        """The class of an instance attribute: `self.x = Class()` in one of the class's methods, or a typed
+        field `Class x;` in its body (same file)."""
+        file, _, qual = class_id.partition("::")
+        if file != path:
+            return None
+        for where, var in self._local_table(path):
+            if (var == f"{head}.{attr}" and where.startswith(qual + ".")) or (var == attr and where == qual):
+                return self._local_type(path, where, var)
+        return None
+
+    def _receiver_var(self, path: str, scope: str) -> str | None:
+        """The receiver variable of the Go method enclosing `scope` (`c` in `func (c *Circle) Area()`)."""
+        receivers = self.facts[path].get("receivers")
+        if not receivers or not scope:
+            return None
+        table = dict(receivers)
+        parts = scope.split(".")
+        for cut in range(len(parts), 0, -1):
+            var = table.get(".".join(parts[:cut]))
+            if var:
+                return var
+        return None

@@ -1,0 +1,1 @@
+"""SWE-bench harness: load instances and predictions, build environments offline, evaluate in the sandbox."""

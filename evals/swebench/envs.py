@@ -1,0 +1,205 @@
+"""Instance environments built offline on the host: a virtualenv per (repo, version, environment commit).
+
+No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
+interpreter the spec names, filled from PyPI with packages only (`installer`): the spec's packages and
+pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
+project declares, read statically (`static_meta`). Repository code never runs on the host; the
+repository's own install step runs later, inside the sandbox, with no network and this environment
+mounted read-only. A manifest written last marks a complete build; failures are cached too, with why.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from agent.errors import UserError
+
+from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
+from .repos import git_show
+from .specs import Specs
+from .static_meta import declared_dependencies
+
+BUILDER_VERSION = "5"
+PYENV_ROOT = Path("/root/.pyenv/versions")
+MANIFEST = "repowright-env.json"
+BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
+# Without uv there is no date cutoff for old Pythons: the last releases that still support them.
+OLD_PYTHON_TOOLS = ["pip<22", "setuptools<60", "wheel<0.38"]
+
+
+class EnvBuildError(RuntimeError):
+    """The environment could not be built; the message says which step and why."""
+
+
+@dataclass
+class Environment:
+    """A built environment: where it lives and how it was made."""
+
+    path: Path
+    python: str  # X.Y
+    manifest: dict
+
+    @property
+    def site_packages(self) -> Path:
+        return self.path / "lib" / f"python{self.python}" / "site-packages"
+
+
+def find_interpreter(version: str) -> Path:
+    """The newest pyenv interpreter X.Y.Z for a spec's X.Y."""
+    candidates = sorted((p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
+                        key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
+    if not candidates:
+        raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT}")
+    return candidates[-1] / "bin" / "python"
+
+
+def _conda_to_pip(spec: str) -> str | None:
+    """A conda package spec as a pip requirement (`name=1.2` -> `name==1.2`); None for python and pip."""
+    name = re.split(r"[=<>! ]", spec.strip(), maxsplit=1)[0]
+    if name in ("python", "pip", "") or "::" in spec:
+        return None
+    rest = spec.strip()[len(name):].strip()
+    if rest.startswith("=") and not rest.startswith("=="):
+        rest = "==" + rest[1:].split("=")[0]
+    return name + rest
+
+
+def _requirements_text(mirror: Path, commit: str, paths: list[str]) -> str:
+    """The spec's requirements file at `commit`, `-r` includes followed, editable self-installs dropped."""
+    for path in paths:
+        text = git_show(mirror, commit, path)
+        if text is None:
+            continue
+        lines: list[str] = []
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("-r"):
+                include = os.path.normpath(os.path.join(os.path.dirname(path), stripped[2:].strip()))
+                lines += (git_show(mirror, commit, include) or "").splitlines()
+            else:
+                lines.append(line)
+        kept = [ln for ln in lines if not any(ln.strip().startswith(x) for x in ("-e .", "#", ".[test", "-e", "."))]
+        from swebench.harness.test_spec.python import clean_requirements
+
+        return clean_requirements("\n".join(kept))
+    raise EnvBuildError(f"no requirements file at {', '.join(paths)} in commit {commit[:12]}")
+
+
+def _extras_of(install_cmd: str) -> list[str]:
+    """Extras named by an install command like `pip install -e .[dev,test]`."""
+    match = re.search(r"\.\[([\w,\- ]+)\]", install_cmd or "")
+    return [x.strip() for x in match.group(1).split(",")] if match else []
+
+
+def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
+    """(pip requirements, notes) that the instance's environment needs, gathered without running code."""
+    spec, commit, notes = specs.spec(instance), instance["environment_setup_commit"], []
+    reqs: list[str] = []
+    packages = spec.get("packages", "")
+    if packages == "requirements.txt":
+        reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
+                 if ln.strip()]
+    elif packages == "environment.yml":
+        text = git_show(mirror, commit, spec.get("environment_file", "environment.yml"))
+        if text is None:
+            raise EnvBuildError(f"no environment.yml in commit {commit[:12]}")
+        for dep in yaml.safe_load(text).get("dependencies", []):
+            if isinstance(dep, dict):
+                reqs += dep.get("pip", [])
+            elif (req := _conda_to_pip(str(dep))) is not None:
+                reqs.append(req)
+        notes.append("conda packages from environment.yml installed from PyPI under the same names")
+    elif packages:
+        reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
+    reqs += list(spec.get("pip_packages", []))
+    files = {name: text for name in ("setup.py", "setup.cfg", "pyproject.toml")
+             if (text := git_show(mirror, commit, name)) is not None}
+    declared = declared_dependencies(files)
+    reqs += declared.for_extras(_extras_of(spec.get("install", "")))
+    notes += declared.unresolved
+    return list(dict.fromkeys(r.strip() for r in reqs if r.strip())), notes
+
+
+def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
+    """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
+    ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
+                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "install")},
+                        BUILDER_VERSION, as_of], sort_keys=True)
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+class EnvCache:
+    """Builds environments into `root` once and hands out the cached ones afterwards."""
+
+    def __init__(self, root: Path, specs: Specs, *, build_timeout: float = 1800,
+                 as_of: str = SWEBENCH_IMAGES_DATE) -> None:
+        self.root = Path(root).resolve()
+        self.specs = specs
+        self.build_timeout = build_timeout
+        self.as_of = as_of
+
+    def path_for(self, instance: dict) -> Path:
+        spec = self.specs.spec(instance)
+        key = env_key(instance, spec, self.as_of)
+        return self.root / instance["repo"].replace("/", "__") / f"{instance['version']}-{key}"
+
+    def get(self, instance: dict, mirror: Path) -> tuple[Environment, bool]:
+        """The instance's environment and whether it was built now (False: it came from the cache)."""
+        path = self.path_for(instance)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(str(path) + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers on one environment build it once
+            manifest = path / MANIFEST
+            if manifest.exists():
+                data = json.loads(manifest.read_text())
+                if data.get("status") == "ok":
+                    return Environment(path, data["python"], data), False
+                raise EnvBuildError(f"cached failure ({path.name}): {data.get('error')}; "
+                                    f"delete {path} to retry")
+            return self._build(instance, mirror, path), True
+
+    def _build(self, instance: dict, mirror: Path, path: Path) -> Environment:
+        spec = self.specs.spec(instance)
+        python = str(spec.get("python", "3.9"))
+        shutil.rmtree(path, ignore_errors=True)  # a half-built environment from an interrupted run
+        start = time.monotonic()
+        manifest: dict = {"repo": instance["repo"], "version": instance["version"], "python": python,
+                          "environment_setup_commit": instance["environment_setup_commit"]}
+        installer = None
+        try:
+            reqs, notes = requirements_for(instance, self.specs, mirror)
+            manifest.update(requirements=reqs, notes=notes)
+            interpreter = find_interpreter(python)
+            cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
+            installer = Installer(interpreter, python, cutoff, timeout=self.build_timeout)
+            manifest.update(interpreter=str(interpreter), tool=installer.tool, cutoff=installer.cutoff)
+            installer.create(path)
+            if installer.uv:
+                installer.install(path, BUILD_TOOLS)
+            else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
+                installer.install(path, OLD_PYTHON_TOOLS[:1])
+                installer.install(path, OLD_PYTHON_TOOLS[1:])
+            manifest["binary_only"] = installer.install(path, reqs) if reqs else True
+            manifest.update(status="ok", packages=installer.freeze(path))
+        except (EnvBuildError, InstallError, UserError) as exc:
+            manifest.update(status="failed", error=str(exc)[-2000:])
+        manifest["build_seconds"] = round(time.monotonic() - start, 1)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "build.log").write_text("\n".join(installer.log if installer else []))
+        tmp = path / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=2))
+        os.replace(tmp, path / MANIFEST)
+        if manifest["status"] != "ok":
+            raise EnvBuildError(manifest["error"])
+        return Environment(path, python, manifest)
+

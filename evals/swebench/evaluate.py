@@ -1,0 +1,202 @@
+"""`evaluate`: every prediction through environment, patch, tests and grading; resumable, parallel, reported."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.errors import UserError
+from sandbox import Limits, Sandbox, SandboxError
+
+from .envs import EnvBuildError, EnvCache
+from .grading import grade
+from .installer import SWEBENCH_IMAGES_DATE
+from .overlay import overlay_for
+from .repos import find_mirror, has_commit
+from .runner import run_instance
+from .specs import Specs
+
+SCHEMA_VERSION = 2
+
+
+@dataclass
+class EvalOptions:
+    """Where things live and how hard to try."""
+
+    run_id: str
+    out_dir: Path
+    cache_dir: Path
+    repos_dir: Path | None = None
+    workers: int = 1
+    timeout: float = 1800.0
+    limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
+    specs: Specs = field(default_factory=Specs)
+    packages_as_of: str = SWEBENCH_IMAGES_DATE
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file, so a killed run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def patch_sha(prediction: dict) -> str:
+    return hashlib.sha256((prediction.get("model_patch") or "").encode()).hexdigest()[:16]
+
+
+def instance_dir(opts: EvalOptions, prediction: dict) -> Path:
+    """SWE-bench's layout: <out>/<run_id>/<model, slashes as __>/<instance_id>."""
+    model = str(prediction["model_name_or_path"]).replace("/", "__")
+    return opts.out_dir / opts.run_id / model / prediction["instance_id"]
+
+
+def recorded_outcome(folder: Path, prediction: dict) -> dict | None:
+    """The outcome a previous run recorded for this very prediction, if any."""
+    try:
+        outcome = json.loads((folder / "outcome.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    return outcome if outcome.get("patch_sha") == patch_sha(prediction) else None
+
+
+def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: Sandbox, envs: EnvCache) -> dict:
+    """Evaluate one prediction; write patch.diff, test_output.txt, report.json and outcome.json."""
+    folder = instance_dir(opts, prediction)
+    patch = prediction.get("model_patch") or ""
+    outcome: dict = {"instance_id": instance["instance_id"], "patch_sha": patch_sha(prediction)}
+    write_atomic(folder / "patch.diff", patch)
+    start = time.monotonic()
+    if not patch.strip():
+        outcome.update(status="empty_patch")
+    else:
+        try:
+            outcome.update(_run_and_grade(instance, prediction, patch, opts, sandbox, envs, folder))
+        except EnvBuildError as exc:
+            outcome.update(status="error", error_kind="environment", error=str(exc))
+        except UserError as exc:
+            outcome.update(status="error", error_kind="repository", error=str(exc))
+        except (SandboxError, RuntimeError) as exc:
+            outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
+    outcome["seconds"] = round(time.monotonic() - start, 1)
+    write_atomic(folder / "outcome.json", json.dumps(outcome, indent=2))
+    return outcome
+
+
+def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptions, sandbox: Sandbox,
+                   envs: EnvCache, folder: Path) -> dict:
+    spec = opts.specs.spec(instance)
+    parser = opts.specs.parser(instance)
+    mirror = find_mirror(opts.repos_dir, instance["repo"])
+    for commit in (instance["base_commit"], instance["environment_setup_commit"]):
+        if not has_commit(mirror, commit):
+            raise EnvBuildError(f"{mirror} lacks commit {commit[:12]}; fetch the repository again")
+    env, built = envs.get(instance, mirror)
+    overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir, opts.packages_as_of)
+    result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits,
+                          overlay=overlay)
+    write_atomic(folder / "test_output.txt", result.log)
+    info = {"env": str(env.path), "env_built": built, "overlay": str(overlay) if overlay else None, "patch_applied_with": result.applied_with,
+            "timed_out": result.timed_out, "notes": result.notes + env.manifest.get("notes", [])}
+    if result.applied_with is None:
+        return {**info, "status": "error", "error_kind": "patch_apply",
+                "error": "the patch did not apply with git apply, git apply --reject or patch --fuzz=5"}
+    report = grade(instance, prediction, result.log, parser)
+    write_atomic(folder / "report.json", json.dumps(report, indent=4))
+    resolved = report[instance["instance_id"]]["resolved"]
+    return {**info, "status": "resolved" if resolved else "unresolved"}
+
+
+def run_report(instances: list[dict], predictions: dict[str, dict], outcomes: dict[str, dict]) -> dict:
+    """The run report with SWE-bench's fields (schema_version 2) and a `repowright` section."""
+    ids = {kind: sorted(i for i, o in outcomes.items() if o["status"] == kind)
+           for kind in ("resolved", "unresolved", "error", "empty_patch")}
+    completed = sorted(ids["resolved"] + ids["unresolved"])
+    incomplete = sorted(i["instance_id"] for i in instances if i["instance_id"] not in outcomes)
+    return {
+        "total_instances": len(instances),
+        "submitted_instances": len(predictions),
+        "completed_instances": len(completed),
+        "resolved_instances": len(ids["resolved"]),
+        "unresolved_instances": len(ids["unresolved"]),
+        "empty_patch_instances": len(ids["empty_patch"]),
+        "error_instances": len(ids["error"]),
+        "completed_ids": completed,
+        "incomplete_ids": incomplete,
+        "empty_patch_ids": ids["empty_patch"],
+        "submitted_ids": sorted(predictions),
+        "resolved_ids": ids["resolved"],
+        "unresolved_ids": ids["unresolved"],
+        "error_ids": ids["error"],
+        "schema_version": SCHEMA_VERSION,
+        "repowright": {
+            "patch_apply_failed_ids": sorted(i for i, o in outcomes.items() if o.get("error_kind") == "patch_apply"),
+            "environment_error_ids": sorted(i for i, o in outcomes.items() if o.get("error_kind") == "environment"),
+            "patch_applied_with": {i: o["patch_applied_with"] for i, o in sorted(outcomes.items())
+                                   if o.get("patch_applied_with")},
+            "errors": {i: o["error"] for i, o in sorted(outcomes.items()) if o.get("error")},
+        },
+    }
+
+
+def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions) -> None:
+    """Fail before any work when a spec or parser is missing or no repositories folder is given (UserError).
+
+    A repository missing from the folder is an error of its instances only, so the others still run.
+    """
+    by_id = {i["instance_id"]: i for i in instances}
+    for iid, prediction in predictions.items():
+        if (prediction.get("model_patch") or "").strip():
+            opts.specs.spec(by_id[iid])
+            opts.specs.parser(by_id[iid])
+            if opts.repos_dir is None:
+                find_mirror(None, by_id[iid]["repo"])
+
+
+def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
+             on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
+    """Evaluate every prediction (skipping those a previous run finished); return the report and its path."""
+    if sandbox.name != "docker":  # the runner mounts the repository and environment at fixed paths
+        raise UserError(f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
+                        "its environment into a container; start the engine and drop --sandbox local")
+    envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
+    check_inputs(instances, predictions, opts)
+    by_id = {i["instance_id"]: i for i in instances}
+    outcomes: dict[str, dict] = {}
+    todo = []
+    for iid, prediction in predictions.items():
+        previous = recorded_outcome(instance_dir(opts, prediction), prediction)
+        if previous is not None:
+            outcomes[iid] = previous
+            if on_done:
+                on_done(iid, previous, True)
+        else:
+            todo.append(iid)
+
+    def work(iid: str) -> None:
+        outcome = evaluate_one(by_id[iid], predictions[iid], opts, sandbox, envs)
+        outcomes[iid] = outcome
+        if on_done:
+            on_done(iid, outcome, False)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
+    try:
+        for future in [pool.submit(work, iid) for iid in todo]:
+            future.result()
+    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    report = run_report(instances, predictions, outcomes)
+    model = str(next(iter(predictions.values()))["model_name_or_path"]).replace("/", "__")
+    path = opts.out_dir / opts.run_id / f"{model}.{opts.run_id}.json"
+    write_atomic(path, json.dumps(report, indent=4))
+    return report, path

@@ -1,0 +1,135 @@
+"""`run`: solve every instance and write predictions in the official format; resumable, outcome per instance."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.config import Settings
+from agent.solver import Solver
+
+from .evaluate import write_atomic
+from .repos import find_mirror
+
+FINAL = ("solved", "no_patch", "error")
+
+
+@dataclass
+class RunOptions:
+    """Where predictions and per-instance records go, and how the run proceeds."""
+
+    out_dir: Path
+    model_name: str
+    repos_dir: Path | None = None
+    workers: int = 1
+    retry_errors: bool = False
+
+
+def checkout(mirror: Path, commit: str, dest: Path) -> Path:
+    """A clean checkout of `commit` at `dest` (git only: nothing of the repository runs)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for argv in (["git", "clone", "-q", "--shared", "--no-checkout", str(mirror), str(dest)],
+                 ["git", "-C", str(dest), "checkout", "-q", commit],
+                 ["git", "-C", str(dest), "remote", "remove", "origin"]):
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
+    return dest
+
+
+def outcome_path(opts: RunOptions, iid: str) -> Path:
+    return opts.out_dir / "instances" / iid / "outcome.json"
+
+
+def load_outcome(opts: RunOptions, iid: str) -> dict | None:
+    try:
+        outcome = json.loads(outcome_path(opts, iid).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    if outcome.get("status") not in FINAL or (opts.retry_errors and outcome["status"] == "error"):
+        return None
+    return outcome
+
+
+def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: RunOptions) -> dict:
+    """Check out the base commit, call the solver on the problem statement, record the outcome."""
+    iid = instance["instance_id"]
+    folder = opts.out_dir / "instances" / iid
+    start = time.monotonic()
+    outcome: dict = {"instance_id": iid}
+    try:
+        repo = checkout(find_mirror(opts.repos_dir, instance["repo"]), instance["base_commit"], folder / "repo")
+        (folder / "solve").mkdir(parents=True, exist_ok=True)
+        result = solver(repo, instance["problem_statement"], settings, folder / "solve")
+        outcome.update(status="solved" if result.solved else "no_patch", patch=result.patch if result.solved else "",
+                       message=result.message, usage=result.usage, solve_status=result.status)
+    except Exception as exc:  # one instance's failure is recorded and the run goes on
+        outcome.update(status="error", patch="", message=f"{type(exc).__name__}: {exc}"[:2000], usage={})
+    finally:
+        shutil.rmtree(folder / "repo", ignore_errors=True)
+    outcome["seconds"] = round(time.monotonic() - start, 1)
+    write_atomic(outcome_path(opts, iid), json.dumps(outcome, indent=2))
+    return outcome
+
+
+def totals(outcomes: dict[str, dict]) -> dict:
+    """Counts by status and summed token usage and cost."""
+    out: dict = {status: sum(o["status"] == status for o in outcomes.values()) for status in FINAL}
+    for key in ("prompt_tokens", "completion_tokens", "cost"):
+        out[key] = sum(float(o.get("usage", {}).get(key, 0) or 0) for o in outcomes.values())
+    out["prompt_tokens"], out["completion_tokens"] = int(out["prompt_tokens"]), int(out["completion_tokens"])
+    return out
+
+
+def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOptions,
+        on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
+    """Solve each instance not finished before; rewrite predictions.jsonl after each one; return totals."""
+    outcomes: dict[str, dict] = {}
+    lock = threading.Lock()
+    predictions = opts.out_dir / "predictions.jsonl"
+
+    def write_predictions() -> None:
+        order = [i["instance_id"] for i in instances if i["instance_id"] in outcomes]
+        write_atomic(predictions, "".join(json.dumps({"instance_id": iid, "model_name_or_path": opts.model_name,
+                                                      "model_patch": outcomes[iid]["patch"]}) + "\n"
+                                          for iid in order))
+
+    todo = []
+    for instance in instances:
+        previous = load_outcome(opts, instance["instance_id"])
+        if previous is None:
+            todo.append(instance)
+        else:
+            outcomes[instance["instance_id"]] = previous
+            if on_done:
+                on_done(instance["instance_id"], previous, True)
+
+    def work(instance: dict) -> None:
+        outcome = solve_instance(instance, solver, settings, opts)
+        with lock:
+            outcomes[instance["instance_id"]] = outcome
+            write_predictions()
+        if on_done:
+            on_done(instance["instance_id"], outcome, False)
+
+    with lock:
+        write_predictions()
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
+    try:
+        for future in [pool.submit(work, instance) for instance in todo]:
+            future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    summary = {"total_instances": len(instances), **totals(outcomes), "predictions": str(predictions)}
+    write_atomic(opts.out_dir / "run.json", json.dumps(summary, indent=2))
+    return summary, predictions

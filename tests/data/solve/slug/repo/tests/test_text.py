@@ -1,0 +1,5 @@
+from slugkit.text import slugify
+
+
+def test_plain_word():
+    assert slugify("hello") == "hello"

@@ -1,0 +1,71 @@
+"""The localisation benchmark's gold extraction and scoring, on a real patch over the example repository."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from analyzers.knowledge_graph import build_knowledge_graph
+from evals.bench_locate import export, gold_functions, hits, patch_lines
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+PATCH = "\n".join([
+    'diff --git a/minicart/coupons.py b/minicart/coupons.py',
+    '--- a/minicart/coupons.py',
+    '+++ b/minicart/coupons.py',
+    '@@ -10,7 +10,7 @@ COUPONS = {',
+    ' def lookup(code):',
+    '     """The percentage a coupon code takes off."""',
+    '-    return COUPONS[code]',
+    '+    return COUPONS[code.upper()]',
+    ' ',
+    ' ',
+    ' def is_valid(code):',
+    'diff --git a/minicart/cart.py b/minicart/cart.py',
+    '--- a/minicart/cart.py',
+    '+++ b/minicart/cart.py',
+    '@@ -1,5 +1,6 @@',
+    ' """The cart: what is in it and what it costs."""',
+    ' ',
+    '+import logging',
+    ' from .coupons import lookup',
+    ' from .pricing import discounted, with_tax',
+    ' ',
+    '',
+])
+
+
+def test_patch_lines_and_gold_functions(tmp_path):
+    lines = patch_lines(PATCH)
+    assert lines == {"minicart/coupons.py": {12}, "minicart/cart.py": {2}}
+    root = tmp_path / "minicart"
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
+    kg = build_knowledge_graph(root, workers=1)
+    assert gold_functions(kg, lines) == {("minicart/coupons.py", "lookup")}  # the import is outside functions
+
+
+def test_hits_need_every_gold_location():
+    ranked = ["a.py", "b.py", "c.py"]
+    assert hits(ranked, {"a.py"}, ks=(1, 3)) == {1: True, 3: True}
+    assert hits(ranked, {"a.py", "c.py"}, ks=(1, 3)) == {1: False, 3: True}
+    assert hits(ranked, set(), ks=(1,)) == {1: False}
+
+
+def test_export_writes_the_tree_at_a_commit(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "a.py").write_text("x = 1\n")
+    (repo / "sub").mkdir()
+    (repo / "sub" / "b.py").write_text("def f():\n    pass\n")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    first = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    (repo / "a.py").write_text("x = 2\n")
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    out = tmp_path / "out"
+    assert export(repo, first, out) == 0
+    assert (out / "a.py").read_text() == "x = 1\n" and (out / "sub" / "b.py").read_text() == "def f():\n    pass\n"
