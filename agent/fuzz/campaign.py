@@ -197,7 +197,7 @@ class Campaign:
             result = results[case.id]
             lines.append(json.dumps({"id": case.id, "api": case.api, "kind": case.kind, "violated": case.violated,
                                      "boundary": case.boundary, "cls": classify(case.kind, result),
-                                     "result": result}, default=str))
+                                     "result": result, "case": case.to_dict()}, default=str))
         with self._lock, self.results_path.open("a") as stream:
             stream.write("\n".join(lines) + "\n")
             stream.flush()
@@ -238,8 +238,8 @@ class Campaign:
         repro_dir.mkdir(exist_ok=True)
         ordered = [f for f in findings if f.cls in SEVERE] + [f for f in findings if f.cls not in SEVERE]
         checked = ordered[:len([f for f in findings if f.cls in SEVERE]) + self.config.verify_limit]
-        cases = {f.id: generate_case(self.constraints[f.api], int(f.case_id.rsplit("#", 1)[1]), self.config.seed)
-                 for f in ordered}
+        records = self.done_results()
+        cases = {f.id: self._case(records.get(f.case_id, {}), f.api, f.case_id) for f in ordered}
         if progress:
             progress("reproducers", 0, 2)
         with ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
@@ -261,6 +261,12 @@ class Campaign:
                 finding.verified, finding.verify_note = verdicts[finding.id]
         if progress:
             progress("reproducers", 2, 2)
+
+    def _case(self, record: dict, api: str, case_id: str) -> Case:
+        """The input exactly as it ran (stored with its result), or regenerated from the seed for old records."""
+        if record.get("case"):
+            return Case.from_dict(record["case"])
+        return generate_case(self.constraints[api], int(case_id.rsplit("#", 1)[1]), self.config.seed)
 
     def summary(self, records: list[dict], findings: list[Finding]) -> dict:
         by_class = Counter(r["cls"] for r in records)
