@@ -18,3 +18,10 @@ step "repowright translate plan examples/c2rust/c"
 
 step "repowright translate verify --c examples/c2rust/c --rust examples/c2rust/rust"
 "$RW" translate verify --c examples/c2rust/c --rust examples/c2rust/rust
+
+step "repowright constraints torch.nn.functional.conv2d torch.gather torch.nn.functional.dropout"
+"$RW" constraints torch.nn.functional.conv2d torch.gather torch.nn.functional.dropout
+
+step "repowright fuzz (a one-minute campaign on five torch APIs)"
+"$RW" fuzz torch.nn.functional.max_pool1d torch.nn.functional.conv2d torch.nn.functional.interpolate torch.clamp torch.gather \
+  --inputs-per-api 60 --time-budget 45 --out .repowright/demo-fuzz
