@@ -147,9 +147,12 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     loader.update(loaded)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
-    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
-                                     progress):
-        files[path][6:] = [counts]
+    try:
+        for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
+                                         progress):
+            files[path][6:] = [counts]
+    finally:
+        resolver.close()
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):

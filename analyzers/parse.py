@@ -37,12 +37,12 @@ def _first_line(text: str) -> str:
 
 def _python_doc(node: Node, src: bytes) -> str:
     body = node if node.type == "module" else node.child_by_field_name("body")
-    if body is None or body.named_child_count == 0:
+    if body is None or body.named_child_count == 0:  # (named_children would build the whole list)
         return ""
-    first = body.named_children[0]
+    first = body.named_child(0)
     if first.type != "expression_statement" or first.named_child_count == 0:
         return ""
-    string = first.named_children[0]
+    string = first.named_child(0)
     if string.type != "string":
         return ""
     text = src[string.start_byte:min(string.end_byte, string.start_byte + 4000)].decode("utf-8", "replace")
