@@ -84,13 +84,19 @@ def _read_and_parse(job: tuple[str, str, str | None, str]) -> Parsed:
 
 
 class _FactsLoader(dict):
-    """Facts by path, loaded from the cache on first use (so a one-file update touches few files)."""
+    """Facts by path, loaded on first use (so a one-file update touches few files): from the bytes the parsing
+    workers sent back, else from the cache. Resolving workers load what they need from the bytes they inherit,
+    rather than the parent loading everything for them to copy."""
 
-    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]]) -> None:
+    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]], blobs: dict[str, bytes]) -> None:
         super().__init__()
-        self.cache, self.root, self.files = cache, root, files
+        self.cache, self.root, self.files, self.blobs = cache, root, files, blobs
 
     def __missing__(self, path: str) -> dict[str, Any]:
+        blob = self.blobs.get(path)
+        if blob is not None:
+            facts = self[path] = marshal.loads(blob)
+            return facts
         rec = self.files[path]
         key = f"{rec[2]}.{rec[3]}"  # facts depend on the content and the language it is parsed as
         facts = self.cache.read_facts(key)
@@ -134,7 +140,7 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
             skipped[gone[2]] += 1
         else:
             todo.append(entry)
-    loaded: dict[str, dict[str, Any]] = {}  # facts of the files just read, by path
+    loaded: dict[str, bytes] = {}  # facts of the files just read (marshal bytes), by path
     reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress, loaded)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
@@ -143,8 +149,7 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, root, files)
-    loader.update(loaded)
+    loader = _FactsLoader(cache, root, files, loaded)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
     try:
@@ -218,7 +223,7 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
 def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
              skipped: Counter, workers: int | None, progress: Progress | None, loaded: dict) -> int:
     """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped` and `loaded` (facts by
-    path); return how many files reused cached facts."""
+    path, as marshal bytes); return how many files reused cached facts."""
     if not todo:
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
@@ -246,7 +251,7 @@ def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dic
         else:
             files[path] = [entry.size, entry.mtime_ns, digest, lang, iface, lines]
             if blob:
-                loaded[path] = marshal.loads(blob)
+                loaded[path] = blob
             reused += lang is not None and not was_parsed
         if progress and (done % 50 == 0 or done == total):
             progress("parse", done, total)
