@@ -47,9 +47,10 @@ class Resolver(LocalTypes):
     def close(self) -> None:
         """Drop the tables: their lazy makers refer back to the resolver, a cycle that only the cycle collector
         (paused while building) would free, so without this the whole symbol table outlives the build."""
-        for table in (self.defs, self.bindings, self.stars, self.import_edges):
+        tables: tuple[Any, ...] = (self.defs, self.bindings, self.stars, self.import_edges)
+        for table in tables:
             table.clear()
-            table.make = None  # type: ignore[attr-defined]
+            table.make = None
 
     def _global_tables(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
         """Definitions by (language family, qualified name) and C top-level names (built on first need)."""
