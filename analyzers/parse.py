@@ -96,13 +96,7 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
         role = roles.get(pattern)
         if role is None:
             role = roles[pattern] = _role(caps)
-        if role == "ref":
-            node = caps["ref"][0]
-            parent = node.parent
-            if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
-                continue  # `a.Name`: an attribute of something else, not the name `Name` in scope
-            refs_raw.append((node.start_byte, node.end_byte, _text(src, node)))
-        elif role == "call":  # the hot case (most matches): _compact inlined
+        if role == "call":  # the hot case (most matches): _compact inlined
             callee = caps["callee"][0]
             start, end = callee.start_byte, callee.end_byte
             taken.add((start, end))
@@ -110,6 +104,12 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             if b" " in raw or b"\n" in raw or b"\t" in raw:
                 raw = _SPACE.sub(b"", raw)
             points.append((start, "call", raw.decode("utf-8", "replace")[:MAX_TEXT]))
+        elif role == "ref":
+            node = caps["ref"][0]
+            parent = node.parent
+            if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
+                continue  # `a.Name`: an attribute of something else, not the name `Name` in scope
+            refs_raw.append((node.start_byte, node.end_byte, _text(src, node)))
         elif role.startswith("def.") or role == "scope":
             node = caps[role][0]
             name = caps["name"][0]
