@@ -9,7 +9,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import tempfile
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
@@ -33,16 +32,27 @@ def content_hash(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
+_TMP_COUNTER = iter(range(1 << 62))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and `os.replace`, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write via a temporary file and `os.replace`, so readers never see half a file.
+
+    The temporary name is unique per process and call (opened with O_EXCL); the folder is made only when the
+    first open finds it missing, which saves a system call per file when thousands are written."""
+    tmp = path.parent / f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -73,11 +83,22 @@ class GraphCache:
         return self.facts_dir / digest[:2] / f"{digest}.bin"
 
     def read_facts(self, digest: str) -> dict[str, Any] | None:
-        data = _load(self.facts_file(digest))
-        return data if isinstance(data, dict) else None
+        return self.read_facts_blob(digest)[0]
 
-    def write_facts(self, digest: str, facts: dict[str, Any]) -> None:
-        write_atomic(self.facts_file(digest), marshal.dumps(facts))
+    def read_facts_blob(self, digest: str) -> tuple[dict[str, Any] | None, bytes]:
+        """Cached facts and their serialised bytes (which a worker hands to the parent as they are)."""
+        try:
+            blob = self.facts_file(digest).read_bytes()
+            data = marshal.loads(blob)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None, b""
+        return (data, blob) if isinstance(data, dict) else (None, b"")
+
+    def write_facts(self, digest: str, facts: dict[str, Any]) -> bytes:
+        """Store facts; returns their serialised bytes."""
+        blob = marshal.dumps(facts)
+        write_atomic(self.facts_file(digest), blob)
+        return blob
 
     def prune_facts(self, keep: set[str]) -> int:
         """Delete cached facts whose key is not in `keep` (old contents); returns how many were removed."""

@@ -7,6 +7,8 @@ interface (its definitions, imports and bases) unchanged only that file is re-re
 
 from __future__ import annotations
 
+import gc
+import marshal
 import multiprocessing
 import os
 import re
@@ -19,7 +21,7 @@ from typing import Any
 
 from .cache import GraphCache, content_hash
 from .discover import DEFAULT_SIZE_CAP, Entry, discover, is_generated_text
-from .graph import KnowledgeGraph, file_record, summarize
+from .graph import KnowledgeGraph, file_record, summarize, without_gc
 from .parse import extract_facts
 from .resolve import Resolver
 
@@ -47,44 +49,54 @@ def same_language(recorded: str | None, discovered: str | None, path: str) -> bo
     return recorded == discovered or (discovered == "c" and recorded == "cpp" and path.endswith(".h"))
 
 
-def _read_and_parse(job: tuple[str, str, str | None, str]) -> tuple[str, str, str, str, int, bool, str | None]:
-    """Worker: hash a file, classify it, and parse it unless its facts are cached (facts stay on disk; the
-    resolver loads them with marshal, which is faster than sending them back). Returns (path, status, hash,
-    interface digest, lines, parsed, language); status is ok, binary, generated or unreadable. A `.h` file's
-    language may change from C to C++ here, after looking at its content."""
+Parsed = tuple[str, str, str, str, int, bool, "str | None", bytes]
+
+
+def _read_and_parse(job: tuple[str, str, str | None, str]) -> Parsed:
+    """Worker: hash a file, classify it, and parse it unless its facts are cached. Returns (path, status, hash,
+    interface digest, lines, parsed, language, facts): status is ok, binary, generated or unreadable; facts are
+    marshal bytes (cheap to send; the parent loads them once instead of every resolving worker reading the
+    cache). A `.h` file's language may change from C to C++ here, after looking at its content."""
     root, path, lang, facts_dir = job
     try:
         data = Path(root, path).read_bytes()
     except OSError:
-        return path, "unreadable", "", "", 0, False, lang
+        return path, "unreadable", "", "", 0, False, lang, b""
     digest = content_hash(data)
     if b"\x00" in data[:8192]:
-        return path, "binary", digest, "", 0, False, lang
+        return path, "binary", digest, "", 0, False, lang, b""
     if is_generated_text(data[:2048]):
-        return path, "generated", digest, "", 0, False, lang
+        return path, "generated", digest, "", 0, False, lang, b""
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     iface = ""
     parsed = False
+    blob = b""
     lang = header_language(lang, path, data)
     if lang is not None:
         cache = GraphCache(Path(facts_dir))
-        facts = cache.read_facts(f"{digest}.{lang}")
+        facts, blob = cache.read_facts_blob(f"{digest}.{lang}")
         if facts is None:
             facts = extract_facts(data, lang)
-            cache.write_facts(f"{digest}.{lang}", facts)
+            blob = cache.write_facts(f"{digest}.{lang}", facts)
             parsed = True
         iface = interface_digest(facts)
-    return path, "ok", digest, iface, lines, parsed, lang
+    return path, "ok", digest, iface, lines, parsed, lang, blob
 
 
 class _FactsLoader(dict):
-    """Facts by path, loaded from the cache on first use (so a one-file update touches few files)."""
+    """Facts by path, loaded on first use (so a one-file update touches few files): from the bytes the parsing
+    workers sent back, else from the cache. Resolving workers load what they need from the bytes they inherit,
+    rather than the parent loading everything for them to copy."""
 
-    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]]) -> None:
+    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]], blobs: dict[str, bytes]) -> None:
         super().__init__()
-        self.cache, self.root, self.files = cache, root, files
+        self.cache, self.root, self.files, self.blobs = cache, root, files, blobs
 
     def __missing__(self, path: str) -> dict[str, Any]:
+        blob = self.blobs.get(path)
+        if blob is not None:
+            facts = self[path] = marshal.loads(blob)
+            return facts
         rec = self.files[path]
         key = f"{rec[2]}.{rec[3]}"  # facts depend on the content and the language it is parsed as
         facts = self.cache.read_facts(key)
@@ -98,6 +110,12 @@ class _FactsLoader(dict):
 def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers: int | None = None,
                           progress: Progress | None = None, size_cap: int = DEFAULT_SIZE_CAP) -> KnowledgeGraph:
     """Map the repository at `root` into a KnowledgeGraph, reusing `cache_dir` (default root/.repowright/cache)."""
+    with without_gc():
+        return _build(root, cache_dir, workers, progress, size_cap)
+
+
+def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Progress | None,
+           size_cap: int) -> KnowledgeGraph:
     started = time.perf_counter()
     root = Path(root).resolve()
     if not root.is_dir():
@@ -122,7 +140,8 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
             skipped[gone[2]] += 1
         else:
             todo.append(entry)
-    reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress)
+    loaded: dict[str, bytes] = {}  # facts of the files just read (marshal bytes), by path
+    reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress, loaded)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
     # A cache written by another version, or with shards missing, is rebuilt from the facts.
@@ -130,12 +149,15 @@ def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers:
     structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, root, files)
+    loader = _FactsLoader(cache, root, files, loaded)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
-    for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
-                                     progress):
-        files[path][6:] = [counts]
+    try:
+        for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
+                                         progress):
+            files[path][6:] = [counts]
+    finally:
+        resolver.close()
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
@@ -189,7 +211,7 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
             for job in jobs:
                 yield from _resolve_shard(job)
             return
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=gc.disable) as pool:
             for done, part in enumerate(pool.imap_unordered(_resolve_shard, jobs), 1):
                 yield from part
                 if progress:
@@ -199,8 +221,9 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
 
 
 def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
-             skipped: Counter, workers: int | None, progress: Progress | None) -> int:
-    """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped`; return how many files reused cached facts."""
+             skipped: Counter, workers: int | None, progress: Progress | None, loaded: dict) -> int:
+    """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped` and `loaded` (facts by
+    path, as marshal bytes); return how many files reused cached facts."""
     if not todo:
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
@@ -209,24 +232,26 @@ def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skip
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
-        with ProcessPoolExecutor(max_workers=count) as pool:
+        with ProcessPoolExecutor(max_workers=count, initializer=gc.disable) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
-            return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs))
+            return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)
     else:
         return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, progress,
-                          len(jobs))
+                        len(jobs), loaded)
 
 
 def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
-             progress: Progress | None, total: int) -> int:
+             progress: Progress | None, total: int, loaded: dict) -> int:
     reused = 0
-    for done, (path, status, digest, iface, lines, was_parsed, lang) in enumerate(results, 1):
+    for done, (path, status, digest, iface, lines, was_parsed, lang, blob) in enumerate(results, 1):
         entry = by_path[path]
         if status != "ok":
             skipped[status] += 1
             skipped_files[path] = [entry.size, entry.mtime_ns, status]
         else:
             files[path] = [entry.size, entry.mtime_ns, digest, lang, iface, lines]
+            if blob:
+                loaded[path] = blob
             reused += lang is not None and not was_parsed
         if progress and (done % 50 == 0 or done == total):
             progress("parse", done, total)

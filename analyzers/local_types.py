@@ -17,6 +17,7 @@ class LocalTypes:
     facts: Any
     defs: Any
     _locals: dict[str, dict[tuple[str, str], list[str]]]
+    _local_names: dict[str, set[str]]  # the variables of `_locals[path]`, for a quick miss
     _typing: set[tuple[str, str, str]]
 
     def resolve_name(self, path: str, scope: str, text: str) -> str | None:
@@ -29,13 +30,14 @@ class LocalTypes:
             table = self._locals[path] = defaultdict(list)
             for where, var, text in self.facts[path].get("locals", ()):
                 table[(where, var)].append(text)
+            self._local_names[path] = {var for _where, var in table}
         return table
 
     def _local_type(self, path: str, scope: str, name: str) -> str | None:
         """The class of a variable assigned a new instance in `scope` or an enclosing scope (`x = Circle(2)`,
         `Circle x = ...`, `x := geom.Circle{}`), so `x.area()` resolves to Circle.area. Flow-insensitive."""
         table = self._local_table(path)
-        if not table:
+        if not table or name not in self._local_names[path]:
             return None
         parts = scope.split(".") if scope else []
         for cut in range(len(parts), -1, -1):

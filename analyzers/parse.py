@@ -37,12 +37,12 @@ def _first_line(text: str) -> str:
 
 def _python_doc(node: Node, src: bytes) -> str:
     body = node if node.type == "module" else node.child_by_field_name("body")
-    if body is None or body.named_child_count == 0:
+    if body is None or body.named_child_count == 0:  # (named_children would build the whole list)
         return ""
-    first = body.named_children[0]
+    first = body.named_child(0)
     if first.type != "expression_statement" or first.named_child_count == 0:
         return ""
-    string = first.named_children[0]
+    string = first.named_child(0)
     if string.type != "string":
         return ""
     text = src[string.start_byte:min(string.end_byte, string.start_byte + 4000)].decode("utf-8", "replace")
@@ -96,16 +96,20 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
         role = roles.get(pattern)
         if role is None:
             role = roles[pattern] = _role(caps)
-        if role == "ref":
+        if role == "call":  # the hot case (most matches): _compact inlined
+            callee = caps["callee"][0]
+            start, end = callee.start_byte, callee.end_byte
+            taken.add((start, end))
+            raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start:start + 4 * MAX_TEXT]
+            if b" " in raw or b"\n" in raw or b"\t" in raw:
+                raw = _SPACE.sub(b"", raw)
+            points.append((start, "call", raw.decode("utf-8", "replace")[:MAX_TEXT]))
+        elif role == "ref":
             node = caps["ref"][0]
             parent = node.parent
             if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
                 continue  # `a.Name`: an attribute of something else, not the name `Name` in scope
             refs_raw.append((node.start_byte, node.end_byte, _text(src, node)))
-        elif role == "call":
-            callee = caps["callee"][0]
-            taken.add((callee.start_byte, callee.end_byte))
-            points.append((callee.start_byte, "call", _compact(src, callee)))
         elif role.startswith("def.") or role == "scope":
             node = caps[role][0]
             name = caps["name"][0]
@@ -168,17 +172,28 @@ _MEMBER_ACCESS = {"attribute", "member_expression", "field_expression", "selecto
 
 
 def _capitalised_identifiers(src: bytes, root: Node) -> list[tuple[int, int, str]]:
-    """Capitalised identifiers (not inside strings or comments, not attribute names) with their spans."""
+    """Capitalised identifiers (not inside strings or comments, not attribute names) with their spans.
+
+    A word that falls in a leaf other than an identifier (a comment, a docstring's text) lets the scan jump to
+    that leaf's end: no other word inside it can be an identifier."""
     out = []
-    for match in _CAPITALISED.finditer(src):
+    find = root.descendant_for_byte_range
+    search = _CAPITALISED.search
+    match = search(src)
+    while match is not None:
         start, end = match.span()
-        node = root.descendant_for_byte_range(start, end)
-        if node is None or node.type != "identifier" or node.start_byte != start or node.end_byte != end:
+        node = find(start, end)
+        if node is None:
+            match = search(src, end)
+            continue
+        if node.type != "identifier" or node.start_byte != start or node.end_byte != end:
+            stop = node.end_byte
+            match = search(src, stop if stop > end and node.child_count == 0 else end)
             continue
         parent = node.parent
-        if parent is not None and parent.type in _MEMBER_ACCESS and parent.child(0) != node:
-            continue
-        out.append((start, end, match.group().decode()))
+        if parent is None or parent.type not in _MEMBER_ACCESS or parent.child(0) == node:
+            out.append((start, end, match.group().decode()))
+        match = search(src, end)
     return out
 
 
@@ -227,7 +242,7 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
     local_types: list[list[str]] = []
     stack: list[tuple[int, str, str]] = []  # end byte, qualname, kind
     seen: dict[str, int] = {}
-    line_of = _line_index(src)
+    line_pos, line_no = 0, 1  # points come in order: lines are counted incrementally
     big = 1 << 62
     defs.append((big, big, "", None, None, None))  # sentinels end each list
     points.append((big, "", ""))
@@ -247,7 +262,9 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
                 scope = stack[-1][1] if stack else ""
                 stack_end = stack[-1][0] if stack else big
             if what == "call":
-                calls.append([scope, text, line_of(pos)])
+                line_no += src.count(b"\n", line_pos, pos)
+                line_pos = pos
+                calls.append([scope, text, line_no])
             elif what == "base":
                 bases.append([scope, text])
             elif what == "local":
@@ -292,9 +309,3 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
         stack_end = stack[-1][0] if stack else big
     return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports,
             "receivers": receivers, "locals": local_types}
-
-
-def _line_index(src: bytes):
-    """A function from byte offset to 1-based line number (bisect over newline offsets)."""
-    offsets = [m.start() for m in re.finditer(rb"\n", src)]
-    return lambda pos: bisect_right(offsets, pos - 1) + 1

@@ -41,8 +41,28 @@ class Resolver(LocalTypes):
         self._tables: tuple[dict, dict] | None = None
         self._member_memo: dict[tuple[str, str], str | None] = {}
         self._locals: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self._local_names: dict[str, set[str]] = {}
         self._typing: set[tuple[str, str, str]] = set()
         self._bases_memo: dict[str, list[str]] = {}
+        self._inner: dict[str, set[str]] = {}
+
+    def close(self) -> None:
+        """Drop the tables: their lazy makers refer back to the resolver, a cycle that only the cycle collector
+        (paused while building) would free, so without this the whole symbol table outlives the build."""
+        tables: tuple[Any, ...] = (self.defs, self.bindings, self.stars, self.import_edges)
+        for table in tables:
+            table.clear()
+            table.make = None
+
+    def _inner_names(self, path: str) -> set[str]:
+        """Simple names defined inside functions in `path`: a bare name outside this set is not local to any
+        enclosing function (lets `lookup` skip walking the scope chain, the common case)."""
+        names = self._inner.get(path)
+        if names is None:
+            defs = self.defs[path]
+            names = self._inner[path] = {q.rpartition(".")[2] for q in defs
+                                         if defs.get(q.rpartition(".")[0]) in ("function", "method")}
+        return names
 
     def _global_tables(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
         """Definitions by (language family, qualified name) and C top-level names (built on first need)."""
@@ -208,7 +228,8 @@ class Resolver(LocalTypes):
         """The definition, file or folder a bare `name` denotes at `scope` in `path`."""
         defs = self.defs[path]
         lang = self.lang_of[path]
-        parts = scope.split(".") if scope else []
+        parts = scope.split(".") if scope and (lang in ("java", "cpp") or "." in name
+                                                   or name in self._inner_names(path)) else []
         for cut in range(len(parts), 0, -1):
             prefix = ".".join(parts[:cut])
             kind = defs.get(prefix)

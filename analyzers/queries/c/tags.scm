@@ -10,6 +10,6 @@
 (translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @def.variable)
 (translation_unit (declaration declarator: (identifier) @name) @def.variable)
 
-(call_expression function: [(identifier) (field_expression)] @callee) @call
+(call_expression function: [(identifier) (field_expression)] @callee)
 (preproc_include) @import
 (type_identifier) @ref

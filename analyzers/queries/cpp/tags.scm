@@ -12,8 +12,8 @@
 (translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @def.variable)
 
 (base_class_clause [(type_identifier) (qualified_identifier)] @base)
-(call_expression function: [(identifier) (field_expression) (qualified_identifier)] @callee) @call
-(new_expression type: (type_identifier) @callee) @call
+(call_expression function: [(identifier) (field_expression) (qualified_identifier)] @callee)
+(new_expression type: (type_identifier) @callee)
 (preproc_include) @import
 (type_identifier) @ref
 

@@ -13,7 +13,7 @@
 
 ; Embedded struct fields and interfaces act as bases.
 (field_declaration_list (field_declaration !name type: [(type_identifier) (qualified_type)] @base))
-(call_expression function: [(identifier) (selector_expression)] @callee) @call
+(call_expression function: [(identifier) (selector_expression)] @callee)
 (import_declaration) @import
 (type_identifier) @ref
 

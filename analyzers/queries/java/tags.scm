@@ -10,9 +10,9 @@
 (super_interfaces (type_list (type_identifier) @base))
 (extends_interfaces (type_list (type_identifier) @base))
 ; A method call is object.name; @callee.object is optional.
-(method_invocation object: (_) @callee.object name: (identifier) @callee.name) @call
-(method_invocation !object name: (identifier) @callee.name) @call
-(object_creation_expression type: (type_identifier) @callee) @call
+(method_invocation object: (_) @callee.object name: (identifier) @callee.name)
+(method_invocation !object name: (identifier) @callee.name)
+(object_creation_expression type: (type_identifier) @callee)
 (import_declaration) @import
 (type_identifier) @ref
 

@@ -10,8 +10,8 @@
           (export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name) @def.variable))])
 
 (class_heritage [(identifier) (member_expression)] @base)
-(call_expression function: [(identifier) (member_expression)] @callee) @call
-(new_expression constructor: [(identifier) (member_expression)] @callee) @call
+(call_expression function: [(identifier) (member_expression)] @callee)
+(new_expression constructor: [(identifier) (member_expression)] @callee)
 (import_statement) @import
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import

@@ -17,7 +17,7 @@
 (class_definition superclasses: (argument_list [(identifier) (attribute)] @base))
 
 ; Calls: @callee is the called expression (a name or a dotted attribute chain).
-(call function: [(identifier) (attribute)] @callee) @call
+(call function: [(identifier) (attribute)] @callee)
 
 ; Imports, parsed from their text.
 (import_statement) @import

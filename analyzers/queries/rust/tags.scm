@@ -12,7 +12,7 @@
 (source_file (const_item name: (identifier) @name) @def.variable)
 (source_file (static_item name: (identifier) @name) @def.variable)
 
-(call_expression function: [(identifier) (scoped_identifier) (field_expression)] @callee) @call
+(call_expression function: [(identifier) (scoped_identifier) (field_expression)] @callee)
 (use_declaration) @import
 (mod_item !body) @import
 (type_identifier) @ref

@@ -16,8 +16,8 @@
 (extends_clause value: [(identifier) (member_expression)] @base)
 (implements_clause [(type_identifier) (generic_type)] @base)
 (extends_type_clause type: [(type_identifier) (generic_type)] @base)
-(call_expression function: [(identifier) (member_expression)] @callee) @call
-(new_expression constructor: [(identifier) (member_expression)] @callee) @call
+(call_expression function: [(identifier) (member_expression)] @callee)
+(new_expression constructor: [(identifier) (member_expression)] @callee)
 (import_statement) @import
 (export_statement source: (string)) @import
 (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require") arguments: (arguments (string)))) @import
