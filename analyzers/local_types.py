@@ -8,6 +8,7 @@ assignment that names a class decides (flow-insensitive). Go methods name their 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 
@@ -20,8 +21,7 @@ class LocalTypes:
     _local_names: dict[str, set[str]]  # the variables of `_locals[path]`, for a quick miss
     _typing: set[tuple[str, str, str]]
 
-    def resolve_name(self, path: str, scope: str, text: str) -> str | None:
-        raise NotImplementedError
+    resolve_name: Callable[[str, str, str], str | None]  # provided by the Resolver
 
     def _local_table(self, path: str) -> dict[tuple[str, str], list[str]]:
         """(scope, variable) -> the constructor or type texts assigned to it, in source order."""

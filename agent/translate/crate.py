@@ -97,7 +97,7 @@ def drop_redefinitions(code: str, defined: set[str]) -> str:
 
 
 def compose_main(sections: list[tuple[str, str]]) -> str:
-    """main.rs from (unit id, Rust code) in order; `use` lines go first, a placeholder main if none yet."""
+    """main.rs from (unit id, Rust code) in order; `use` lines go first, an empty main while none is translated yet."""
     uses: list[str] = []
     bodies = []
     for unit_id, code in sections:
