@@ -127,3 +127,15 @@ def test_instance_attribute_types_resolve_calls(tmp_path):
     assert kg.callees("a.py::Car.drive") == ["a.py::Engine.start"]
     assert kg.callees("src/Car.java::Car.drive") == ["src/Car.java::Engine.start"]
     assert kg.callees("car.js::Car.drive") == ["car.js::Engine.start"]
+
+
+def test_function_named_by_a_macro_call_is_a_node(tmp_path):
+    """`FUNC_NAME(NAME)(void) {...}` (CPython's test_cppext) is a function named after the macro, as ctags has it."""
+    source = ("#define FUNC_NAME(NAME) PyInit_ ## NAME\n"
+              "PyMODINIT_FUNC\nFUNC_NAME(NAME)(void)\n{\n    return init();\n}\n")
+    (tmp_path / "ext.cpp").write_text(source)
+    (tmp_path / "ext.c").write_text(source)
+    graph = build_knowledge_graph(tmp_path, cache_dir=tmp_path / ".cache").graph
+    for path in ("ext.cpp", "ext.c"):
+        node = graph.nodes[f"{path}::FUNC_NAME"]
+        assert (node["kind"], node["start_line"], node["end_line"]) == ("function", 2, 6)

@@ -1,5 +1,7 @@
 ; C++ definitions: free functions, methods (inline in a class or out of line as A::m), classes/structs/enums.
 (function_definition declarator: (function_declarator declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)) @def.function
+; A name made by a macro call, `FUNC_NAME(NAME)(void) {...}`: the macro's name, as ctags reports it.
+(function_definition declarator: (function_declarator declarator: (function_declarator declarator: (identifier) @name))) @def.function
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier)] @name))) @def.function
 (function_definition declarator: (reference_declarator (function_declarator declarator: [(identifier) (field_identifier)] @name))) @def.function
 (function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (namespace_identifier) @receiver name: [(identifier) (destructor_name) (operator_name)] @name))) @def.function
