@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import typer
 import yaml
 from rich.table import Table
 
+from ..atomic import atomic_write
 from ..errors import UserError
 from ..fuzz.adapters import library_adapter
 from .common import JSON_OPTION_HELP, console, emit_json
@@ -51,10 +50,8 @@ def write_records(records: list[dict], out: Path) -> None:
         raise UserError(f"--out {out} is a file; give a directory (it is created if missing)")
     out.mkdir(parents=True, exist_ok=True)
     for record in records:
-        handle, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
-        with os.fdopen(handle, "w") as stream:
-            yaml.safe_dump(record, stream, sort_keys=False, width=120, allow_unicode=True)
-        os.replace(tmp, out / f"{record['api']}.yaml")
+        text = yaml.safe_dump(record, sort_keys=False, width=120, allow_unicode=True)
+        atomic_write(out / f"{record['api']}.yaml", text)
 
 
 def summary_table(record: dict) -> Table:

@@ -22,6 +22,7 @@ import yaml
 from analyzers.doc_constraints import ApiConstraints
 from sandbox import Sandbox
 
+from ..atomic import atomic_write
 from ..errors import UserError
 from .executor import ExecConfig, ForkServerExecutor
 from .findings import SEVERE, Finding, classify, deduplicate
@@ -86,7 +87,7 @@ class Campaign:
         self._save()
 
     def _save(self) -> None:
-        _atomic_write(self.dir / "campaign.json", json.dumps(
+        atomic_write(self.dir / "campaign.json", json.dumps(
             {"identity": self.config.identity(), "config": asdict(self.config), "state": asdict(self.state)},
             indent=2))
 
@@ -104,7 +105,7 @@ class Campaign:
                 except Exception as exc:  # a broken docstring skips one API, not the campaign
                     self.state.extraction_failures[api] = f"{type(exc).__name__}: {exc}"
                     continue
-                _atomic_write(path, yaml.safe_dump(record.to_record(), sort_keys=False, width=120))
+                atomic_write(path, yaml.safe_dump(record.to_record(), sort_keys=False, width=120))
                 self.constraints[api] = record
             if progress:
                 progress("constraints", i + 1, len(self.config.apis))
@@ -219,7 +220,7 @@ class Campaign:
                 f.reproducer, f.reduced, f.verified, f.verify_note = (kept.get("reproducer"), kept.get("reduced", False),
                                                                       kept.get("verified"), kept.get("verify_note", ""))
         self._reproduce(todo, progress)
-        _atomic_write(self.dir / "findings.json", json.dumps([f.to_dict() for f in findings], indent=2))
+        atomic_write(self.dir / "findings.json", json.dumps([f.to_dict() for f in findings], indent=2))
         summary = self.summary(records, findings)
         write_reports(self.dir, summary, findings)
         return summary
@@ -250,7 +251,7 @@ class Campaign:
             case, finding.reduced = reduced.get(finding.id, (cases[finding.id], False))
             script = reproducer_script(finding, render_case(self.adapter, self.constraints[finding.api], case),
                                        self.state.library_version, self.config.library)
-            _atomic_write(repro_dir / f"{finding.id}.py", script)
+            atomic_write(repro_dir / f"{finding.id}.py", script)
             finding.reproducer = f"repro/{finding.id}.py"
             scripts.append((finding, script))
         if progress:
@@ -288,8 +289,3 @@ class Campaign:
             "runs": self.state.runs, "extraction_failures": self.state.extraction_failures,
         }
 
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..atomic import atomic_write
 from .findings import FINDING_CLASSES, Finding
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -26,9 +26,7 @@ def write_reports(directory: Path, summary: dict, findings: list[Finding]) -> tu
     for name in ("report.md", "report.html"):
         text = env.get_template(f"{name}.j2").render(**context)
         path = directory / name
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text)
-        os.replace(tmp, path)
+        atomic_write(path, text)
         paths.append(path)
     return paths[0], paths[1]
 

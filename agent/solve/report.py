@@ -59,7 +59,7 @@ def _event(record: dict[str, Any]) -> dict[str, Any]:
 def write_report(path: Path, records: list[dict[str, Any]], result: dict[str, Any], localization: dict[str, Any],
                  candidates: list[dict[str, Any]]) -> None:
     """Render report.html from the trajectory records and the result (written whole, then renamed)."""
-    from .run import atomic_write
+    from ..atomic import atomic_write
 
     html = _environment().get_template("solve.html.j2").render(
         result=result, localization=localization, candidates=candidates,

@@ -14,6 +14,7 @@ from typing import Any
 
 from sandbox import Sandbox, make_sandbox
 
+from ..atomic import atomic_write
 from ..config import Settings
 from ..errors import UserError
 from ..llm import llm_from_settings
@@ -42,16 +43,6 @@ class SolveResult:
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "patch": self.patch, "checks": self.checks, "tokens": self.tokens,
                 "seconds": round(self.seconds, 2), "out_dir": str(self.out_dir), "error": self.error}
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file next to it, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes files private; these are ordinary outputs
-    os.replace(tmp, path)
 
 
 EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from analyzers.c_depgraph import build_c_depgraph
 from analyzers.rust_metrics import crate_safety
 
+from ..atomic import atomic_write
 from ..errors import UserError
 from ..llm import LLM
 from .crate import crate_name, write_crate
@@ -59,7 +59,5 @@ def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, case
     }
     result = {"c_dir": str(plan.root), "crate": str(crate), "metrics": metrics,
               "verify": report.to_json() if report else None, "events": final["events"]}
-    tmp = crate / f".{REPORT_NAME}.tmp"
-    tmp.write_text(json.dumps(result, indent=2, default=str))
-    os.replace(tmp, crate / REPORT_NAME)
+    atomic_write(crate / REPORT_NAME, json.dumps(result, indent=2, default=str))
     return result

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from agent.atomic import atomic_write
 from agent.errors import UserError
 
 from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
@@ -210,9 +211,7 @@ class EnvCache:
         manifest["build_seconds"] = round(time.monotonic() - start, 1)
         path.mkdir(parents=True, exist_ok=True)
         (path / "build.log").write_text("\n".join(installer.log if installer else []))
-        tmp = path / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(manifest, indent=2))
-        os.replace(tmp, path / MANIFEST)
+        atomic_write(path / MANIFEST, json.dumps(manifest, indent=2))
         if manifest["status"] != "ok":
             raise EnvBuildError(manifest["error"])
         return Environment(path, python, manifest)

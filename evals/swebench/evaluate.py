@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.atomic import atomic_write
 from agent.errors import UserError
 from sandbox import Limits, Sandbox, SandboxError
 
@@ -41,14 +40,6 @@ class EvalOptions:
     packages_as_of: str = SWEBENCH_IMAGES_DATE
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so a killed run never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 def patch_sha(prediction: dict) -> str:
     return hashlib.sha256((prediction.get("model_patch") or "").encode()).hexdigest()[:16]
 
@@ -73,7 +64,7 @@ def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: S
     folder = instance_dir(opts, prediction)
     patch = prediction.get("model_patch") or ""
     outcome: dict = {"instance_id": instance["instance_id"], "patch_sha": patch_sha(prediction)}
-    write_atomic(folder / "patch.diff", patch)
+    atomic_write(folder / "patch.diff", patch)
     start = time.monotonic()
     if not patch.strip():
         outcome.update(status="empty_patch")
@@ -87,7 +78,7 @@ def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: S
         except (SandboxError, RuntimeError) as exc:
             outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
     outcome["seconds"] = round(time.monotonic() - start, 1)
-    write_atomic(folder / "outcome.json", json.dumps(outcome, indent=2))
+    atomic_write(folder / "outcome.json", json.dumps(outcome, indent=2))
     return outcome
 
 
@@ -103,14 +94,14 @@ def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptio
     overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir, opts.packages_as_of)
     result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits,
                           overlay=overlay)
-    write_atomic(folder / "test_output.txt", result.log)
+    atomic_write(folder / "test_output.txt", result.log)
     info = {"env": str(env.path), "env_built": built, "overlay": str(overlay) if overlay else None, "patch_applied_with": result.applied_with,
             "timed_out": result.timed_out, "notes": result.notes + env.manifest.get("notes", [])}
     if result.applied_with is None:
         return {**info, "status": "error", "error_kind": "patch_apply",
                 "error": "the patch did not apply with git apply, git apply --reject or patch --fuzz=5"}
     report = grade(instance, prediction, result.log, parser)
-    write_atomic(folder / "report.json", json.dumps(report, indent=4))
+    atomic_write(folder / "report.json", json.dumps(report, indent=4))
     resolved = report[instance["instance_id"]]["resolved"]
     return {**info, "status": "resolved" if resolved else "unresolved"}
 
@@ -198,5 +189,5 @@ def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOpti
     report = run_report(instances, predictions, outcomes)
     model = str(next(iter(predictions.values()))["model_name_or_path"]).replace("/", "__")
     path = opts.out_dir / opts.run_id / f"{model}.{opts.run_id}.json"
-    write_atomic(path, json.dumps(report, indent=4))
+    atomic_write(path, json.dumps(report, indent=4))
     return report, path

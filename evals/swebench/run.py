@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.atomic import atomic_write
 from agent.config import Settings
 from agent.solver import Solver
 
-from .evaluate import write_atomic
 from .repos import find_mirror
 
 FINAL = ("solved", "no_patch", "error")
@@ -76,7 +76,7 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
     finally:
         shutil.rmtree(folder / "repo", ignore_errors=True)
     outcome["seconds"] = round(time.monotonic() - start, 1)
-    write_atomic(outcome_path(opts, iid), json.dumps(outcome, indent=2))
+    atomic_write(outcome_path(opts, iid), json.dumps(outcome, indent=2))
     return outcome
 
 
@@ -98,7 +98,7 @@ def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOpti
 
     def write_predictions() -> None:
         order = [i["instance_id"] for i in instances if i["instance_id"] in outcomes]
-        write_atomic(predictions, "".join(json.dumps({"instance_id": iid, "model_name_or_path": opts.model_name,
+        atomic_write(predictions, "".join(json.dumps({"instance_id": iid, "model_name_or_path": opts.model_name,
                                                       "model_patch": outcomes[iid]["patch"]}) + "\n"
                                           for iid in order))
 
@@ -131,5 +131,5 @@ def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOpti
         raise
     pool.shutdown()
     summary = {"total_instances": len(instances), **totals(outcomes), "predictions": str(predictions)}
-    write_atomic(opts.out_dir / "run.json", json.dumps(summary, indent=2))
+    atomic_write(opts.out_dir / "run.json", json.dumps(summary, indent=2))
     return summary, predictions
