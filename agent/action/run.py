@@ -71,8 +71,8 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
     try:
         with tempfile.TemporaryDirectory(prefix="repowright-action-") as out_dir:
             result = solver(workspace, trigger.issue_text, settings, Path(out_dir))
-        if not result.solved:
-            raise RuntimeError(result.message or f"solve ended with status {result.status} and no patch")
+        if not result.patched:
+            raise RuntimeError(result.error or f"solve ended with status {result.status} and no patch")
         if output == "comment":
             posted = github.comment(issue, DIFF.format(patch=result.patch.rstrip()))
             return ActionOutcome(True, trigger.reason, "comment", posted.get("html_url", ""))

@@ -40,6 +40,11 @@ class SolveResult:
     error: str | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def patched(self) -> bool:
+        """Whether there is a patch worth submitting."""
+        return self.status == "patched" and bool(self.patch.strip())
+
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "patch": self.patch, "checks": self.checks, "tokens": self.tokens,
                 "seconds": round(self.seconds, 2), "out_dir": str(self.out_dir), "error": self.error}

@@ -69,8 +69,8 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
         repo = checkout(find_mirror(opts.repos_dir, instance["repo"]), instance["base_commit"], folder / "repo")
         (folder / "solve").mkdir(parents=True, exist_ok=True)
         result = solver(repo, instance["problem_statement"], settings, folder / "solve")
-        outcome.update(status="solved" if result.solved else "no_patch", patch=result.patch if result.solved else "",
-                       message=result.message, usage=result.usage, solve_status=result.status)
+        outcome.update(status="solved" if result.patched else "no_patch", patch=result.patch if result.patched else "",
+                       message=result.error or "", usage=result.tokens, solve_status=result.status)
     except Exception as exc:  # one instance's failure is recorded and the run goes on
         outcome.update(status="error", patch="", message=f"{type(exc).__name__}: {exc}"[:2000], usage={})
     finally:

@@ -13,7 +13,7 @@ import pytest
 
 from agent.action.run import run_action
 from agent.config import Settings
-from agent.solver import SolveResult
+from agent.solve import SolveResult
 
 from .fake_github import FakeGitHub
 
@@ -50,7 +50,8 @@ class FixingSolver:
         subprocess.run(["git", "clone", "-q", str(repo_path), str(clone)], check=True)
         source = clone / "calc" / "__init__.py"
         source.write_text(source.read_text().replace("return a - b", "return a + b"))
-        return SolveResult("solved", git(clone, "diff"), usage={"prompt_tokens": 10, "completion_tokens": 5})
+        return SolveResult("patched", git(clone, "diff"), {}, {"prompt_tokens": 10, "completion_tokens": 5}, 1.0,
+                           out_dir)
 
 
 def environ(server: FakeGitHub, event_file: str, event_name: str, workspace: Path) -> dict[str, str]:
@@ -126,7 +127,7 @@ def test_stranger_is_told_nothing_and_reason_names_the_association(workspace):
 
 def test_failures_are_posted_on_the_issue(workspace):
     def failing(repo_path, issue_text, settings, out_dir):
-        return SolveResult("failed", "", message="no candidate patch passed the tests")
+        return SolveResult("no_patch", "", {}, {}, 1.0, out_dir, error="no candidate patch passed the tests")
 
     with FakeGitHub() as server:
         outcome = run_action(environ(server, "issues_labeled.json", "issues", workspace), failing, Settings())

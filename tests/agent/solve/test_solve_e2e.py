@@ -158,5 +158,5 @@ def test_front_doors_seam_reaches_the_pipeline(tmp_path):
         Reply(tool_calls=[("submit", {"summary": "fixed"})])]})
     with ScriptedServer(responder=responder) as srv:
         result = default_solver()(repo, issue, settings_for(srv.base_url), tmp_path / "out")
-    assert result.solved and "+    return sum(values) / len(values)" in result.patch
-    assert result.usage["prompt_tokens"] > 0
+    assert result.patched and "+    return sum(values) / len(values)" in result.patch
+    assert result.tokens["prompt_tokens"] > 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import Settings
-from agent.solver import SolveResult
+from agent.solve import SolveResult
 from evals.swebench.evaluate import EvalOptions, evaluate
 from evals.swebench.instances import load_instances
 from evals.swebench.run import RunOptions, run
@@ -34,11 +34,12 @@ class Solver:
         if iid == self.fail:
             raise RuntimeError("the model endpoint went away")
         if iid == self.give_up:
-            return SolveResult("failed", "", message="no candidate passed")
+            return SolveResult("no_patch", "", {}, {}, 1.0, out_dir, error="no candidate passed")
         source = repo_path / "calc" / "__init__.py"
         source.write_text(source.read_text().replace("return a - b", "return a + b"))
         diff = subprocess.run(["git", "-C", str(repo_path), "diff"], capture_output=True, text=True, check=True)
-        return SolveResult("solved", diff.stdout, usage={"prompt_tokens": 100, "completion_tokens": 20, "cost": 0.5})
+        return SolveResult("patched", diff.stdout, {}, {"prompt_tokens": 100, "completion_tokens": 20, "cost": 0.5},
+                           1.0, out_dir)
 
 
 def test_run_records_outcomes_and_resumes(calc_world, tmp_path):
