@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
-from .solve.run import SolveResult
 
-Solver = Callable[[Path, str, Settings, Path], SolveResult]
+if TYPE_CHECKING:  # the pipeline imports langgraph; the CLI should not pay for that at start-up
+    from .solve.run import SolveResult
+
+Solver = Callable[[Path, str, Settings, Path], "SolveResult"]
 
 
 def default_solver() -> Solver:
