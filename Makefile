@@ -23,4 +23,4 @@ test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: setup
-	$(PY) evals/bench_sandbox.py
+	$(PY) -m repowright.evals.bench_sandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import KnowledgeGraph
 
 from .mcts import FileHit, FunctionHit, Localization, explore
 from .relevance import LexicalScorer

@@ -14,7 +14,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import KnowledgeGraph
 
 from .relevance import CODE_KINDS, LexicalScorer, ModelScorer, Scorer
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-import prompts as _prompts_pkg
+import repowright.prompts as _prompts_pkg
 
 PROMPTS_DIR = Path(_prompts_pkg.__file__).parent
 

@@ -21,8 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzers.bm25 import BM25, tokenize
-from analyzers.graph import KnowledgeGraph
+from repowright.analyzers.bm25 import BM25, tokenize
+from repowright.analyzers.graph import KnowledgeGraph
 
 from .issue_signals import IssueSignals, read_signals
 from .prompts import render

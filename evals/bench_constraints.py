@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from analyzers.api_docs import ApiDoc
-from analyzers.doc_constraints import CATEGORIES, ApiConstraints, extract
+from repowright.analyzers.api_docs import ApiDoc
+from repowright.analyzers.doc_constraints import CATEGORIES, ApiConstraints, extract
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "fuzz"
 

@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from agent.fuzz.adapters import library_adapter
-from agent.fuzz.campaign import Campaign, CampaignConfig
-from agent.fuzz.executor import ExecConfig
-from sandbox import make_sandbox
+from repowright.agent.fuzz.adapters import library_adapter
+from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
+from repowright.agent.fuzz.executor import ExecConfig
+from repowright.sandbox import make_sandbox
 
 
 def choose_apis(adapter, torch_functions: int) -> list[str]:

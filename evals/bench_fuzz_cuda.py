@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from agent.fuzz.adapters import library_adapter
-from agent.fuzz.campaign import Campaign, CampaignConfig
-from agent.fuzz.executor import ExecConfig
-from evals.bench_fuzz import choose_apis
-from sandbox import make_sandbox
+from repowright.agent.fuzz.adapters import library_adapter
+from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
+from repowright.agent.fuzz.executor import ExecConfig
+from repowright.evals.bench_fuzz import choose_apis
+from repowright.sandbox import make_sandbox
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ edits; gold functions are the innermost functions/methods containing the lines i
 line an insertion follows). Instances whose patch touches no function count only for files. The BM25 baseline
 ranks whole source files by BM25 of their content against the issue text.
 
-Usage: python evals/bench_locate.py --dataset ../shared/data/swebench-lite-dev.jsonl --repos-dir DIR
+Usage: python -m repowright.evals.bench_locate --dataset ../shared/data/swebench-lite-dev.jsonl --repos-dir DIR
        [--instances id,id] [--simulations 300] [--out evals/results/bench_locate.json]
 `DIR` holds clones or mirrors as owner+name/repo, owner+name, owner__name, owner/name or name.
 """
@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent.locate import locate
-from analyzers.bm25 import BM25, tokenize
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.agent.locate import locate
+from repowright.analyzers.bm25 import BM25, tokenize
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 KS = (1, 3, 5, 10)
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")

@@ -7,7 +7,7 @@ the process (interpreter start included), seconds in-process (imports included),
 reports), CPU seconds of the process tree; peak memory; and checks that every class/function/method ctags
 finds is a graph node. The machine may be shared: the load average is printed alongside.
 
-Usage: python evals/bench_map.py [--stdlib DIR] [--workers N] [--out evals/results/bench_map.json]
+Usage: python -m repowright.evals.bench_map [--stdlib DIR] [--workers N] [--out evals/results/bench_map.json]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RUNNER = """
 import json, resource, sys, time
 from pathlib import Path
 start = time.perf_counter()
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 kg = build_knowledge_graph(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]), workers=int(sys.argv[3]) or None)
 build = time.perf_counter() - start
 pairs = None
@@ -61,7 +61,7 @@ def run_map(copy: Path, cache: Path, workers: int, want_nodes: bool = False) -> 
 
 def run_cli_warm(copy: Path, cache: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "agent.cli.main", "map", str(copy), "--cache-dir", str(cache), "--json"],
+    subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "map", str(copy), "--cache-dir", str(cache), "--json"],
                    check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     return time.perf_counter() - start
 

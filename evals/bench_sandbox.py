@@ -1,6 +1,6 @@
 """Container start-to-exit overhead: the same command in a fresh Docker sandbox and as a bare subprocess.
 
-Prints medians of N runs each and writes a JSON result. Usage: python evals/bench_sandbox.py [--runs 20]
+Prints medians of N runs each and writes a JSON result. Usage: python -m repowright.evals.bench_sandbox [--runs 20]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from sandbox import Limits, make_sandbox
+from repowright.sandbox import Limits, make_sandbox
 
 COMMAND = ["python3", "-c", "print(1)"]
 

@@ -1,6 +1,6 @@
 """Seconds per instance for `eval swebench evaluate`: cold (environment built now) and cached.
 
-    python -m evals.bench_swebench --dataset DEV.jsonl --repos-dir D --instance-ids ID[,ID...] [--predictions gold]
+    python -m repowright.evals.bench_swebench --dataset DEV.jsonl --repos-dir D --instance-ids ID[,ID...] [--predictions gold]
 
 Runs the harness twice on the same instances: first with an empty environment cache (the build is
 part of the time), then again with the cache filled, each under a fresh run id. Prints a table and
@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.swebench.evaluate import EvalOptions, evaluate
-from evals.swebench.instances import load_instances
-from evals.swebench.predictions import load_predictions
-from evals.swebench.specs import Specs
-from sandbox import Limits, make_sandbox
+from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+from repowright.evals.swebench.instances import load_instances
+from repowright.evals.swebench.predictions import load_predictions
+from repowright.evals.swebench.specs import Specs
+from repowright.sandbox import Limits, make_sandbox
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_swebench.json"
 

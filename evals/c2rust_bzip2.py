@@ -1,7 +1,7 @@
 """bzip2's reference files as an equivalence oracle: build bzip2 in the sandbox, compress sample1..3.ref
 and decompress sample1..3.bz2, and check every output byte for byte (sha256) against the shipped files.
 
-`python -m evals.c2rust_bzip2 /tmp/bzip2-1.0.8` checks the C build (the oracle itself); add
+`python -m repowright.evals.c2rust_bzip2 /tmp/bzip2-1.0.8` checks the C build (the oracle itself); add
 `--rust CRATE` to run `translate verify` of a Rust translation against it on the same cases.
 """
 
@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from agent.translate.compare import RunOutput
-from agent.translate.verify import Case, Verifier
-from sandbox import make_sandbox
+from repowright.agent.translate.compare import RunOutput
+from repowright.agent.translate.verify import Case, Verifier
+from repowright.sandbox import make_sandbox
 
 BZIP2_SOURCES = ["bzip2.c", "blocksort.c", "huffman.c", "crctable.c", "randtable.c", "compress.c",
                  "decompress.c", "bzlib.c"]

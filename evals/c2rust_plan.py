@@ -1,6 +1,6 @@
 """Check `translate plan` against Universal Ctags: every function ctags finds must be a unit, in a valid order.
 
-Run on bzip2: `python -m evals.c2rust_plan /tmp/bzip2-1.0.8` (after `apt-get source bzip2`); prints the
+Run on bzip2: `python -m repowright.evals.c2rust_plan /tmp/bzip2-1.0.8` (after `apt-get source bzip2`); prints the
 figures and writes them as JSON with `--out FILE`.
 """
 
@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.c_depgraph import build_c_depgraph, find_c_files, order_violations
+from repowright.analyzers.c_depgraph import build_c_depgraph, find_c_files, order_violations
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ collect_ignore = ["data"]
 @pytest.fixture(scope="session")
 def docker_sandbox():
     """The real Docker sandbox (CI starts the engine; a missing engine is a failure, not a skip)."""
-    from sandbox.docker_sandbox import DockerSandbox
+    from repowright.sandbox.docker_sandbox import DockerSandbox
 
     return DockerSandbox()
 
 
 def own_containers() -> list:
     """Sandbox containers created by this test process (other processes may share the engine)."""
-    from sandbox.docker_sandbox import LABEL, docker_client
+    from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
     client = docker_client()
     return client.containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={os.getpid()}"]})

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sandbox import Limits, make_sandbox
+from repowright.sandbox import Limits, make_sandbox
 
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
@@ -55,10 +55,10 @@ def evaluate_cmd(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade."""
-    from evals.swebench.evaluate import EvalOptions, evaluate
-    from evals.swebench.instances import load_instances
-    from evals.swebench.predictions import load_predictions
-    from evals.swebench.specs import Specs
+    from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+    from repowright.evals.swebench.instances import load_instances
+    from repowright.evals.swebench.predictions import load_predictions
+    from repowright.evals.swebench.specs import Specs
 
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
@@ -104,8 +104,8 @@ def run_cmd(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Run `solve` on each instance and write predictions (official format); rerun to resume."""
-    from evals.swebench.instances import load_instances
-    from evals.swebench.run import RunOptions, run
+    from repowright.evals.swebench.instances import load_instances
+    from repowright.evals.swebench.run import RunOptions, run
 
     from ..solver import default_solver
 

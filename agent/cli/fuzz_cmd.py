@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from sandbox import make_sandbox
+from repowright.sandbox import make_sandbox
 
 from ..errors import UserError
 from ..fuzz.adapters import library_adapter

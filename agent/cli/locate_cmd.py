@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 from ..errors import UserError
 from ..locate import locate

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from sandbox import SandboxError
+from repowright.sandbox import SandboxError
 
 from ..errors import UserError
 from . import (

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console

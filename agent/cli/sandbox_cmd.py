@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sandbox import Limits, make_sandbox
+from repowright.sandbox import Limits, make_sandbox
 
 from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
 
@@ -68,7 +68,7 @@ def run(
 @app.command("clean")
 def clean(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Remove sandbox containers left behind by a killed repowright process."""
-    from sandbox.docker_sandbox import DockerSandbox
+    from repowright.sandbox.docker_sandbox import DockerSandbox
 
     removed = DockerSandbox().prune()
     if as_json:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from analyzers.c_depgraph import build_c_depgraph
+from repowright.analyzers.c_depgraph import build_c_depgraph
 
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
@@ -71,7 +71,7 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
            backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
            as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case."""
-    from sandbox import make_sandbox
+    from repowright.sandbox import make_sandbox
 
     from ..translate.verify import Verifier, check_inputs, find_cases
 
@@ -117,7 +117,7 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
         backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Translate the C program unit by unit with the model, verify it, and write the crate and a report."""
-    from sandbox import make_sandbox
+    from repowright.sandbox import make_sandbox
 
     from ..llm import llm_from_settings
     from ..translate.loop import LoopConfig

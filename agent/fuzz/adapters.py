@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzers.doc_constraints import ApiConstraints, extract
-from analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi
+from repowright.analyzers.doc_constraints import ApiConstraints, extract
+from repowright.analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi
 
 from ..errors import UserError
 from .values import Spec

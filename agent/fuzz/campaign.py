@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from analyzers.doc_constraints import ApiConstraints
-from sandbox import Sandbox
+from repowright.analyzers.doc_constraints import ApiConstraints
+from repowright.sandbox import Sandbox
 
 from ..atomic import atomic_write
 from ..errors import UserError

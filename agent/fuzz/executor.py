@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sandbox import Limits, Mount, Sandbox, Session
+from repowright.sandbox import Limits, Mount, Sandbox, Session
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 SANDBOX_SCRIPT = "/work/forkserver.py"
@@ -73,7 +73,7 @@ class ForkServerExecutor:
                   f"kill -0 $pid 2>/dev/null || {{ tail -5 {SERVE_DIR}/log >&2; exit 1; }}; sleep 0.05; done")
         started = self.session.exec(["/bin/sh", "-c", script], timeout=300)
         if started.exit_code != 0:
-            from sandbox import SandboxError
+            from repowright.sandbox import SandboxError
 
             raise SandboxError(f"the fork server did not start (exit {started.exit_code}): "
                                f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from analyzers.doc_constraints import ApiConstraints, ParamConstraints
+from repowright.analyzers.doc_constraints import ApiConstraints, ParamConstraints
 
 from . import values as v
 from .values import Spec
@@ -217,7 +217,7 @@ class _Generator:
 
 
 def _literal(text: str | None) -> Any:
-    from analyzers.doc_rules import literal
+    from repowright.analyzers.doc_rules import literal
 
     value = literal(text)
     return value if isinstance(value, (int, float, str, bool)) else None

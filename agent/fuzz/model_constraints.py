@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from analyzers.api_docs import ApiDoc
-from analyzers.doc_constraints import ApiConstraints
+from repowright.analyzers.api_docs import ApiDoc
+from repowright.analyzers.doc_constraints import ApiConstraints
 
 from ..llm import LLM, LLMError
 from ..prompts import render

@@ -8,8 +8,8 @@ import functools
 import json
 from collections.abc import Callable
 
-from analyzers.doc_constraints import ApiConstraints
-from sandbox import Limits, Sandbox
+from repowright.analyzers.doc_constraints import ApiConstraints
+from repowright.sandbox import Limits, Sandbox
 
 from .executor import ExecConfig, ForkServerExecutor
 from .findings import HANG, RESOURCE, Finding, classify, signature

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from analyzers.doc_constraints import ApiConstraints, ParamConstraints
+from repowright.analyzers.doc_constraints import ApiConstraints, ParamConstraints
 
 Spec = dict[str, Any]
 FLOAT_DTYPES = ["float16", "bfloat16", "float32", "float64"]

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-from sandbox import Sandbox, Session
+from repowright.sandbox import Sandbox, Session
 
 from ..llm import LLM, LLMError
 from ..prompts import render

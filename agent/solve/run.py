@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sandbox import Sandbox, make_sandbox
+from repowright.sandbox import Sandbox, make_sandbox
 
 from ..atomic import atomic_write
 from ..config import Settings
@@ -56,7 +56,7 @@ EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
 def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, str, int, Any], Any]]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
     def build() -> Any:
-        from analyzers.knowledge_graph import build_knowledge_graph
+        from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
         return build_knowledge_graph(repo, cache_dir=repo / ".repowright" / "cache")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sandbox import Sandbox
+from repowright.sandbox import Sandbox
 
 from .budget import Budget
 from .context import truncate
@@ -82,7 +82,7 @@ def parse_errors(path: str, text: str) -> str | None:
     """Where tree-sitter finds a syntax error in `text`, or None when it parses (or has no grammar)."""
     from tree_sitter import Parser
 
-    from analyzers.languages import grammar, language_of
+    from repowright.analyzers.languages import grammar, language_of
 
     lang = language_of(path)
     if lang is None:

@@ -9,9 +9,9 @@ import shlex
 import sys
 from pathlib import Path, PurePosixPath
 
-from sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
-from sandbox.base import DEFAULT_EXCLUDES
-from sandbox.image import base_image_tag, sandbox_path
+from repowright.sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
+from repowright.sandbox.base import DEFAULT_EXCLUDES
+from repowright.sandbox.image import base_image_tag, sandbox_path
 
 from .budget import Budget
 

@@ -11,7 +11,7 @@ import re
 
 import networkx as nx
 
-from analyzers.c_units import CUnit
+from repowright.analyzers.c_units import CUnit
 
 _STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
 _CONVERSION = re.compile(r"%([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(hh|h|ll|l|L|z|j|t)?([diouxXeEfFgGcsp%])")

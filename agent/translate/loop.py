@@ -19,8 +19,8 @@ from typing import Any, TypedDict
 
 from langgraph.graph import END, StateGraph
 
-from analyzers.c_depgraph import CDepGraph
-from analyzers.c_units import CUnit
+from repowright.analyzers.c_depgraph import CDepGraph
+from repowright.analyzers.c_units import CUnit
 
 from ..llm import LLM
 from ..prompts import render

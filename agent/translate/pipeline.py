@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from analyzers.c_depgraph import build_c_depgraph
-from analyzers.rust_metrics import crate_safety
+from repowright.analyzers.c_depgraph import build_c_depgraph
+from repowright.analyzers.rust_metrics import crate_safety
 
 from ..atomic import atomic_write
 from ..errors import UserError

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from sandbox import Limits, Sandbox, Session
+from repowright.sandbox import Limits, Sandbox, Session
 
 from ..errors import UserError
 from .compare import RunOutput, compare_runs

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from agent.atomic import atomic_write
-from agent.errors import UserError
+from repowright.agent.atomic import atomic_write
+from repowright.agent.errors import UserError
 
 from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show

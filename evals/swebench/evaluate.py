@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.atomic import atomic_write
-from agent.errors import UserError
-from sandbox import Limits, Sandbox, SandboxError
+from repowright.agent.atomic import atomic_write
+from repowright.agent.errors import UserError
+from repowright.sandbox import Limits, Sandbox, SandboxError
 
 from .envs import EnvBuildError, EnvCache
 from .grading import grade

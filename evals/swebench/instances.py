@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.errors import UserError
+from repowright.agent.errors import UserError
 
 REQUIRED = ("instance_id", "repo", "base_commit", "patch", "test_patch", "FAIL_TO_PASS", "PASS_TO_PASS")
 LIST_FIELDS = ("FAIL_TO_PASS", "PASS_TO_PASS")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agent.errors import UserError
+from repowright.agent.errors import UserError
 
 KEYS = ("instance_id", "model_name_or_path", "model_patch")
 

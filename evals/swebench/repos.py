@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from agent.errors import UserError
+from repowright.agent.errors import UserError
 
 
 def mirror_name(repo: str) -> str:

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.atomic import atomic_write
-from agent.config import Settings
-from agent.solver import Solver
+from repowright.agent.atomic import atomic_write
+from repowright.agent.config import Settings
+from repowright.agent.solver import Solver
 
 from .repos import find_mirror
 

@@ -15,7 +15,7 @@ from swebench.harness.constants import (
     TESTS_TIMEOUT,
 )
 
-from sandbox import Limits, Mount, Sandbox
+from repowright.sandbox import Limits, Mount, Sandbox
 
 from .envs import Environment
 from .specs import test_command, test_files

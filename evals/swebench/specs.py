@@ -20,7 +20,7 @@ from swebench.harness.log_parsers.python import (
 from swebench.harness.test_spec.python import get_test_directives
 from swebench.harness.utils import get_modified_files
 
-from agent.errors import UserError
+from repowright.agent.errors import UserError
 
 SWEBENCH_VERSION = "4.1.0"  # the layout of swebench.harness this module reads (pinned in pyproject)
 # Parsers a specs file may name with `"log_parser"`, for repositories SWE-bench does not know.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.atomic import atomic_write
+from repowright.agent.atomic import atomic_write
 
 
 def test_writes_text_and_bytes_and_creates_folders(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 def repowright(*args: str, cwd=None, env=None, timeout=120) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
                           cwd=cwd, env=full_env, timeout=timeout)
 
 

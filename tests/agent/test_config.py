@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.config import load_settings
-from agent.errors import UserError
+from repowright.agent.config import load_settings
+from repowright.agent.errors import UserError
 
 
 def test_precedence(tmp_path, monkeypatch):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.config import LLMConfig
-from agent.errors import UserError
-from agent.llm import LLM, LLMError, messages_as_text, parse_text_tool_calls
+from repowright.agent.config import LLMConfig
+from repowright.agent.errors import UserError
+from repowright.agent.llm import LLM, LLMError, messages_as_text, parse_text_tool_calls
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
 TOOLS = [{"type": "function", "function": {

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.issue_signals import read_signals
-from agent.locate import locate
-from agent.mcts import explore
-from agent.relevance import LexicalScorer
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.agent.issue_signals import read_signals
+from repowright.agent.locate import locate
+from repowright.agent.mcts import explore
+from repowright.agent.relevance import LexicalScorer
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

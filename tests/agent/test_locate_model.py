@@ -7,10 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
-from agent.config import LLMConfig
-from agent.llm import LLM
-from agent.mcts import explore
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.agent.config import LLMConfig
+from repowright.agent.llm import LLM
+from repowright.agent.mcts import explore
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from tests.scripted_server import Reply, ScriptedServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

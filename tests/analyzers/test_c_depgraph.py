@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.c_depgraph import build_c_depgraph, order_violations
-from analyzers.c_macros import FunctionMacro, expand, split_arguments
-from evals.c2rust_plan import ctags_functions, match_ctags, regex_call_check
+from repowright.analyzers.c_depgraph import build_c_depgraph, order_violations
+from repowright.analyzers.c_macros import FunctionMacro, expand, split_arguments
+from repowright.evals.c2rust_plan import ctags_functions, match_ctags, regex_call_check
 
 PROJECT = Path(__file__).parents[1] / "data" / "c2rust" / "project"
 

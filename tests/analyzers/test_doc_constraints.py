@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analyzers.api_docs import ApiDoc, param_docs, parse_signature, signatures_in_doc
-from analyzers.doc_constraints import ApiConstraints, extract
-from analyzers.doc_rules import shape_dims, structure_from_type
-from evals.bench_constraints import run as bench_run
+from repowright.analyzers.api_docs import ApiDoc, param_docs, parse_signature, signatures_in_doc
+from repowright.analyzers.doc_constraints import ApiConstraints, extract
+from repowright.analyzers.doc_rules import shape_dims, structure_from_type
+from repowright.evals.bench_constraints import run as bench_run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "fuzz"
 DOCS = json.loads((DATA / "docstrings.json").read_text())
@@ -102,7 +102,7 @@ def test_ground_truth_quality_floor():
     assert overall["precision"] > 0.90 and overall["recall"] > 0.90
 
 
-@pytest.mark.parametrize("module", ["analyzers.doc_constraints", "analyzers.library_docs"])
+@pytest.mark.parametrize("module", ["repowright.analyzers.doc_constraints", "repowright.analyzers.library_docs"])
 def test_analyzers_do_not_import_torch(module):
     code = f"import sys, {module}; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

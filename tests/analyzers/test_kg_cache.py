@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import analyzers.knowledge_graph as kgmod
-from analyzers.knowledge_graph import build_knowledge_graph
+import repowright.analyzers.knowledge_graph as kgmod
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg"
 

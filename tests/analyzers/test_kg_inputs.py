@@ -8,8 +8,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from analyzers.graph import KnowledgeGraph
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg"
 
@@ -86,7 +86,7 @@ def test_python_that_tree_sitter_cannot_parse_maps_through_ast(tmp_path):
     (repo / "weird.py").write_text("def f():\n    (bar.\nbaz)\n    return 1\n\n\nclass After(Base):\n"
                                    "    \"\"\"Still found.\"\"\"\n\n    def method(self):\n        return f()\n\n\n"
                                    "class Base:\n    pass\n")
-    from analyzers.languages import parser
+    from repowright.analyzers.languages import parser
     assert parser("python").parse((repo / "weird.py").read_bytes()).root_node.has_error
     kg = build_knowledge_graph(repo, workers=1)
     nodes = {n: (a["kind"], a["start_line"], a["end_line"]) for n, a in kg.graph.nodes(data=True) if "::" in n}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg"
 

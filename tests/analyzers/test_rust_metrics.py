@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzers.rust_metrics import rust_safety
+from repowright.analyzers.rust_metrics import rust_safety
 
 UNSAFE_CODE = """
 static mut COUNT: i32 = 0;

@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from analyzers.knowledge_graph import build_knowledge_graph
-from evals.bench_locate import export, gold_functions, hits, patch_lines
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from repowright.evals.bench_locate import export, gold_functions, hits, patch_lines
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sandbox import Limits, SandboxError
+from repowright.sandbox import Limits, SandboxError
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox import Limits, make_sandbox
+from repowright.sandbox import Limits, make_sandbox
 
 
 def test_local_sandbox_warns_and_runs(capsys, tmp_path):

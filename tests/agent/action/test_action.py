@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.action.run import run_action
-from agent.config import Settings
-from agent.solve import SolveResult
+from repowright.agent.action.run import run_action
+from repowright.agent.config import Settings
+from repowright.agent.solve import SolveResult
 
 from .fake_github import FakeGitHub
 
@@ -148,7 +148,7 @@ def test_api_refusal_while_opening_the_pull_request_is_reported(workspace):
 def test_cli_ignores_an_unauthorized_commenter_without_any_request(workspace, monkeypatch):
     from typer.testing import CliRunner
 
-    from agent.cli.main import app
+    from repowright.agent.cli.main import app
 
     with FakeGitHub() as server:
         for name, value in environ(server, "comment_stranger.json", "issue_comment", workspace).items():
@@ -161,7 +161,7 @@ def test_cli_ignores_an_unauthorized_commenter_without_any_request(workspace, mo
 def test_action_yml_passes_inputs_as_variables_the_cli_reads():
     import yaml
 
-    from agent.config import _ENV_FIELDS
+    from repowright.agent.config import _ENV_FIELDS
 
     spec = yaml.safe_load((Path(__file__).resolve().parents[3] / "action.yml").read_text())
     assert spec["runs"]["using"] == "composite" and spec["inputs"]["trigger-label"]["default"] == "repowright"

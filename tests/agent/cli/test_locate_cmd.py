@@ -13,7 +13,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 def repowright(*args: str) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}  # no model endpoint configured
-    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
                           timeout=120, env={**env, "PYTHONPATH": str(EXAMPLES.parent)})
 
 

@@ -12,7 +12,7 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "kg"
 
 
 def repowright(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
                           timeout=120)
 
 

@@ -19,7 +19,7 @@ CLEAN_ENV = {"REPOWRIGHT_BASE_URL": "", "REPOWRIGHT_MODEL": "", "GITHUB_TOKEN": 
 
 
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "agent.cli.main", "solve", *args]
+    return [sys.executable, "-m", "repowright.agent.cli.main", "solve", *args]
 
 
 def repowright(*args: str, cwd, env=None, timeout=300) -> subprocess.CompletedProcess:
@@ -96,7 +96,7 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
     records = [json.loads(line) for line in (run_dir / "trajectory.jsonl").read_text().splitlines()]
     assert [r["type"] for r in records][-2:] == ["interrupted", "end"]
     assert (run_dir / "report.html").exists() and (run_dir / "patch.diff").read_text() == ""
-    from sandbox.docker_sandbox import LABEL, docker_client
+    from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
     left = docker_client().containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={child.pid}"]})
     assert not left

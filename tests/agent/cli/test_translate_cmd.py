@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli.main import app
-from analyzers.c_depgraph import order_violations
+from repowright.agent.cli.main import app
+from repowright.analyzers.c_depgraph import order_violations
 from tests.agent.translate.test_loop import DATA as LOOP_DATA
 from tests.agent.translate.test_loop import ScriptedTranslator
 from tests.scripted_server import ScriptedServer

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.fuzz.adapters import library_adapter
-from agent.fuzz.campaign import Campaign, CampaignConfig
-from agent.fuzz.executor import ExecConfig
+from repowright.agent.fuzz.adapters import library_adapter
+from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
+from repowright.agent.fuzz.executor import ExecConfig
 
 pytestmark = pytest.mark.docker
 PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from agent.fuzz.findings import classify, deduplicate, normalize_message, signature
+from repowright.agent.fuzz.findings import classify, deduplicate, normalize_message, signature
 
 
 def test_classes_follow_the_issue():

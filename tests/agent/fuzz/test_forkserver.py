@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from agent.fuzz.executor import ExecConfig, ForkServerExecutor
+from repowright.agent.fuzz.executor import ExecConfig, ForkServerExecutor
 
 pytestmark = pytest.mark.docker
 

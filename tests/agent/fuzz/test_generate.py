@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.fuzz.adapters import TorchAdapter, render_value
-from agent.fuzz.generate import generate_cases
-from agent.fuzz.reproduce import positional, render_case, shrink_candidates
-from agent.fuzz.values import case_violations, tensor, violations
-from analyzers.api_docs import ApiDoc
-from analyzers.doc_constraints import ParamConstraints, extract
+from repowright.agent.fuzz.adapters import TorchAdapter, render_value
+from repowright.agent.fuzz.generate import generate_cases
+from repowright.agent.fuzz.reproduce import positional, render_case, shrink_candidates
+from repowright.agent.fuzz.values import case_violations, tensor, violations
+from repowright.analyzers.api_docs import ApiDoc
+from repowright.analyzers.doc_constraints import ParamConstraints, extract
 
 DOCS = json.loads((Path(__file__).resolve().parents[2] / "data" / "fuzz" / "docstrings.json").read_text())
 APIS = {name: extract(ApiDoc(**doc)) for name, doc in DOCS.items()}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agent.config import LLMConfig
-from agent.fuzz.model_constraints import fill_with_model
-from agent.llm import LLM
-from analyzers.api_docs import ApiDoc
-from analyzers.doc_constraints import extract
+from repowright.agent.config import LLMConfig
+from repowright.agent.fuzz.model_constraints import fill_with_model
+from repowright.agent.llm import LLM
+from repowright.analyzers.api_docs import ApiDoc
+from repowright.analyzers.doc_constraints import extract
 from tests.scripted_server import Reply, ScriptedServer
 
 DOCS = json.loads((Path(__file__).resolve().parents[2] / "data" / "fuzz" / "docstrings.json").read_text())

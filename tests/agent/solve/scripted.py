@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from agent.config import LLMConfig, SandboxConfig, Settings
+from repowright.agent.config import LLMConfig, SandboxConfig, Settings
 from tests.scripted_server import Fault, Reply
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "solve"

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from agent.errors import UserError
-from agent.solve.run import apply_to_checkout
+from repowright.agent.errors import UserError
+from repowright.agent.solve.run import apply_to_checkout
 
 PATCH = """diff --git a/pkg/a.py b/pkg/a.py
 --- a/pkg/a.py

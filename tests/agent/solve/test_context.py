@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from agent.solve.context import estimate_tokens, fit_context, truncate
+from repowright.agent.solve.context import estimate_tokens, fit_context, truncate
 
 
 def test_truncate_keeps_head_and_tail_and_says_how_much():

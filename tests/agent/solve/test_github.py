@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from agent.errors import UserError
-from agent.solve.github import fetch_issue, parse_issue_ref
+from repowright.agent.errors import UserError
+from repowright.agent.solve.github import fetch_issue, parse_issue_ref
 
 
 class FakeGitHub:

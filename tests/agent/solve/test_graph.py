@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from agent.solve.budget import Budget
-from agent.solve.graph import build_solve_graph, retry_or_stop
+from repowright.agent.solve.budget import Budget
+from repowright.agent.solve.graph import build_solve_graph, retry_or_stop
 
 
 def ctx(spent=None):

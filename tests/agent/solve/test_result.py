@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from agent.solve import SolveResult
+from repowright.agent.solve import SolveResult
 
 
 def test_only_a_nonempty_patched_result_counts():

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.solve import solve_issue
-from agent.solve.budget import Budget
-from agent.solve.trajectory import read_trajectory
-from agent.solve.workspace import GIT, Workspace, open_session
+from repowright.agent.solve import solve_issue
+from repowright.agent.solve.budget import Budget
+from repowright.agent.solve.trajectory import read_trajectory
+from repowright.agent.solve.workspace import GIT, Workspace, open_session
 from tests.agent.solve.scripted import DATA, StepResponder, copy_fixture, reproduction, settings_for
 from tests.scripted_server import Reply, ScriptedServer
 
@@ -149,7 +149,7 @@ def test_failed_first_candidate_is_retried_and_recovers(tmp_path, docker_sandbox
 
 
 def test_front_doors_seam_reaches_the_pipeline(tmp_path):
-    from agent.solver import default_solver
+    from repowright.agent.solver import default_solver
 
     repo, issue = copy_fixture("stats", tmp_path)
     responder = StepResponder({"act": [

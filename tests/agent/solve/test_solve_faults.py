@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from agent.solve import Budget, solve_issue
-from agent.solve.context import estimate_tokens
-from agent.solve.trajectory import read_trajectory
+from repowright.agent.solve import Budget, solve_issue
+from repowright.agent.solve.context import estimate_tokens
+from repowright.agent.solve.trajectory import read_trajectory
 from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction, settings_for
 from tests.scripted_server import Fault, Reply, ScriptedServer
 

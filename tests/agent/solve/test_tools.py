@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agent.solve.budget import Budget
-from agent.solve.tools import ToolBox, check_arguments
-from agent.solve.workspace import Workspace, open_session
-from analyzers.knowledge_graph import build_knowledge_graph
+from repowright.agent.solve.budget import Budget
+from repowright.agent.solve.tools import ToolBox, check_arguments
+from repowright.agent.solve.workspace import Workspace, open_session
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from tests.agent.solve.scripted import DATA
 
 pytestmark = pytest.mark.docker
@@ -87,8 +87,8 @@ def test_commands_and_tests_run_in_the_sandbox(toolbox):
 
 
 def test_our_python_is_mounted_only_into_the_offline_image(docker_sandbox):
-    from agent.solve.workspace import SANDBOX_VENV, python_environment
-    from sandbox.docker_sandbox import DockerSandbox
+    from repowright.agent.solve.workspace import SANDBOX_VENV, python_environment
+    from repowright.sandbox.docker_sandbox import DockerSandbox
 
     mounts, env = python_environment(docker_sandbox)
     assert [m.target for m in mounts] == [SANDBOX_VENV] and env["PATH"].startswith(SANDBOX_VENV + "/bin:")

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from agent.solve.budget import Budget
-from agent.solve.validate import (
+from repowright.agent.solve.budget import Budget
+from repowright.agent.solve.validate import (
     calling_test_files,
     changed_lines,
     changed_nodes,
@@ -17,8 +17,8 @@ from agent.solve.validate import (
     still_pass,
     validate_patch,
 )
-from analyzers.knowledge_graph import build_knowledge_graph
-from sandbox import ExecResult
+from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from repowright.sandbox import ExecResult
 from tests.agent.solve.scripted import DATA
 
 REPO = DATA / "stats" / "repo"

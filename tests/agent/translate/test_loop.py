@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import LLMConfig
-from agent.llm import LLM
-from agent.translate.loop import LoopConfig
-from agent.translate.pipeline import REPORT_NAME, translate_project
-from agent.translate.verify import Verifier, find_cases
+from repowright.agent.config import LLMConfig
+from repowright.agent.llm import LLM
+from repowright.agent.translate.loop import LoopConfig
+from repowright.agent.translate.pipeline import REPORT_NAME, translate_project
+from repowright.agent.translate.verify import Verifier, find_cases
 from tests.scripted_server import Reply, ScriptedServer
 
 DATA = Path(__file__).parents[2] / "data" / "c2rust" / "loop"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.translate.compare import RunOutput, compare_runs, texts_equal
-from agent.translate.verify import Case, Verifier, c_sources, find_cases, load_cases
+from repowright.agent.translate.compare import RunOutput, compare_runs, texts_equal
+from repowright.agent.translate.verify import Case, Verifier, c_sources, find_cases, load_cases
 
 ROOT = Path(__file__).parents[3]
 EXAMPLE = ROOT / "examples" / "c2rust"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli.main import app
+from repowright.agent.cli.main import app
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[3]
@@ -78,7 +78,7 @@ def test_killed_run_resumes_to_the_same_report(calc_world):
     preds = predictions_file(calc_world, "resume", {"calc-r1": calc_world["patches"]["gold"],
                                                     "calc-r2": calc_world["patches"]["wrong"], "calc-r3": ""})
     straight = evaluate(calc_world, dataset, str(preds), "straight")
-    argv = [sys.executable, "-m", "agent.cli.main", "eval", "swebench", "evaluate", "--dataset", str(dataset),
+    argv = [sys.executable, "-m", "repowright.agent.cli.main", "eval", "swebench", "evaluate", "--dataset", str(dataset),
             "--predictions", str(preds), "--run-id", "killed", "--repos-dir", str(calc_world["repos"]),
             "--specs", str(calc_world["specs"]), "--out", str(calc_world["root"] / "out"),
             "--cache-dir", str(calc_world["cache"]), "--json"]

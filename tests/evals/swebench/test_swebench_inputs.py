@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from agent.errors import UserError
-from evals.swebench.instances import load_instances
-from evals.swebench.predictions import load_predictions
-from evals.swebench.static_meta import declared_dependencies
+from repowright.agent.errors import UserError
+from repowright.evals.swebench.instances import load_instances
+from repowright.evals.swebench.predictions import load_predictions
+from repowright.evals.swebench.static_meta import declared_dependencies
 
 ROWS = [
     {"instance_id": "a__b-1", "repo": "a/b", "version": "1.0", "base_commit": "c1", "patch": "P1", "test_patch": "T1",
@@ -90,8 +90,8 @@ setup(name="x", install_requires=REQUIRES, extras_require=EXTRAS, setup_requires
 
 
 def test_evaluate_refuses_the_local_sandbox(tmp_path):
-    from evals.swebench.evaluate import EvalOptions, evaluate
-    from sandbox import make_sandbox
+    from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+    from repowright.sandbox import make_sandbox
 
     instances = load_instances(str(write(tmp_path / "i.jsonl", "jsonl")))
     opts = EvalOptions(run_id="r", out_dir=tmp_path / "out", cache_dir=tmp_path / "envs")
@@ -103,8 +103,8 @@ def test_evaluate_refuses_the_local_sandbox(tmp_path):
 def test_environment_requirements_leave_out_local_code(tmp_path):
     import subprocess
 
-    from evals.swebench.envs import requirements_for
-    from evals.swebench.specs import Specs
+    from repowright.evals.swebench.envs import requirements_for
+    from repowright.evals.swebench.specs import Specs
 
     repo = tmp_path / "repo"
     repo.mkdir()

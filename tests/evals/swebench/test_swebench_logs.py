@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.swebench.grading import grade, swebench_test_spec
-from evals.swebench.specs import Specs
+from repowright.evals.swebench.grading import grade, swebench_test_spec
+from repowright.evals.swebench.specs import Specs
 
 LOGS = Path(__file__).resolve().parents[2] / "data" / "swebench" / "logs"
 T = "tests/test_outcomes.py::"

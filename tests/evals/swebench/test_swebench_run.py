@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.solve import SolveResult
-from evals.swebench.evaluate import EvalOptions, evaluate
-from evals.swebench.instances import load_instances
-from evals.swebench.run import RunOptions, run
-from evals.swebench.specs import Specs
-from sandbox import Limits, make_sandbox
+from repowright.agent.config import Settings
+from repowright.agent.solve import SolveResult
+from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+from repowright.evals.swebench.instances import load_instances
+from repowright.evals.swebench.run import RunOptions, run
+from repowright.evals.swebench.specs import Specs
+from repowright.sandbox import Limits, make_sandbox
 
 pytestmark = pytest.mark.docker
 
