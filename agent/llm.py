@@ -20,6 +20,7 @@ import openai
 from .config import LLMConfig, Settings
 from .errors import UserError
 from .prompts import render
+from .secrets import Scrubber
 
 log = logging.getLogger(__name__)
 
@@ -141,13 +142,15 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class LLM:
     """A chat client for one OpenAI-compatible endpoint and model, with totals for the run."""
 
-    def __init__(self, config: LLMConfig) -> None:
+    def __init__(self, config: LLMConfig, scrubber: Scrubber | None = None) -> None:
         if not config.base_url or not config.model:
             raise UserError(
                 "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or [llm] base_url "
                 "and model in repowright.toml), or start one with `repowright serve --engine vllm --model M`"
             )
         self.config = config
+        # Every request is scrubbed of the API key and secret-looking environment values before it leaves.
+        self.scrubber = scrubber or Scrubber.from_environment(config.api_key)
         self.client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed",
                                     timeout=config.timeout, max_retries=0)
         self.usage = Usage()
@@ -214,7 +217,7 @@ class LLM:
             extra.append(render("tool_text_format", tools=[t["function"] for t in tools]))
         if response_format and not self.native_json_schema:
             extra.append(render("json_only", schema=response_format["json_schema"]["schema"]))
-        prepared = list(messages) if use_native else messages_as_text(list(messages))
+        prepared = self.scrubber.data(list(messages) if use_native else messages_as_text(list(messages)))
         if extra:
             prepared.append({"role": "system", "content": "\n".join(extra)})
         return prepared

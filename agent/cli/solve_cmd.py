@@ -53,6 +53,9 @@ def solve(
                                           "whole run (default 2,000,000)."),
     max_seconds: float | None = typer.Option(None, "--max-seconds", min=1, help="Wall time of the run "
                                              "(default 1800)."),
+    include_secrets: bool = typer.Option(False, "--include-secrets", help="Also copy secret files (.env*, *.pem, "
+                                         "*.key, id_*, .netrc, .pypirc, credentials) into the sandbox, where "
+                                         "the model can read them."),
     json_out: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff."""
@@ -76,7 +79,7 @@ def solve(
         task = bar.add_task("starting", total=None)
         try:
             result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
-                                 budget=budget, progress=lambda message: bar.update(task, description=message))
+                                 budget=budget, include_secrets=include_secrets, progress=lambda message: bar.update(task, description=message))
         except KeyboardInterrupt:
             err_console.print(f"[bold red]interrupted[/]: the trajectory and report so far are in {out_dir}",
                               highlight=False, soft_wrap=True)

@@ -54,6 +54,7 @@ class SolveContext:
     meter: BudgetMeter
     trajectory: Trajectory
     test_cmd: str | None = None
+    include_secrets: bool = False  # copy secret files (.env, keys) into the sandbox: only when the user asks
     progress: Callable[[str], None] | None = None
     build_graph: Callable[[], Any] | None = None
     locate: Callable[[Any, str, int, Any], Any] | None = None
@@ -142,7 +143,8 @@ def reproduce(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
         ctx.trajectory.log("reproduction", sample=state["sample"], usable=False, reason=why)
     assert ctx.session is not None
     ctx.workspace = Workspace(ctx.session, ctx.repo, timeout=ctx.budget.tool_timeout,
-                              exclude_from_diff=(repro["path"],) if repro else ())
+                              exclude_from_diff=(repro["path"],) if repro else (),
+                              include_secrets=ctx.include_secrets)
     tools = ToolBox(ctx.workspace, ctx.kg, test_cmd=ctx.test_cmd, timeout=ctx.budget.tool_timeout)
     ctx.actor = Actor(ctx.llm, tools, ctx.meter, ctx.trajectory, sample=state["sample"],
                       temperature=ctx.temperature)
@@ -184,7 +186,7 @@ def validate(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     else:
         result = validate_patch(ctx.sandbox, ctx.repo, state["patch"], budget=ctx.budget,
                                 reproduction=state.get("reproduction"), test_cmd=ctx.test_cmd,
-                                kg=ctx.kg).to_dict()
+                                kg=ctx.kg, include_secrets=ctx.include_secrets).to_dict()
     ctx.trajectory.log("validation", sample=state.get("sample", 0), attempt=state.get("attempt", 0), **result)
     attempts = [*state.get("attempts", []), {"attempt": state.get("attempt", 0), "patch": state.get("patch", ""),
                                              **result}]

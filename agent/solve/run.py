@@ -90,7 +90,8 @@ def choose(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, *, samples: int = 1,
                 test_cmd: str | None = None, apply: bool = False, progress: Callable[[str], None] | None = None,
-                budget: Budget | None = None, sandbox: Sandbox | None = None) -> SolveResult:
+                budget: Budget | None = None, sandbox: Sandbox | None = None,
+                include_secrets: bool = False) -> SolveResult:
     """Resolve `issue_text` in the repository at `repo_path`; outputs go to `out_dir`."""
     repo = Path(repo_path).resolve()
     if not repo.is_dir():
@@ -102,12 +103,13 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
     sandbox = sandbox or make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trajectory = Trajectory(out_dir / "trajectory.jsonl")
+    trajectory = Trajectory(out_dir / "trajectory.jsonl", llm.scrubber)
     trajectory.log("run", repo=str(repo), issue=issue_text, model=settings.llm.model, samples=samples,
                    test_cmd=test_cmd, budget=budget.model_dump())
     build, explore = default_graph_steps(repo)
     ctx = SolveContext(repo=repo, llm=llm, sandbox=sandbox, budget=budget, meter=BudgetMeter(budget, llm),
-                       trajectory=trajectory, test_cmd=test_cmd, build_graph=build, locate=explore)
+                       trajectory=trajectory, test_cmd=test_cmd, build_graph=build, locate=explore,
+                       include_secrets=include_secrets)
     graph = build_solve_graph(ctx)
     candidates: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -167,12 +169,13 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
             ctx.trajectory.log("error", step="apply", message=str(exc))
     for c in candidates:
         atomic_write(out_dir / "candidates" / f"sample-{c['sample']}.diff", c["patch"])
-    atomic_write(out_dir / "result.json", json.dumps({**result.to_dict(), "candidates": [
-        {k: v for k, v in c.items() if k != "patch"} for c in candidates]}, indent=2, default=str))
+    scrub = ctx.trajectory.scrubber.data  # test output in the checks' details may print a secret
+    atomic_write(out_dir / "result.json", json.dumps(scrub({**result.to_dict(), "candidates": [
+        {k: v for k, v in c.items() if k != "patch"} for c in candidates]}), indent=2, default=str))
     ctx.trajectory.log("end", status=status, checks=result.checks, tokens=result.tokens,
                        seconds=round(result.seconds, 2), chosen=(best or {}).get("sample"))
-    write_report(out_dir / "report.html", ctx.trajectory.records, result.to_dict(), ctx.localization or {},
-                 candidates)
+    write_report(out_dir / "report.html", ctx.trajectory.records, scrub(result.to_dict()), ctx.localization or {},
+                 scrub(candidates))
     if apply_error is not None:
         raise apply_error
     return result

@@ -8,12 +8,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..secrets import Scrubber
+
 
 class Trajectory:
     """Appends records (model calls, tool calls, steps, validation) to trajectory.jsonl and keeps them in memory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scrubber: Scrubber | None = None) -> None:
         self.path = path
+        self.scrubber = scrubber or Scrubber.from_environment()  # nothing secret reaches the file
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
@@ -22,7 +25,7 @@ class Trajectory:
 
     def log(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Write one record now (a whole line, flushed)."""
-        record = {"type": kind, "t": round(time.monotonic() - self._start, 3), **fields}
+        record = self.scrubber.data({"type": kind, "t": round(time.monotonic() - self._start, 3), **fields})
         line = json.dumps(record, default=str, ensure_ascii=False)
         with self._lock:
             self.records.append(record)

@@ -12,10 +12,11 @@ from typing import Any
 
 from repowright.sandbox import Sandbox
 
+from ..repo_files import select_files
 from .budget import Budget
 from .context import truncate
 from .tools import format_result
-from .workspace import COPY_EXCLUDES, GIT, Workspace, open_session
+from .workspace import GIT, Workspace, open_session
 
 CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
@@ -135,10 +136,10 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
     patterns = [re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(s)}\b") for s in stems]
     patterns += [re.compile(rf"\b{re.escape(n)}\b") for n in names if len(n) > 2]
     found = []
-    for path in sorted(repo.rglob("*.py")):
-        rel = path.relative_to(repo).as_posix()
-        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in rel.split("/")):
+    for rel in select_files(repo).files:  # what enters the sandbox; secret files never count as tests
+        if not rel.endswith(".py") or rel in exclude or not _TEST_FILE.search(rel):
             continue
+        path = repo / rel
         if rel.endswith("conftest.py"):
             continue
         text = path.read_text(errors="replace")
@@ -187,7 +188,7 @@ def tests_command(repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, 
 
 
 def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
-                   test_cmd: str | None, kg: Any = None) -> Validation:
+                   test_cmd: str | None, kg: Any = None, include_secrets: bool = False) -> Validation:
     """Run every check in one fresh session holding a clean copy of `repo`."""
     v = Validation()
     timeout = budget.tool_timeout
@@ -195,7 +196,8 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
     spans = changed_lines(patch)
     command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
     with open_session(sandbox, budget) as session:
-        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else ())
+        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else (),
+                       include_secrets=include_secrets)
         if reproduction:
             ws.write_text(reproduction["path"], reproduction["content"])
             before = ws.exec(reproduction["command"], timeout=timeout)

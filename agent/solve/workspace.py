@@ -10,14 +10,13 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from repowright.sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
-from repowright.sandbox.base import DEFAULT_EXCLUDES
 from repowright.sandbox.image import base_image_tag, sandbox_path
 
+from ..repo_files import select_files, tar_selection
 from .budget import Budget
 
 GIT = "git -c user.name=repowright -c user.email=repowright@localhost -c core.autocrlf=false"
 # Never part of a patch: caches and build output that tests and tools leave behind.
-COPY_EXCLUDES = (*DEFAULT_EXCLUDES, ".git")  # the copy gets a fresh git baseline of the working tree
 IGNORED = ("__pycache__/", "*.pyc", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "target/", "node_modules/",
            ".repowright/")
 
@@ -61,11 +60,13 @@ class Workspace:
     """A repository copy in a sandbox session; `diff()` is the change against the copy as it arrived."""
 
     def __init__(self, session: Session, repo: Path, *, timeout: float = 120.0,
-                 exclude_from_diff: tuple[str, ...] = ()) -> None:
+                 exclude_from_diff: tuple[str, ...] = (), include_secrets: bool = False) -> None:
         self.session = session
         self.repo = repo
         self.timeout = timeout
-        session.put_directory(repo, excludes=COPY_EXCLUDES)
+        # What git would track, secret files left out (unless the user opted in): the model reads this copy.
+        self.selection = select_files(repo, include_secrets=include_secrets)
+        session.put_archive(tar_selection(repo, self.selection.files))
         self.baseline(exclude_from_diff)
 
     def baseline(self, exclude_from_diff: tuple[str, ...] = ()) -> None:
