@@ -1,13 +1,20 @@
-"""The on-disk cache under `.repowright/cache`: parse facts keyed by content hash, resolved output per file,
-and a manifest of (size, mtime, hash) per path so an unchanged tree is recognised without reading files.
+"""The on-disk caches: where they live, and the knowledge graph's cache.
 
-Serialised with `marshal`: fast, and loading it never runs code (a repository could ship a hostile cache).
+Every cache and run folder lives under `cache_home()` (`$REPOWRIGHT_CACHE_DIR`, else `$XDG_CACHE_HOME/repowright`,
+else `~/.cache/repowright`), one folder per repository (`repository_cache_dir`), never inside the repository.
+The repository id is its first commit (plus the folder inside it), so every clone and worktree shares one folder.
+
+The graph cache holds parse facts keyed by content hash (shared by every checkout), and per checkout the
+resolved output per file and a manifest of (size, mtime, hash) per path, so an unchanged tree is recognised
+without reading files. Serialised with `marshal`: fast, and loading it never runs code.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import re
+import subprocess
 import sys
 from hashlib import blake2b
 from pathlib import Path
@@ -16,6 +23,54 @@ from typing import Any
 from .parse import FACTS_VERSION
 
 SHARDS = 64
+CACHE_ENV = "REPOWRIGHT_CACHE_DIR"
+
+
+def cache_home() -> Path:
+    """The root of every repowright cache: $REPOWRIGHT_CACHE_DIR, else $XDG_CACHE_HOME/repowright, else
+    ~/.cache/repowright."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "repowright"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """The output of a read-only git command in `root`, or None (not a repository, no commits, no git)."""
+    argv = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", *args]
+    try:
+        done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"})
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def repository_id(root: Path) -> str:
+    """`<name>-<hash>`: for a git checkout, of the first commit and the folder within the repository, named after
+    the origin remote or the main checkout (the same for every clone and worktree); else of the absolute path."""
+    root = Path(root).resolve()
+    first = _git(root, "rev-list", "--max-parents=0", "HEAD")
+    if first:
+        ident = f"git:{sorted(first.split())[0]}:{_git(root, 'rev-parse', '--show-prefix') or ''}"
+        remote = _git(root, "config", "--get", "remote.origin.url")
+        common = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
+        name = remote.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") if remote else \
+            Path(common or root).resolve().parent.name
+    else:
+        ident, name = f"path:{root}", root.name
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40] or "repository"
+    return f"{name}-{blake2b(ident.encode(), digest_size=6).hexdigest()}"
+
+
+def repository_cache_dir(root: Path) -> Path:
+    """The folder of one repository's caches and runs (graph/, runs/)."""
+    return cache_home() / repository_id(root)
+
+
+def graph_cache_dir(root: Path) -> Path:
+    """The default knowledge graph cache of the repository at `root`."""
+    return repository_cache_dir(root) / "graph"
 
 
 def _code_digest() -> str:
@@ -66,11 +121,13 @@ def _load(path: Path) -> Any:
 class GraphCache:
     """Paths of the cache files and their reading and writing."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, root: Path | None = None) -> None:
+        """Facts are shared by every checkout using `directory`; the manifest and results are `root`'s own."""
         self.directory = directory
         self.facts_dir = directory / f"facts-{CACHE_VERSION}"
-        self.results_dir = directory / f"results-{CACHE_VERSION}"
-        self.manifest_path = directory / f"manifest-{CACHE_VERSION}.bin"
+        tree = directory / "trees" / blake2b(str(root).encode(), digest_size=8).hexdigest() if root else directory
+        self.results_dir = tree / f"results-{CACHE_VERSION}"
+        self.manifest_path = tree / f"manifest-{CACHE_VERSION}.bin"
 
     def load_manifest(self) -> dict[str, Any] | None:
         data = _load(self.manifest_path)
@@ -100,17 +157,23 @@ class GraphCache:
         write_atomic(self.facts_file(digest), blob)
         return blob
 
-    def prune_facts(self, keep: set[str]) -> int:
-        """Delete cached facts whose key is not in `keep` (old contents); returns how many were removed."""
-        removed = 0
-        if not self.facts_dir.is_dir():
-            return 0
-        for folder in self.facts_dir.iterdir():
-            for item in folder.iterdir() if folder.is_dir() else ():
-                if item.name.endswith(".bin") and item.name[:-4] not in keep:
-                    item.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+    def prune_facts(self, stale: set[str]) -> int:
+        """Delete the facts of contents this checkout no longer has, unless another checkout's manifest still
+        names them (facts are shared by content); returns how many were removed."""
+        stale = stale - self.keys_of_other_trees()
+        for key in stale:
+            self.facts_file(key).unlink(missing_ok=True)
+        return len(stale)
+
+    def keys_of_other_trees(self) -> set[str]:
+        """Facts keys named by the manifests of the other checkouts sharing this cache."""
+        keys: set[str] = set()
+        for manifest in (self.directory / "trees").glob(f"*/manifest-{CACHE_VERSION}.bin"):
+            data = _load(manifest) if manifest != self.manifest_path else None
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                keys.update(f"{r[2]}.{r[3]}" for r in data["files"].values()
+                            if isinstance(r, list) and len(r) > 3 and r[3])
+        return keys
 
     @staticmethod
     def shard_of(path: str) -> int:

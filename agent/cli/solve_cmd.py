@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from repowright.analyzers.cache import repository_cache_dir
+
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
@@ -43,7 +45,8 @@ def solve(
     test_cmd: str | None = typer.Option(None, "--test-cmd", help="Command that runs the tests in the sandbox "
                                         "(overrides discovery of tests touching the changed code)."),
     apply: bool = typer.Option(False, "--apply", help="Apply the chosen patch to PATH (otherwise PATH is untouched)."),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default PATH/.repowright/runs/<id>/)."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: the user cache, "
+                              "$XDG_CACHE_HOME/repowright/<repo-id>/runs/<id>/)."),
     sandbox: str | None = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Tool-loop turns per candidate "
                                          "(default 40)."),
@@ -72,7 +75,7 @@ def solve(
               "max_seconds": max_seconds}
     budget = Budget(tool_timeout=settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None})
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    out_dir = out or path / ".repowright" / "runs" / run_id
+    out_dir = out or repository_cache_dir(path) / "runs" / run_id
     progress_console = err_console if json_out else console
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=progress_console, transient=True) as bar:

@@ -58,7 +58,7 @@ def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, s
     def build() -> Any:
         from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
-        return build_knowledge_graph(repo, cache_dir=repo / ".repowright" / "cache")
+        return build_knowledge_graph(repo)  # the user cache, shared by every checkout of the repository
 
     def explore(kg: Any, issue: str, calls_left: int, llm: Any) -> Any:
         from ..locate import locate
