@@ -20,6 +20,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+from .cache_check import seal, unseal, valid_facts, valid_manifest, valid_shard
 from .parse import FACTS_VERSION
 
 SHARDS = 64
@@ -111,11 +112,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, key: str) -> Any:
+    """The value sealed for `key` in `path`, or None (missing, foreign, edited, torn or not marshal data)."""
     try:
-        return marshal.loads(path.read_bytes())
+        payload = unseal(key, path.read_bytes())
+        return None if payload is None else marshal.loads(payload)
     except (OSError, ValueError, EOFError, TypeError):
         return None
+
+
+MANIFEST_KEY = "manifest"
 
 
 class GraphCache:
@@ -130,11 +136,12 @@ class GraphCache:
         self.manifest_path = tree / f"manifest-{CACHE_VERSION}.bin"
 
     def load_manifest(self) -> dict[str, Any] | None:
-        data = _load(self.manifest_path)
-        return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else None
+        data = _load(self.manifest_path, MANIFEST_KEY)
+        ok = valid_manifest(data) and data.get("version") == CACHE_VERSION
+        return data if ok else None
 
     def save_manifest(self, data: dict[str, Any]) -> None:
-        write_atomic(self.manifest_path, marshal.dumps({**data, "version": CACHE_VERSION}))
+        write_atomic(self.manifest_path, seal(MANIFEST_KEY, marshal.dumps({**data, "version": CACHE_VERSION})))
 
     def facts_file(self, digest: str) -> Path:
         return self.facts_dir / digest[:2] / f"{digest}.bin"
@@ -143,19 +150,22 @@ class GraphCache:
         return self.read_facts_blob(digest)[0]
 
     def read_facts_blob(self, digest: str) -> tuple[dict[str, Any] | None, bytes]:
-        """Cached facts and their serialised bytes (which a worker hands to the parent as they are)."""
+        """Cached facts for key `digest` (source content hash and language) and their marshal bytes (which a
+        worker hands to the parent as they are); (None, b"") when the entry is missing or fails its checks."""
         try:
-            blob = self.facts_file(digest).read_bytes()
-            data = marshal.loads(blob)
+            payload = unseal(digest, self.facts_file(digest).read_bytes())
+            data = None if payload is None else marshal.loads(payload)
         except (OSError, ValueError, EOFError, TypeError):
             return None, b""
-        return (data, blob) if isinstance(data, dict) else (None, b"")
+        if payload is None or not valid_facts(data, digest.rsplit(".", 1)[-1]):
+            return None, b""
+        return data, payload
 
     def write_facts(self, digest: str, facts: dict[str, Any]) -> bytes:
-        """Store facts; returns their serialised bytes."""
-        blob = marshal.dumps(facts)
-        write_atomic(self.facts_file(digest), blob)
-        return blob
+        """Store facts; returns their marshal bytes."""
+        payload = marshal.dumps(facts)
+        write_atomic(self.facts_file(digest), seal(digest, payload))
+        return payload
 
     def prune_facts(self, stale: set[str]) -> int:
         """Delete the facts of contents this checkout no longer has, unless another checkout's manifest still
@@ -169,8 +179,8 @@ class GraphCache:
         """Facts keys named by the manifests of the other checkouts sharing this cache."""
         keys: set[str] = set()
         for manifest in (self.directory / "trees").glob(f"*/manifest-{CACHE_VERSION}.bin"):
-            data = _load(manifest) if manifest != self.manifest_path else None
-            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+            data = _load(manifest, MANIFEST_KEY) if manifest != self.manifest_path else None
+            if valid_manifest(data):
                 keys.update(f"{r[2]}.{r[3]}" for r in data["files"].values()
                             if isinstance(r, list) and len(r) > 3 and r[3])
         return keys
@@ -184,8 +194,16 @@ class GraphCache:
         return self.results_dir / f"{shard:02x}.bin"
 
     def read_shard(self, shard: int) -> dict[str, dict[str, Any]]:
-        data = _load(self.shard_file(shard))
-        return data if isinstance(data, dict) else {}
+        """The shard's records; {} when it is missing or fails its checks."""
+        data = _load(self.shard_file(shard), f"shard:{shard}")
+        return data if valid_shard(data) else {}
+
+    def shard_ok(self, shard: int) -> bool:
+        """Whether the shard file exists and its seal holds (cheap: no decoding)."""
+        try:
+            return unseal(f"shard:{shard}", self.shard_file(shard).read_bytes()) is not None
+        except OSError:
+            return False
 
     def write_shard(self, shard: int, records: dict[str, dict[str, Any]]) -> None:
-        write_atomic(self.shard_file(shard), marshal.dumps(records))
+        write_atomic(self.shard_file(shard), seal(f"shard:{shard}", marshal.dumps(records)))

@@ -145,7 +145,7 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
     # A cache written by another version, or with shards missing, is rebuilt from the facts.
-    shards_ok = all(cache.shard_file(s).exists() for s in {cache.shard_of(p) for p in files})
+    shards_ok = all(cache.shard_ok(s) for s in {cache.shard_of(p) for p in files})
     structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
