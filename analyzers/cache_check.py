@@ -36,7 +36,7 @@ def unseal(key: str, blob: bytes) -> bytes | None:
 
 def _typed(row: Any, types: tuple) -> bool:
     return isinstance(row, (list, tuple)) and len(row) >= len(types) and all(
-        isinstance(value, kind) and not (kind is int and isinstance(value, bool)) for value, kind in zip(row, types))
+        isinstance(value, kind) and not (kind is int and isinstance(value, bool)) for value, kind in zip(row[:len(types)], types, strict=True))
 
 
 def valid_facts(facts: Any, lang: str) -> bool:
