@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from repowright.analyzers.cache import repository_cache_dir
@@ -56,6 +57,12 @@ def solve(
                                           "whole run (default 2,000,000)."),
     max_seconds: float | None = typer.Option(None, "--max-seconds", min=1, help="Wall time of the run "
                                              "(default 1800)."),
+    env: str = typer.Option("auto", "--env", help="The Python environment the checks run in: auto (built from "
+                            "the repository's dependency files, cached), none (repowright's own), or the path "
+                            "of an existing virtualenv."),
+    setup: str | None = typer.Option(None, "--setup", help="A command that installs the repository's "
+                                     "dependencies into the environment (e.g. 'python -m pip install -e .[test]'); "
+                                     "it runs in the sandbox with the network on for that step only; cached."),
     include_secrets: bool = typer.Option(False, "--include-secrets", help="Also copy secret files (.env*, *.pem, "
                                          "*.key, id_*, .netrc, .pypirc, credentials) into the sandbox, where "
                                          "the model can read them."),
@@ -82,7 +89,7 @@ def solve(
         task = bar.add_task("starting", total=None)
         try:
             result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
-                                 budget=budget, include_secrets=include_secrets, progress=lambda message: bar.update(task, description=message))
+                                 budget=budget, include_secrets=include_secrets, env=env, setup=setup, progress=lambda message: bar.update(task, description=message))
         except KeyboardInterrupt:
             err_console.print(f"[bold red]interrupted[/]: the trajectory and report so far are in {out_dir}",
                               highlight=False, soft_wrap=True)
@@ -93,18 +100,30 @@ def solve(
         _print_summary(result, apply)
     if result.status == "error":
         raise typer.Exit(1)
+    if result.status == "unverified":
+        raise typer.Exit(UNVERIFIED_EXIT)
+
+
+UNVERIFIED_EXIT = 3  # a patch, but no test could check it: scripts must not take it for a verified fix
 
 
 def _print_summary(result, apply: bool) -> None:
     marks = {True: "[green]passed[/]", False: "[red]failed[/]", None: "[dim]not run[/]"}
-    colour = "green" if result.status == "patched" else "yellow" if result.status == "no_patch" else "red"
+    colour = {"patched": "green", "unverified": "yellow", "no_patch": "yellow"}.get(result.status, "red")
     console.print(f"[bold {colour}]{result.status}[/] in {result.seconds:.1f} s, {result.tokens['calls']} model "
                   f"calls, {result.tokens['total_tokens']} tokens")
+    if result.reason:
+        console.print(f"  why unverified: {result.reason}", highlight=False, markup=False)
+    environment = result.environment or {}
+    if environment:
+        where = environment.get("venv") or "repowright's own interpreter"
+        console.print(f"  environment: {environment.get('mode')} ({where})", highlight=False, markup=False)
     for name, value in result.checks.items():
-        console.print(f"  {name}: {marks[value]}")
+        problem = result.environment_errors.get(name)
+        console.print(f"  {name}: " + (f"[yellow]{escape(problem)}[/]" if problem else marks[value]))
     if result.error:
         console.print(f"  error: {result.error}", highlight=False)
     console.print(f"patch: {result.out_dir / 'patch.diff'}" + ("  (applied to the checkout)" if apply and
-                                                                result.status == "patched" else ""))
+                                                                result.patched else ""))
     console.print(f"report: {result.out_dir / 'report.html'}")
     console.print(f"trajectory: {result.out_dir / 'trajectory.jsonl'}")

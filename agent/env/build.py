@@ -73,7 +73,8 @@ def is_local_or_option(req: str) -> bool:
 
 
 def cached_environment(path: Path, make_recipe: Callable[[], Recipe], extra: dict | None = None, *,
-                       timeout: float = 1800) -> tuple[Environment, bool]:
+                       timeout: float = 1800, after: Callable[[Path], None] | None = None,
+                       ) -> tuple[Environment, bool]:
     """The environment at `path`, built now from `make_recipe()` unless a finished build is there; and whether it
     was built now. A cached failure raises EnvBuildError again, saying how to retry."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,12 +86,13 @@ def cached_environment(path: Path, make_recipe: Callable[[], Recipe], extra: dic
             if data.get("status") == "ok":
                 return Environment(path, data["python"], data), False
             raise EnvBuildError(f"cached failure ({path.name}): {data.get('error')}; delete {path} to retry")
-        return build_environment(path, make_recipe, extra or {}, timeout=timeout), True
+        return build_environment(path, make_recipe, dict(extra or {}), timeout=timeout, after=after), True
 
 
 def build_environment(path: Path, make_recipe: Callable[[], Recipe], manifest: dict, *,
-                      timeout: float = 1800) -> Environment:
-    """Create the virtualenv at `path` and install the recipe; the manifest records the outcome either way."""
+                      timeout: float = 1800, after: Callable[[Path], None] | None = None) -> Environment:
+    """Create the virtualenv at `path`, install the recipe, then run `after(path)` (a further step that may raise
+    EnvBuildError); the manifest records the outcome either way."""
     shutil.rmtree(path, ignore_errors=True)  # a half-built environment from an interrupted run
     start = time.monotonic()
     installer = None
@@ -108,6 +110,8 @@ def build_environment(path: Path, make_recipe: Callable[[], Recipe], manifest: d
             installer.install(path, OLD_PYTHON_TOOLS[1:])
         reqs = recipe.requirements
         manifest["binary_only"] = installer.install(path, reqs, constraints=recipe.constraints) if reqs else True
+        if after is not None:
+            after(path)
         manifest.update(status="ok", packages=installer.freeze(path))
     except (EnvBuildError, InstallError, UserError) as exc:
         manifest.update(status="failed", error=str(exc)[-2000:])

@@ -12,6 +12,7 @@ from langgraph.graph import END, START, StateGraph
 
 from repowright.sandbox import Sandbox, Session
 
+from ..env.prepare import RepoEnvironment
 from ..llm import LLM, LLMError
 from ..prompts import render
 from .act import Actor
@@ -55,6 +56,8 @@ class SolveContext:
     trajectory: Trajectory
     test_cmd: str | None = None
     include_secrets: bool = False  # copy secret files (.env, keys) into the sandbox: only when the user asks
+    venv: Path | None = None  # the repository's Python environment for commands and checks (None: ours)
+    environment: RepoEnvironment | None = None  # how that environment came about (for the result)
     progress: Callable[[str], None] | None = None
     build_graph: Callable[[], Any] | None = None
     locate: Callable[[Any, str, int, Any], Any] | None = None
@@ -186,7 +189,7 @@ def validate(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     else:
         result = validate_patch(ctx.sandbox, ctx.repo, state["patch"], budget=ctx.budget,
                                 reproduction=state.get("reproduction"), test_cmd=ctx.test_cmd,
-                                kg=ctx.kg, include_secrets=ctx.include_secrets).to_dict()
+                                kg=ctx.kg, include_secrets=ctx.include_secrets, venv=ctx.venv).to_dict()
     ctx.trajectory.log("validation", sample=state.get("sample", 0), attempt=state.get("attempt", 0), **result)
     attempts = [*state.get("attempts", []), {"attempt": state.get("attempt", 0), "patch": state.get("patch", ""),
                                              **result}]
