@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -28,12 +30,15 @@ from repowright.agent.env.build import (
 )
 from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE, resolution_cutoff
 from repowright.agent.env.static_meta import declared_dependencies
+from repowright.agent.errors import UserError
 
-from .repos import git_show
+from .repos import find_mirror, git_show
 from .specs import Specs
 
 BUILDER_VERSION = "5"
-__all__ = ["EnvBuildError", "EnvCache", "Environment", "is_local_or_option", "requirements_for"]
+log = logging.getLogger(__name__)
+__all__ = ["EnvBuildError", "EnvCache", "Environment", "instance_environment", "is_local_or_option",
+           "requirements_for"]
 
 
 def _conda_to_pip(spec: str) -> str | None:
@@ -144,3 +149,18 @@ class EnvCache:
         manifest = {"repo": instance["repo"], "version": instance["version"],
                     "environment_setup_commit": instance["environment_setup_commit"]}
         return cached_environment(self.path_for(instance), recipe, manifest, timeout=self.build_timeout)
+
+
+def instance_environment(envs: EnvCache, repos_dir: Path | None) -> Callable[[dict], str]:
+    """For `run`: the environment `solve` checks an instance in (solve's --env), built from its specification;
+    "auto" (detection from the checkout's files) when the specification's cannot be built."""
+    def choose(instance: dict) -> str:
+        try:
+            env, _ = envs.get(instance, find_mirror(repos_dir, instance["repo"]))
+        except (EnvBuildError, UserError) as exc:
+            log.warning("%s: the specification's environment failed (%s); detecting one", instance["instance_id"],
+                        str(exc)[:300])
+            return "auto"
+        return str(env.path)
+
+    return choose
