@@ -69,6 +69,7 @@ class ChatResult:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     seconds: float = 0.0
+    request: dict[str, Any] = field(default_factory=dict)  # what was sent: messages (scrubbed), tools, sampling
 
     def assistant_message(self) -> dict[str, Any]:
         """This reply as a message to append to the conversation (OpenAI format)."""
@@ -209,7 +210,9 @@ class LLM:
                 self.native_json_schema = False
                 return self._chat(messages, tools, response_format, max_tokens, temperature)
             raise LLMError(f"the model server refused the request: {exc.message}") from exc
-        return self._result(response, prepared, use_native, bool(tools), retries)
+        request = {"messages": prepared, "tools": tools if use_native else None,
+                   **{k: v for k, v in kwargs.items() if k not in ("tools",)}}
+        return self._result(response, prepared, use_native, bool(tools), retries, request)
 
     def _prepare(self, messages, tools, use_native, response_format) -> list[dict[str, Any]]:
         extra: list[str] = []
@@ -244,7 +247,7 @@ class LLM:
         raise AssertionError("unreachable")
 
     def _result(self, response: Any, prepared: list[dict[str, Any]], native: bool, wants_tools: bool,
-                retries: int) -> ChatResult:
+                retries: int, request: dict[str, Any]) -> ChatResult:
         if not response.choices:
             raise LLMError("the model server returned no choices; check the model name")
         choice = response.choices[0]
@@ -263,7 +266,7 @@ class LLM:
         else:
             usage.prompt_tokens = estimate_tokens(json.dumps(prepared))
             usage.completion_tokens = estimate_tokens(content)
-        return ChatResult(content, calls, usage, choice.finish_reason)
+        return ChatResult(content, calls, usage, choice.finish_reason, request=request)
 
 
 def llm_from_settings(settings: Settings) -> LLM:

@@ -36,7 +36,7 @@ def cache_home() -> Path:
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "repowright"
 
 
-def _git(root: Path, *args: str) -> str | None:
+def read_git(root: Path, *args: str) -> str | None:
     """The output of a read-only git command in `root`, or None (not a repository, no commits, no git)."""
     argv = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", *args]
     try:
@@ -51,11 +51,11 @@ def repository_id(root: Path) -> str:
     """`<name>-<hash>`: for a git checkout, of the first commit and the folder within the repository, named after
     the origin remote or the main checkout (the same for every clone and worktree); else of the absolute path."""
     root = Path(root).resolve()
-    first = _git(root, "rev-list", "--max-parents=0", "HEAD")
+    first = read_git(root, "rev-list", "--max-parents=0", "HEAD")
     if first:
-        ident = f"git:{sorted(first.split())[0]}:{_git(root, 'rev-parse', '--show-prefix') or ''}"
-        remote = _git(root, "config", "--get", "remote.origin.url")
-        common = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
+        ident = f"git:{sorted(first.split())[0]}:{read_git(root, 'rev-parse', '--show-prefix') or ''}"
+        remote = read_git(root, "config", "--get", "remote.origin.url")
+        common = read_git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
         name = remote.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") if remote else \
             Path(common or root).resolve().parent.name
     else:

@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,27 @@ class SolveResult:
                 "environment_errors": self.environment_errors, "summary": self.summary}
 
 
+LATER_SAMPLES_TEMPERATURE = 0.7  # the least temperature of candidates after the first, so they differ
+EXPLORE_SEED = 0  # the explorer's seed: the same graph and issue explore the same way
+
+
+def run_metadata(repo: Path, settings: Settings) -> dict[str, Any]:
+    """What a replay needs to know: repowright's version, sampling, start time, and the repository's commit."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from repowright.analyzers.cache import read_git
+
+    try:
+        ours = version("repowright")
+    except PackageNotFoundError:
+        ours = "unknown"
+    status = read_git(repo, "status", "--porcelain", "--untracked-files=no")
+    return {"repowright_version": ours, "base_url": settings.llm.base_url, "temperature": settings.llm.temperature,
+            "later_samples_temperature": max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature), "seed": EXPLORE_SEED,
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": read_git(repo, "rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
+
+
 EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
 
 
@@ -71,7 +93,8 @@ def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, s
         from ..locate import locate
 
         calls = min(EXPLORE_MODEL_CALLS, max(0, calls_left - 10))  # leave most calls for the later steps
-        return locate(kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo)
+        return locate(kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo,
+                      seed=EXPLORE_SEED)
 
     return build, explore
 
@@ -113,7 +136,7 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
     out_dir.mkdir(parents=True, exist_ok=True)
     trajectory = Trajectory(out_dir / "trajectory.jsonl", llm.scrubber)
     trajectory.log("run", repo=str(repo), issue=issue_text, model=settings.llm.model, samples=samples,
-                   test_cmd=test_cmd, budget=budget.model_dump())
+                   test_cmd=test_cmd, budget=budget.model_dump(), **run_metadata(repo, settings))
     if progress:
         progress("preparing the repository's environment")
     environment = prepare_environment(repo, env, sandbox, setup=setup)
@@ -133,7 +156,7 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
                 break
             ctx.progress = (lambda name, s=sample: progress(f"candidate {s + 1}/{samples}: {name}")) \
                 if progress else None
-            ctx.temperature = None if sample == 0 else max(0.7, settings.llm.temperature)
+            ctx.temperature = None if sample == 0 else max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature)
             try:
                 with open_session(sandbox, budget, settings.sandbox.memory, settings.sandbox.cpus,
                                   environment.venv) as session:
