@@ -14,6 +14,8 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import pathspec
+
 from repowright.analyzers.discover import ignore_spec, is_ignored
 from repowright.analyzers.secret_files import is_secret_file
 
@@ -67,7 +69,7 @@ def git_listed(root: Path) -> list[str] | None:
 def gitignore_listed(root: Path) -> list[str]:
     """Every file under `root` that its `.gitignore` files (nested ones too) do not ignore."""
     found: list[str] = []
-    specs: list[tuple[str, object]] = []  # (folder prefix, its rules), outermost first
+    specs: list[tuple[str, pathspec.PathSpec]] = []  # (folder prefix, its rules), outermost first
     for folder, dirs, files in os.walk(root):
         rel = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel == "." else rel + "/"

@@ -180,7 +180,7 @@ class GraphCache:
         keys: set[str] = set()
         for manifest in (self.directory / "trees").glob(f"*/manifest-{CACHE_VERSION}.bin"):
             data = _load(manifest, MANIFEST_KEY) if manifest != self.manifest_path else None
-            if valid_manifest(data):
+            if data is not None and valid_manifest(data):
                 keys.update(f"{r[2]}.{r[3]}" for r in data["files"].values()
                             if isinstance(r, list) and len(r) > 3 and r[3])
         return keys

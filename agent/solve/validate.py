@@ -180,13 +180,13 @@ def environment_error(result: Any, repo: Path) -> str | None:
     if result.ok:
         return None
     output = f"{result.stdout}\n{result.stderr}"
-    for match in _MISSING_MODULE.finditer(output):
-        if not own_module(repo, match.group(1).split(".")[0]):
-            return f"environment error: module {match.group(1)!r} is not installed in the test environment"
-    if match := _MISSING_FIXTURE.search(output):
-        return f"environment error: pytest fixture {match.group(1)!r} not found (a plugin missing?)"
-    if match := _UNKNOWN_OPTION.search(output):
-        return f"environment error: pytest does not know the option(s) {match.group(1).strip()} (a plugin missing?)"
+    for missing in _MISSING_MODULE.finditer(output):
+        if not own_module(repo, missing.group(1).split(".")[0]):
+            return f"environment error: module {missing.group(1)!r} is not installed in the test environment"
+    if fixture := _MISSING_FIXTURE.search(output):
+        return f"environment error: pytest fixture {fixture.group(1)!r} not found (a plugin missing?)"
+    if option := _UNKNOWN_OPTION.search(output):
+        return f"environment error: pytest does not know the option(s) {option.group(1).strip()} (a plugin missing?)"
     return None
 
 
