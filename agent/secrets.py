@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|PRIVATE|SESSION", re.IGNORECASE)
+SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|PRIVATE", re.IGNORECASE)
 NOT_SECRET = {"PATH", "HOME", "PWD", "SHELL", "TERM", "KEYTIMEOUT", "SSH_AUTH_SOCK", "XAUTHORITY"}
 MIN_SECRET_CHARS = 8
 
@@ -22,7 +22,8 @@ def secret_values(api_key: str | None = None, environ: Mapping[str, str] | None 
     env = os.environ if environ is None else environ
     found: dict[str, str] = {}
     for name, value in env.items():
-        if name not in NOT_SECRET and (SECRET_NAME.search(name) or name == "GITHUB_TOKEN"):
+        if name not in NOT_SECRET and (SECRET_NAME.search(name) or name == "GITHUB_TOKEN") \
+                and not os.path.isabs(value):  # a path (a key *file*'s location) is not the secret itself
             found.setdefault(value, name)
     if api_key:
         found[api_key] = "api_key"
