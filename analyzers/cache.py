@@ -48,19 +48,15 @@ def read_git(root: Path, *args: str) -> str | None:
 
 
 def repository_id(root: Path) -> str:
-    """`<name>-<hash>`: for a git checkout, of the first commit and the folder within the repository, named after
-    the origin remote or the main checkout (the same for every clone and worktree); else of the absolute path."""
+    """`git-<hash>` of the first commit and the folder within the repository for a git checkout (the same for every
+    clone and worktree, wherever and however named), else `<folder name>-<hash>` of the absolute path."""
     root = Path(root).resolve()
     first = read_git(root, "rev-list", "--max-parents=0", "HEAD")
     if first:
         ident = f"git:{sorted(first.split())[0]}:{read_git(root, 'rev-parse', '--show-prefix') or ''}"
-        remote = read_git(root, "config", "--get", "remote.origin.url")
-        common = read_git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
-        name = remote.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") if remote else \
-            Path(common or root).resolve().parent.name
+        name = "git"
     else:
-        ident, name = f"path:{root}", root.name
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40] or "repository"
+        ident, name = f"path:{root}", re.sub(r"[^A-Za-z0-9._-]", "_", root.name)[:40] or "folder"
     return f"{name}-{blake2b(ident.encode(), digest_size=6).hexdigest()}"
 
 
