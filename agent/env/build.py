@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,12 +59,17 @@ class Recipe:
 
 
 def find_interpreter(version: str) -> Path:
-    """The newest pyenv interpreter X.Y.Z for X.Y."""
+    """The newest pyenv interpreter X.Y.Z for X.Y, else the one running repowright when it is X.Y (a CI runner
+    has no pyenv; the sandbox mounts this interpreter's installation read-only)."""
     candidates = sorted((p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
                         key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
-    if not candidates:
-        raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT}")
-    return candidates[-1] / "bin" / "python"
+    if candidates:
+        return candidates[-1] / "bin" / "python"
+    base = Path(os.path.realpath(sys.base_prefix)) / "bin" / f"python{version}"
+    if version == f"{sys.version_info[0]}.{sys.version_info[1]}" and base.exists():
+        return base
+    raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT} (and this one is "
+                        f"{sys.version_info[0]}.{sys.version_info[1]})")
 
 
 def is_local_or_option(req: str) -> bool:
