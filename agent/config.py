@@ -37,9 +37,14 @@ class SandboxConfig(BaseModel):
     network: Literal["none", "host"] = "none"
 
 
+class SolveConfig(BaseModel):
+    setup: str | None = None  # command that fills the checks' environment; honoured only outside the repository
+
+
 class Settings(BaseModel):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
+    solve: SolveConfig = Field(default_factory=SolveConfig)
 
     def masked(self) -> dict[str, Any]:
         """The settings as a dict with the API key hidden."""

@@ -20,6 +20,7 @@ import openai
 from .config import LLMConfig, Settings
 from .errors import UserError
 from .prompts import render
+from .secrets import Scrubber
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class ChatResult:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     seconds: float = 0.0
+    request: dict[str, Any] = field(default_factory=dict)  # what was sent: messages (scrubbed), tools, sampling
 
     def assistant_message(self) -> dict[str, Any]:
         """This reply as a message to append to the conversation (OpenAI format)."""
@@ -141,13 +143,15 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class LLM:
     """A chat client for one OpenAI-compatible endpoint and model, with totals for the run."""
 
-    def __init__(self, config: LLMConfig) -> None:
+    def __init__(self, config: LLMConfig, scrubber: Scrubber | None = None) -> None:
         if not config.base_url or not config.model:
             raise UserError(
                 "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or [llm] base_url "
                 "and model in repowright.toml), or start one with `repowright serve --engine vllm --model M`"
             )
         self.config = config
+        # Every request is scrubbed of the API key and secret-looking environment values before it leaves.
+        self.scrubber = scrubber or Scrubber.from_environment(config.api_key)
         self.client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed",
                                     timeout=config.timeout, max_retries=0)
         self.usage = Usage()
@@ -206,7 +210,9 @@ class LLM:
                 self.native_json_schema = False
                 return self._chat(messages, tools, response_format, max_tokens, temperature)
             raise LLMError(f"the model server refused the request: {exc.message}") from exc
-        return self._result(response, prepared, use_native, bool(tools), retries)
+        request = {"messages": prepared, "tools": tools if use_native else None,
+                   **{k: v for k, v in kwargs.items() if k not in ("tools",)}}
+        return self._result(response, prepared, use_native, bool(tools), retries, request)
 
     def _prepare(self, messages, tools, use_native, response_format) -> list[dict[str, Any]]:
         extra: list[str] = []
@@ -214,7 +220,7 @@ class LLM:
             extra.append(render("tool_text_format", tools=[t["function"] for t in tools]))
         if response_format and not self.native_json_schema:
             extra.append(render("json_only", schema=response_format["json_schema"]["schema"]))
-        prepared = list(messages) if use_native else messages_as_text(list(messages))
+        prepared = self.scrubber.data(list(messages) if use_native else messages_as_text(list(messages)))
         if extra:
             prepared.append({"role": "system", "content": "\n".join(extra)})
         return prepared
@@ -241,7 +247,7 @@ class LLM:
         raise AssertionError("unreachable")
 
     def _result(self, response: Any, prepared: list[dict[str, Any]], native: bool, wants_tools: bool,
-                retries: int) -> ChatResult:
+                retries: int, request: dict[str, Any]) -> ChatResult:
         if not response.choices:
             raise LLMError("the model server returned no choices; check the model name")
         choice = response.choices[0]
@@ -260,7 +266,7 @@ class LLM:
         else:
             usage.prompt_tokens = estimate_tokens(json.dumps(prepared))
             usage.completion_tokens = estimate_tokens(content)
-        return ChatResult(content, calls, usage, choice.finish_reason)
+        return ChatResult(content, calls, usage, choice.finish_reason, request=request)
 
 
 def llm_from_settings(settings: Settings) -> LLM:

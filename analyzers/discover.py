@@ -11,6 +11,7 @@ from pathlib import Path
 import pathspec
 
 from .languages import language_of
+from .secret_files import is_secret_file
 
 DEFAULT_SIZE_CAP = 16 * 1024 * 1024
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".repowright"}
@@ -47,7 +48,7 @@ def is_generated_text(head: bytes) -> bool:
     return GENERATED_MARK.search(head[:2048]) is not None
 
 
-def _ignore_spec(folder: Path) -> pathspec.PathSpec | None:
+def ignore_spec(folder: Path) -> pathspec.PathSpec | None:
     lines: list[str] = []
     for name in (".gitignore", ".git/info/exclude"):
         try:
@@ -69,7 +70,7 @@ def discover(root: Path, size_cap: int = DEFAULT_SIZE_CAP) -> Discovery:
     return out
 
 
-def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
+def is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
     for prefix, spec in specs:
         if rel.startswith(prefix):
             tail = rel[len(prefix):] + ("/" if is_dir else "")
@@ -80,7 +81,7 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]])
 
 def _walk(root: Path, rel_dir: str, specs: list, out: Discovery, size_cap: int) -> None:
     folder = root / rel_dir if rel_dir else root
-    spec = _ignore_spec(folder)
+    spec = ignore_spec(folder)
     if spec is not None:
         specs = [*specs, (rel_dir + "/" if rel_dir else "", spec)]
     try:
@@ -100,13 +101,16 @@ def _walk(root: Path, rel_dir: str, specs: list, out: Discovery, size_cap: int) 
                 out.skipped["vendored"] += 1
             elif item.name in GENERATED_DIRS:
                 out.skipped["generated"] += 1
-            elif specs and _ignored(rel, True, specs):
+            elif specs and is_ignored(rel, True, specs):
                 out.skipped["gitignored"] += 1
             else:
                 _walk(root, rel, specs, out, size_cap)
             continue
-        if specs and _ignored(rel, False, specs):
+        if specs and is_ignored(rel, False, specs):
             out.skipped["gitignored"] += 1
+            continue
+        if is_secret_file(rel):  # its content would reach prompts through the graph
+            out.skipped["secret"] += 1
             continue
         dot = item.name.rfind(".")
         if dot > 0 and item.name[dot:].lower() in BINARY_EXTS:

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .cache import GraphCache, content_hash
+from .cache import GraphCache, content_hash, graph_cache_dir
 from .discover import DEFAULT_SIZE_CAP, Entry, discover, is_generated_text
 from .graph import KnowledgeGraph, file_record, summarize, without_gc
 from .parse import extract_facts
@@ -109,7 +109,7 @@ class _FactsLoader(dict):
 
 def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers: int | None = None,
                           progress: Progress | None = None, size_cap: int = DEFAULT_SIZE_CAP) -> KnowledgeGraph:
-    """Map the repository at `root` into a KnowledgeGraph, reusing `cache_dir` (default root/.repowright/cache)."""
+    """Map the repository at `root` into a KnowledgeGraph, reusing `cache_dir` (default `graph_cache_dir(root)`)."""
     with without_gc():
         return _build(root, cache_dir, workers, progress, size_cap)
 
@@ -120,7 +120,7 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     root = Path(root).resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"{root} is not a directory")
-    cache = GraphCache(Path(cache_dir) if cache_dir else root / ".repowright" / "cache")
+    cache = GraphCache(Path(cache_dir) if cache_dir else graph_cache_dir(root), root)
     found = discover(root, size_cap)
     old = cache.load_manifest() or {"files": {}, "skipped_files": {}}
     old_files: dict[str, list[Any]] = old["files"]
@@ -145,7 +145,7 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
     # A cache written by another version, or with shards missing, is rebuilt from the facts.
-    shards_ok = all(cache.shard_file(s).exists() for s in {cache.shard_of(p) for p in files})
+    shards_ok = all(cache.shard_ok(s) for s in {cache.shard_of(p) for p in files})
     structure_same = shards_ok and set(files) == set(old_files) and all(
         old_files[p][4] == files[p][4] for p in changed)
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
@@ -163,8 +163,13 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
         cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
     if todo and old_files:  # contents were replaced: drop their facts so the cache does not grow without end
-        cache.prune_facts({f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]})
+        cache.prune_facts(facts_keys(old_files) - facts_keys(files))
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
+
+
+def facts_keys(files: dict[str, list[Any]]) -> set[str]:
+    """The facts cache keys (content hash and language) of a manifest's parsed files."""
+    return {f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]}
 
 
 def _worker_count(workers: int | None) -> int:

@@ -10,6 +10,14 @@ import pytest
 collect_ignore = ["data"]
 
 
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path, monkeypatch):
+    """Each test's own user cache folder (graph caches, runs), so no test writes to the real one."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("REPOWRIGHT_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def docker_sandbox():
     """The real Docker sandbox (CI starts the engine; a missing engine is a failure, not a skip)."""

@@ -39,3 +39,15 @@ def patch_changes(repo: Path, patch: str) -> list[tuple[str, str, bytes | None]]
             else:
                 changes.append((path, new_mode, _git(repo, "cat-file", "blob", new_sha, env=env)))
         return changes
+
+
+def touched_files(patch: str) -> list[tuple[str, str]]:
+    """[(path, "added" | "modified" | "deleted")] of a git-format diff, in its order."""
+    files: list[tuple[str, str]] = []
+    for block in patch.split("diff --git ")[1:]:
+        header = block.split("\n@@", 1)[0]
+        first = header.splitlines()[0]
+        path = first.rsplit(" b/", 1)[-1].strip()
+        kind = "added" if "\nnew file mode" in header else "deleted" if "\ndeleted file mode" in header else "modified"
+        files.append((path, kind))
+    return files

@@ -1,18 +1,26 @@
-"""`repowright action`: read the workflow's event, solve the issue, answer with a pull request or a comment."""
+"""`repowright action`: read the workflow's event, solve the issue, answer with a pull request or a comment.
+
+The run folder (report.html, trajectory.jsonl, patch.diff, result.json) is kept under $RUNNER_TEMP for the
+workflow to upload as an artifact; the step's outputs (status, pr-url, patch-path, run-dir) go to $GITHUB_OUTPUT.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections.abc import MutableMapping
+import uuid
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import Settings
 from ..errors import UserError
+from ..prompts import render
+from ..secrets import Scrubber
 from ..solver import Solver
-from .changes import PatchError, patch_changes
+from .changes import PatchError, patch_changes, touched_files
 from .event import decide
 from .github import GitHub, GitHubError
 
@@ -20,7 +28,6 @@ WORKING = "repowright is working on this issue{run}."
 FAILED = "repowright could not resolve this issue: {reason}"
 DIFF = "repowright proposes this change:\n\n```diff\n{patch}\n```"
 OPENED = "repowright opened #{number} for this issue."
-PR_BODY = "Resolves #{issue}.\n\nProposed by repowright{run}; review before merging."
 # Variables the action reads; the token is taken out of the process environment before solve runs.
 SECRET_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN")
 
@@ -33,6 +40,8 @@ class ActionOutcome:
     reason: str
     status: str = "ignored"  # ignored | pull_request | comment | failed
     url: str = ""
+    solve_status: str = ""  # patched | unverified | no_patch | error, when solve ran
+    run_dir: str = ""
 
 
 def _required(environ: MutableMapping[str, str], name: str) -> str:
@@ -68,25 +77,62 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
     issue = trigger.issue_number
     github.comment(issue, WORKING.format(run=run_note))
     workspace = Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())
+    out_dir = run_folder(environ)
+    write_outputs(environ, {"run-dir": str(out_dir)})  # first, so the upload step finds it even after a crash
+    scrub = Scrubber.from_environment(extra=[token]).text
+    solve_status = ""
     try:
-        with tempfile.TemporaryDirectory(prefix="repowright-action-") as out_dir:
-            result = solver(workspace, trigger.issue_text, settings, Path(out_dir))
+        result = solver(workspace, trigger.issue_text, settings, out_dir)
+        solve_status = result.status
+        write_outputs(environ, {"status": result.status, "patch-path": str(out_dir / "patch.diff")})
         if not result.patched:
             raise RuntimeError(result.error or f"solve ended with status {result.status} and no patch")
         if output == "comment":
-            posted = github.comment(issue, DIFF.format(patch=result.patch.rstrip()))
-            return ActionOutcome(True, trigger.reason, "comment", posted.get("html_url", ""))
+            posted = github.comment(issue, scrub(DIFF.format(patch=result.patch.rstrip())))
+            return ActionOutcome(True, trigger.reason, "comment", posted.get("html_url", ""), solve_status,
+                                 str(out_dir))
         changes = patch_changes(workspace, result.patch)
+        artifact = f"{run_url}#artifacts" if run_url else ""
         pr = github.open_pull_request(
             branch=f"repowright/issue-{issue}-{environ.get('GITHUB_RUN_ID') or os.getpid()}",
-            title=f"Resolve #{issue}: {trigger.title}"[:200], body=PR_BODY.format(issue=issue, run=run_note),
+            title=f"Resolve #{issue}: {trigger.title}"[:200],
+            body=scrub(pull_request_body(issue, result, run_note, artifact)),
             message=f"Resolve #{issue}: {trigger.title}\n\nProposed by repowright.", changes=changes)
         github.comment(issue, OPENED.format(number=pr["number"]))
-        return ActionOutcome(True, trigger.reason, "pull_request", pr.get("html_url", ""))
+        write_outputs(environ, {"pr-url": pr.get("html_url", "")})
+        return ActionOutcome(True, trigger.reason, "pull_request", pr.get("html_url", ""), solve_status, str(out_dir))
     except (RuntimeError, PatchError, GitHubError, UserError, OSError) as exc:
-        reason = str(exc).replace(token, "***") if token else str(exc)
+        reason = scrub(str(exc))
         try:
             github.comment(issue, FAILED.format(reason=reason[:1000]))
         except GitHubError:
             pass  # the API itself is failing; the workflow log still shows the reason
-        return ActionOutcome(True, trigger.reason, "failed", reason)
+        return ActionOutcome(True, trigger.reason, "failed", reason, solve_status, str(out_dir))
+
+
+def run_folder(environ: Mapping[str, str]) -> Path:
+    """Where this run's outputs stay for the upload step: $RUNNER_TEMP/repowright-<run id> (never the checkout)."""
+    base = Path(environ.get("RUNNER_TEMP") or tempfile.gettempdir())
+    name = f"repowright-{environ.get('GITHUB_RUN_ID') or 'local'}-{environ.get('GITHUB_RUN_ATTEMPT', '1')}"
+    folder = base / name
+    if folder.exists():  # a rerun in the same runner: never mix two runs' evidence
+        folder = base / f"{name}-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_outputs(environ: Mapping[str, str], values: dict[str, str]) -> None:
+    """Append step outputs to $GITHUB_OUTPUT (name=value lines; nothing when not in a workflow)."""
+    path = environ.get("GITHUB_OUTPUT")
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as handle:
+        for name, value in values.items():
+            handle.write(f"{name}={' '.join(str(value).splitlines())}\n")
+
+
+def pull_request_body(issue: int, result: Any, run_note: str, artifact_url: str) -> str:
+    """The pull request's description: summary, status, the checks table, the files touched, the evidence."""
+    return render("report/pull_request.md", issue=issue, summary=result.summary.strip(), status=result.status,
+                  reason=result.reason, checks=result.checks, environment_errors=result.environment_errors,
+                  files=touched_files(result.patch), artifact_url=artifact_url, run=run_note)

@@ -101,11 +101,16 @@ def run_cmd(
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Solve again the instances that errored."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Environment cache (default: OUT/envs)."),
+    specs_file: Path = typer.Option(None, "--specs", help="JSON {repo: {version: spec}} added to SWE-bench's."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Run `solve` on each instance and write predictions (official format); rerun to resume."""
+    """Run `solve` on each instance and write predictions (official format); rerun to resume. Each instance's
+    checks run in its specification's environment, built as `evaluate` builds it."""
+    from repowright.evals.swebench.envs import EnvCache, instance_environment
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.run import RunOptions, run
+    from repowright.evals.swebench.specs import Specs
 
     from ..solver import default_solver
 
@@ -117,6 +122,8 @@ def run_cmd(
     opts = RunOptions(out_dir=out.resolve(), model_name=settings.llm.model or "repowright",
                       repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers,
                       retry_errors=retry_errors)
+    envs = EnvCache((cache_dir or out / "envs").resolve(), Specs(specs_file))
+    opts.environment = instance_environment(envs, opts.repos_dir)
     with progress_bar(as_json) as bar:
         task = bar.add_task("solving", total=len(instances), last="")
 

@@ -25,7 +25,8 @@ def locate_issue(
     use_model: bool = typer.Option(None, "--model/--no-model",
                                    help="Let the model judge relevance (default: when an endpoint is configured)."),
     max_model_calls: int = typer.Option(20, "--max-model-calls", min=0, help="Budget of model judgements."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="Graph cache folder (default PATH/.repowright/cache)."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Graph cache folder (default: the user "
+                                     "cache, $XDG_CACHE_HOME/repowright/<repo-id>/graph)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each."""

@@ -21,6 +21,7 @@ from . import (
     sandbox_cmd,
     serve_cmd,
     solve_cmd,
+    trajectory_cmd,
     translate_cmd,
 )
 from .common import err_console, set_verbose, state
@@ -44,6 +45,7 @@ app.add_typer(config_cmd.app, name="config")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(eval_cmd.app, name="eval")
 app.command("action")(action_cmd.action)
+app.add_typer(trajectory_cmd.app, name="trajectory")
 
 
 @app.callback()

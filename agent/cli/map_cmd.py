@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from repowright.analyzers.cache import graph_cache_dir
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 from ..errors import UserError
@@ -18,7 +19,8 @@ def map_repository(
     path: Path = typer.Argument(..., help="The repository (or any folder) to map."),
     out: Path = typer.Option(None, "--out", help="Also write the whole graph to this file."),
     fmt: str = typer.Option("json", "--format", help="Format of --out: json (node-link) or graphml."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (default PATH/.repowright/cache)."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (default: the user cache, "
+                                     "$XDG_CACHE_HOME/repowright/<repo-id>/graph)."),
     workers: int = typer.Option(None, "--workers", help="Parallel parser processes (default: all cores)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -77,7 +79,7 @@ def _print_summary(path: Path, stats: dict, out: Path | None) -> None:
 
 def cache_folder(path: Path, cache_dir: Path | None) -> Path:
     """The cache folder for mapping `path`, created now so an unwritable place fails with one clear line."""
-    folder = cache_dir or path / ".repowright" / "cache"
+    folder = cache_dir or graph_cache_dir(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"

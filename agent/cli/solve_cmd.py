@@ -7,7 +7,10 @@ import uuid
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from repowright.analyzers.cache import repository_cache_dir
 
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
@@ -43,7 +46,8 @@ def solve(
     test_cmd: str | None = typer.Option(None, "--test-cmd", help="Command that runs the tests in the sandbox "
                                         "(overrides discovery of tests touching the changed code)."),
     apply: bool = typer.Option(False, "--apply", help="Apply the chosen patch to PATH (otherwise PATH is untouched)."),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default PATH/.repowright/runs/<id>/)."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: the user cache, "
+                              "$XDG_CACHE_HOME/repowright/<repo-id>/runs/<id>/)."),
     sandbox: str | None = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Tool-loop turns per candidate "
                                          "(default 40)."),
@@ -53,6 +57,15 @@ def solve(
                                           "whole run (default 2,000,000)."),
     max_seconds: float | None = typer.Option(None, "--max-seconds", min=1, help="Wall time of the run "
                                              "(default 1800)."),
+    env: str = typer.Option("auto", "--env", help="The Python environment the checks run in: auto (built from "
+                            "the repository's dependency files, cached), none (repowright's own), or the path "
+                            "of an existing virtualenv."),
+    setup: str | None = typer.Option(None, "--setup", help="A command that installs the repository's "
+                                     "dependencies into the environment (e.g. 'python -m pip install -e .[test]'); "
+                                     "it runs in the sandbox with the network on for that step only; cached."),
+    include_secrets: bool = typer.Option(False, "--include-secrets", help="Also copy secret files (.env*, *.pem, "
+                                         "*.key, id_*, .netrc, .pypirc, credentials) into the sandbox, where "
+                                         "the model can read them."),
     json_out: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff."""
@@ -64,19 +77,20 @@ def solve(
                         "--base-url and --model), or start one with `repowright serve --engine vllm --model M`")
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
+    setup = setup or _configured_setup(settings, path)
     text = _issue_text(issue, issue_file, github)
     limits = {"max_steps": max_steps, "max_model_calls": max_model_calls, "max_tokens": max_tokens,
               "max_seconds": max_seconds}
     budget = Budget(tool_timeout=settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None})
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    out_dir = out or path / ".repowright" / "runs" / run_id
+    out_dir = out or repository_cache_dir(path) / "runs" / run_id
     progress_console = err_console if json_out else console
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=progress_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
         try:
             result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,
-                                 budget=budget, progress=lambda message: bar.update(task, description=message))
+                                 budget=budget, include_secrets=include_secrets, env=env, setup=setup, progress=lambda message: bar.update(task, description=message))
         except KeyboardInterrupt:
             err_console.print(f"[bold red]interrupted[/]: the trajectory and report so far are in {out_dir}",
                               highlight=False, soft_wrap=True)
@@ -87,18 +101,44 @@ def solve(
         _print_summary(result, apply)
     if result.status == "error":
         raise typer.Exit(1)
+    if result.status == "unverified":
+        raise typer.Exit(UNVERIFIED_EXIT)
+
+
+UNVERIFIED_EXIT = 3  # a patch, but no test could check it: scripts must not take it for a verified fix
+
+
+def _configured_setup(settings, repo: Path) -> str | None:
+    """`[solve] setup` from the user's repowright.toml; refused when that file lies inside the repository, whose
+    files must never choose a command that runs with the network on."""
+    if not settings.solve.setup:
+        return None
+    from ..config import find_config_file
+
+    found = find_config_file()
+    if found is not None and found.resolve().is_relative_to(repo.resolve()):
+        raise UserError(f"[solve] setup in {found} is not used: a file inside the repository cannot choose the "
+                        "setup command; pass --setup CMD, or put it in a repowright.toml outside the repository")
+    return settings.solve.setup
 
 
 def _print_summary(result, apply: bool) -> None:
     marks = {True: "[green]passed[/]", False: "[red]failed[/]", None: "[dim]not run[/]"}
-    colour = "green" if result.status == "patched" else "yellow" if result.status == "no_patch" else "red"
+    colour = {"patched": "green", "unverified": "yellow", "no_patch": "yellow"}.get(result.status, "red")
     console.print(f"[bold {colour}]{result.status}[/] in {result.seconds:.1f} s, {result.tokens['calls']} model "
                   f"calls, {result.tokens['total_tokens']} tokens")
+    if result.reason:
+        console.print(f"  why unverified: {result.reason}", highlight=False, markup=False)
+    environment = result.environment or {}
+    if environment:
+        where = environment.get("venv") or "repowright's own interpreter"
+        console.print(f"  environment: {environment.get('mode')} ({where})", highlight=False, markup=False)
     for name, value in result.checks.items():
-        console.print(f"  {name}: {marks[value]}")
+        problem = result.environment_errors.get(name)
+        console.print(f"  {name}: " + (f"[yellow]{escape(problem)}[/]" if problem else marks[value]))
     if result.error:
         console.print(f"  error: {result.error}", highlight=False)
     console.print(f"patch: {result.out_dir / 'patch.diff'}" + ("  (applied to the checkout)" if apply and
-                                                                result.status == "patched" else ""))
+                                                                result.patched else ""))
     console.print(f"report: {result.out_dir / 'report.html'}")
     console.print(f"trajectory: {result.out_dir / 'trajectory.jsonl'}")

@@ -101,6 +101,7 @@ class Actor:
     def _log_model(self, result: ChatResult, n_messages: int) -> None:
         self.trajectory.log(
             "model_call", sample=self.sample, step="act", messages=n_messages, content=result.content,
+            **self.trajectory.request(result.request),
             tool_calls=[{"name": c.name, "arguments": c.arguments if not c.error else c.raw_arguments,
                          "error": c.error} for c in result.tool_calls],
             usage=result.usage.to_dict(), finish_reason=result.finish_reason, seconds=round(result.seconds, 3),

@@ -12,6 +12,7 @@ from langgraph.graph import END, START, StateGraph
 
 from repowright.sandbox import Sandbox, Session
 
+from ..env.prepare import RepoEnvironment
 from ..llm import LLM, LLMError
 from ..prompts import render
 from .act import Actor
@@ -54,6 +55,9 @@ class SolveContext:
     meter: BudgetMeter
     trajectory: Trajectory
     test_cmd: str | None = None
+    include_secrets: bool = False  # copy secret files (.env, keys) into the sandbox: only when the user asks
+    venv: Path | None = None  # the repository's Python environment for commands and checks (None: ours)
+    environment: RepoEnvironment | None = None  # how that environment came about (for the result)
     progress: Callable[[str], None] | None = None
     build_graph: Callable[[], Any] | None = None
     locate: Callable[[Any, str, int, Any], Any] | None = None
@@ -142,7 +146,8 @@ def reproduce(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
         ctx.trajectory.log("reproduction", sample=state["sample"], usable=False, reason=why)
     assert ctx.session is not None
     ctx.workspace = Workspace(ctx.session, ctx.repo, timeout=ctx.budget.tool_timeout,
-                              exclude_from_diff=(repro["path"],) if repro else ())
+                              exclude_from_diff=(repro["path"],) if repro else (),
+                              include_secrets=ctx.include_secrets)
     tools = ToolBox(ctx.workspace, ctx.kg, test_cmd=ctx.test_cmd, timeout=ctx.budget.tool_timeout)
     ctx.actor = Actor(ctx.llm, tools, ctx.meter, ctx.trajectory, sample=state["sample"],
                       temperature=ctx.temperature)
@@ -184,7 +189,7 @@ def validate(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     else:
         result = validate_patch(ctx.sandbox, ctx.repo, state["patch"], budget=ctx.budget,
                                 reproduction=state.get("reproduction"), test_cmd=ctx.test_cmd,
-                                kg=ctx.kg).to_dict()
+                                kg=ctx.kg, include_secrets=ctx.include_secrets, venv=ctx.venv).to_dict()
     ctx.trajectory.log("validation", sample=state.get("sample", 0), attempt=state.get("attempt", 0), **result)
     attempts = [*state.get("attempts", []), {"attempt": state.get("attempt", 0), "patch": state.get("patch", ""),
                                              **result}]

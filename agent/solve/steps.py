@@ -29,6 +29,7 @@ class TracedLLM:
         result = self.llm.chat(messages, **kwargs)
         self.trajectory.log("model_call", sample=self.sample, step=self.step,
                             prompt=str(messages[-1].get("content", ""))[:2000], content=result.content,
+                            **self.trajectory.request(result.request),
                             usage=result.usage.to_dict(), seconds=round(result.seconds, 3))
         return result
 
@@ -42,6 +43,7 @@ def ask(llm: LLM, trajectory: Trajectory, step: str, prompt: str, *, sample: int
     messages = [{"role": "system", "content": render("solve_system")}, {"role": "user", "content": prompt}]
     result = llm.chat(messages, temperature=temperature)
     trajectory.log("model_call", sample=sample, step=step, prompt=prompt, content=result.content,
+                   **trajectory.request(result.request),
                    usage=result.usage.to_dict(), finish_reason=result.finish_reason, seconds=round(result.seconds, 3))
     return result.content.strip()
 
@@ -92,6 +94,7 @@ def write_reproduction(llm: LLM, trajectory: Trajectory, repo: Path, issue: str,
         trajectory.log("model_call", sample=sample, step="reproduce", prompt=prompt, error=str(exc))
         return None, str(exc)
     trajectory.log("model_call", sample=sample, step="reproduce", prompt=prompt, content=result.content,
+                   **trajectory.request(result.request),
                    usage=result.usage.to_dict(), seconds=round(result.seconds, 3))
     if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k] for k in
                                               REPRODUCTION_SCHEMA["required"]):

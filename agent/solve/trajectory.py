@@ -1,28 +1,39 @@
-"""The run's trajectory: one JSON object a line, flushed as it happens, so an interrupted run stays readable."""
+"""The run's trajectory: one JSON object a line, flushed as it happens, so an interrupted run stays readable.
+
+Every model call's full request is recoverable: each distinct message (and tool schema list) is written once as
+a `message` (`tools`) record, and the `model_call` record names them by id in order (`request.messages`), so a
+conversation that grows by two messages a turn costs two records a turn, not the whole history again.
+`request_messages` puts a call's messages back together.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from ..secrets import Scrubber
+
 
 class Trajectory:
     """Appends records (model calls, tool calls, steps, validation) to trajectory.jsonl and keeps them in memory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scrubber: Scrubber | None = None) -> None:
         self.path = path
+        self.scrubber = scrubber or Scrubber.from_environment()  # nothing secret reaches the file
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
         self._start = time.monotonic()
         self.records: list[dict[str, Any]] = []
+        self._stored: set[str] = set()  # ids of the messages and tool lists already written
 
     def log(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Write one record now (a whole line, flushed)."""
-        record = {"type": kind, "t": round(time.monotonic() - self._start, 3), **fields}
+        record = self.scrubber.data({"type": kind, "t": round(time.monotonic() - self._start, 3), **fields})
         line = json.dumps(record, default=str, ensure_ascii=False)
         with self._lock:
             self.records.append(record)
@@ -30,6 +41,22 @@ class Trajectory:
                 self._file.write(line + "\n")
                 self._file.flush()
         return record
+
+    def request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The `request` field of a model_call record: new messages and tools are written now, all named by id."""
+        if not request:
+            return {}
+        ids = [self._store("message", "message", m) for m in request.get("messages", [])]
+        tools = self._store("tools", "tools", request["tools"]) if request.get("tools") else None
+        rest = {k: v for k, v in request.items() if k not in ("messages", "tools")}
+        return {"request": {"messages": ids, "tools": tools, **rest}}
+
+    def _store(self, kind: str, key: str, value: Any) -> str:
+        ident = hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        if ident not in self._stored:
+            self._stored.add(ident)
+            self.log(kind, id=ident, **{key: value})
+        return ident
 
     def close(self) -> None:
         with self._lock:
@@ -45,3 +72,12 @@ def read_trajectory(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError:
             continue
     return records
+
+
+def request_messages(records: list[dict[str, Any]], call: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
+    """The messages and tool schemas a model_call record sent, rebuilt from the trajectory's stored parts."""
+    parts = {(r["type"], r.get("id")): r for r in records if r.get("type") in ("message", "tools")}
+    request = call.get("request") or {}
+    messages = [parts[("message", i)]["message"] for i in request.get("messages", [])]
+    tools = parts[("tools", request["tools"])]["tools"] if request.get("tools") else None
+    return messages, tools

@@ -12,10 +12,11 @@ from typing import Any
 
 from repowright.sandbox import Sandbox
 
+from ..repo_files import select_files
 from .budget import Budget
 from .context import truncate
 from .tools import format_result
-from .workspace import COPY_EXCLUDES, GIT, Workspace, open_session
+from .workspace import GIT, Workspace, open_session
 
 CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
@@ -30,6 +31,7 @@ class Validation:
     checks: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(CHECKS))
     details: dict[str, str] = field(default_factory=dict)
     tests_run: str | None = None
+    environment_errors: dict[str, str] = field(default_factory=dict)  # check -> why its tests could not run
 
     @property
     def score(self) -> int:
@@ -40,7 +42,18 @@ class Validation:
         return [k for k, v in self.checks.items() if v is False]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"checks": self.checks, "details": self.details, "tests_run": self.tests_run, "score": self.score}
+        return {"checks": self.checks, "details": self.details, "tests_run": self.tests_run, "score": self.score,
+                "environment_errors": self.environment_errors}
+
+    def record(self, check: str, passed: bool, result: Any, repo: Path) -> None:
+        """Set `check` from a test run, unless the run could not even start for want of a dependency: then the
+        check is an environment error (None), never a pass or a fail."""
+        problem = environment_error(result, repo)
+        if problem is None:
+            self.checks[check] = passed
+        else:
+            self.checks[check] = None
+            self.environment_errors[check] = problem
 
 
 def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
@@ -135,10 +148,10 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
     patterns = [re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(s)}\b") for s in stems]
     patterns += [re.compile(rf"\b{re.escape(n)}\b") for n in names if len(n) > 2]
     found = []
-    for path in sorted(repo.rglob("*.py")):
-        rel = path.relative_to(repo).as_posix()
-        if rel in exclude or not _TEST_FILE.search(rel) or any(p in COPY_EXCLUDES for p in rel.split("/")):
+    for rel in select_files(repo).files:  # what enters the sandbox; secret files never count as tests
+        if not rel.endswith(".py") or rel in exclude or not _TEST_FILE.search(rel):
             continue
+        path = repo / rel
         if rel.endswith("conftest.py"):
             continue
         text = path.read_text(errors="replace")
@@ -149,6 +162,32 @@ def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[
 
 def _outcome(title: str, result: Any, timeout: float) -> str:
     return truncate(f"{title}\n{format_result(result, timeout)}", DETAIL_CHARS)  # keep the summary at the end
+
+
+_MISSING_MODULE = re.compile(r"(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'")
+_MISSING_FIXTURE = re.compile(r"\bfixture '(\w+)' not found")
+_UNKNOWN_OPTION = re.compile(r"error: unrecognized arguments: (.*)")
+
+
+def own_module(repo: Path, name: str) -> bool:
+    """Whether top-level module `name` is part of the repository (then importing it failing is the code's fault)."""
+    return any(p.exists() for p in (repo / name, repo / f"{name}.py", repo / "src" / name, repo / "src" / f"{name}.py"))
+
+
+def environment_error(result: Any, repo: Path) -> str | None:
+    """Why a test run failed for want of something the environment lacks (a third-party module, a plugin's
+    fixture or option), or None when it ran or failed on its own merits."""
+    if result.ok:
+        return None
+    output = f"{result.stdout}\n{result.stderr}"
+    for missing in _MISSING_MODULE.finditer(output):
+        if not own_module(repo, missing.group(1).split(".")[0]):
+            return f"environment error: module {missing.group(1)!r} is not installed in the test environment"
+    if fixture := _MISSING_FIXTURE.search(output):
+        return f"environment error: pytest fixture {fixture.group(1)!r} not found (a plugin missing?)"
+    if option := _UNKNOWN_OPTION.search(output):
+        return f"environment error: pytest does not know the option(s) {option.group(1).strip()} (a plugin missing?)"
+    return None
 
 
 _PYTEST_RESULT = re.compile(r"^(FAILED|ERROR) (\S+)", re.MULTILINE)
@@ -187,19 +226,21 @@ def tests_command(repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, 
 
 
 def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
-                   test_cmd: str | None, kg: Any = None) -> Validation:
+                   test_cmd: str | None, kg: Any = None, include_secrets: bool = False,
+                   venv: Path | None = None) -> Validation:
     """Run every check in one fresh session holding a clean copy of `repo`."""
     v = Validation()
     timeout = budget.tool_timeout
     repro_path = reproduction["path"] if reproduction else None
     spans = changed_lines(patch)
     command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
-    with open_session(sandbox, budget) as session:
-        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else ())
+    with open_session(sandbox, budget, venv=venv) as session:
+        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else (),
+                       include_secrets=include_secrets)
         if reproduction:
             ws.write_text(reproduction["path"], reproduction["content"])
             before = ws.exec(reproduction["command"], timeout=timeout)
-            v.checks["reproduction_fails_before"] = not before.ok
+            v.record("reproduction_fails_before", not before.ok, before, repo)
             v.details["reproduction_before"] = _outcome("before the patch:", before, timeout)
         if not patch.strip():
             v.checks["applies"] = False
@@ -218,11 +259,12 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
             v.details["parses"] = "\n".join(errors)
         if reproduction:
             after = ws.exec(reproduction["command"], timeout=timeout)
-            v.checks["reproduction_passes_after"] = after.ok
+            v.record("reproduction_passes_after", after.ok, after, repo)
             v.details["reproduction_after"] = _outcome("after the patch:", after, timeout)
         if command:
             v.tests_run = command
             result = ws.exec(command, timeout=timeout)
-            v.checks["existing_tests_pass"], verdict = still_pass(tests_before, result)
+            passed, verdict = still_pass(tests_before, result)
+            v.record("existing_tests_pass", passed, result, repo)
             v.details["existing_tests"] = _outcome(f"$ {command}\n{verdict}", result, timeout)
     return v

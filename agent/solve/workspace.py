@@ -10,14 +10,14 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from repowright.sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
-from repowright.sandbox.base import DEFAULT_EXCLUDES
 from repowright.sandbox.image import base_image_tag, sandbox_path
 
+from ..env.prepare import SANDBOX_VENV
+from ..repo_files import select_files, tar_selection
 from .budget import Budget
 
 GIT = "git -c user.name=repowright -c user.email=repowright@localhost -c core.autocrlf=false"
 # Never part of a patch: caches and build output that tests and tools leave behind.
-COPY_EXCLUDES = (*DEFAULT_EXCLUDES, ".git")  # the copy gets a fresh git baseline of the working tree
 IGNORED = ("__pycache__/", "*.pyc", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "target/", "node_modules/",
            ".repowright/")
 
@@ -26,25 +26,28 @@ class WorkspaceError(RuntimeError):
     """A file operation the model asked for cannot be done; the message is shown to the model."""
 
 
-SANDBOX_VENV = "/opt/repowright-venv"  # outside the work dir, so git and pytest never walk it
-
-
-def python_environment(sandbox: Sandbox) -> tuple[list[Mount], dict[str, str]]:
-    """Mount this interpreter's environment read-only and put it first on PATH, so `python -m pytest` works."""
+def python_environment(sandbox: Sandbox, venv: Path | None = None) -> tuple[list[Mount], dict[str, str]]:
+    """Mount the repository's environment `venv` (or, when None, this interpreter's own) read-only and put it
+    first on PATH, so `python -m pytest` runs the repository's tests with its dependencies."""
+    # A registry image (for example a SWE-bench instance image) brings the repository's own environment: keep it.
+    if sandbox.isolated and getattr(sandbox, "image", None) not in (None, base_image_tag()):
+        return [], {}
+    if venv is not None:
+        inside = SANDBOX_VENV if sandbox.isolated else str(venv)
+        mounts = [Mount(str(venv), SANDBOX_VENV)] if sandbox.isolated else []
+        return mounts, {"PATH": f"{inside}/bin:{sandbox_path()}", "VIRTUAL_ENV": inside}
     # Our environment's pytest plugins (langsmith's, from langgraph) are not the repository's and cost seconds
     # per run: tests run without plugin autoloading.
-    # A registry image (for example a SWE-bench instance image) brings the repository's own environment: keep it.
     quiet = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     if not sandbox.isolated:
         return [], {"PATH": f"{sys.prefix}/bin:{sandbox_path()}", **quiet}
-    if getattr(sandbox, "image", None) not in (None, base_image_tag()):
-        return [], {}
     return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}", **quiet}
 
 
-def open_session(sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0) -> Session:
-    """A fresh sandbox session with the Python environment mounted."""
-    mounts, env = python_environment(sandbox)
+def open_session(sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0,
+                 venv: Path | None = None) -> Session:
+    """A fresh sandbox session with the Python environment (`venv`, else repowright's own) mounted."""
+    mounts, env = python_environment(sandbox, venv)
     limits = Limits(timeout=budget.tool_timeout, memory=memory, cpus=cpus)
     return sandbox.session(limits=limits, mounts=mounts, env=env)
 
@@ -61,11 +64,13 @@ class Workspace:
     """A repository copy in a sandbox session; `diff()` is the change against the copy as it arrived."""
 
     def __init__(self, session: Session, repo: Path, *, timeout: float = 120.0,
-                 exclude_from_diff: tuple[str, ...] = ()) -> None:
+                 exclude_from_diff: tuple[str, ...] = (), include_secrets: bool = False) -> None:
         self.session = session
         self.repo = repo
         self.timeout = timeout
-        session.put_directory(repo, excludes=COPY_EXCLUDES)
+        # What git would track, secret files left out (unless the user opted in): the model reads this copy.
+        self.selection = select_files(repo, include_secrets=include_secrets)
+        session.put_archive(tar_selection(repo, self.selection.files))
         self.baseline(exclude_from_diff)
 
     def baseline(self, exclude_from_diff: tuple[str, ...] = ()) -> None:

@@ -1,67 +1,44 @@
-"""Instance environments built offline on the host: a virtualenv per (repo, version, environment commit).
+"""SWE-bench instance environments: the specification's requirements, built by the core environment builder.
 
 No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
-interpreter the spec names, filled from PyPI with packages only (`installer`): the spec's packages and
-pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
+interpreter the spec names, filled from PyPI with packages only (`repowright.agent.env`): the spec's packages
+and pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
 project declares, read statically (`static_meta`). Repository code never runs on the host; the
 repository's own install step runs later, inside the sandbox, with no network and this environment
-mounted read-only. A manifest written last marks a complete build; failures are cached too, with why.
+mounted read-only.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
-import shutil
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from repowright.agent.atomic import atomic_write
+from repowright.agent.env.build import (
+    EnvBuildError,
+    Environment,
+    Recipe,
+    cached_environment,
+    find_interpreter,
+    is_local_or_option,
+)
+from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE, resolution_cutoff
+from repowright.agent.env.static_meta import declared_dependencies
 from repowright.agent.errors import UserError
 
-from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
-from .repos import git_show
+from .repos import find_mirror, git_show
 from .specs import Specs
-from .static_meta import declared_dependencies
 
 BUILDER_VERSION = "5"
-PYENV_ROOT = Path("/root/.pyenv/versions")
-MANIFEST = "repowright-env.json"
-BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
-# Without uv there is no date cutoff for old Pythons: the last releases that still support them.
-OLD_PYTHON_TOOLS = ["pip<22", "setuptools<60", "wheel<0.38"]
-
-
-class EnvBuildError(RuntimeError):
-    """The environment could not be built; the message says which step and why."""
-
-
-@dataclass
-class Environment:
-    """A built environment: where it lives and how it was made."""
-
-    path: Path
-    python: str  # X.Y
-    manifest: dict
-
-    @property
-    def site_packages(self) -> Path:
-        return self.path / "lib" / f"python{self.python}" / "site-packages"
-
-
-def find_interpreter(version: str) -> Path:
-    """The newest pyenv interpreter X.Y.Z for a spec's X.Y."""
-    candidates = sorted((p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
-                        key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
-    if not candidates:
-        raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT}")
-    return candidates[-1] / "bin" / "python"
+log = logging.getLogger(__name__)
+__all__ = ["EnvBuildError", "EnvCache", "Environment", "instance_environment", "is_local_or_option",
+           "requirements_for"]
 
 
 def _conda_to_pip(spec: str) -> str | None:
@@ -138,13 +115,6 @@ def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[s
     return kept, notes
 
 
-def is_local_or_option(req: str) -> bool:
-    """Whether a requirement line names a path, a file: URL or a pip option rather than a PyPI package."""
-    text = req.split(";")[0].strip()
-    return (text.startswith(("-", ".", "/", "~")) or "file:" in text
-            or bool(re.search(r"@\s*(?!https?://|git\+https?://)\S", text)))
-
-
 def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
     """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
     ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
@@ -170,49 +140,27 @@ class EnvCache:
 
     def get(self, instance: dict, mirror: Path) -> tuple[Environment, bool]:
         """The instance's environment and whether it was built now (False: it came from the cache)."""
-        path = self.path_for(instance)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(str(path) + ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers on one environment build it once
-            manifest = path / MANIFEST
-            if manifest.exists():
-                data = json.loads(manifest.read_text())
-                if data.get("status") == "ok":
-                    return Environment(path, data["python"], data), False
-                raise EnvBuildError(f"cached failure ({path.name}): {data.get('error')}; "
-                                    f"delete {path} to retry")
-            return self._build(instance, mirror, path), True
-
-    def _build(self, instance: dict, mirror: Path, path: Path) -> Environment:
-        spec = self.specs.spec(instance)
-        python = str(spec.get("python", "3.9"))
-        shutil.rmtree(path, ignore_errors=True)  # a half-built environment from an interrupted run
-        start = time.monotonic()
-        manifest: dict = {"repo": instance["repo"], "version": instance["version"], "python": python,
-                          "environment_setup_commit": instance["environment_setup_commit"]}
-        installer = None
-        try:
+        def recipe() -> Recipe:
+            python = str(self.specs.spec(instance).get("python", "3.9"))
             reqs, notes = requirements_for(instance, self.specs, mirror)
-            manifest.update(requirements=reqs, notes=notes)
-            interpreter = find_interpreter(python)
             cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
-            installer = Installer(interpreter, python, cutoff, timeout=self.build_timeout)
-            manifest.update(interpreter=str(interpreter), tool=installer.tool, cutoff=installer.cutoff)
-            installer.create(path)
-            if installer.uv:
-                installer.install(path, BUILD_TOOLS)
-            else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
-                installer.install(path, OLD_PYTHON_TOOLS[:1])
-                installer.install(path, OLD_PYTHON_TOOLS[1:])
-            manifest["binary_only"] = installer.install(path, reqs) if reqs else True
-            manifest.update(status="ok", packages=installer.freeze(path))
-        except (EnvBuildError, InstallError, UserError) as exc:
-            manifest.update(status="failed", error=str(exc)[-2000:])
-        manifest["build_seconds"] = round(time.monotonic() - start, 1)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "build.log").write_text("\n".join(installer.log if installer else []))
-        atomic_write(path / MANIFEST, json.dumps(manifest, indent=2))
-        if manifest["status"] != "ok":
-            raise EnvBuildError(manifest["error"])
-        return Environment(path, python, manifest)
+            return Recipe(python, reqs, find_interpreter(python), cutoff=cutoff, notes=notes)
 
+        manifest = {"repo": instance["repo"], "version": instance["version"],
+                    "environment_setup_commit": instance["environment_setup_commit"]}
+        return cached_environment(self.path_for(instance), recipe, manifest, timeout=self.build_timeout)
+
+
+def instance_environment(envs: EnvCache, repos_dir: Path | None) -> Callable[[dict], str]:
+    """For `run`: the environment `solve` checks an instance in (solve's --env), built from its specification;
+    "auto" (detection from the checkout's files) when the specification's cannot be built."""
+    def choose(instance: dict) -> str:
+        try:
+            env, _ = envs.get(instance, find_mirror(repos_dir, instance["repo"]))
+        except (EnvBuildError, UserError) as exc:
+            log.warning("%s: the specification's environment failed (%s); detecting one", instance["instance_id"],
+                        str(exc)[:300])
+            return "auto"
+        return str(env.path)
+
+    return choose

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from repowright.agent.atomic import atomic_write
+from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE
 from repowright.agent.errors import UserError
 from repowright.sandbox import Limits, Sandbox, SandboxError
 
 from .envs import EnvBuildError, EnvCache
 from .grading import grade
-from .installer import SWEBENCH_IMAGES_DATE
 from .overlay import overlay_for
 from .repos import find_mirror, has_commit
 from .runner import run_instance

@@ -18,10 +18,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
+from repowright.agent.env.static_meta import declared_dependencies
+
 from .envs import EnvBuildError, Environment, _extras_of, is_local_or_option
-from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
-from .static_meta import declared_dependencies
 
 DONE = "repowright-overlay.json"
 

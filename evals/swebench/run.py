@@ -30,6 +30,7 @@ class RunOptions:
     repos_dir: Path | None = None
     workers: int = 1
     retry_errors: bool = False
+    environment: Callable[[dict], str] | None = None  # instance -> solve's env (its spec's, by the core builder)
 
 
 def checkout(mirror: Path, commit: str, dest: Path) -> Path:
@@ -68,7 +69,8 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
     try:
         repo = checkout(find_mirror(opts.repos_dir, instance["repo"]), instance["base_commit"], folder / "repo")
         (folder / "solve").mkdir(parents=True, exist_ok=True)
-        result = solver(repo, instance["problem_statement"], settings, folder / "solve")
+        env = {"env": opts.environment(instance)} if opts.environment else {}
+        result = solver(repo, instance["problem_statement"], settings, folder / "solve", **env)
         outcome.update(status="solved" if result.patched else "no_patch", patch=result.patch if result.patched else "",
                        message=result.error or "", usage=result.tokens, solve_status=result.status)
     except Exception as exc:  # one instance's failure is recorded and the run goes on

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import repowright.analyzers.knowledge_graph as kgmod
+from repowright.analyzers.cache import graph_cache_dir
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg"
@@ -56,7 +58,7 @@ def test_second_run_parses_nothing(repo, parse_log):
     assert parse_log == []
     assert second.stats["cache_hits"] == second.stats["files"] == 4
     assert _edges(second) == _edges(first) and _nodes(second) == _nodes(first)
-    assert (repo / ".repowright" / "cache").is_dir()
+    assert not (repo / ".repowright").exists() and graph_cache_dir(repo).is_dir()
 
 
 def test_body_edit_reparses_one_file_and_matches_fresh_build(repo, tmp_path, parse_log):
@@ -104,8 +106,8 @@ def test_parallel_build_equals_serial(tmp_path):
 
 def test_damaged_cache_is_rebuilt(repo, tmp_path):
     first = build_knowledge_graph(repo, workers=1)
-    cache = repo / ".repowright" / "cache"
-    for shard in cache.glob("results-*/*.bin"):
+    cache = graph_cache_dir(repo)
+    for shard in cache.glob("trees/*/results-*/*.bin"):
         shard.unlink()
     for facts in cache.glob("facts-*/*/*.bin"):
         facts.unlink()
@@ -125,7 +127,7 @@ def test_cpp_header_detected_by_content_stays_cached(tmp_path, parse_log):
 
 def test_facts_of_replaced_contents_are_pruned(repo):
     build_knowledge_graph(repo, workers=1)
-    facts = lambda: sorted(p.name for p in (repo / ".repowright" / "cache").glob("facts-*/*/*.bin"))  # noqa: E731
+    facts = lambda: sorted(p.name for p in graph_cache_dir(repo).glob("facts-*/*/*.bin"))  # noqa: E731
     before = facts()
     shapes = repo / "pkg" / "shapes.py"
     shapes.write_text(shapes.read_text() + "\n# edited\n")
@@ -133,3 +135,28 @@ def test_facts_of_replaced_contents_are_pruned(repo):
     build_knowledge_graph(repo, workers=1)
     after = facts()
     assert len(after) == len(before) == 4 and after != before
+
+
+def test_a_second_worktree_reparses_only_the_files_that_differ(tmp_path, parse_log):
+    main = tmp_path / "main"
+    shutil.copytree(DATA / "python", main)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
+        subprocess.run([*git, *argv], cwd=main, check=True)
+    shapes = main / "pkg" / "shapes.py"
+    shapes.write_text(shapes.read_text() + "\n\ndef cube(x):\n    return x * x * x\n")
+    subprocess.run([*git, "commit", "-qam", "two"], cwd=main, check=True)
+    other = tmp_path / "other"
+    subprocess.run([*git, "worktree", "add", "-q", str(other), "HEAD~1"], cwd=main, check=True)
+    first = build_knowledge_graph(main, workers=1)
+    assert len(parse_log) == 4 and "pkg/shapes.py::cube" in first.graph
+    parse_log.clear()
+    second = build_knowledge_graph(other, workers=1)
+    assert graph_cache_dir(other) == graph_cache_dir(main)  # one repository, one cache
+    assert len(parse_log) == 1 and b"def square" in parse_log[0]  # the old shapes.py only
+    assert "pkg/shapes.py::cube" not in second.graph and "pkg/shapes.py::square" in second.graph
+    fresh = build_knowledge_graph(other, cache_dir=tmp_path / "fresh", workers=1)
+    assert _edges(second) == _edges(fresh) and _nodes(second) == _nodes(fresh)
+    parse_log.clear()
+    again = build_knowledge_graph(main, workers=1)  # the first checkout's cache survived the second's build
+    assert parse_log == [] and again.stats["cache_hits"] == 4

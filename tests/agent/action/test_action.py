@@ -165,7 +165,7 @@ def test_action_yml_passes_inputs_as_variables_the_cli_reads():
 
     spec = yaml.safe_load((Path(__file__).resolve().parents[3] / "action.yml").read_text())
     assert spec["runs"]["using"] == "composite" and spec["inputs"]["trigger-label"]["default"] == "repowright"
-    step = spec["runs"]["steps"][-1]
+    step = next(s for s in spec["runs"]["steps"] if s.get("id") == "solve")
     assert step["run"].strip() == "repowright action" and "${{" not in step["run"]
     known = set(_ENV_FIELDS) | {"GITHUB_TOKEN", "REPOWRIGHT_ACTION_LABEL", "REPOWRIGHT_ACTION_OUTPUT"}
     assert set(step["env"]) <= known

@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from repowright.agent.env.static_meta import declared_dependencies
 from repowright.agent.errors import UserError
 from repowright.evals.swebench.instances import load_instances
 from repowright.evals.swebench.predictions import load_predictions
-from repowright.evals.swebench.static_meta import declared_dependencies
 
 ROWS = [
     {"instance_id": "a__b-1", "repo": "a/b", "version": "1.0", "base_commit": "c1", "patch": "P1", "test_patch": "T1",

@@ -82,3 +82,25 @@ def test_no_patch_is_an_explicit_outcome(calc_world, tmp_path):
     assert summary["no_patch"] == 1
     assert json.loads(predictions.read_text())["model_patch"] == ""
     assert json.loads((opts.out_dir / "instances/n-1/outcome.json").read_text())["message"] == "no candidate passed"
+
+
+def test_solve_gets_the_instance_environment_evaluate_uses(calc_world, tmp_path):
+    from repowright.evals.swebench.envs import EnvCache, instance_environment
+
+    instance = calc_world["make_instance"]("e-1", calc_world["base"])
+    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [instance])
+    envs = EnvCache(calc_world["cache"], Specs(calc_world["specs"]))
+    seen: list[dict] = []
+
+    def solver(repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, **options) -> SolveResult:
+        seen.append(options)
+        return SolveResult("no_patch", "", {}, {}, 1.0, out_dir)
+
+    opts = RunOptions(out_dir=tmp_path / "run", model_name="m", repos_dir=calc_world["repos"],
+                      environment=instance_environment(envs, calc_world["repos"]))
+    run(load_instances(str(dataset)), solver, Settings(), opts)
+    (options,) = seen
+    env_path = Path(options["env"])
+    assert calc_world["cache"].resolve() in env_path.parents
+    assert json.loads((env_path / "repowright-env.json").read_text())["status"] == "ok"
+    assert env_path == envs.path_for(load_instances(str(dataset))[0])

@@ -55,8 +55,10 @@ class Installer:
         else:
             self._run([str(self.interpreter), "-m", "venv", str(path)])
 
-    def install(self, venv: Path, reqs: list[str], *, target: Path | None = None) -> bool:
-        """Install `reqs`; True when wheels alone sufficed. Raises InstallError when nothing works."""
+    def install(self, venv: Path, reqs: list[str], *, target: Path | None = None,
+                constraints: list[str] | None = None) -> bool:
+        """Install `reqs` (within `constraints`, pins from a lock file); True when wheels alone sufficed.
+        Raises InstallError when nothing works."""
         python = str(venv / "bin" / "python")
         if self.uv_installs and self.uv:
             base = [self.uv, "pip", "install", "-q", "--python", python]
@@ -68,6 +70,18 @@ class Installer:
                 reqs, base = self.compile(reqs), base + ["--no-deps"]
         if target is not None:
             base += ["--target", str(target)]
+        if constraints:
+            handle = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
+            handle.write("\n".join(constraints) + "\n")
+            handle.close()
+            base += ["-c", handle.name]
+        try:
+            return self._install(base, reqs)
+        finally:
+            if constraints:
+                os.unlink(handle.name)
+
+    def _install(self, base: list[str], reqs: list[str]) -> bool:
         try:
             self._run(base + ["--only-binary", ":all:", *reqs])
             return True

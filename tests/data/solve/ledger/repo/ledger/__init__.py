@@ -1,0 +1,1 @@
+"""A small ledger of amounts in cents."""
