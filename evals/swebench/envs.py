@@ -25,12 +25,13 @@ import yaml
 from repowright.agent.atomic import atomic_write
 from repowright.agent.errors import UserError
 
+from .install_steps import DEPENDENCY_FILES, apply_pre_install, flatten
 from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .specs import Specs
 from .static_meta import declared_dependencies
 
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"  # 6: installs in the official harness's steps
 PYENV_ROOT = Path("/root/.pyenv/versions")
 MANIFEST = "repowright-env.json"
 BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
@@ -102,40 +103,53 @@ def _extras_of(install_cmd: str) -> list[str]:
     return [x.strip() for x in match.group(1).split(",")] if match else []
 
 
-def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
-    """(pip requirements, notes) that the instance's environment needs, gathered without running code."""
+def requirement_steps(instance: dict, specs: Specs, mirror: Path) -> tuple[list[list[str]], list[str]]:
+    """(pip requirements per install step, notes), in the official harness's order, gathered without running code.
+
+    Steps: the environment's packages, the spec's pip_packages, then what the install command pulls in
+    (the declared dependencies after the pre_install edits); a later step's pin replaces an earlier one.
+    """
     spec, commit, notes = specs.spec(instance), instance["environment_setup_commit"], []
-    reqs: list[str] = []
+    env_reqs: list[str] = []
     packages = spec.get("packages", "")
     if packages == "requirements.txt":
-        reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
-                 if ln.strip()]
+        env_reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
+                     if ln.strip()]
     elif packages == "environment.yml":
         text = git_show(mirror, commit, spec.get("environment_file", "environment.yml"))
         if text is None:
             raise EnvBuildError(f"no environment.yml in commit {commit[:12]}")
         for dep in yaml.safe_load(text).get("dependencies", []):
             if isinstance(dep, dict):
-                reqs += dep.get("pip", [])
+                env_reqs += dep.get("pip", [])
             elif (req := _conda_to_pip(str(dep))) is not None:
-                reqs.append(req)
+                env_reqs.append(req)
         notes.append("conda packages from environment.yml installed from PyPI under the same names")
     elif packages:
-        reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
-    reqs += list(spec.get("pip_packages", []))
-    files = {name: text for name in ("setup.py", "setup.cfg", "pyproject.toml")
-             if (text := git_show(mirror, commit, name)) is not None}
+        env_reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
+    files = {name: text for name in DEPENDENCY_FILES if (text := git_show(mirror, commit, name)) is not None}
+    notes += apply_pre_install(list(spec.get("pre_install") or []), files)
     declared = declared_dependencies(files)
-    reqs += declared.for_extras(_extras_of(spec.get("install", "")))
     notes += declared.unresolved
-    kept = []
-    for req in dict.fromkeys(r.strip() for r in reqs if r.strip()):
-        if is_local_or_option(req):
-            notes.append(f"requirement left out (a local path or a pip option, which would build or point "
-                         f"at code outside PyPI on the host): {req}")
-        else:
-            kept.append(req)
-    return kept, notes
+    steps = []
+    for step in (env_reqs, list(spec.get("pip_packages") or []),
+                 declared.for_extras(_extras_of(spec.get("install", "")))):
+        kept = []
+        for req in dict.fromkeys(r.strip() for r in step if r.strip()):
+            if is_local_or_option(req):
+                notes.append(f"requirement left out (a local path or a pip option, which would build or point "
+                             f"at code outside PyPI on the host): {req}")
+            else:
+                kept.append(req)
+        if kept:
+            steps.append(kept)
+    return steps, notes
+
+
+def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
+    """(all pip requirements of all steps, notes): what the environment is asked to hold."""
+    steps, notes = requirement_steps(instance, specs, mirror)
+    return flatten(steps), notes
 
 
 def is_local_or_option(req: str) -> bool:
@@ -192,8 +206,8 @@ class EnvCache:
                           "environment_setup_commit": instance["environment_setup_commit"]}
         installer = None
         try:
-            reqs, notes = requirements_for(instance, self.specs, mirror)
-            manifest.update(requirements=reqs, notes=notes)
+            steps, notes = requirement_steps(instance, self.specs, mirror)
+            manifest.update(requirements=flatten(steps), steps=steps, notes=notes)
             interpreter = find_interpreter(python)
             cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
             installer = Installer(interpreter, python, cutoff, timeout=self.build_timeout)
@@ -204,7 +218,8 @@ class EnvCache:
             else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
                 installer.install(path, OLD_PYTHON_TOOLS[:1])
                 installer.install(path, OLD_PYTHON_TOOLS[1:])
-            manifest["binary_only"] = installer.install(path, reqs) if reqs else True
+            binary_only = [installer.install(path, step) for step in steps]  # a later pin replaces an earlier
+            manifest["binary_only"] = all(binary_only)
             manifest.update(status="ok", packages=installer.freeze(path))
         except (EnvBuildError, InstallError, UserError) as exc:
             manifest.update(status="failed", error=str(exc)[-2000:])
