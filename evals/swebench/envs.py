@@ -31,7 +31,7 @@ from .repos import git_show
 from .specs import Specs
 from .static_meta import declared_dependencies
 
-BUILDER_VERSION = "6"  # 6: installs in the official harness's steps
+BUILDER_VERSION = "6"  # 6: installs in the official harness's steps; exact pins exempt from the cutoff
 PYENV_ROOT = Path("/root/.pyenv/versions")
 MANIFEST = "repowright-env.json"
 BUILD_TOOLS = ["pip", "setuptools", "wheel"]  # pip too: the install step runs pip inside the sandbox
