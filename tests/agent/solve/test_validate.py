@@ -133,3 +133,15 @@ def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker
     assert v.checks["applies"] is True, v.details
     assert v.checks["existing_tests_pass"] is False
     assert "newly failing: tests/test_stats.py::test_spread" in v.details["existing_tests"]
+
+
+def test_content_lines_that_look_like_file_headers_are_content():
+    """A removed `-- x` line reads `--- x` and an added `++ y` reads `+++ y` in a diff (tests/data/dash_lines.diff)."""
+    from pathlib import Path
+
+    from repowright.agent.solve.report import _diff_lines
+
+    patch = (Path(__file__).resolve().parents[2] / "data" / "dash_lines.diff").read_text()
+    assert changed_lines(patch) == {"code.py": [(2, 2)], "notes.md": [(2, 2)]}
+    kinds = dict((line, kind) for kind, line in _diff_lines(patch))
+    assert (kinds["--- old rule"], kinds["+++ new rule"], kinds["--- a/notes.md"]) == ("del", "add", "meta")
