@@ -1,9 +1,10 @@
 """Instance environments built offline on the host: a virtualenv per (repo, version, environment commit).
 
 No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
-interpreter the spec names, filled from PyPI with packages only (`installer`): the spec's packages and
-pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
-project declares, read statically (`static_meta`). Repository code never runs on the host; the
+interpreter the spec names, filled from PyPI with packages only (`installer`), in the official harness's
+steps (`install_steps`): the spec's packages or the requirements file read from git objects (never a
+checkout), then pip_packages, then the dependencies the project declares, read statically
+(`static_meta`) after the spec's pre_install edits; a later step's pin replaces an earlier one. Repository code never runs on the host; the
 repository's own install step runs later, inside the sandbox, with no network and this environment
 mounted read-only. A manifest written last marks a complete build; failures are cached too, with why.
 """
@@ -25,7 +26,7 @@ import yaml
 from repowright.agent.atomic import atomic_write
 from repowright.agent.errors import UserError
 
-from .install_steps import DEPENDENCY_FILES, apply_pre_install, flatten
+from .install_steps import DEPENDENCY_FILES, apply_pre_install, flatten, install_in_steps
 from .installer import SWEBENCH_IMAGES_DATE, Installer, InstallError, resolution_cutoff
 from .repos import git_show
 from .specs import Specs
@@ -162,7 +163,7 @@ def is_local_or_option(req: str) -> bool:
 def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
     """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
     ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
-                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "install")},
+                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "pre_install", "install")},
                         BUILDER_VERSION, as_of], sort_keys=True)
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
@@ -218,8 +219,7 @@ class EnvCache:
             else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
                 installer.install(path, OLD_PYTHON_TOOLS[:1])
                 installer.install(path, OLD_PYTHON_TOOLS[1:])
-            binary_only = [installer.install(path, step) for step in steps]  # a later pin replaces an earlier
-            manifest["binary_only"] = all(binary_only)
+            manifest["binary_only"] = install_in_steps(installer, path, steps)
             manifest.update(status="ok", packages=installer.freeze(path))
         except (EnvBuildError, InstallError, UserError) as exc:
             manifest.update(status="failed", error=str(exc)[-2000:])

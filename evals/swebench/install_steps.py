@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
+
+from .installer import Installer
 
 DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 
@@ -20,6 +23,11 @@ DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 def flatten(steps: list[list[str]]) -> list[str]:
     """All requirements of all steps, first occurrence kept (what a one-shot resolve would be asked)."""
     return list(dict.fromkeys(r for step in steps for r in step))
+
+
+def install_in_steps(installer: Installer, venv: Path, steps: list[list[str]]) -> bool:
+    """Install each step into `venv` in order (a later pin replaces an earlier one); True when wheels sufficed."""
+    return all([installer.install(venv, step) for step in steps])
 
 
 def _bre_to_python(pattern: str) -> str:
