@@ -2,7 +2,7 @@
 
 No REPOWRIGHT_* variable of the developer's shell reaches the child, and the working folder holds an
 empty repowright.toml, so a repowright.toml in a parent folder (the nearest one wins) is never read.
-The per-session test label (tests/conftest.py) is passed on, so the container guard sees the child's
+REPOWRIGHT_RUN_LABEL, the per-session container label (tests/containers.py), is passed on, so the container guard sees the child's
 containers.
 """
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 KEEP = ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "UV_CACHE_DIR", "SSL_CERT_FILE", "LANG",
-        "REPOWRIGHT_TEST_RUN")
+        "REPOWRIGHT_RUN_LABEL")
 
 
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -34,9 +35,9 @@ def isolated_folder(folder: Path) -> Path:
     return folder
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600,
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600,
             stdin: str | None = None) -> subprocess.CompletedProcess:
-    """`repowright ARGS` in `cwd` (made isolated) with a scrubbed environment plus `env`."""
+    """`repowright ARGS` in `cwd` (made isolated; a fresh temporary folder if None) with a scrubbed environment."""
+    folder = isolated_folder(Path(cwd) if cwd is not None else Path(tempfile.mkdtemp(prefix="repowright-cli-")))
     return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True,
-                          text=True, cwd=isolated_folder(Path(cwd)), env=scrubbed_env(env), timeout=timeout,
-                          input=stdin)
+                          text=True, cwd=folder, env=scrubbed_env(env), timeout=timeout, input=stdin)

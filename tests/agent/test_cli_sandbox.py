@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.cli import run_cli
+
 
 def repowright(*args: str, cwd=None, env=None, timeout=120) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=timeout)
+    return run_cli(*args, cwd=cwd, env=env, timeout=timeout)
 
 
 @pytest.mark.docker
