@@ -49,12 +49,13 @@ REAPER = (
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()
 
 
-def _close_live_sessions() -> None:
+def close_live_sessions() -> None:
+    """Remove every container this process still has open (on exit, or when a run is interrupted)."""
     for sess in list(_LIVE):
         sess.close()
 
 
-atexit.register(_close_live_sessions)
+atexit.register(close_live_sessions)
 
 
 def docker_client(timeout: float = 120):
