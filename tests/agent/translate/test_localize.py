@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.agent.translate.crate import compose_main, drop_redefinitions, item_names, rust_block, signatures
+from repowright.agent.translate.crate import (
+    compose_main,
+    drop_redefinitions,
+    item_names,
+    rust_block,
+    signatures,
+)
 from repowright.agent.translate.localize import first_difference, format_regex, localize, suspects
 from repowright.analyzers.c_depgraph import build_c_depgraph
 
