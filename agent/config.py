@@ -26,8 +26,8 @@ class LLMConfig(BaseModel):
     context_window: int = 32768
     temperature: float = 0.0
     # Price in dollars per million prompt (input) and completion (output) tokens; 0 for a local model.
-    input_cost_per_million: float = Field(0.0, ge=0)
-    output_cost_per_million: float = Field(0.0, ge=0)
+    input_cost_per_million: float = Field(default=0.0, ge=0)
+    output_cost_per_million: float = Field(default=0.0, ge=0)
 
 
 class SandboxConfig(BaseModel):
