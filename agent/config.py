@@ -25,6 +25,9 @@ class LLMConfig(BaseModel):
     tool_mode: Literal["auto", "native", "text"] = "auto"
     context_window: int = 32768
     temperature: float = 0.0
+    # Price in dollars per million prompt (input) and completion (output) tokens; 0 for a local model.
+    input_cost_per_million: float = Field(default=0.0, ge=0)
+    output_cost_per_million: float = Field(default=0.0, ge=0)
 
 
 class SandboxConfig(BaseModel):

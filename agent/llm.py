@@ -62,6 +62,12 @@ class Usage:
         return {**asdict(self), "total_tokens": self.total_tokens}
 
 
+def cost_of(tokens: dict[str, Any], config: LLMConfig) -> float:
+    """Dollars for the prompt and completion tokens in `tokens` at the configured per-million prices."""
+    return (int(tokens.get("prompt_tokens", 0) or 0) * config.input_cost_per_million
+            + int(tokens.get("completion_tokens", 0) or 0) * config.output_cost_per_million) / 1e6
+
+
 @dataclass
 class ChatResult:
     content: str

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from unidiff import PatchSet
 
 from repowright.agent.locate import locate
 from repowright.analyzers.bm25 import BM25, tokenize
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 KS = (1, 3, 5, 10)
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 
 def find_repo(repos_dir: Path, repo: str) -> Path | None:
@@ -69,37 +69,27 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
 
 
 def patch_lines(patch: str) -> dict[str, set[int]]:
-    """Per edited file (old path), the old-file lines the patch removes/changes, or the line an insert follows."""
+    """Per edited file (old path), the old-file lines the patch removes/changes, or the line an insert follows.
+
+    Read by unidiff: content lines starting with `--- `/`+++ ` are content; new files have no old lines.
+    """
     out: dict[str, set[int]] = {}
-    current: str | None = None
-    old_line = 0
-    pending_insert = False
-    for line in patch.splitlines():
-        if line.startswith("--- "):
-            path = line[4:].strip()
-            current = path[2:] if path.startswith("a/") else None
-            if current is not None:
-                out.setdefault(current, set())
+    for patched in PatchSet(patch):
+        if patched.is_added_file or not patched.source_file.startswith("a/"):
             continue
-        if line.startswith("+++ "):
-            continue
-        hunk = _HUNK.match(line)
-        if hunk:
-            old_line = int(hunk.group(1))
-            continue
-        if current is None:
-            continue
-        if line.startswith("-"):
-            out[current].add(old_line)
-            old_line += 1
-            pending_insert = False
-        elif line.startswith("+"):
-            if not pending_insert:
-                out[current].add(max(1, old_line - 1))
-                pending_insert = True
-        else:
-            old_line += 1
-            pending_insert = False
+        lines = out.setdefault(patched.source_file[2:], set())
+        for hunk in patched:
+            old_line, pending_insert = hunk.source_start, False
+            for row in hunk:
+                if row.is_removed:
+                    lines.add(old_line)
+                    old_line, pending_insert = old_line + 1, False
+                elif row.is_added:
+                    if not pending_insert:
+                        lines.add(max(1, old_line - 1))
+                        pending_insert = True
+                elif row.is_context:
+                    old_line, pending_insert = old_line + 1, False
     return out
 
 

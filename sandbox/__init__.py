@@ -4,6 +4,15 @@ from .base import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
 from .image import base_image_tag, toolchain_mounts
 
 
+def close_live_sessions() -> None:
+    """Remove the containers of every sandbox session still open in this process (an interrupted run's)."""
+    import sys
+
+    module = sys.modules.get(f"{__name__}.docker_sandbox")
+    if module is not None:  # no Docker session can be open if the module was never imported
+        module.close_live_sessions()
+
+
 def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbox:
     """The sandbox for `backend` ("docker" or "local")."""
     if backend == "docker":
@@ -18,4 +27,4 @@ def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbo
 
 
 __all__ = ["ExecResult", "Limits", "Mount", "Sandbox", "SandboxError", "Session", "base_image_tag",
-           "make_sandbox", "toolchain_mounts"]
+           "close_live_sessions", "make_sandbox", "toolchain_mounts"]

@@ -27,6 +27,9 @@ from .base import (
 from .image import SANDBOX_UID, ensure_base_image, sandbox_env, toolchain_mounts
 
 LABEL = "repowright.sandbox"
+# A caller's tag for every container it (and its child processes) creates: the label `repowright.run` carries
+# the value of REPOWRIGHT_RUN_LABEL, so one test session or CI job can find exactly its own containers.
+RUN_LABEL, RUN_LABEL_ENV = "repowright.run", "REPOWRIGHT_RUN_LABEL"
 USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
 TMPFS_OPTS = f"rw,exec,nosuid,nodev,uid={SANDBOX_UID},gid={SANDBOX_UID},size={{size}}"
 _OOM_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
@@ -46,12 +49,13 @@ REAPER = (
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()
 
 
-def _close_live_sessions() -> None:
+def close_live_sessions() -> None:
+    """Remove every container this process still has open (on exit, or when a run is interrupted)."""
     for sess in list(_LIVE):
         sess.close()
 
 
-atexit.register(_close_live_sessions)
+atexit.register(close_live_sessions)
 
 
 def docker_client(timeout: float = 120):
@@ -151,7 +155,7 @@ class DockerSession(Session):
             pids_limit=limits.pids,
             cap_drop=["ALL"],
             security_opt=["no-new-privileges"],
-            labels={LABEL: "1", "repowright.pid": str(os.getpid())},
+            labels={LABEL: "1", "repowright.pid": str(os.getpid()), RUN_LABEL: os.environ.get(RUN_LABEL_ENV, "")},
             working_dir=WORKDIR,
             environment=env,
             name=f"repowright-{uuid.uuid4().hex[:12]}",

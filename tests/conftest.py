@@ -1,13 +1,23 @@
-"""Shared fixtures: the real Docker sandbox and a guard that no test leaves a container behind."""
+"""Shared fixtures: the real Docker sandbox, and guards that no test leaves a container or a cache behind.
+
+Every container a sandbox creates carries the label `repowright.run=<REPOWRIGHT_RUN_LABEL>`; this session sets
+that variable to a value of its own before any test runs, so containers made by child processes (CLI runs)
+carry it too, while other sessions sharing the Docker engine carry theirs.
+"""
 
 from __future__ import annotations
 
-import os
+import time
+from pathlib import Path
 
 import pytest
 
+from tests.containers import own_containers
+
 # Fixture repositories under data/ carry their own tests (some fail on purpose); they are inputs, not tests.
 collect_ignore = ["data"]
+ROOT = Path(__file__).resolve().parents[1]
+READ_ONLY_INPUTS = (ROOT / "tests" / "data", ROOT / "examples")
 
 
 @pytest.fixture(autouse=True)
@@ -26,17 +36,54 @@ def docker_sandbox():
     return DockerSandbox()
 
 
-def own_containers() -> list:
-    """Sandbox containers created by this test process (other processes may share the engine)."""
-    from repowright.sandbox.docker_sandbox import LABEL, docker_client
-
-    client = docker_client()
-    return client.containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={os.getpid()}"]})
-
-
-@pytest.fixture
-def no_leftover_containers():
-    """Fails the test if it leaves one of its sandbox containers behind."""
+@pytest.fixture(autouse=True)
+def no_leftover_containers(request):
+    """Fails any test that leaves a sandbox container of this session behind (its own or a child process's)."""
+    needs_docker = request.node.get_closest_marker("docker") is not None
+    try:
+        before = {c.id for c in own_containers()}
+    except Exception:
+        if needs_docker:
+            raise
+        before = None  # no engine: a test that needs none still runs
     yield
-    leftovers = own_containers()
+    if before is None:
+        return
+    leftovers = [c for c in own_containers() if c.id not in before]
+    for container in leftovers:
+        container.remove(force=True)  # so one leak fails one test, not every later one
     assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_leftover_containers_after_module():
+    """The same check for containers held by module-scoped fixtures (a verifier, a toolbox), once they are gone."""
+    try:
+        before = {c.id for c in own_containers()}
+    except Exception:
+        before = None
+    yield
+    if before is None:
+        return
+    leftovers = [c for c in own_containers() if c.id not in before]
+    for container in leftovers:
+        container.remove(force=True)
+    assert not leftovers, f"containers left behind by a module's fixtures: {[c.name for c in leftovers]}"
+
+
+def cache_files_since(start: float) -> list[str]:
+    """Files under a `.repowright` folder of the test inputs written since `start`."""
+    found = []
+    for root in READ_ONLY_INPUTS:
+        for folder in root.rglob(".repowright"):
+            found += [str(p.relative_to(ROOT)) for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime >= start]
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def inputs_stay_clean():
+    """Fails the session if a test wrote a cache into tests/data or examples (tests pass a temporary cache)."""
+    start = time.time() - 1
+    yield
+    written = cache_files_since(start)
+    assert not written, f"tests wrote caches into their inputs: {written[:5]}"

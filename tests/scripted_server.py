@@ -25,10 +25,14 @@ class Reply:
 
 @dataclass
 class Fault:
-    """An injected failure: "500", "429", "timeout" (hang for `seconds`), "malformed_tool_call", "disconnect"."""
+    """An injected failure: "500", "429", "timeout", "malformed_tool_call", "disconnect".
+
+    "timeout" hangs for `seconds`, or (None) until the server stops, so any client timeout expires on it while
+    replies that are not faults stay immediate: a test need not make every request's timeout short.
+    """
 
     kind: str
-    seconds: float = 5.0
+    seconds: float | None = None
 
 
 Step = Reply | Fault
@@ -46,6 +50,7 @@ class ScriptedServer:
         self.model = model
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -59,6 +64,7 @@ class ScriptedServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stopped.set()  # releases requests hanging on a "timeout" fault
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -139,7 +145,7 @@ class ScriptedServer:
                 elif step.kind in ("500", "429"):
                     self._error(int(step.kind), f"injected {step.kind}")
                 elif step.kind == "timeout":
-                    time.sleep(step.seconds)
+                    server._stopped.wait(step.seconds)
                     self._error(500, "injected timeout (the client should have given up)")
                 elif step.kind == "malformed_tool_call":
                     self._send(200, server.completion(body, Reply(tool_calls=[("edit_file", '{"path": "a.py", ')])))

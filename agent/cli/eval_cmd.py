@@ -124,11 +124,16 @@ def run_cmd(
                       retry_errors=retry_errors)
     envs = EnvCache((cache_dir or out / "envs").resolve(), Specs(specs_file))
     opts.environment = instance_environment(envs, opts.repos_dir)
+    spent = {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
     with progress_bar(as_json) as bar:
         task = bar.add_task("solving", total=len(instances), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
-            bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else ""))
+            for key in spent:
+                spent[key] += outcome.get("usage", {}).get(key, 0) or 0
+            bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else "")
+                       + f"; tokens {spent['prompt_tokens']} in, {spent['completion_tokens']} out; "
+                       f"cost ${spent['cost']:.4f}")
 
         summary, predictions = run(instances, solver, settings, opts, on_done=done)
     if as_json:
@@ -136,5 +141,5 @@ def run_cmd(
         return
     console.print(f"solved {summary['solved']} of {summary['total_instances']} (no patch {summary['no_patch']}, "
                   f"errors {summary['error']}); tokens {summary['prompt_tokens']} in, "
-                  f"{summary['completion_tokens']} out; cost {summary['cost']:.4f}")
+                  f"{summary['completion_tokens']} out; cost ${summary['cost']:.4f}")
     console.print(f"predictions: {predictions}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..atomic import atomic_write
 from ..errors import UserError
-from .installer import Installer, InstallError
+from .installer import Installer, InstallError, install_in_steps
 
 PYENV_ROOT = Path("/root/.pyenv/versions")
 MANIFEST = "repowright-env.json"
@@ -56,6 +56,7 @@ class Recipe:
     constraints: list[str] | None = None
     cutoff: str | None = None
     notes: list[str] | None = None
+    steps: list[list[str]] | None = None  # install in these steps (a later pin replaces an earlier one)
 
 
 def find_interpreter(version: str) -> Path:
@@ -115,8 +116,9 @@ def build_environment(path: Path, make_recipe: Callable[[], Recipe], manifest: d
         else:  # no uv: pip first, alone (a venv's first pip may not honour Requires-Python), then tools
             installer.install(path, OLD_PYTHON_TOOLS[:1])
             installer.install(path, OLD_PYTHON_TOOLS[1:])
-        reqs = recipe.requirements
-        manifest["binary_only"] = installer.install(path, reqs, constraints=recipe.constraints) if reqs else True
+        steps = recipe.steps or ([recipe.requirements] if recipe.requirements else [])
+        manifest.update(steps=steps)
+        manifest["binary_only"] = install_in_steps(installer, path, steps, recipe.constraints)
         if after is not None:
             after(path)
         manifest.update(status="ok", packages=installer.freeze(path))

@@ -13,6 +13,7 @@ scripts, never the repository's) only when wheels cannot satisfy the set.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,7 @@ class Installer:
         if self.uv_installs and self.uv:
             base = [self.uv, "pip", "install", "-q", "--python", python]
             if self.cutoff:
-                base += ["--exclude-newer", self.cutoff]
+                base += ["--exclude-newer", self.cutoff, *exempt_exact_pins(reqs)]
         else:
             base = [python, "-m", "pip", "--disable-pip-version-check", "install", "-q"]
             if self.uv:  # pip of an old Python installs what uv resolved for it
@@ -96,7 +97,7 @@ class Installer:
             handle.write("\n".join(reqs) + "\n")
         try:
             argv = [self.uv, "pip", "compile", "-q", "--no-header", "--no-annotate", "--python-version", self.python,
-                    handle.name] + (["--exclude-newer", self.cutoff] if self.cutoff else [])
+                    handle.name] + (["--exclude-newer", self.cutoff, *exempt_exact_pins(reqs)] if self.cutoff else [])
             self._run(argv)
             return [line.strip() for line in self.log[-2].splitlines() if "==" in line]
         finally:
@@ -126,6 +127,24 @@ class Installer:
             raise InstallError(f"{' '.join(argv[1:4])} failed: {' | '.join(tail)}")
 
 
+def install_in_steps(installer: Installer, venv: Path, steps: list[list[str]],
+                     constraints: list[str] | None = None) -> bool:
+    """Install each step into `venv` in order (a later pin replaces an earlier one); True when wheels sufficed."""
+    return all([installer.install(venv, step, constraints=constraints) for step in steps])
+
+
+def exempt_exact_pins(reqs: list[str]) -> list[str]:
+    """uv options that lift the date cutoff for packages pinned to one version (`name==X`): the official
+    harness installs such a pin whatever its date (SWE-bench's specs pin setuptools==70.0.0, from 2024-05)."""
+    options = []
+    for req in reqs:
+        match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*[^,;*\s]+\s*(;.*)?$", req)
+        if match:
+            options += ["--exclude-newer-package", f"{match.group(1)}={NO_CUTOFF}"]
+    return options
+
+
+NO_CUTOFF = "2100-01-01T00:00:00Z"
 SWEBENCH_IMAGES_DATE = "2024-01-01T00:00:00Z"  # numpy 1.26, pytest 7.4, setuptools 69: SWE-bench's era
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from unidiff import LINE_TYPE_ADDED, LINE_TYPE_CONTEXT, LINE_TYPE_REMOVED, PatchSet, UnidiffParseError
 
 from ..prompts import PROMPTS_DIR
 
@@ -19,12 +20,20 @@ def _environment() -> jinja2.Environment:
 
 
 def _diff_lines(patch: str) -> list[tuple[str, str]]:
-    """Each diff line with a CSS class for colouring."""
-    out = []
-    for line in patch.splitlines():
-        kind = ("meta" if line.startswith(("diff ", "index ", "+++", "---")) else "hunk" if line.startswith("@@")
-                else "add" if line.startswith("+") else "del" if line.startswith("-") else "ctx")
-        out.append((kind, line))
+    """Each diff line with a CSS class for colouring (read by unidiff: a removed `-- x` line is a deletion)."""
+    try:
+        files = PatchSet(patch)
+    except UnidiffParseError:
+        return [("ctx", line) for line in patch.splitlines()]
+    out: list[tuple[str, str]] = []
+    kinds = {LINE_TYPE_ADDED: "add", LINE_TYPE_REMOVED: "del", LINE_TYPE_CONTEXT: "ctx"}
+    for patched in files:
+        text = str(patched)
+        hunks = "".join(str(h) for h in patched)
+        out += [("meta", line) for line in text[:len(text) - len(hunks)].splitlines()]
+        for hunk in patched:
+            out.append(("hunk", str(hunk).splitlines()[0]))
+            out += [(kinds.get(row.line_type, "meta"), str(row).rstrip("\n")) for row in hunk]
     return out
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unidiff import PatchSet, UnidiffParseError
+
 from repowright.sandbox import Sandbox
 
 from ..repo_files import select_files
@@ -19,7 +21,6 @@ from .tools import format_result
 from .workspace import GIT, Workspace, open_session
 
 CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|(^|/)tests?/[^/]*\.py$")
 DETAIL_CHARS = 4000
 
@@ -59,28 +60,28 @@ class Validation:
 def changed_lines(patch: str) -> dict[str, list[tuple[int, int]]]:
     """Per file in a git diff, the line ranges of the new version that the patch adds to or deletes at.
 
-    Context lines are left out, so a function next to an edit does not count as changed.
+    Context lines are left out, so a function next to an edit does not count as changed. The diff is read
+    by unidiff, so content lines that start with `--- ` or `+++ ` are content, not file headers.
     """
     spans: dict[str, list[tuple[int, int]]] = {}
-    path, line = None, 0
-    for text in patch.splitlines():
-        if text.startswith("+++ "):
-            target = text[4:].strip()
-            path = None if target == "/dev/null" else target.removeprefix("b/")
-            if path is not None:
-                spans.setdefault(path, [])
-        elif text.startswith("@@"):
-            match = _HUNK.match(text)
-            line = int(match.group(1)) if match else 0
-        elif path is None or text.startswith(("diff --git", "--- ", "index ")):
+    try:
+        files = PatchSet(patch)
+    except UnidiffParseError:
+        return spans
+    for patched in files:
+        if patched.is_removed_file:
             continue
-        elif text.startswith("+"):
-            _extend(spans[path], line)
-            line += 1
-        elif text.startswith("-"):
-            _extend(spans[path], line)  # a deletion sits between line-1 and line of the new version
-        elif text.startswith(" "):
-            line += 1
+        ranges = spans.setdefault(patched.path, [])
+        for hunk in patched:
+            line = hunk.target_start
+            for row in hunk:
+                if row.is_added:
+                    _extend(ranges, line)
+                    line += 1
+                elif row.is_removed:
+                    _extend(ranges, line)  # a deletion sits between line-1 and line of the new version
+                elif row.is_context:
+                    line += 1
     return spans
 
 

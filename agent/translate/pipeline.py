@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,12 +20,20 @@ REPORT_NAME = "translation-report.json"
 
 
 def clippy_warnings(verifier: Verifier, crate: Path) -> int | None:
-    """Clippy warnings of the crate (None when clippy is not installed in the sandbox)."""
+    """Clippy's own warnings (lints named `clippy::...`) of the crate; None when clippy is not in the sandbox."""
     probe = verifier.session.exec(["sh", "-c", "cargo clippy --version"])
     if not probe.ok:
         return None
-    _, output = verifier.cargo(crate, "/work/clippy", "clippy")
-    return len(re.findall(r"^\S+:\d+:\d+: warning:", output, re.M))
+    _, output = verifier.cargo(crate, "/work/clippy", "clippy", message_format="json")
+    count = 0
+    for line in output.splitlines():
+        try:
+            message = json.loads(line).get("message") or {}
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        code = (message.get("code") or {}).get("code") or ""
+        count += message.get("level") == "warning" and code.startswith("clippy::")
+    return count
 
 
 def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, cases: list[Case], *,

@@ -175,10 +175,10 @@ class Verifier:
         result = self.session.exec(["sh", "-c", cmd], timeout=self.build_timeout)
         return result.ok, result.stdout + result.stderr
 
-    def cargo(self, crate_dir: Path, dest: str, subcommand: str = "build") -> tuple[bool, str]:
+    def cargo(self, crate_dir: Path, dest: str, subcommand: str = "build", message_format: str = "short") -> tuple[bool, str]:
         """`cargo <subcommand>` of the crate copied to `dest`, offline, with the session's target dir."""
         self.session.put_directory(crate_dir, dest, excludes=("target", ".git"))
-        cmd = f"cargo {subcommand} --offline --quiet --message-format short"
+        cmd = f"cargo {subcommand} --offline --quiet --message-format {message_format}"
         result = self.session.exec(["sh", "-c", cmd], timeout=self.build_timeout, workdir=dest,
                                    env={"CARGO_TARGET_DIR": TARGET_DIR, "CARGO_TERM_COLOR": "never"})
         return result.ok, result.stdout + result.stderr

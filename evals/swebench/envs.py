@@ -1,9 +1,10 @@
 """SWE-bench instance environments: the specification's requirements, built by the core environment builder.
 
 No conda and no image registry exist here, so an environment is a virtualenv made from the pyenv
-interpreter the spec names, filled from PyPI with packages only (`repowright.agent.env`): the spec's packages
-and pip_packages, the requirements file read from git objects (never a checkout), and the dependencies the
-project declares, read statically (`static_meta`). Repository code never runs on the host; the
+interpreter the spec names, filled from PyPI with packages only (`repowright.agent.env`), in the official
+harness's steps (`install_steps`): the spec's packages or the requirements file read from git objects (never a
+checkout), then pip_packages, then the dependencies the project declares, read statically (`static_meta`) after
+the spec's pre_install edits; a later step's pin replaces an earlier one. Repository code never runs on the host; the
 repository's own install step runs later, inside the sandbox, with no network and this environment
 mounted read-only.
 """
@@ -32,13 +33,14 @@ from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE, resolution_cuto
 from repowright.agent.env.static_meta import declared_dependencies
 from repowright.agent.errors import UserError
 
+from .install_steps import DEPENDENCY_FILES, apply_pre_install, flatten
 from .repos import find_mirror, git_show
 from .specs import Specs
 
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"  # 6: installs in the official harness's steps; exact pins exempt from the cutoff
 log = logging.getLogger(__name__)
-__all__ = ["EnvBuildError", "EnvCache", "Environment", "instance_environment", "is_local_or_option",
-           "requirements_for"]
+__all__ = ["EnvBuildError", "EnvCache", "Environment", "find_interpreter", "instance_environment",
+           "is_local_or_option", "requirement_steps", "requirements_for"]
 
 
 def _conda_to_pip(spec: str) -> str | None:
@@ -79,46 +81,59 @@ def _extras_of(install_cmd: str) -> list[str]:
     return [x.strip() for x in match.group(1).split(",")] if match else []
 
 
-def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
-    """(pip requirements, notes) that the instance's environment needs, gathered without running code."""
+def requirement_steps(instance: dict, specs: Specs, mirror: Path) -> tuple[list[list[str]], list[str]]:
+    """(pip requirements per install step, notes), in the official harness's order, gathered without running code.
+
+    Steps: the environment's packages, the spec's pip_packages, then what the install command pulls in
+    (the declared dependencies after the pre_install edits); a later step's pin replaces an earlier one.
+    """
     spec, commit, notes = specs.spec(instance), instance["environment_setup_commit"], []
-    reqs: list[str] = []
+    env_reqs: list[str] = []
     packages = spec.get("packages", "")
     if packages == "requirements.txt":
-        reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
-                 if ln.strip()]
+        env_reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
+                     if ln.strip()]
     elif packages == "environment.yml":
         text = git_show(mirror, commit, spec.get("environment_file", "environment.yml"))
         if text is None:
             raise EnvBuildError(f"no environment.yml in commit {commit[:12]}")
         for dep in yaml.safe_load(text).get("dependencies", []):
             if isinstance(dep, dict):
-                reqs += dep.get("pip", [])
+                env_reqs += dep.get("pip", [])
             elif (req := _conda_to_pip(str(dep))) is not None:
-                reqs.append(req)
+                env_reqs.append(req)
         notes.append("conda packages from environment.yml installed from PyPI under the same names")
     elif packages:
-        reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
-    reqs += list(spec.get("pip_packages", []))
-    files = {name: text for name in ("setup.py", "setup.cfg", "pyproject.toml")
-             if (text := git_show(mirror, commit, name)) is not None}
+        env_reqs += [r for p in packages.split() if (r := _conda_to_pip(p)) is not None]
+    files = {name: text for name in DEPENDENCY_FILES if (text := git_show(mirror, commit, name)) is not None}
+    notes += apply_pre_install(list(spec.get("pre_install") or []), files)
     declared = declared_dependencies(files)
-    reqs += declared.for_extras(_extras_of(spec.get("install", "")))
     notes += declared.unresolved
-    kept = []
-    for req in dict.fromkeys(r.strip() for r in reqs if r.strip()):
-        if is_local_or_option(req):
-            notes.append(f"requirement left out (a local path or a pip option, which would build or point "
-                         f"at code outside PyPI on the host): {req}")
-        else:
-            kept.append(req)
-    return kept, notes
+    steps = []
+    for step in (env_reqs, list(spec.get("pip_packages") or []),
+                 declared.for_extras(_extras_of(spec.get("install", "")))):
+        kept = []
+        for req in dict.fromkeys(r.strip() for r in step if r.strip()):
+            if is_local_or_option(req):
+                notes.append(f"requirement left out (a local path or a pip option, which would build or point "
+                             f"at code outside PyPI on the host): {req}")
+            else:
+                kept.append(req)
+        if kept:
+            steps.append(kept)
+    return steps, notes
+
+
+def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[str], list[str]]:
+    """(all pip requirements of all steps, notes): what the environment is asked to hold."""
+    steps, notes = requirement_steps(instance, specs, mirror)
+    return flatten(steps), notes
 
 
 def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
     """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
     ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
-                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "install")},
+                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "pre_install", "install")},
                         BUILDER_VERSION, as_of], sort_keys=True)
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
@@ -142,9 +157,9 @@ class EnvCache:
         """The instance's environment and whether it was built now (False: it came from the cache)."""
         def recipe() -> Recipe:
             python = str(self.specs.spec(instance).get("python", "3.9"))
-            reqs, notes = requirements_for(instance, self.specs, mirror)
+            steps, notes = requirement_steps(instance, self.specs, mirror)
             cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
-            return Recipe(python, reqs, find_interpreter(python), cutoff=cutoff, notes=notes)
+            return Recipe(python, flatten(steps), find_interpreter(python), cutoff=cutoff, notes=notes, steps=steps)
 
         manifest = {"repo": instance["repo"], "version": instance["version"],
                     "environment_setup_commit": instance["environment_setup_commit"]}

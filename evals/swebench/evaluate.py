@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from pathlib import Path
 from repowright.agent.atomic import atomic_write
 from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE
 from repowright.agent.errors import UserError
-from repowright.sandbox import Limits, Sandbox, SandboxError
+from repowright.sandbox import Limits, Sandbox, SandboxError, close_live_sessions
 
 from .envs import EnvBuildError, EnvCache
 from .grading import grade
@@ -59,8 +60,12 @@ def recorded_outcome(folder: Path, prediction: dict) -> dict | None:
     return outcome if outcome.get("patch_sha") == patch_sha(prediction) else None
 
 
-def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: Sandbox, envs: EnvCache) -> dict:
-    """Evaluate one prediction; write patch.diff, test_output.txt, report.json and outcome.json."""
+def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: Sandbox, envs: EnvCache,
+                 stopping: threading.Event | None = None) -> dict:
+    """Evaluate one prediction; write patch.diff, test_output.txt, report.json and outcome.json.
+
+    When `stopping` is set by then (the run was interrupted), no outcome is recorded: a resumed run redoes it.
+    """
     folder = instance_dir(opts, prediction)
     patch = prediction.get("model_patch") or ""
     outcome: dict = {"instance_id": instance["instance_id"], "patch_sha": patch_sha(prediction)}
@@ -78,7 +83,8 @@ def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: S
         except (SandboxError, RuntimeError) as exc:
             outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
     outcome["seconds"] = round(time.monotonic() - start, 1)
-    atomic_write(folder / "outcome.json", json.dumps(outcome, indent=2))
+    if stopping is None or not stopping.is_set():
+        atomic_write(folder / "outcome.json", json.dumps(outcome, indent=2))
     return outcome
 
 
@@ -172,18 +178,22 @@ def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOpti
         else:
             todo.append(iid)
 
+    stopping = threading.Event()
+
     def work(iid: str) -> None:
-        outcome = evaluate_one(by_id[iid], predictions[iid], opts, sandbox, envs)
+        outcome = evaluate_one(by_id[iid], predictions[iid], opts, sandbox, envs, stopping)
         outcomes[iid] = outcome
-        if on_done:
+        if on_done and not stopping.is_set():
             on_done(iid, outcome, False)
 
     pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
     try:
         for future in [pool.submit(work, iid) for iid in todo]:
             future.result()
-    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more
+    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more, record nothing more
+        stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
+        close_live_sessions()  # ends the running instances' commands now, not at their timeout
         raise
     pool.shutdown()
     report = run_report(instances, predictions, outcomes)

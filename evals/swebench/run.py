@@ -11,10 +11,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repowright.agent.atomic import atomic_write
 from repowright.agent.config import Settings
+from repowright.agent.llm import cost_of
 from repowright.agent.solver import Solver
+
+if TYPE_CHECKING:
+    from repowright.agent.solve.run import SolveResult
 
 from .repos import find_mirror
 
@@ -60,6 +65,18 @@ def load_outcome(opts: RunOptions, iid: str) -> dict | None:
     return outcome
 
 
+def outcome_status(result: SolveResult) -> str:
+    """solved, error (an outage or a crash: `--retry-errors` solves it again) or no_patch (the model gave up)."""
+    if result.patched:
+        return "solved"
+    return "error" if result.status == "error" else "no_patch"
+
+
+def usage_with_cost(tokens: dict, settings: Settings) -> dict:
+    """The solver's token counts with their cost at the configured prices."""
+    return {**tokens, "cost": round(cost_of(tokens, settings.llm), 6)}
+
+
 def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: RunOptions) -> dict:
     """Check out the base commit, call the solver on the problem statement, record the outcome."""
     iid = instance["instance_id"]
@@ -71,8 +88,9 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
         (folder / "solve").mkdir(parents=True, exist_ok=True)
         env = {"env": opts.environment(instance)} if opts.environment else {}
         result = solver(repo, instance["problem_statement"], settings, folder / "solve", **env)
-        outcome.update(status="solved" if result.patched else "no_patch", patch=result.patch if result.patched else "",
-                       message=result.error or "", usage=result.tokens, solve_status=result.status)
+        outcome.update(status=outcome_status(result), patch=result.patch if result.patched else "",
+                       message=result.error or "", usage=usage_with_cost(result.tokens, settings),
+                       solve_status=result.status)
     except Exception as exc:  # one instance's failure is recorded and the run goes on
         outcome.update(status="error", patch="", message=f"{type(exc).__name__}: {exc}"[:2000], usage={})
     finally:
@@ -88,6 +106,7 @@ def totals(outcomes: dict[str, dict]) -> dict:
     for key in ("prompt_tokens", "completion_tokens", "cost"):
         out[key] = sum(float(o.get("usage", {}).get(key, 0) or 0) for o in outcomes.values())
     out["prompt_tokens"], out["completion_tokens"] = int(out["prompt_tokens"]), int(out["completion_tokens"])
+    out["cost"] = round(out["cost"], 6)
     return out
 
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.cli import run_cli
+
 
 def repowright(*args: str, cwd=None, env=None, timeout=120) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=timeout)
+    return run_cli(*args, cwd=cwd, env=env, timeout=timeout)
 
 
 @pytest.mark.docker
@@ -26,10 +24,15 @@ def test_run_prints_output_and_exit_code(tmp_path):
 
 @pytest.mark.docker
 def test_run_timeout_exits_124_quickly(tmp_path):
+    """The 2 s timeout kills a 60 s sleep: the run costs about what a command that ends at once costs, plus 2 s."""
     start = time.monotonic()
-    proc = repowright("sandbox", "run", "--timeout", "2", "--workdir", str(tmp_path), "--", "sleep", "10")
+    baseline = repowright("sandbox", "run", "--workdir", str(tmp_path), "--", "true")
+    baseline_seconds = time.monotonic() - start
+    assert baseline.returncode == 0, baseline.stderr
+    start = time.monotonic()
+    proc = repowright("sandbox", "run", "--timeout", "2", "--workdir", str(tmp_path), "--", "sleep", "60")
     assert proc.returncode == 124 and "timed out" in proc.stderr
-    assert time.monotonic() - start < 8
+    assert time.monotonic() - start < 3 * baseline_seconds + 2 + 20  # far from the 60 s an unkilled sleep takes
 
 
 @pytest.mark.docker

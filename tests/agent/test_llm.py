@@ -60,11 +60,12 @@ def test_malformed_tool_call_arguments_are_reported_not_raised():
 
 
 def test_retries_500_and_timeout_then_succeeds():
-    with ScriptedServer([Fault("500"), Fault("timeout", seconds=3), Reply(content="ok")]) as srv:
-        llm = make_llm(srv, timeout=0.5)
+    # the timeout fault hangs until the server stops, so only it outlasts the client's timeout
+    with ScriptedServer([Fault("500"), Fault("timeout"), Reply(content="ok")]) as srv:
+        llm = make_llm(srv, timeout=3.0)
         result = llm.chat([{"role": "user", "content": "hi"}])
     assert result.content == "ok"
-    assert result.usage.retries == 2
+    assert result.usage.retries == 2 and len(srv.requests) == 3  # one retry per injected fault
 
 
 def test_gives_up_after_retries_with_one_line_error():

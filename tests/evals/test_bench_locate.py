@@ -15,7 +15,7 @@ PATCH = "\n".join([
     'diff --git a/minicart/coupons.py b/minicart/coupons.py',
     '--- a/minicart/coupons.py',
     '+++ b/minicart/coupons.py',
-    '@@ -10,7 +10,7 @@ COUPONS = {',
+    '@@ -10,6 +10,6 @@ COUPONS = {',
     ' def lookup(code):',
     '     """The percentage a coupon code takes off."""',
     '-    return COUPONS[code]',
@@ -69,3 +69,8 @@ def test_export_writes_the_tree_at_a_commit(tmp_path):
     out = tmp_path / "out"
     assert export(repo, first, out) == 0
     assert (out / "a.py").read_text() == "x = 1\n" and (out / "sub" / "b.py").read_text() == "def f():\n    pass\n"
+
+
+def test_patch_lines_reads_dashed_content_lines_as_content():
+    patch = (Path(__file__).resolve().parents[1] / "data" / "dash_lines.diff").read_text()
+    assert patch_lines(patch) == {"code.py": {2}, "notes.md": {2}}

@@ -106,7 +106,7 @@ def test_output_is_capped_with_a_marker(docker_sandbox):
 
 
 def test_container_removed_after_an_error_inside_the_block(docker_sandbox):
-    from tests.conftest import own_containers
+    from tests.containers import own_containers
 
     with pytest.raises(RuntimeError):
         with docker_sandbox.session() as sess:

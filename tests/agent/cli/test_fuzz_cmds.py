@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.cli import run_cli
 
 
-def repowright(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
-                          timeout=300)
+def repowright(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return run_cli(*args, cwd=cwd, timeout=300)
 
 
 def test_constraints_json_and_yaml_records(tmp_path):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def repowright(*args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}  # no model endpoint configured
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          timeout=120, env={**env, "PYTHONPATH": str(EXAMPLES.parent)})
+    return run_cli(*args, timeout=120)  # scrubbed: no model endpoint configured
 
 
 def test_locate_json_and_table(tmp_path):

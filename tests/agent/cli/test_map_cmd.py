@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli import run_cli
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "kg"
 
 
 def repowright(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args, timeout=120)
 
 
 def test_map_json_counts_and_cache(tmp_path):

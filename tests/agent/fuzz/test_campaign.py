@@ -15,13 +15,16 @@ from repowright.agent.fuzz.executor import ExecConfig
 pytestmark = pytest.mark.docker
 PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"
 APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin"]
+# Only spin's planted endless loop should reach this; the other inputs end in milliseconds, so a loaded machine
+# cannot turn one of them into a "hang" and change the totals.
+HANG_SECONDS = 3.0
 
 
 def campaign(directory: Path, sandbox) -> Campaign:
     adapter = library_adapter(str(PLANTED))
     config = CampaignConfig(apis=adapter.enumerate_many(APIS), inputs_per_api=10, seed=5, workers=1,
-                            timeout=1.0, batch_size=5, library=str(PLANTED))
-    return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=1.0))
+                            timeout=HANG_SECONDS, batch_size=5, library=str(PLANTED))
+    return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=HANG_SECONDS))
 
 
 def totals(summary: dict) -> dict:

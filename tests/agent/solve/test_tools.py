@@ -15,10 +15,10 @@ REPO = DATA / "pricing" / "repo"
 
 
 @pytest.fixture(scope="module")
-def toolbox(docker_sandbox):
+def toolbox(docker_sandbox, tmp_path_factory):
     with open_session(docker_sandbox, Budget(tool_timeout=20)) as session:
         ws = Workspace(session, REPO, timeout=20, exclude_from_diff=("repro_test.py",))
-        yield ToolBox(ws, build_knowledge_graph(REPO), test_cmd=None, timeout=20)
+        yield ToolBox(ws, build_knowledge_graph(REPO, cache_dir=tmp_path_factory.mktemp("cache")), test_cmd=None, timeout=20)
 
 
 def test_argument_checks():

@@ -60,9 +60,9 @@ def test_related_tests_follow_imports_and_changed_names():
     assert related_tests(REPO, ["textstats/stats.py"], set(), {"tests/test_stats.py"}) == []
 
 
-def test_tests_that_reach_changed_code_through_calls_are_found():
+def test_tests_that_reach_changed_code_through_calls_are_found(tmp_path):
     repo = DATA / "pricing" / "repo"
-    kg = build_knowledge_graph(repo)
+    kg = build_knowledge_graph(repo, cache_dir=tmp_path / "cache")
     nodes = changed_nodes(kg, {"shop/pricing.py": [(4, 7)]})
     assert nodes == ["shop/pricing.py::apply_discount"]
     assert calling_test_files(kg, nodes) == {"tests/test_invoice.py"}
@@ -72,9 +72,9 @@ def test_tests_that_reach_changed_code_through_calls_are_found():
 
 
 @pytest.mark.docker
-def test_a_good_patch_passes_every_check(docker_sandbox):
+def test_a_good_patch_passes_every_check(docker_sandbox, tmp_path):
     v = validate_patch(docker_sandbox, REPO, GOOD, budget=Budget(tool_timeout=60), reproduction=REPRO,
-                       test_cmd=None, kg=build_knowledge_graph(REPO))
+                       test_cmd=None, kg=build_knowledge_graph(REPO, cache_dir=tmp_path / "cache"))
     assert v.checks == {"applies": True, "parses": True, "reproduction_fails_before": True,
                         "reproduction_passes_after": True, "existing_tests_pass": True}
     assert v.score == 5 and v.tests_run.endswith("tests/test_stats.py")
@@ -133,3 +133,15 @@ def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker
     assert v.checks["applies"] is True, v.details
     assert v.checks["existing_tests_pass"] is False
     assert "newly failing: tests/test_stats.py::test_spread" in v.details["existing_tests"]
+
+
+def test_content_lines_that_look_like_file_headers_are_content():
+    """A removed `-- x` line reads `--- x` and an added `++ y` reads `+++ y` in a diff (tests/data/dash_lines.diff)."""
+    from pathlib import Path
+
+    from repowright.agent.solve.report import _diff_lines
+
+    patch = (Path(__file__).resolve().parents[2] / "data" / "dash_lines.diff").read_text()
+    assert changed_lines(patch) == {"code.py": [(2, 2)], "notes.md": [(2, 2)]}
+    kinds = dict((line, kind) for kind, line in _diff_lines(patch))
+    assert (kinds["--- old rule"], kinds["+++ new rule"], kinds["--- a/notes.md"]) == ("del", "add", "meta")

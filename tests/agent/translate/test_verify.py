@@ -145,3 +145,17 @@ def test_binary_input_files_reach_the_program_byte_for_byte(verifier, tmp_path):
     (crate / "src" / "main.rs").write_text((crate / "src" / "main.rs").read_text().replace("{s}", "{s} "))
     report = verifier.verify(c_dir, crate, [case])
     assert report.cases[0].diff == "output file out.txt: differs in Rust\n"
+
+
+def test_clippy_counts_the_lints_of_a_composed_crate(verifier, tmp_path):
+    """Two `needless_return`s and a `len_zero` in a composed crate: 3 clippy warnings; the fixed crate has 0."""
+    from repowright.agent.translate.crate import compose_main, write_crate
+    from repowright.agent.translate.pipeline import clippy_warnings
+
+    linted = [("a.c::one", "fn one() -> i32 {\n    return 1;\n}"),
+              ("a.c::two", "fn two(v: &[i32]) -> bool {\n    return v.len() == 0;\n}"),
+              ("a.c::main", 'fn main() {\n    println!("{} {}", one(), two(&[1]));\n}')]
+    clean = [("a.c::one", "fn one() -> i32 {\n    1\n}"),
+             ("a.c::two", "fn two(v: &[i32]) -> bool {\n    v.is_empty()\n}"), linted[2]]
+    assert clippy_warnings(verifier, write_crate(tmp_path / "linted", "linted", compose_main(linted))) == 3
+    assert clippy_warnings(verifier, write_crate(tmp_path / "clean", "clean", compose_main(clean))) == 0

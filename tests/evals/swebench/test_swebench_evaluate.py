@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from repowright.agent.cli.main import app
+from tests.cli import isolated_folder, scrubbed_env
+from tests.containers import own_containers
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[3]
@@ -71,27 +72,48 @@ def test_wrong_stale_and_fuzzy_patches(calc_world):
     assert not (calc_world["root"] / "out/mixed/org__model/calc-stale/report.json").exists()
 
 
+BLOCKING_PATCH = "\n".join([
+    "diff --git a/calc/__init__.py b/calc/__init__.py",
+    "--- a/calc/__init__.py",
+    "+++ b/calc/__init__.py",
+    "@@ -3,7 +3,8 @@",
+    " ",
+    " def add(a, b):",
+    '     """Return the sum of a and b."""',
+    "-    return a - b",
+    '+    __import__("time").sleep(3600)  # the tests of this instance block until the run is killed',
+    "+    return a + b",
+    " ",
+    " ",
+    " def mul(a, b):",
+    "",
+])
+
+
 def test_killed_run_resumes_to_the_same_report(calc_world):
     make, base = calc_world["make_instance"], calc_world["base"]
     ids = ["calc-r1", "calc-r2", "calc-r3"]
     dataset = calc_world["write_dataset"](calc_world["root"] / "resume.jsonl", [make(i, base) for i in ids])
-    preds = predictions_file(calc_world, "resume", {"calc-r1": calc_world["patches"]["gold"],
-                                                    "calc-r2": calc_world["patches"]["wrong"], "calc-r3": ""})
+    patches = {"calc-r1": calc_world["patches"]["gold"], "calc-r2": calc_world["patches"]["wrong"], "calc-r3": ""}
+    preds = predictions_file(calc_world, "resume", patches)
     straight = evaluate(calc_world, dataset, str(preds), "straight")
-    argv = [sys.executable, "-m", "repowright.agent.cli.main", "eval", "swebench", "evaluate", "--dataset", str(dataset),
-            "--predictions", str(preds), "--run-id", "killed", "--repos-dir", str(calc_world["repos"]),
-            "--specs", str(calc_world["specs"]), "--out", str(calc_world["root"] / "out"),
-            "--cache-dir", str(calc_world["cache"]), "--json"]
-    proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    # The killed run sees a calc-r2 whose tests never end, so it is killed while calc-r2 runs, whatever the load.
+    blocking = predictions_file(calc_world, "blocking", {**patches, "calc-r2": BLOCKING_PATCH})
+    argv = ["eval", "swebench", "evaluate", "--dataset", str(dataset), "--predictions", str(blocking),
+            "--run-id", "killed", "--repos-dir", str(calc_world["repos"]), "--specs", str(calc_world["specs"]),
+            "--out", str(calc_world["root"] / "out"), "--cache-dir", str(calc_world["cache"]), "--json"]
+    proc = subprocess.Popen([sys.executable, "-m", "repowright.agent.cli.main", *argv],
+                            cwd=isolated_folder(calc_world["root"] / "cli"), env=scrubbed_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     folder = calc_world["root"] / "out/killed/org__model"
-    deadline = time.monotonic() + 240
-    while not list(folder.glob("*/outcome.json")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
+    while proc.poll() is None and not ((folder / "calc-r1/outcome.json").exists() and own_containers()):
+        time.sleep(0.2)  # until calc-r1 is done and calc-r2's container runs (pytest-timeout bounds the wait)
+    assert proc.poll() is None, proc.communicate()[1].decode()[-2000:]
     proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
+    proc.wait(timeout=120)
+    assert own_containers() == []  # the killed run removed its container
     finished_before = {p.parent.name for p in folder.glob("*/outcome.json")}
-    assert 1 <= len(finished_before) < 3 and not (calc_world["root"] / "out/killed/org__model.killed.json").exists()
+    assert finished_before == {"calc-r1"} and not (calc_world["root"] / "out/killed/org__model.killed.json").exists()
     resumed = evaluate(calc_world, dataset, str(preds), "killed")
     drop = ("submitted_ids",)
     assert {k: v for k, v in resumed.items() if k not in drop and k != "report_path"} == \

@@ -1,87 +1,105 @@
-"""`eval swebench run`: solve per instance, predictions in the official format, explicit outcomes, resume."""
+"""`eval swebench run` with the real solver against the scripted model server: outcomes, cost, resume, retry."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from repowright.agent.config import Settings
-from repowright.agent.solve import SolveResult
+from repowright.agent.config import LLMConfig, SandboxConfig, Settings
+from repowright.agent.solve import SolveResult, solve_issue
 from repowright.evals.swebench.evaluate import EvalOptions, evaluate
 from repowright.evals.swebench.instances import load_instances
 from repowright.evals.swebench.run import RunOptions, run
 from repowright.evals.swebench.specs import Specs
 from repowright.sandbox import Limits, make_sandbox
+from tests.agent.solve.scripted import StepResponder, step_of
+from tests.cli import run_cli
+from tests.scripted_server import Fault, Reply, ScriptedServer
 
-pytestmark = pytest.mark.docker
-
-
-class Solver:
-    """Fixes add() in the checkout it is given and returns `git diff`; fails or gives up where told."""
-
-    def __init__(self, fail: str = "", give_up: str = "", interrupt: str = "") -> None:
-        self.fail, self.give_up, self.interrupt = fail, give_up, interrupt
-        self.seen: list[str] = []
-
-    def __call__(self, repo_path: Path, issue_text: str, settings: Settings, out_dir: Path) -> SolveResult:
-        iid = out_dir.parent.name
-        self.seen.append(iid)
-        if iid == self.interrupt:
-            raise KeyboardInterrupt
-        if iid == self.fail:
-            raise RuntimeError("the model endpoint went away")
-        if iid == self.give_up:
-            return SolveResult("no_patch", "", {}, {}, 1.0, out_dir, error="no candidate passed")
-        source = repo_path / "calc" / "__init__.py"
-        source.write_text(source.read_text().replace("return a - b", "return a + b"))
-        diff = subprocess.run(["git", "-C", str(repo_path), "diff"], capture_output=True, text=True, check=True)
-        return SolveResult("patched", diff.stdout, {}, {"prompt_tokens": 100, "completion_tokens": 20, "cost": 0.5},
-                           1.0, out_dir)
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
+OUTAGE, GIVE_UP = "(endpoint down)", "(give up)"
+FIX = ("edit_file", {"path": "calc/__init__.py", "search": "return a - b", "replace": "return a + b"})
+PRICES = {"input_cost_per_million": 3.0, "output_cost_per_million": 15.0}
 
 
-def test_run_records_outcomes_and_resumes(calc_world, tmp_path):
-    make, base = calc_world["make_instance"], calc_world["base"]
-    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [make(i, base) for i in ("s-1", "s-2", "s-3")])
-    instances = load_instances(str(dataset))
+class CalcModel(ScriptedServer):
+    """A model that fixes add() (edit, then submit), gives up, or is down (500s) by the issue's marker."""
+
+    def __init__(self, *, down: bool = True) -> None:
+        super().__init__(responder=self.reply)
+        self.down = down
+        self.usage: list[dict] = []  # the usage of every completion served, as the server reported it
+
+    def reply(self, body: dict) -> Reply | Fault:
+        conversation = json.dumps(body.get("messages", []))
+        if self.down and OUTAGE in conversation:
+            return Fault("500")
+        if step_of(body) == "act":
+            done = GIVE_UP in conversation or any(m.get("role") == "tool" for m in body["messages"])
+            return Reply(tool_calls=[("submit", {"summary": "done"})] if done else [FIX])
+        return StepResponder({})(body)
+
+    def completion(self, body: dict, reply: Reply) -> dict:
+        data = super().completion(body, reply)
+        self.usage.append(data["usage"])
+        return data
+
+
+def settings(base_url: str) -> Settings:
+    return Settings(llm=LLMConfig(base_url=base_url, model="scripted", api_key="x", timeout=30, max_retries=1,
+                                  retry_backoff=0.01, **PRICES),
+                    sandbox=SandboxConfig(backend="docker", timeout=120))
+
+
+def expected(usage: list[dict]) -> tuple[int, int, float]:
+    prompt, completion = sum(u["prompt_tokens"] for u in usage), sum(u["completion_tokens"] for u in usage)
+    return prompt, completion, round((prompt * 3.0 + completion * 15.0) / 1e6, 6)
+
+
+def dataset(calc_world, path, issues: dict[str, str]):
+    instances = []
+    for iid, issue in issues.items():
+        instance = calc_world["make_instance"](iid, calc_world["base"])
+        instances.append({**instance, "problem_statement": instance["problem_statement"] + " " + issue})
+    return calc_world["write_dataset"](path, instances)
+
+
+def test_an_outage_is_an_error_that_retry_errors_solves_again(calc_world, tmp_path):
+    instances = load_instances(str(dataset(calc_world, tmp_path / "d.jsonl",
+                                           {"s-1": "", "s-2": GIVE_UP, "s-3": OUTAGE})))
     opts = RunOptions(out_dir=tmp_path / "run", model_name="org/m", repos_dir=calc_world["repos"])
-    with pytest.raises(KeyboardInterrupt):
-        run(instances, Solver(interrupt="s-2"), Settings(), opts)
-    lines = [json.loads(x) for x in (opts.out_dir / "predictions.jsonl").read_text().splitlines()]
-    assert [p["instance_id"] for p in lines] == ["s-1"] and "return a + b" in lines[0]["model_patch"]
-    solver = Solver(fail="s-3")
-    summary, predictions = run(instances, solver, Settings(), opts)
-    assert solver.seen == ["s-2", "s-3"]  # s-1 was finished before the interruption
-    assert (summary["solved"], summary["error"], summary["prompt_tokens"], summary["cost"]) == (2, 1, 200, 1.0)
-    error = json.loads((opts.out_dir / "instances/s-3/outcome.json").read_text())
-    assert error["status"] == "error" and "endpoint went away" in error["message"]
-    again = Solver()
-    run(instances, again, Settings(), opts)
-    assert again.seen == []  # every outcome is final, errors included
-    run(instances, again, Settings(), RunOptions(**{**opts.__dict__, "retry_errors": True}))
-    assert again.seen == ["s-3"]
+    with CalcModel(down=True) as down:
+        run(instances[:1], solve_issue, settings(down.base_url), opts)  # a first run that finished one instance
+        first_usage = list(down.usage)
+        summary, _ = run(instances, solve_issue, settings(down.base_url), opts)
+    assert (summary["solved"], summary["no_patch"], summary["error"]) == (1, 1, 1)
+    outage = json.loads((opts.out_dir / "instances/s-3/outcome.json").read_text())
+    assert outage["status"] == "error" and "failed 2 times" in outage["message"]
+    assert (summary["prompt_tokens"], summary["completion_tokens"], summary["cost"]) == expected(down.usage)
+    assert summary["cost"] > 0 and json.loads((opts.out_dir / "run.json").read_text()) == summary
+    solved = json.loads((opts.out_dir / "instances/s-1/outcome.json").read_text())
+    assert solved["usage"]["cost"] == expected(first_usage)[2]  # s-1 was not solved again
+
+    with CalcModel(down=False) as up:
+        summary, predictions = run(instances, solve_issue, settings(up.base_url), opts)
+        assert up.usage == []  # every outcome is final, errors included
+        summary, predictions = run(instances, solve_issue, settings(up.base_url),
+                                   RunOptions(**{**opts.__dict__, "retry_errors": True}))
+    assert (summary["solved"], summary["no_patch"], summary["error"]) == (2, 1, 0)
+    retried = json.loads((opts.out_dir / "instances/s-3/outcome.json").read_text())
+    assert retried["status"] == "solved" and retried["usage"]["cost"] == expected(up.usage)[2]
     rows = [json.loads(x) for x in predictions.read_text().splitlines()]
     assert [sorted(r) for r in rows] == [["instance_id", "model_name_or_path", "model_patch"]] * 3
-    assert {r["model_name_or_path"] for r in rows} == {"org/m"}
+    assert [bool(r["model_patch"]) for r in rows] == [True, False, True]
 
-    # the predictions evaluate: every solved instance resolves
+    # the predictions evaluate: both solved instances resolve
     eval_opts = EvalOptions(run_id="from-run", out_dir=tmp_path / "eval", cache_dir=calc_world["cache"],
                             repos_dir=calc_world["repos"], timeout=300, limits=Limits(timeout=300, memory="2g"),
                             specs=Specs(calc_world["specs"]))
-    preds = {r["instance_id"]: r for r in rows}
-    report, _ = evaluate(instances, preds, eval_opts, make_sandbox("docker"))
-    assert report["resolved_ids"] == ["s-1", "s-2", "s-3"]
-
-
-def test_no_patch_is_an_explicit_outcome(calc_world, tmp_path):
-    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [calc_world["make_instance"]("n-1", calc_world["base"])])
-    opts = RunOptions(out_dir=tmp_path / "run", model_name="m", repos_dir=calc_world["repos"])
-    summary, predictions = run(load_instances(str(dataset)), Solver(give_up="n-1"), Settings(), opts)
-    assert summary["no_patch"] == 1
-    assert json.loads(predictions.read_text())["model_patch"] == ""
-    assert json.loads((opts.out_dir / "instances/n-1/outcome.json").read_text())["message"] == "no candidate passed"
+    report, _ = evaluate(instances, {r["instance_id"]: r for r in rows}, eval_opts, make_sandbox("docker"))
+    assert report["resolved_ids"] == ["s-1", "s-3"]
 
 
 def test_solve_gets_the_instance_environment_evaluate_uses(calc_world, tmp_path):
@@ -104,3 +122,24 @@ def test_solve_gets_the_instance_environment_evaluate_uses(calc_world, tmp_path)
     assert calc_world["cache"].resolve() in env_path.parents
     assert json.loads((env_path / "repowright-env.json").read_text())["status"] == "ok"
     assert env_path == envs.path_for(load_instances(str(dataset))[0])
+
+
+def test_the_run_command_reports_outages_tokens_and_cost(calc_world, tmp_path):
+    data = dataset(calc_world, tmp_path / "d.jsonl", {"c-1": OUTAGE})
+    args = ["eval", "swebench", "run", "--dataset", str(data), "--out", str(tmp_path / "run"),
+            "--repos-dir", str(calc_world["repos"]), "--model", "scripted"]
+    env = {"REPOWRIGHT_API_KEY": "x", "REPOWRIGHT_MAX_RETRIES": "0", "REPOWRIGHT_INPUT_COST_PER_MILLION": "3",
+           "REPOWRIGHT_OUTPUT_COST_PER_MILLION": "15"}
+    with CalcModel(down=True) as down:
+        failed = run_cli(*args, "--base-url", down.base_url, cwd=tmp_path, env=env)
+    assert failed.returncode == 0, failed.stderr
+    assert "solved 0 of 1 (no patch 0, errors 1)" in failed.stdout
+    with CalcModel(down=False) as up:
+        done = run_cli(*args, "--base-url", up.base_url, "--retry-errors", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    prompt, completion, cost = expected(up.usage)
+    assert f"solved 1 of 1 (no patch 0, errors 0); tokens {prompt} in, {completion} out; cost ${cost:.4f}" \
+        in done.stdout
+    assert f"cost ${cost:.4f}" in done.stdout + done.stderr
+    summary = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert (summary["solved"], summary["cost"]) == (1, cost)
