@@ -18,6 +18,7 @@ from ..atomic import atomic_write
 from ..config import Settings
 from ..errors import UserError
 from ..llm import llm_from_settings
+from ..redact import redact
 from .budget import Budget, BudgetMeter
 from .graph import SolveContext, build_solve_graph
 from .report import write_report
@@ -97,12 +98,13 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
         raise UserError(f"{repo_path} is not a directory; give the path of a repository checkout")
     if not issue_text.strip():
         raise UserError("the issue text is empty; pass --issue TEXT, --issue-file FILE or --github owner/repo#N")
-    llm = llm_from_settings(settings)
     budget = budget or Budget(tool_timeout=settings.sandbox.timeout)
+    # every model request and retry ends by the run's wall-time budget (issue 11.5)
+    llm = llm_from_settings(settings, deadline=time.monotonic() + budget.max_seconds)
     sandbox = sandbox or make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trajectory = Trajectory(out_dir / "trajectory.jsonl")
+    trajectory = Trajectory(out_dir / "trajectory.jsonl", secrets=llm.secrets)
     trajectory.log("run", repo=str(repo), issue=issue_text, model=settings.llm.model, samples=samples,
                    test_cmd=test_cmd, budget=budget.model_dump())
     build, explore = default_graph_steps(repo)
@@ -167,8 +169,8 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
             ctx.trajectory.log("error", step="apply", message=str(exc))
     for c in candidates:
         atomic_write(out_dir / "candidates" / f"sample-{c['sample']}.diff", c["patch"])
-    atomic_write(out_dir / "result.json", json.dumps({**result.to_dict(), "candidates": [
-        {k: v for k, v in c.items() if k != "patch"} for c in candidates]}, indent=2, default=str))
+    atomic_write(out_dir / "result.json", redact(json.dumps({**result.to_dict(), "candidates": [
+        {k: v for k, v in c.items() if k != "patch"} for c in candidates]}, indent=2, default=str), ctx.llm.secrets))
     ctx.trajectory.log("end", status=status, checks=result.checks, tokens=result.tokens,
                        seconds=round(result.seconds, 2), chosen=(best or {}).get("sample"))
     write_report(out_dir / "report.html", ctx.trajectory.records, result.to_dict(), ctx.localization or {},
