@@ -174,6 +174,8 @@ class LLM:
         with self._slots:
             result = self._chat(messages, tools, response_format, max_tokens, temperature)
         result.seconds = time.monotonic() - start
+        log.debug("model call: %d messages, %d tokens in, %d out, %d retries, %.2f s", len(messages),
+                  result.usage.prompt_tokens, result.usage.completion_tokens, result.usage.retries, result.seconds)
         with self._lock:
             self.usage.add(result.usage)
         return result

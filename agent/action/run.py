@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import UserError
+from ..redact import configured_secrets, redact
 from ..solver import Solver
 from .changes import PatchError, patch_changes
 from .event import decide
@@ -49,9 +50,13 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
         raise UserError(f"output must be pr or comment, not {output!r}")
     event_path = Path(_required(environ, "GITHUB_EVENT_PATH"))
     try:
-        payload = json.loads(event_path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read the event payload {event_path}: {exc}") from exc
+        payload = json.loads(event_path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: JSON and UTF-8 decoding errors
+        raise UserError(f"cannot read the event payload {event_path} as JSON ({exc}); GITHUB_EVENT_PATH must be "
+                        "the workflow's event file") from exc
+    if not isinstance(payload, dict):
+        raise UserError(f"the event payload {event_path} is a JSON {type(payload).__name__}, not an object; "
+                        "GITHUB_EVENT_PATH must be the workflow's event file")
     trigger = decide(environ.get("GITHUB_EVENT_NAME", ""), payload, label)
     if not trigger.act:
         return ActionOutcome(False, trigger.reason)
@@ -84,7 +89,7 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
         github.comment(issue, OPENED.format(number=pr["number"]))
         return ActionOutcome(True, trigger.reason, "pull_request", pr.get("html_url", ""))
     except (RuntimeError, PatchError, GitHubError, UserError, OSError) as exc:
-        reason = str(exc).replace(token, "***") if token else str(exc)
+        reason = redact(str(exc), [token, *configured_secrets(settings.llm.api_key)])
         try:
             github.comment(issue, FAILED.format(reason=reason[:1000]))
         except GitHubError:

@@ -7,7 +7,7 @@ import typer
 from ..config import find_config_file, load_settings, user_config_file
 from .common import JSON_OPTION_HELP, console, emit_json
 
-app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+app = typer.Typer(help="Show the effective configuration.\n\nExample: repowright config show --json", no_args_is_help=True)
 
 
 @app.command("show")

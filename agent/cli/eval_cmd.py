@@ -12,8 +12,11 @@ from repowright.sandbox import Limits, make_sandbox
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
-app = typer.Typer(help="Run benchmarks and evaluations.", no_args_is_help=True)
-swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce them with `solve`.",
+app = typer.Typer(help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
+                  "swebench-lite-dev.jsonl --predictions gold --run-id gold-dev --repos-dir repos", no_args_is_help=True)
+swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce them with `solve`.\n\nExample: repowright eval "
+                           "swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev "
+                           "--repos-dir repos",
                            no_args_is_help=True)
 app.add_typer(swebench_app, name="swebench")
 
@@ -29,7 +32,7 @@ def progress_bar(as_json: bool) -> Progress:
     """A progress bar on stdout, or on stderr when stdout carries JSON."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
-                    console=err_console if as_json else console, transient=False)
+                    console=err_console, transient=False)
 
 
 @swebench_app.command("evaluate")
@@ -54,7 +57,11 @@ def evaluate_cmd(
     backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade."""
+    """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade.
+
+    Example: repowright eval swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev
+    --repos-dir repos
+    """
     from repowright.evals.swebench.evaluate import EvalOptions, evaluate
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
@@ -103,7 +110,10 @@ def run_cmd(
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Solve again the instances that errored."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Run `solve` on each instance and write predictions (official format); rerun to resume."""
+    """Run `solve` on each instance and write predictions (official format); rerun to resume.
+
+    Example: repowright eval swebench run --dataset swebench-lite-dev.jsonl --repos-dir repos --out runs/m1
+    """
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.run import RunOptions, run
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import signal
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 import typer
+from rich.markup import escape
 
 from repowright.sandbox import SandboxError
 
 from ..errors import UserError
+from ..redact import configured_secrets, redact
 from . import (
     action_cmd,
     config_cmd,
@@ -23,14 +26,15 @@ from . import (
     solve_cmd,
     translate_cmd,
 )
-from .common import err_console, set_verbose, state
+from .common import err_console, set_verbose, split_verbosity, state
 
 app = typer.Typer(
     name="repowright",
-    help="Understand whole code repositories and act on them.",
+    help="Understand whole code repositories and act on them.\n\nExample: repowright locate examples/minicart --issue-file "
+         "examples/minicart-issue.md",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 # Each capability registers its commands here, one line each.
 app.command("map")(map_cmd.map_repository)
@@ -46,8 +50,21 @@ app.add_typer(eval_cmd.app, name="eval")
 app.command("action")(action_cmd.action)
 
 
+def _version(value: bool) -> None:
+    if value:
+        try:
+            print(f"repowright {version('repowright')}")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            print("repowright (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress and show tracebacks.")) -> None:
+def root(verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                     help="Log repowright's progress and show tracebacks (-vv: libraries' logs "
+                                          "too); accepted after the subcommand as well."),
+         show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit.")) -> None:
     set_verbose(verbose)
 
 
@@ -55,23 +72,40 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds `with` blocks, so sandboxes are removed
 
 
+def _secrets() -> list[str]:
+    """The configured secrets, so an error that quotes one (a server echoing the key) is printed without it."""
+    try:
+        from ..config import load_settings
+
+        return configured_secrets(load_settings().llm.api_key)
+    except Exception:  # a broken config file is reported elsewhere; the environment's secrets still count
+        return configured_secrets()
+
+
+def _error_line(exc: BaseException) -> str:
+    return escape(redact(str(exc), _secrets()))
+
+
 def main() -> None:
     """Console entry point: run the app, turning expected failures into one-line errors."""
     signal.signal(signal.SIGTERM, _terminate)
+    level, args = split_verbosity(sys.argv[1:])
+    set_verbose(level)
     try:
-        app()
+        app(args=args, prog_name="repowright")
     except (UserError, SandboxError) as exc:
         if state["verbose"]:
             err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {_error_line(exc)}", highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
-        err_console.print("[bold red]interrupted[/]")
+        err_console.print("[bold red]interrupted[/]", highlight=False)
         sys.exit(130)
     except Exception as exc:  # an unexpected bug: still one line unless -v
         if state["verbose"]:
             err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc} (run with -v for the traceback)",
+        err_console.print(f"[bold red]error:[/] {type(exc).__name__}: {_error_line(exc)} (run with -v for the "
+                          "traceback)",
                           highlight=False, soft_wrap=True)
         sys.exit(1)
 
