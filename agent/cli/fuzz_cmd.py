@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import typer
@@ -63,7 +64,14 @@ def fuzz(
                 tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        summary = campaign.run(progress)
+        try:
+            summary = campaign.run(progress)
+        except KeyboardInterrupt:
+            bar.stop()
+            err_console.print(f"[bold red]interrupted[/]: finished inputs are kept in {directory}; run the same "
+                              "command again to resume", highlight=False, soft_wrap=True)
+            gc.freeze()  # skip collecting torch's object graph at exit: seconds on a small machine
+            raise typer.Exit(130) from None
     if as_json:
         import json
 
