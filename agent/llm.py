@@ -198,7 +198,9 @@ class LLM:
         use_native = bool(tools) and self.native_tools
         kwargs: dict[str, Any] = {"model": self.config.model,
                                   "temperature": self.config.temperature if temperature is None else temperature}
-        kwargs["max_tokens"] = min(max_tokens or self.config.max_output_tokens, self.config.max_output_tokens)
+        # the reply's share of the window: at most max_output_tokens, and never more than a quarter of the window
+        cap = min(self.config.max_output_tokens, max(256, self.config.context_window // 4))
+        kwargs["max_tokens"] = min(max_tokens or cap, cap)
         if response_format and self.native_json_schema:
             kwargs["response_format"] = response_format
         prepared = fit_window(self._prepare(messages, tools, use_native, response_format),
