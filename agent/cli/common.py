@@ -23,7 +23,7 @@ state = {"verbose": 0}
 
 JSON_OPTION_HELP = "Print machine-readable JSON on stdout instead of the human summary."
 VERBOSE_FLAGS = {"-v": 1, "--verbose": 1, "-vv": 2, "-vvv": 3}
-THIRD_PARTY = ("httpx", "httpcore", "openai", "urllib3", "docker")
+THIRD_PARTY = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3", "docker")
 
 
 def split_verbosity(argv: list[str]) -> tuple[int, list[str]]:
