@@ -59,3 +59,22 @@ def test_an_echoed_api_key_is_in_no_output(tmp_path, docker_sandbox):
         text = (tmp_path / "out" / name).read_text()
         assert key not in text, name
     assert "Bearer [REDACTED]" in (tmp_path / "out" / "trajectory.jsonl").read_text()
+
+
+def test_an_echoed_api_key_is_not_printed_by_the_cli(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo, issue = copy_fixture("stats", tmp_path)
+    key = "sk-user-key-9876543210"
+    with ScriptedServer(responder=lambda body: Fault("echo_auth")) as srv:
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("REPOWRIGHT_")},
+               "REPOWRIGHT_BASE_URL": srv.base_url, "REPOWRIGHT_MODEL": "scripted", "REPOWRIGHT_API_KEY": key,
+               "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+        for extra in ([], ["--json"]):
+            proc = subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "solve", str(repo), "--issue",
+                                   issue, "--out", str(tmp_path / f"out{len(extra)}"), *extra], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 1 and "answered 401" in proc.stdout + proc.stderr, proc.stderr
+            assert key not in proc.stdout + proc.stderr
