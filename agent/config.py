@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +38,8 @@ class LLMConfig(BaseModel):
     context_window: int = 32768
     temperature: float = 0.0
     # --- caps on what a model returns (issue 11.4) ---
-    max_output_tokens: int = Field(4096, ge=1)  # sent as max_tokens on every request (never more)
-    max_reply_chars: int = Field(200_000, ge=1000)  # a longer reply is cut, and counted as this long at least
+    max_output_tokens: int = Field(default=4096, ge=1)  # sent as max_tokens on every request (never more)
+    max_reply_chars: int = Field(default=200_000, ge=1000)  # a longer reply is cut, and counted as this long at least
 
 
 class SandboxConfig(BaseModel):
@@ -87,7 +88,7 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
-def user_config_file(environ: dict[str, str] | None = None) -> Path:
+def user_config_file(environ: Mapping[str, str] | None = None) -> Path:
     """The user's own config file: $XDG_CONFIG_HOME/repowright/config.toml (default ~/.config/...)."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")

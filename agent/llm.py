@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -246,19 +247,17 @@ class LLM:
         """The server's response, retried on transient faults within max_retries and the deadline."""
         attempts = self.config.max_retries + 1
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(attempts) | (lambda state: self._seconds_left() <= 0),
+            stop=tenacity.stop_after_attempt(attempts) | _StopAtDeadline(self._seconds_left),
             wait=lambda state: _retry_wait(state, self.config.retry_backoff, self._seconds_left()),
             retry=tenacity.retry_if_exception_type(_RETRYABLE), reraise=True,
-            before_sleep=lambda state: log.warning(
-                "model call failed (%s); retrying in %.1f s", type(state.outcome.exception()).__name__,
-                state.next_action.sleep if state.next_action else 0.0))
+            before_sleep=_log_retry)
         try:
             for attempt in retrying:
                 with attempt:
                     timeout = self._request_timeout()
                     # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
-                    response = self.client.chat.completions.create(  # type: ignore[call-overload]
-                        messages=messages, timeout=timeout, **kwargs)
+                    response = self.client.chat.completions.create(
+                        messages=messages, timeout=timeout, **kwargs)  # type: ignore[arg-type]
                     return response, attempt.retry_state.attempt_number - 1
         except _RETRYABLE as exc:
             tries = retrying.statistics.get("attempt_number", attempts)
@@ -363,6 +362,22 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
     except ValueError:
         pass
     return None
+
+
+class _StopAtDeadline(tenacity.stop.stop_base):
+    """Stop retrying once the run's deadline has passed."""
+
+    def __init__(self, seconds_left: Callable[[], float]) -> None:
+        self.seconds_left = seconds_left
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self.seconds_left() <= 0
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    failure = state.outcome.exception() if state.outcome else None
+    log.warning("model call failed (%s); retrying in %.1f s", type(failure).__name__,
+                state.next_action.sleep if state.next_action else 0.0)
 
 
 def _retry_wait(state: tenacity.RetryCallState, backoff: float, seconds_left: float) -> float:
