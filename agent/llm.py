@@ -1,8 +1,10 @@
 """The model client: any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama) through the `openai` package.
 
-Retries with backoff on 429, 5xx, timeouts and connection errors; a concurrency limit; token accounting;
-native tool calls where the server has them and a text format where it does not (transparent to callers);
-JSON-schema structured output where supported, with a prompt-only fallback.
+Retries (tenacity) on 429, 5xx, timeouts and connection errors, honouring Retry-After; each request's timeout
+follows the run's deadline; a concurrency limit; token accounting (local counts when the server's are not
+plausible); native tool calls where the server has them and a text format where it does not (transparent to
+callers); JSON-schema structured output where supported, with a prompt-only fallback. What is sent is fitted to
+the context window, what comes back is capped, and configured secrets never leave in an error or a reply.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import openai
+import tenacity
 
 from .config import LLMConfig, Settings
 from .errors import UserError
@@ -26,6 +30,9 @@ log = logging.getLogger(__name__)
 
 _TEXT_CALL = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
 _RETRYABLE = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
+MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is not waited for in full
+IMPLAUSIBLE_RATIO = 4  # server counts under a quarter of the local estimate are not believed
+MIN_CHECKED_TOKENS = 256  # below this the local estimate is too rough to contradict the server
 
 
 class LLMError(UserError):
@@ -149,15 +156,17 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class LLM:
     """A chat client for one OpenAI-compatible endpoint and model, with totals for the run."""
 
-    def __init__(self, config: LLMConfig, scrubber: Scrubber | None = None) -> None:
+    def __init__(self, config: LLMConfig, scrubber: Scrubber | None = None, *, deadline: float | None = None) -> None:
+        """`deadline` (time.monotonic()) ends every request and retry by then: the run's wall-time budget."""
         if not config.base_url or not config.model:
             raise UserError(
                 "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or [llm] base_url "
-                "and model in repowright.toml), or start one with `repowright serve --engine vllm --model M`"
+                "and model in your user config file), or start one with `repowright serve --engine vllm --model M`"
             )
         self.config = config
-        # Every request is scrubbed of the API key and secret-looking environment values before it leaves.
+        # Every request, reply and error is scrubbed of the API key and secret-looking environment values.
         self.scrubber = scrubber or Scrubber.from_environment(config.api_key)
+        self.deadline = deadline
         self.client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed",
                                     timeout=config.timeout, max_retries=0)
         self.usage = Usage()
@@ -174,6 +183,8 @@ class LLM:
         with self._slots:
             result = self._chat(messages, tools, response_format, max_tokens, temperature)
         result.seconds = time.monotonic() - start
+        log.debug("model call: %d messages, %d tokens in, %d out, %d retries, %.2f s", len(messages),
+                  result.usage.prompt_tokens, result.usage.completion_tokens, result.usage.retries, result.seconds)
         with self._lock:
             self.usage.add(result.usage)
         return result
@@ -196,11 +207,13 @@ class LLM:
         use_native = bool(tools) and self.native_tools
         kwargs: dict[str, Any] = {"model": self.config.model,
                                   "temperature": self.config.temperature if temperature is None else temperature}
-        if max_tokens:
-            kwargs["max_tokens"] = max_tokens
+        # the reply's share of the window: at most max_output_tokens, and never more than a quarter of the window
+        cap = min(self.config.max_output_tokens, max(256, self.config.context_window // 4))
+        kwargs["max_tokens"] = min(max_tokens or cap, cap)
         if response_format and self.native_json_schema:
             kwargs["response_format"] = response_format
-        prepared = self._prepare(messages, tools, use_native, response_format)
+        prepared = fit_window(self._prepare(messages, tools, use_native, response_format),
+                              self.config.context_window - kwargs["max_tokens"])
         if use_native:
             kwargs["tools"] = tools
         try:
@@ -215,10 +228,19 @@ class LLM:
                 log.info("server refused JSON-schema output; asking for JSON in the prompt instead")
                 self.native_json_schema = False
                 return self._chat(messages, tools, response_format, max_tokens, temperature)
-            raise LLMError(f"the model server refused the request: {exc.message}") from exc
+            raise LLMError(self._scrub(f"the model server refused the request: {exc.message}")) from exc
         request = {"messages": prepared, "tools": tools if use_native else None,
                    **{k: v for k, v in kwargs.items() if k not in ("tools",)}}
-        return self._result(response, prepared, use_native, bool(tools), retries, request)
+        try:
+            return self._result(response, prepared, use_native, bool(tools), retries, request)
+        except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+            raise LLMError(self._scrub(
+                f"the model server at {self.config.base_url} sent a reply that is not a chat completion "
+                f"({type(exc).__name__}: {str(exc)[:200]}); check that the URL points at an OpenAI-compatible "
+                "/v1 endpoint")) from exc
+
+    def _scrub(self, text: str) -> str:
+        return self.scrubber.text(text)
 
     def _prepare(self, messages, tools, use_native, response_format) -> list[dict[str, Any]]:
         extra: list[str] = []
@@ -232,49 +254,150 @@ class LLM:
         return prepared
 
     def _create(self, messages: list[dict[str, Any]], kwargs: dict[str, Any]) -> tuple[Any, int]:
+        """The server's response, retried on transient faults within max_retries and the deadline."""
         attempts = self.config.max_retries + 1
-        for attempt in range(attempts):
-            try:
-                # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
-                return self.client.chat.completions.create(messages=messages, **kwargs), attempt  # type: ignore[arg-type]
-            except _RETRYABLE as exc:
-                if attempt == attempts - 1:
-                    raise LLMError(
-                        f"the model server at {self.config.base_url} failed {attempts} times "
-                        f"(last: {type(exc).__name__}: {exc}); check that it runs and answers /v1/models"
-                    ) from exc
-                delay = min(self.config.retry_backoff * (2 ** attempt), 30.0)
-                log.warning("model call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
-                time.sleep(delay)
-            except openai.APIStatusError as exc:
-                if isinstance(exc, openai.BadRequestError):
-                    raise
-                raise LLMError(f"the model server answered {exc.status_code}: {exc.message}") from exc
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(attempts) | _StopAtDeadline(self._seconds_left),
+            wait=lambda state: _retry_wait(state, self.config.retry_backoff, self._seconds_left()),
+            retry=tenacity.retry_if_exception_type(_RETRYABLE), reraise=True,
+            before_sleep=_log_retry)
+        try:
+            for attempt in retrying:
+                with attempt:
+                    timeout = self._request_timeout()
+                    # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
+                    response = self.client.chat.completions.create(
+                        messages=messages, timeout=timeout, **kwargs)  # type: ignore[arg-type]
+                    return response, attempt.retry_state.attempt_number - 1
+        except _RETRYABLE as exc:
+            tries = retrying.statistics.get("attempt_number", attempts)
+            why = "the run's time budget ran out" if self._seconds_left() <= 0 else f"it failed {tries} times"
+            raise LLMError(self._scrub(
+                f"the model server at {self.config.base_url} did not answer: {why} (last: {type(exc).__name__}: "
+                f"{exc}); check that it runs and answers /v1/models")) from exc
+        except openai.APIStatusError as exc:
+            if isinstance(exc, openai.BadRequestError):
+                raise
+            raise LLMError(self._scrub(f"the model server answered {exc.status_code}: {exc.message}")) from exc
+        except json.JSONDecodeError as exc:
+            raise LLMError(self._scrub(f"the model server at {self.config.base_url} sent a reply that is not JSON "
+                                       f"({exc.msg}); check that the URL points at an OpenAI-compatible /v1 "
+                                       "endpoint")) from exc
         raise AssertionError("unreachable")
+
+    def _seconds_left(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - time.monotonic()
+
+    def _request_timeout(self) -> float:
+        """This request's timeout: the configured one, cut to what is left of the run's deadline."""
+        left = self._seconds_left()
+        if left <= 0:
+            raise LLMError("the run's time budget is spent; no model call was made")
+        return max(0.1, min(self.config.timeout, left))
 
     def _result(self, response: Any, prepared: list[dict[str, Any]], native: bool, wants_tools: bool,
                 retries: int, request: dict[str, Any]) -> ChatResult:
         if not response.choices:
             raise LLMError("the model server returned no choices; check the model name")
         choice = response.choices[0]
-        content = choice.message.content or ""
+        finish = choice.finish_reason
+        content, cut = self._cap(choice.message.content or "")
         calls: list[ToolCall] = []
         if native and choice.message.tool_calls:
             for c in choice.message.tool_calls:
-                args, error = parse_arguments(c.function.arguments)
-                calls.append(ToolCall(c.id, c.function.name, args, c.function.arguments or "", error))
+                raw, cut_args = self._cap(c.function.arguments or "")
+                args, error = parse_arguments(raw) if not cut_args else ({}, "arguments too long; send less")
+                calls.append(ToolCall(str(c.id), str(c.function.name), args, raw, error))
+                cut = cut or cut_args
         elif wants_tools:
             calls = parse_text_tool_calls(content)
+        if cut:
+            log.warning("the model's reply was cut to %d characters (max_reply_chars)", self.config.max_reply_chars)
+            finish = "length"
         usage = Usage(calls=1, retries=retries)
-        if response.usage is not None:
-            usage.prompt_tokens = response.usage.prompt_tokens or 0
-            usage.completion_tokens = response.usage.completion_tokens or 0
-        else:
-            usage.prompt_tokens = estimate_tokens(json.dumps(prepared))
-            usage.completion_tokens = estimate_tokens(content)
-        return ChatResult(content, calls, usage, choice.finish_reason, request=request)
+        sent = estimate_tokens(json.dumps(prepared))
+        received = estimate_tokens(content + "".join(c.raw_arguments for c in calls)) + cut
+        reported = response.usage
+        usage.prompt_tokens = plausible_tokens(getattr(reported, "prompt_tokens", None), sent)
+        usage.completion_tokens = plausible_tokens(getattr(reported, "completion_tokens", None), received)
+        return ChatResult(self._scrub(content), calls, usage, finish, request=request)
+
+    def _cap(self, text: str) -> tuple[str, int]:
+        """`text` cut to max_reply_chars, and the tokens of what was cut (0 when nothing was)."""
+        limit = self.config.max_reply_chars
+        if len(text) <= limit:
+            return text, 0
+        return text[:limit], estimate_tokens(text[limit:])
 
 
-def llm_from_settings(settings: Settings) -> LLM:
+def plausible_tokens(reported: int | None, estimate: int) -> int:
+    """The server's count, unless missing or far below the local estimate (then the estimate)."""
+    if not isinstance(reported, int) or isinstance(reported, bool) or reported < 0:
+        return estimate
+    if estimate >= MIN_CHECKED_TOKENS and reported * IMPLAUSIBLE_RATIO < estimate:
+        log.warning("the server counted %d tokens where about %d were exchanged; counting locally", reported,
+                    estimate)
+        return estimate
+    return reported
+
+
+def fit_window(messages: list[dict[str, Any]], limit_tokens: int) -> list[dict[str, Any]]:
+    """`messages` with the longest contents cut (head and tail kept) until the estimate fits `limit_tokens`."""
+    limit_tokens = max(256, limit_tokens)
+    out = list(messages)
+    for _ in range(len(out) + 1):
+        excess = estimate_tokens(json.dumps(out)) - limit_tokens
+        if excess <= 0:
+            break
+        index = max(range(len(out)), key=lambda i: len(str(out[i].get("content") or "")))
+        text = str(out[index].get("content") or "")
+        keep = max(0, len(text) - excess * 4 - 200)
+        if not text:
+            break
+        out[index] = {**out[index], "content": text[: keep * 2 // 3]
+                      + f"\n[... {len(text) - keep} characters cut to fit the context window ...]\n"
+                      + text[len(text) - keep // 3:] if keep else "[cut to fit the context window]"}
+    return out
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """The wait a 429/503 response asks for (Retry-After, or retry-after-ms), in seconds."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        if headers.get("retry-after-ms"):
+            return float(headers["retry-after-ms"]) / 1000
+        if headers.get("retry-after"):
+            return float(headers["retry-after"])
+    except ValueError:
+        pass
+    return None
+
+
+class _StopAtDeadline(tenacity.stop.stop_base):
+    """Stop retrying once the run's deadline has passed."""
+
+    def __init__(self, seconds_left: Callable[[], float]) -> None:
+        self.seconds_left = seconds_left
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self.seconds_left() <= 0
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    failure = state.outcome.exception() if state.outcome else None
+    log.warning("model call failed (%s); retrying in %.1f s", type(failure).__name__,
+                state.next_action.sleep if state.next_action else 0.0)
+
+
+def _retry_wait(state: tenacity.RetryCallState, backoff: float, seconds_left: float) -> float:
+    """Retry-After when the server gives it (at most a minute), else backoff doubling to 30 s; never past the
+    deadline."""
+    asked = retry_after_seconds(state.outcome.exception() if state.outcome else None)
+    delay = min(asked, MAX_RETRY_AFTER) if asked is not None else min(backoff * 2 ** (state.attempt_number - 1), 30.0)
+    return max(0.0, min(delay, seconds_left))
+
+
+def llm_from_settings(settings: Settings, *, deadline: float | None = None) -> LLM:
     """The client for the configured endpoint; a UserError that says how to configure one when missing."""
-    return LLM(settings.llm)
+    return LLM(settings.llm, deadline=deadline)

@@ -21,11 +21,14 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
     finish_reason: str | None = None
+    usage: dict[str, int] | None = None  # reported instead of the server's own count (e.g. an implausible one)
 
 
 @dataclass
 class Fault:
-    """An injected failure: "500", "429", "timeout", "malformed_tool_call", "disconnect".
+    """An injected failure: "500", "429" (with a Retry-After of `retry_after` when set), "timeout",
+    "malformed_tool_call", "disconnect", "garbage" (a body that is not JSON), "bad_shape" ({"choices": "nope"}),
+    "echo_auth" (a 401 whose body quotes the request's Authorization header).
 
     "timeout" hangs for `seconds`, or (None) until the server stops, so any client timeout expires on it while
     replies that are not faults stay immediate: a test need not make every request's timeout short.
@@ -33,6 +36,7 @@ class Fault:
 
     kind: str
     seconds: float | None = None
+    retry_after: str | None = None
 
 
 Step = Reply | Fault
@@ -90,6 +94,8 @@ class ScriptedServer:
             message["content"] = "\n".join([reply.content or "", *blocks]).strip()
         prompt_tokens = len(json.dumps(body.get("messages", []))) // 4
         completion_tokens = max(1, len(json.dumps(message)) // 4)
+        if reply.usage is not None:
+            prompt_tokens, completion_tokens = reply.usage["prompt_tokens"], reply.usage["completion_tokens"]
         finish = reply.finish_reason or ("tool_calls" if calls and self.native_tools else "stop")
         return {
             "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
@@ -106,9 +112,11 @@ class ScriptedServer:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def _send(self, status: int, data: dict[str, Any]) -> None:
-                payload = json.dumps(data).encode()
+            def _send(self, status: int, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
+                payload = data if isinstance(data, bytes) else json.dumps(data).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -142,8 +150,17 @@ class ScriptedServer:
                     self._error(400, f"scripted server: script exhausted after {len(server.requests)} requests")
                 elif isinstance(step, Reply):
                     self._send(200, server.completion(body, step))
+                elif step.kind == "429" and step.retry_after is not None:
+                    self._send(429, {"error": {"message": "injected 429", "type": "scripted", "code": 429}},
+                               {"Retry-After": step.retry_after})
                 elif step.kind in ("500", "429"):
                     self._error(int(step.kind), f"injected {step.kind}")
+                elif step.kind == "garbage":
+                    self._send(200, b"<html>this is not json{")
+                elif step.kind == "bad_shape":
+                    self._send(200, {"choices": "nope"})
+                elif step.kind == "echo_auth":
+                    self._error(401, f"invalid credentials: Authorization: {self.headers.get('Authorization')}")
                 elif step.kind == "timeout":
                     server._stopped.wait(step.seconds)
                     self._error(500, "injected timeout (the client should have given up)")

@@ -58,9 +58,13 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
         raise UserError(f"output must be pr or comment, not {output!r}")
     event_path = Path(_required(environ, "GITHUB_EVENT_PATH"))
     try:
-        payload = json.loads(event_path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read the event payload {event_path}: {exc}") from exc
+        payload = json.loads(event_path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: JSON and UTF-8 decoding errors
+        raise UserError(f"cannot read the event payload {event_path} as JSON ({exc}); GITHUB_EVENT_PATH must be "
+                        "the workflow's event file") from exc
+    if not isinstance(payload, dict):
+        raise UserError(f"the event payload {event_path} is a JSON {type(payload).__name__}, not an object; "
+                        "GITHUB_EVENT_PATH must be the workflow's event file")
     trigger = decide(environ.get("GITHUB_EVENT_NAME", ""), payload, label)
     if not trigger.act:
         return ActionOutcome(False, trigger.reason)
@@ -79,7 +83,7 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
     workspace = Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())
     out_dir = run_folder(environ)
     write_outputs(environ, {"run-dir": str(out_dir)})  # first, so the upload step finds it even after a crash
-    scrub = Scrubber.from_environment(extra=[token]).text
+    scrub = Scrubber.from_environment(settings.llm.api_key, extra=[token]).text
     solve_status = ""
     try:
         result = solver(workspace, trigger.issue_text, settings, out_dir)

@@ -18,7 +18,10 @@ def action(
                                help="pr (open a pull request) or comment (post the diff on the issue)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Solve the issue of this workflow's event (issue labelled, or `/repowright solve` by a maintainer)."""
+    """Solve the issue of this workflow's event (issue labelled, or `/repowright solve` by a maintainer).
+
+    Example: repowright action --output comment   (inside a workflow: GITHUB_EVENT_PATH, GITHUB_TOKEN)
+    """
     settings = settings_from_flags()
     def solver(*args):  # loaded only when the event asks for a solve
         return default_solver()(*args)

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..atomic import atomic_write
 from ..errors import UserError
 from ..fuzz.adapters import library_adapter
-from .common import JSON_OPTION_HELP, console, emit_json
+from .common import JSON_OPTION_HELP, console, emit_json, writable_dir
 
 
 def constraints(
@@ -23,7 +23,14 @@ def constraints(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Print each API's parameters with dtype, structure, shape/ndim, range/enum and default, and the sentence
-    each came from; a module stands for every public function in it."""
+    each came from; a module stands for every public function in it.
+
+    Example: repowright constraints torch.nn.functional.dropout torch.gather
+    """
+    if any(not t.strip() for t in targets):
+        raise UserError("an API name is empty; pass e.g. torch.nn.functional.conv2d or torch.nn.functional")
+    if out is not None:
+        writable_dir(out, "--out")
     adapter = library_adapter(library)
     if model:
         from ..llm import llm_from_settings

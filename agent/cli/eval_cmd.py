@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from repowright.sandbox import Limits, make_sandbox
@@ -12,13 +14,36 @@ from repowright.sandbox import Limits, make_sandbox
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
-app = typer.Typer(help="Run benchmarks and evaluations.", no_args_is_help=True)
-swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce them with `solve`.",
+app = typer.Typer(help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
+                  "swebench-lite-dev.jsonl --predictions gold --run-id gold-dev --repos-dir repos", no_args_is_help=True)
+swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce them with `solve`.\n\nExample: repowright eval "
+                           "swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev "
+                           "--repos-dir repos",
                            no_args_is_help=True)
 app.add_typer(swebench_app, name="swebench")
 
 DATASET_HELP = "Instances: a .json/.jsonl/.csv/.parquet file, or a Hugging Face dataset name (when online)."
 IDS_HELP = "Only these instance ids (repeat the option or separate with commas)."
+
+
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def _run_id(value: str) -> str:
+    """A run id names a folder under --out: letters, digits, '.', '_', '-', never a path."""
+    if not _RUN_ID.match(value) or ".." in value:
+        raise UserError(f"--run-id {value!r} is not a plain name; use letters, digits, '.', '_' and '-' "
+                        "(it names a folder under --out)")
+    return value
+
+
+def _repos_dir(value: Path | None) -> Path:
+    if value is None:
+        raise UserError("--repos-dir is required: a folder of clones or bare mirrors named owner__name "
+                        "(e.g. repos/astropy__astropy)")
+    if not value.is_dir():
+        raise UserError(f"--repos-dir {value} is not a directory; pass the folder of clones or bare mirrors")
+    return value.resolve()
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -29,7 +54,7 @@ def progress_bar(as_json: bool) -> Progress:
     """A progress bar on stdout, or on stderr when stdout carries JSON."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
-                    console=err_console if as_json else console, transient=False)
+                    console=err_console, transient=False)
 
 
 @swebench_app.command("evaluate")
@@ -45,7 +70,7 @@ def evaluate_cmd(
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Instances evaluated at once."),
-    timeout: float = typer.Option(1800.0, "--timeout", help="Seconds per instance for install and tests."),
+    timeout: float = typer.Option(1800.0, "--timeout", min=1, help="Seconds per instance for install and tests."),
     memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox."),
     cpus: float = typer.Option(2.0, "--cpus", help="CPU limit of each sandbox."),
     packages_as_of: str = typer.Option(None, "--packages-as-of",
@@ -54,19 +79,27 @@ def evaluate_cmd(
     backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade."""
+    """Evaluate predictions: apply each patch and the test patch, run the tests in the sandbox, grade.
+
+    Example: repowright eval swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev
+    --repos-dir repos
+    """
     from repowright.evals.swebench.evaluate import EvalOptions, evaluate
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
     from repowright.evals.swebench.specs import Specs
 
+    run_id = _run_id(run_id)
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
         raise UserError(f"no instance of {dataset} matches the filters")
-    preds = load_predictions(predictions, instances)
+    problems: list[str] = []
+    preds = load_predictions(predictions, instances, problems)
+    for problem in problems:
+        err_console.print(f"[yellow]skipped:[/] {escape(problem)}", highlight=False, soft_wrap=True)
     settings = settings_from_flags(sandbox__backend=backend)
     opts = EvalOptions(run_id=run_id, out_dir=out.resolve(), cache_dir=(cache_dir or out / "envs").resolve(),
-                       repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers, timeout=timeout,
+                       repos_dir=_repos_dir(repos_dir), workers=workers, timeout=timeout,
                        limits=Limits(timeout=timeout, memory=memory, cpus=cpus, pids=4096),
                        specs=Specs(specs_file))
     if packages_as_of:
@@ -80,7 +113,7 @@ def evaluate_cmd(
 
         report, path = evaluate(instances, preds, opts, sandbox, on_done=done)
     if as_json:
-        emit_json({**report, "report_path": str(path)})
+        emit_json({**report, "report_path": str(path), "skipped_predictions": problems})
         return
     console.print(f"resolved {report['resolved_instances']} of {report['total_instances']} "
                   f"(unresolved {report['unresolved_instances']}, empty patch {report['empty_patch_instances']}, "
@@ -106,7 +139,10 @@ def run_cmd(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Run `solve` on each instance and write predictions (official format); rerun to resume. Each instance's
-    checks run in its specification's environment, built as `evaluate` builds it."""
+    checks run in its specification's environment, built as `evaluate` builds it.
+
+    Example: repowright eval swebench run --dataset swebench-lite-dev.jsonl --repos-dir repos --out runs/m1
+    """
     from repowright.evals.swebench.envs import EnvCache, instance_environment
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.run import RunOptions, run
@@ -114,13 +150,14 @@ def run_cmd(
 
     from ..solver import default_solver
 
+    repos = _repos_dir(repos_dir)
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
         raise UserError(f"no instance of {dataset} matches the filters")
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url)
     solver = default_solver()
     opts = RunOptions(out_dir=out.resolve(), model_name=settings.llm.model or "repowright",
-                      repos_dir=repos_dir.resolve() if repos_dir else None, workers=workers,
+                      repos_dir=repos, workers=workers,
                       retry_errors=retry_errors)
     envs = EnvCache((cache_dir or out / "envs").resolve(), Specs(specs_file))
     opts.environment = instance_environment(envs, opts.repos_dir)

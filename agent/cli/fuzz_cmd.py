@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from repowright.sandbox import make_sandbox
@@ -14,7 +14,7 @@ from ..errors import UserError
 from ..fuzz.adapters import library_adapter
 from ..fuzz.campaign import Campaign, CampaignConfig
 from ..fuzz.executor import ExecConfig
-from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 PHASES = {"constraints": "extracting constraints", "inputs": "running inputs", "reproducers": "reducing + verifying"}
 
@@ -36,7 +36,10 @@ def fuzz(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Extract constraints, generate conforming/violating/boundary inputs, run each in its own process in the
-    sandbox, and report crashes, internal asserts, hangs and documentation inconsistencies with reproducers."""
+    sandbox, and report crashes, internal asserts, hangs and documentation inconsistencies with reproducers.
+
+    Example: repowright fuzz torch.nn.functional.max_pool1d torch.clamp --inputs-per-api 60 --time-budget 45
+    """
     adapter = library_adapter(library)
     if model:
         from ..llm import llm_from_settings
@@ -51,7 +54,7 @@ def fuzz(
                             time_budget=time_budget, timeout=timeout, library=library)
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout))
-    bar_console = Console(stderr=True) if as_json else console
+    bar_console = err_console
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=bar_console, transient=False) as bar:
         tasks: dict[str, TaskID] = {}
@@ -61,7 +64,14 @@ def fuzz(
                 tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        summary = campaign.run(progress)
+        try:
+            summary = campaign.run(progress)
+        except KeyboardInterrupt:
+            bar.stop()
+            err_console.print(f"[bold red]interrupted[/]: finished inputs are kept in {directory}; run the same "
+                              "command again to resume", highlight=False, soft_wrap=True)
+            gc.freeze()  # skip collecting torch's object graph at exit: seconds on a small machine
+            raise typer.Exit(130) from None
     if as_json:
         import json
 

@@ -11,7 +11,7 @@ from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 from ..errors import UserError
 from ..locate import locate
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, read_text_file, settings_from_flags
 from .map_cmd import cache_folder
 
 
@@ -29,15 +29,16 @@ def locate_issue(
                                      "cache, $XDG_CACHE_HOME/repowright/<repo-id>/graph)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each."""
+    """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each.
+
+    Example: repowright locate examples/minicart --issue-file examples/minicart-issue.md --top 3
+    """
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; pass the repository folder to search")
     if (issue is None) == (issue_file is None):
         raise UserError("give the issue with exactly one of --issue TEXT or --issue-file FILE")
     if issue_file is not None:
-        if not issue_file.is_file():
-            raise UserError(f"--issue-file {issue_file} does not exist; pass a file holding the issue text")
-        issue = issue_file.read_text(errors="replace")
+        issue = read_text_file(issue_file, "--issue-file")
     assert issue is not None
     if not issue.strip():
         raise UserError("the issue text is empty; describe the problem to locate")
@@ -47,7 +48,7 @@ def locate_issue(
         from ..llm import llm_from_settings
 
         llm = llm_from_settings(settings)
-    with (err_console if as_json else console).status("mapping and searching the repository"):
+    with err_console.status("mapping and searching the repository"):
         kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
         found = locate(kg, issue, top=top, llm=llm, simulations=simulations, seed=seed,
                        max_model_calls=max_model_calls)

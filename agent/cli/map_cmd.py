@@ -12,7 +12,7 @@ from repowright.analyzers.cache import graph_cache_dir
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 from ..errors import UserError
-from .common import JSON_OPTION_HELP, console, emit_json, err_console
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, writable_file
 
 
 def map_repository(
@@ -24,15 +24,18 @@ def map_repository(
     workers: int = typer.Option(None, "--workers", help="Parallel parser processes (default: all cores)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Map PATH into a knowledge graph of files, classes, functions and their imports, calls and inheritance."""
+    """Map PATH into a knowledge graph of files, classes, functions and their imports, calls and inheritance.
+
+    Example: repowright map examples/minicart --out minicart-graph.json
+    """
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; pass the repository folder to map")
     if fmt not in ("json", "graphml"):
         raise UserError(f"--format {fmt} is not known; use json or graphml")
-    if out is not None and not out.parent.is_dir():
-        raise UserError(f"the folder of --out {out} does not exist; create it or choose another path")
+    if out is not None:
+        writable_file(out, "--out")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console if as_json else console, transient=True) as bar:
+    with Progress(*columns, console=err_console, transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -15,7 +15,10 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     ready_timeout: float = typer.Option(900.0, "--ready-timeout", help="Seconds to wait for /v1/models."),
 ) -> None:
-    """Start vLLM, SGLang or llama.cpp's server as a child process and wait until it answers."""
+    """Start vLLM, SGLang or llama.cpp's server as a child process and wait until it answers.
+
+    Example: repowright serve --engine vllm --model Qwen/Qwen2.5-Coder-7B-Instruct --port 8000
+    """
     proc, base_url = start_engine(engine, model, host=host, port=port, ready_timeout=ready_timeout)
     console.print(f"[bold green]{engine} is serving {model}[/]")
     console.print(f"export REPOWRIGHT_BASE_URL={base_url}")

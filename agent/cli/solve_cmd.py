@@ -13,7 +13,15 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from repowright.analyzers.cache import repository_cache_dir
 
 from ..errors import UserError
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .common import (
+    JSON_OPTION_HELP,
+    console,
+    emit_json,
+    err_console,
+    read_text_file,
+    settings_from_flags,
+    writable_dir,
+)
 
 
 def _issue_text(issue: str | None, issue_file: Path | None, github: str | None) -> str:
@@ -23,10 +31,7 @@ def _issue_text(issue: str | None, issue_file: Path | None, github: str | None) 
     if issue is not None:
         return issue
     if issue_file is not None:
-        try:
-            return issue_file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot read --issue-file {issue_file}: {exc.strerror}") from exc
+        return read_text_file(issue_file, "--issue-file")
     assert github is not None
     from ..solve.github import fetch_issue
 
@@ -68,7 +73,10 @@ def solve(
                                          "the model can read them."),
     json_out: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff."""
+    """Resolve an issue: explore the code graph, plan, edit in a sandbox, validate, and write patch.diff.
+
+    Example: repowright solve examples/minicart --issue-file examples/minicart-issue.md --max-seconds 600
+    """
     from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs
 
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)
@@ -83,8 +91,8 @@ def solve(
               "max_seconds": max_seconds}
     budget = Budget(tool_timeout=settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None})
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    out_dir = out or repository_cache_dir(path) / "runs" / run_id
-    progress_console = err_console if json_out else console
+    out_dir = writable_dir(out or repository_cache_dir(path) / "runs" / run_id, "--out")
+    progress_console = err_console
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=progress_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)

@@ -11,9 +11,10 @@ from rich.table import Table
 from repowright.analyzers.c_depgraph import build_c_depgraph
 
 from ..errors import UserError
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags, writable_dir
 
-app = typer.Typer(help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.",
+app = typer.Typer(help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.\n\n"
+                  "Example: repowright translate plan examples/c2rust/c",
                   no_args_is_help=True)
 
 
@@ -34,7 +35,10 @@ def _c_dir(path: Path) -> Path:
 def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
          sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
          as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """List the C units (functions, globals, types, macros) in translation order, dependencies first."""
+    """List the C units (functions, globals, types, macros) in translation order, dependencies first.
+
+    Example: repowright translate plan examples/c2rust/c
+    """
     root = _c_dir(c_dir)
     graph = build_c_depgraph(root, sources=_sources(sources))
     if not graph.units:
@@ -70,7 +74,10 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
            sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
            backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
            as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case."""
+    """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case.
+
+    Example: repowright translate verify --c examples/c2rust/c --rust examples/c2rust/rust
+    """
     from repowright.sandbox import make_sandbox
 
     from ..translate.verify import Verifier, check_inputs, find_cases
@@ -79,7 +86,7 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
     check_inputs(c_dir, crate)
     case_list = find_cases(c_dir, cases)
     settings = settings_from_flags(sandbox__backend=backend)
-    out = err_console if as_json else console
+    out = err_console
     with out.status("building and running in the sandbox"), \
             Verifier(make_sandbox(settings.sandbox.backend), float_tolerance=float_tolerance,
                      compare_stderr=not no_stderr, sources=_sources(sources)) as verifier:
@@ -111,12 +118,16 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
         cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
         model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-        max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", help="Compiler-feedback rounds per component."),
-        max_repairs: int = typer.Option(3, "--max-repairs", help="Retranslations after a divergence."),
+        max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", min=0,
+                                           help="Compiler-feedback rounds per component."),
+        max_repairs: int = typer.Option(3, "--max-repairs", min=0, help="Retranslations after a divergence."),
         sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
         backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Translate the C program unit by unit with the model, verify it, and write the crate and a report."""
+    """Translate the C program unit by unit with the model, verify it, and write the crate and a report.
+
+    Example: repowright translate run examples/c2rust/c --out stats-rs --max-fix-rounds 3
+    """
     from repowright.sandbox import make_sandbox
 
     from ..llm import llm_from_settings
@@ -125,11 +136,12 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
     from ..translate.verify import Verifier, find_cases
 
     root = _c_dir(c_dir)
+    writable_dir(out, "--out")  # checked, like the cases, before the first model call
+    case_list = find_cases(root, cases)
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=backend)
     llm = llm_from_settings(settings)
-    case_list = find_cases(root, cases)
     out_console = err_console if as_json else console
-    with Progress(console=err_console if as_json else console, transient=True) as progress, \
+    with Progress(console=err_console, transient=True) as progress, \
             Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier:
         task = progress.add_task("translating", total=None)
         result = translate_project(root, out.resolve(), llm, verifier, case_list,

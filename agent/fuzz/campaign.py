@@ -8,12 +8,13 @@ input, appended as batches finish, so an interrupted campaign resumes where it s
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from .executor import ExecConfig, ForkServerExecutor
 from .findings import SEVERE, Finding, classify, deduplicate
 from .generate import Case, generate_case
 from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -70,6 +73,7 @@ class Campaign:
         self.results_path = directory / "results.jsonl"
         self.state = CampaignState()
         self._lock = threading.Lock()
+        self._stopping = False  # set on Ctrl-C: batches still running are not recorded
         self.constraints: dict[str, ApiConstraints] = {}
 
     # ------------------------------------------------------------------ setup and resume
@@ -165,27 +169,51 @@ class Campaign:
         batches = self._batches(todo)
         running: dict[Future, ForkServerExecutor] = {}
         try:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                while True:
-                    while free and not self._over_budget(budget, started):
-                        batch = next(batches, None)
-                        if batch is None:
-                            break
-                        executor = free.pop()
-                        running[pool.submit(self._run_batch, executor, batch)] = executor
-                    if not running:
+            while True:
+                while free and not self._over_budget(budget, started):
+                    batch = next(batches, None)
+                    if batch is None:
                         break
-                    finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        free.append(running.pop(future))
-                        done += future.result()
-                        if progress:
-                            progress("inputs", done, total)
-                if self._over_budget(budget, started) and done < total:
-                    self.state.stopped_by_budget = True
+                    executor = free.pop()
+                    running[self._start_batch(executor, batch)] = executor
+                if not running:
+                    break
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    free.append(running.pop(future))
+                    done += future.result()
+                    if progress:
+                        progress("inputs", done, total)
+            if self._over_budget(budget, started) and done < total:
+                self.state.stopped_by_budget = True
+        except BaseException:
+            # Ctrl-C or a failure: batches in flight are dropped (not recorded, so a resume reruns them) and the
+            # containers removed at once, in parallel, instead of waiting for the batches to finish.
+            self._stopping = True
+            log.debug("stopping: removing %d fuzzing containers", len(executors))
+            closers = [threading.Thread(target=e.close) for e in executors]
+            for closer in closers:
+                closer.start()
+            for closer in closers:
+                closer.join()
+            log.debug("stopping: containers removed")
+            raise
         finally:
             for executor in executors:
                 executor.close()
+
+    def _start_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> Future:
+        """Run a batch on a daemon thread: on Ctrl-C nothing waits for it (its container is removed instead)."""
+        future: Future = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(self._run_batch(executor, batch))
+            except BaseException as exc:  # handed to the waiting thread, which decides
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="fuzz-batch", daemon=True).start()
+        return future
 
     def _over_budget(self, budget: float | None, started: float) -> bool:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
@@ -193,6 +221,8 @@ class Campaign:
     def _run_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> int:
         inputs = [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
         results = executor.run(inputs)
+        if self._stopping:
+            return 0  # results cut short by a stop are not results
         lines = []
         for case in batch:
             result = results[case.id]

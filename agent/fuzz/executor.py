@@ -40,6 +40,7 @@ class ForkServerExecutor:
         self.config = config or ExecConfig()
         self.session: Session | None = None
         self.number, self.pid = 0, None  # type: tuple[int, int | None]
+        self.closed = False  # once closed (e.g. on Ctrl-C) it never starts a container again
 
     def __enter__(self) -> ForkServerExecutor:
         self.start()
@@ -56,6 +57,7 @@ class ForkServerExecutor:
         self.number, self.pid = 0, None
 
     def close(self) -> None:
+        self.closed = True
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -103,6 +105,10 @@ class ForkServerExecutor:
 
     def _exec(self, inputs: Sequence[tuple[str, str]]) -> dict[str, dict]:
         """Hand one batch to the fork server and wait for its results (restarting a dead server first)."""
+        if self.closed:
+            from repowright.sandbox import SandboxError
+
+            raise SandboxError("the fuzzing executor was closed (the campaign is stopping)")
         if self.session is None:
             self.start()
         if self.pid is None:

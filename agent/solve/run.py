@@ -129,8 +129,9 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
         raise UserError(f"{repo_path} is not a directory; give the path of a repository checkout")
     if not issue_text.strip():
         raise UserError("the issue text is empty; pass --issue TEXT, --issue-file FILE or --github owner/repo#N")
-    llm = llm_from_settings(settings)
     budget = budget or Budget(tool_timeout=settings.sandbox.timeout)
+    # every model request and retry ends by the run's wall-time budget (issue 11.5)
+    llm = llm_from_settings(settings, deadline=time.monotonic() + budget.max_seconds)
     sandbox = sandbox or make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,23 @@ from typing import Any
 
 from ..secrets import Scrubber
 
+# Bounds on what one run writes (issue 11.4): a string field is cut to FIELD_CHARS, and to SMALL_FIELD_CHARS once
+# the file passes FULL_BYTES, so a model or tool that floods cannot fill the disk; the records stay whole lines.
+FIELD_CHARS = 64_000
+SMALL_FIELD_CHARS = 1_000
+FULL_BYTES = 32 * 1024 * 1024
+
+
+def _cut(value: Any, limit: int) -> Any:
+    """`value` with every string in it cut to `limit` characters (saying how many were dropped)."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + f"[... {len(value) - limit} characters cut]"
+    if isinstance(value, dict):
+        return {k: _cut(v, limit) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cut(v, limit) for v in value]
+    return value
+
 
 class Trajectory:
     """Appends records (model calls, tool calls, steps, validation) to trajectory.jsonl and keeps them in memory."""
@@ -24,6 +41,7 @@ class Trajectory:
     def __init__(self, path: Path, scrubber: Scrubber | None = None) -> None:
         self.path = path
         self.scrubber = scrubber or Scrubber.from_environment()  # nothing secret reaches the file
+        self.bytes = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
@@ -33,11 +51,14 @@ class Trajectory:
 
     def log(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Write one record now (a whole line, flushed)."""
-        record = self.scrubber.data({"type": kind, "t": round(time.monotonic() - self._start, 3), **fields})
+        limit = FIELD_CHARS if self.bytes < FULL_BYTES else SMALL_FIELD_CHARS
+        record = {"type": kind, "t": round(time.monotonic() - self._start, 3),
+                  **self.scrubber.data(_cut(fields, limit))}
         line = json.dumps(record, default=str, ensure_ascii=False)
         with self._lock:
             self.records.append(record)
             if not self._file.closed:
+                self.bytes += len(line) + 1
                 self._file.write(line + "\n")
                 self._file.flush()
         return record

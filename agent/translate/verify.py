@@ -90,6 +90,13 @@ def load_cases(path: Path) -> list[Case]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise UserError(f"{path}: case {i + 1} is not a mapping with name, args, stdin, files")
+        shape = {"args": list, "files": dict}
+        wrong = [k for k, kind in shape.items() if item.get(k) is not None and not isinstance(item[k], kind)]
+        if wrong or isinstance(item.get("stdin"), dict | list):
+            field = (wrong or ["stdin"])[0]
+            want = {"args": "a list of strings", "files": "a mapping of name to text or {path: FILE}"}.get(
+                field, "text")
+            raise UserError(f"{path}: case {i + 1} has {field}: {item[field]!r}; it must be {want}")
         cases.append(Case(name=str(item.get("name", f"case{i + 1}")), args=[str(a) for a in item.get("args", [])],
                           stdin=str(item.get("stdin", "")),
                           files={str(k): _file_content(v, path.parent, f"{path} case {i + 1}")

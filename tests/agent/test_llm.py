@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 from repowright.agent.config import LLMConfig
@@ -109,3 +112,60 @@ def test_text_format_round_trip():
     text = messages_as_text(history)
     assert parse_text_tool_calls(text[0]["content"])[0].arguments == {"a": 1}
     assert text[1]["role"] == "user" and "result" in text[1]["content"]
+
+
+def test_retry_after_is_honoured_and_a_dropped_connection_retried(caplog):
+    script = [Fault("disconnect"), Fault("429", retry_after="1"), Fault("429"), Reply(content="ok")]
+    with ScriptedServer(script) as srv, caplog.at_level("WARNING", logger="repowright.agent.llm"):
+        result = make_llm(srv, max_retries=3, retry_backoff=0.01).chat([{"role": "user", "content": "hi"}])
+    assert result.content == "ok" and result.usage.retries == 3 and len(srv.requests) == 4
+    waits = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert waits == ["model call failed (APIConnectionError); retrying in 0.0 s",
+                     "model call failed (RateLimitError); retrying in 1.0 s",  # the server's Retry-After
+                     "model call failed (RateLimitError); retrying in 0.0 s"]
+
+
+@pytest.mark.parametrize("kind", ["garbage", "bad_shape"])
+def test_a_reply_that_is_not_a_completion_says_it_came_from_the_server(kind):
+    with ScriptedServer([Fault(kind)]) as srv:
+        with pytest.raises(LLMError, match=f"the model server at {srv.base_url} sent a reply that is not"):
+            make_llm(srv).chat([{"role": "user", "content": "hi"}])
+
+
+def test_an_echoed_api_key_is_redacted():
+    with ScriptedServer([Fault("echo_auth")]) as srv:
+        with pytest.raises(LLMError) as info:
+            make_llm(srv, api_key="sk-user-secret-1234").chat([{"role": "user", "content": "hi"}])
+    assert "answered 401" in str(info.value) and "sk-user-secret-1234" not in str(info.value)
+    assert "Bearer [redacted api_key]" in str(info.value)
+
+
+def test_a_huge_reply_is_capped_and_counted_locally():
+    huge = "x" * 10_000_000
+    with ScriptedServer([Reply(content=huge, usage={"prompt_tokens": 1, "completion_tokens": 1})]) as srv:
+        result = make_llm(srv, max_reply_chars=50_000).chat([{"role": "user", "content": "hi"}])
+    assert len(result.content) == 50_000 and result.finish_reason == "length"
+    assert result.usage.completion_tokens >= len(huge) // 4  # the server's "1" is not believed
+    assert srv.requests[0]["max_tokens"] == 4096  # the configured cap is always sent
+
+
+def test_max_tokens_never_exceeds_the_cap_and_the_prompt_fits_the_window():
+    with ScriptedServer([Reply(content="a"), Reply(content="b")]) as srv:
+        llm = make_llm(srv, context_window=8192, max_output_tokens=1024)
+        llm.chat([{"role": "user", "content": "hi"}], max_tokens=100_000)
+        llm.chat([{"role": "system", "content": "be brief"}, {"role": "user", "content": "y" * 2_000_000}])
+    assert [r["max_tokens"] for r in srv.requests] == [1024, 1024]
+    sent = srv.requests[1]["messages"]
+    assert len(json.dumps(sent)) // 4 <= 8192 - 1024
+    assert sent[0]["content"] == "be brief" and "cut to fit the context window" in sent[1]["content"]
+
+
+def test_request_timeout_follows_the_run_deadline():
+    with ScriptedServer([Fault("timeout", seconds=120)] * 3) as srv:
+        llm = make_llm(srv, timeout=120.0, max_retries=2)
+        llm.deadline = time.monotonic() + 2.0
+        start = time.monotonic()
+        with pytest.raises(LLMError, match="time budget"):
+            llm.chat([{"role": "user", "content": "hi"}])
+    # generous and relative: the configured request timeout alone would take 120 s (and 360 s with retries)
+    assert time.monotonic() - start < llm.config.timeout / 4
