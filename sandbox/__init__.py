@@ -1,6 +1,7 @@
 """Run untrusted commands in isolation: Docker by default, a loudly-unsafe local fallback on request."""
 
-from .base import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
+from .base import ExecResult, Limits, Mount, Sandbox, Session
+from .errors import CopyLimitError, LimitError, SandboxError
 from .image import base_image_tag, toolchain_mounts
 
 
@@ -17,5 +18,5 @@ def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbo
     raise SandboxError(f"unknown sandbox backend {backend!r}: choose docker or local")
 
 
-__all__ = ["ExecResult", "Limits", "Mount", "Sandbox", "SandboxError", "Session", "base_image_tag",
-           "make_sandbox", "toolchain_mounts"]
+__all__ = ["CopyLimitError", "ExecResult", "LimitError", "Limits", "Mount", "Sandbox", "SandboxError", "Session",
+           "base_image_tag", "make_sandbox", "toolchain_mounts"]
