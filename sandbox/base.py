@@ -209,8 +209,8 @@ class Sandbox(abc.ABC):
         """Start a long-lived session."""
 
     @abc.abstractmethod
-    def check(self) -> dict:
-        """Whether the backend answers, which isolation is in force, and how long a start takes."""
+    def check(self, limits: Limits | None = None) -> dict:
+        """Whether the backend answers, the isolation found in a session with `limits`, how long a start takes."""
 
     def run(
         self,

@@ -42,11 +42,13 @@ class DockerSandbox(Sandbox):
     name = "docker"
     isolated = True
 
-    def __init__(self, image: str | None = None, *, toolchains: bool = True, tmpfs_size: str = "2g") -> None:
+    def __init__(self, image: str | None = None, *, toolchains: bool = True, tmpfs_size: str = "2g",
+                 labels: Mapping[str, str] | None = None) -> None:
         self.client = docker_client()
         self.image = image or ensure_base_image(self.client)
         self.toolchains = toolchains
         self.tmpfs_size = tmpfs_size
+        self.labels = dict(labels or {})  # extra labels on every container (to tell a caller's own apart)
 
     def session(self, *, limits: Limits | None = None, mounts: Sequence[Mount] = (),
                 env: Mapping[str, str] | None = None) -> DockerSession:
@@ -73,10 +75,10 @@ class DockerSandbox(Sandbox):
             "probe_exit_code": result.exit_code,
         }
 
-    def prune(self) -> dict[str, int]:
-        """Remove the sandbox containers whose owning process is gone; count removed and kept."""
+    def prune(self, label: str | None = None) -> dict[str, int]:
+        """Remove the sandbox containers (those with `label` too, if given) whose owning process is gone."""
         removed = kept = 0
-        for container in self.client.containers.list(all=True, filters={"label": LABEL}):
+        for container in self.client.containers.list(all=True, filters={"label": [LABEL, *([label] if label else [])]}):
             if owner_alive(container.labels):
                 kept += 1
                 continue

@@ -1,9 +1,8 @@
 """One sandbox container: commands run as a non-root user with a deadline that holds whatever they write.
 
-The deadline is kept by the reader loop alone: at the deadline it stops reading (a command flooding its
-output cannot hold it), closes the stream, and kills the user's processes with an exec that is started
-detached and waited for with a bound; when even that cannot be confirmed, the whole container is killed
-and the session says it is no longer usable.
+The deadline is kept by the reader loop alone (see `_stream`): at the deadline it starts a detached kill
+of the user's processes and goes on draining their output until the stream ends; when that cannot be
+confirmed in time, the whole container is killed and the session says it is no longer usable.
 """
 
 from __future__ import annotations
@@ -54,7 +53,7 @@ class DockerSession(Session):
         self.copy_in_limit = self.tmpfs[WORKDIR]
         cid = self.api.create_container(
             sandbox.image, command=init_command(sandbox.toolchains), stdin_open=True, detach=False,
-            host_config=self._host_config(limits, mounts), labels={LABEL: "1", **owner_labels()},
+            host_config=self._host_config(limits, mounts), labels={**sandbox.labels, LABEL: "1", **owner_labels()},
             working_dir=WORKDIR, environment=env, name=f"repowright-{uuid.uuid4().hex[:12]}",
         )["Id"]
         self.container = sandbox.client.containers.get(cid)
@@ -99,7 +98,6 @@ class DockerSession(Session):
         out, err = CappedBuffer(cap), CappedBuffer(cap)
         timed_out = self._stream(exec_id, feed, out, err, start + limit)
         if timed_out:
-            self._kill_user_processes()
             return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9,
                               seconds=time.monotonic() - start, stdout_bytes=out.raw(), stderr_bytes=err.raw())
         exit_code = self._exit_code(exec_id)
@@ -126,26 +124,47 @@ class DockerSession(Session):
                                "start a new session") from exc
 
     def _stream(self, exec_id: str, feed: Feed | None, out, err, deadline: float) -> bool:
-        """Feed stdin and read the multiplexed output until EOF or the deadline; True when it timed out."""
+        """Feed stdin and read the multiplexed output until EOF or the deadline; True when it timed out.
+
+        At the deadline (or when a sink refuses more data) the command's processes are killed while the
+        stream goes on being read and discarded: the engine buffers whatever a command writes that no one
+        reads, and a flood left unread held up every later exec, the kill included. The end of the stream
+        confirms the kill; without it in KILL_WAIT seconds the whole container is killed.
+        """
         raw: socket.socket = _raw_socket(self.api.exec_start(exec_id, socket=True))
         feeder = _Feeder(raw, feed)
         feeder.start()
-        pending = b""
+        pending, stopped, refused = b"", False, None
         try:
-            while (remaining := deadline - time.monotonic()) > 0:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 and stopped:
+                    self._kill_container()
+                    break
+                if remaining <= 0:
+                    stopped, deadline = True, self._start_kill()
+                    continue
                 raw.settimeout(remaining)
                 try:
                     chunk = raw.recv(1 << 16)
                 except TimeoutError:
                     continue
                 if not chunk:
-                    feeder.raise_error()
-                    return False
-                pending = _demultiplex(pending + chunk, out, err)
-            return True
+                    break
+                if stopped:
+                    continue
+                try:
+                    pending = _demultiplex(pending + chunk, out, err)
+                except CopyLimitError as exc:
+                    refused, stopped, deadline = exc, True, self._start_kill()
         finally:
             raw.close()
             feeder.join(timeout=5)
+        if refused is not None:
+            raise refused
+        if not stopped:
+            feeder.raise_error()
+        return stopped
 
     def _exit_code(self, exec_id: str) -> int:
         for _ in range(100):
@@ -154,21 +173,20 @@ class DockerSession(Session):
                 code = info.get("ExitCode")
                 return 137 if code is None else int(code)
             time.sleep(0.02)
-        self._kill_user_processes()
+        self._start_kill()
         return 137
 
-    def _kill_user_processes(self) -> None:
-        """Kill every process of the sandbox user; if that cannot be confirmed in time, kill the container."""
+    def _start_kill(self) -> float:
+        """Start killing every process of the sandbox user (detached); return when to give up waiting."""
         try:
             exec_id = self.api.exec_create(self.container.id, ["/bin/kill", "-KILL", "-1"], user=USER)["Id"]
             self.api.exec_start(exec_id, detach=True)
-            give_up = time.monotonic() + KILL_WAIT
-            while time.monotonic() < give_up:
-                if not self.api.exec_inspect(exec_id).get("Running"):
-                    return
-                time.sleep(0.05)
         except docker.errors.APIError:
-            pass
+            self._kill_container()
+        return time.monotonic() + KILL_WAIT
+
+    def _kill_container(self) -> None:
+        """The last resort when a command's processes cannot be confirmed dead: end the whole session."""
         self._broken = "stopped: a timed-out command could not be killed inside it"
         try:
             self.api.kill(self.container.id)
@@ -218,13 +236,7 @@ class DockerSession(Session):
         parent, name = _full_path(path).rstrip("/").rsplit("/", 1)
         exec_id = self._exec_create(["/bin/tar", "-c", "-C", parent or "/", name])
         err = CappedBuffer(1 << 16)
-        try:
-            timed_out = self._stream(exec_id, None, sink, err, time.monotonic() + max(60.0, self.limits.timeout))
-        except CopyLimitError:
-            self._kill_user_processes()
-            raise
-        if timed_out:
-            self._kill_user_processes()
+        if self._stream(exec_id, None, sink, err, time.monotonic() + max(60.0, self.limits.timeout)):
             raise SandboxError(f"copying {path} out of the sandbox timed out")
         if self._exit_code(exec_id) != 0:
             raise SandboxError(f"copying {path} out of the sandbox failed: {err.text().strip()[:300]}")

@@ -50,11 +50,11 @@ class LocalSandbox(Sandbox):
                 env: Mapping[str, str] | None = None) -> LocalSession:
         return LocalSession(limits or Limits(), dict(env or {}))
 
-    def check(self) -> dict:
+    def check(self, limits: Limits | None = None) -> dict:
         start = time.monotonic()
-        with self.session() as sess:
+        with self.session(limits=limits) as sess:
             result = sess.exec(["true"])
-        return {"backend": "local", "answers": True, "isolation": "none", "warning": WARNING,
+        return {"backend": "local", "answers": True, "isolated": False, "isolation": "none", "warning": WARNING,
                 "start_exec_remove_seconds": round(time.monotonic() - start, 3), "probe_exit_code": result.exit_code}
 
 
