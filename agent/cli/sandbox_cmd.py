@@ -20,7 +20,7 @@ BACKEND_HELP = "docker (isolated, the default) or local (runs on this machine, i
 # sandboxed output must not be able to retitle, recolour, rewrite or query the user's terminal.
 _TERMINAL_CONTROLS = re.compile(
     rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?"
-    rb"|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]"
+    rb"|\xc2\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]"
 )
 
 
@@ -59,10 +59,12 @@ def check(
     else:
         verdict = "[bold green]sandbox ok[/]" if isolated else "[bold red]sandbox NOT isolated[/]"
         console.print(f"{verdict}: {report['backend']} backend" + (
-            f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""))
+            f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""),
+            soft_wrap=True)
         if isinstance(report["isolation"], dict):
             for name, item in report["isolation"].items():
-                console.print(f"  {'ok  ' if item['ok'] else 'FAIL'} {name}: {item['found']}", highlight=False)
+                console.print(f"  {'ok  ' if item['ok'] else 'FAIL'} {name}: {item['found']}", highlight=False,
+                              soft_wrap=True, markup=False)
         else:
             console.print(f"isolation: {report['isolation']}")
         console.print(f"start + exec + remove: {report['start_exec_remove_seconds']:.3f} s")
