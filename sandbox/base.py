@@ -136,7 +136,7 @@ class Session(abc.ABC):
     copy_in_limit: int = COPY_IN_LIMIT
 
     @abc.abstractmethod
-    def put_stream(self, write: Callable[[BinaryIO], None], dest: str | None = None) -> None:
+    def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
         """Unpack at `dest` (default: the work dir) the tar archive that `write` streams into its argument."""
 
     @abc.abstractmethod

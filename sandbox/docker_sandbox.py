@@ -59,7 +59,8 @@ class DockerSandbox(Sandbox):
         """Start a container with `limits`, inspect its engine configuration, probe from inside, report."""
         version = self.client.version()
         start = time.monotonic()
-        with self.session(limits=limits or Limits(timeout=30)) as sess:
+        sess = self.session(limits=limits or Limits(timeout=30))
+        with sess:
             host_config = self.client.api.inspect_container(sess.container.id)["HostConfig"]
             result = sess.exec(["/bin/sh", "-c", PROBE_SCRIPT], timeout=30)
         seconds = time.monotonic() - start

@@ -36,7 +36,7 @@ TMPFS_OPTS = f"rw,exec,nosuid,nodev,uid={SANDBOX_UID},gid={SANDBOX_UID},size={{s
 KILL_WAIT = 5.0  # seconds to confirm a timed-out command's processes are gone before killing the container
 _OOM_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 _NO_SPACE = b"No space left on device"
-Feed = Callable[[BinaryIO], None]
+Feed = Callable[[BinaryIO], object]
 
 
 class DockerSession(Session):

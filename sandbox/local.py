@@ -109,7 +109,7 @@ class LocalSession(Session):
         code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
         return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds)
 
-    def put_stream(self, write: Callable[[BinaryIO], None], dest: str | None = None) -> None:
+    def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
         target = self._resolve(dest) if dest else self.root
         target.mkdir(parents=True, exist_ok=True)
         with spool() as archive:
