@@ -51,11 +51,17 @@ class DockerSession(Session):
         self._broken: str | None = None
         self.tmpfs = tmpfs_sizes(limits.memory, sandbox.tmpfs_size)
         self.copy_in_limit = self.tmpfs[WORKDIR]
-        cid = self.api.create_container(
-            sandbox.image, command=init_command(sandbox.toolchains), stdin_open=True, detach=False,
-            host_config=self._host_config(limits, mounts), labels={**sandbox.labels, LABEL: "1", **owner_labels()},
-            working_dir=WORKDIR, environment=env, name=f"repowright-{uuid.uuid4().hex[:12]}",
-        )["Id"]
+        try:
+            cid = self.api.create_container(
+                sandbox.image, command=init_command(sandbox.toolchains), stdin_open=True, detach=False,
+                host_config=self._host_config(limits, mounts), labels={**sandbox.labels, LABEL: "1", **owner_labels()},
+                working_dir=WORKDIR, environment=env, name=f"repowright-{uuid.uuid4().hex[:12]}",
+            )["Id"]
+        except docker.errors.ImageNotFound as exc:
+            raise SandboxError(f"the sandbox image {sandbox.image} is not on this Docker engine; load or build it, "
+                               "or leave [sandbox] image unset to use the offline image") from exc
+        except docker.errors.APIError as exc:
+            raise SandboxError(f"the engine refused to create a sandbox container: {exc.explanation or exc}") from exc
         self.container = sandbox.client.containers.get(cid)
         _LIVE.add(self)
         try:  # the lifeline: while this process holds it, the container lives (see container_init)

@@ -60,17 +60,21 @@ def test_timeout_fires_while_output_floods_on_a_loaded_machine(docker_sandbox):
 
 SESSION_HOLDER = (
     "import sys, time\n"
+    "from repowright.sandbox import toolchain_mounts\n"
     "from repowright.sandbox.docker_sandbox import DockerSandbox\n"
-    "with DockerSandbox().session() as sess:\n"
+    "shell_init = sys.argv[1] == 'shell'\n"  # the init of registry images: a shell, not the Python reaper
+    "sandbox = DockerSandbox(toolchains=not shell_init)\n"
+    "with sandbox.session(mounts=toolchain_mounts() if shell_init else ()) as sess:\n"
     "    sess.exec('true')\n"
     "    print('ready', flush=True)\n"
     "    time.sleep(600)\n"
 )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
-def test_a_killed_session_holder_leaves_no_container(signum):
-    child = subprocess.Popen([sys.executable, "-c", SESSION_HOLDER], stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("signum,init", [(signal.SIGTERM, "reaper"), (signal.SIGKILL, "reaper"),
+                                         (signal.SIGKILL, "shell")])
+def test_a_killed_session_holder_leaves_no_container(signum, init):
+    child = subprocess.Popen([sys.executable, "-c", SESSION_HOLDER, init], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
         assert len(containers_of(child.pid)) == 1
