@@ -137,7 +137,11 @@ class DockerSession(Session):
         reads, and a flood left unread held up every later exec, the kill included. The end of the stream
         confirms the kill; without it in KILL_WAIT seconds the whole container is killed.
         """
-        raw: socket.socket = _raw_socket(self.api.exec_start(exec_id, socket=True))
+        try:
+            raw: socket.socket = _raw_socket(self.api.exec_start(exec_id, socket=True))
+        except docker.errors.APIError as exc:
+            self._broken = "no longer running"
+            raise SandboxError(f"the sandbox container stopped ({exc.explanation or exc}); start a new session") from exc
         feeder = _Feeder(raw, feed)
         feeder.start()
         pending, stopped, refused = b"", False, None
