@@ -74,3 +74,12 @@ def test_check_fails_when_the_configured_network_is_on():
 def test_check_passes_with_the_defaults():
     proc = subprocess.run([*CLI, "sandbox", "check"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "sandbox ok" in proc.stdout and "FAIL" not in proc.stdout
+
+
+@pytest.mark.docker
+def test_a_work_dir_too_large_to_copy_in_is_one_line_exit_2(tmp_path):
+    subprocess.run(["truncate", "-s", "2500M", str(tmp_path / "huge.bin")], check=True)
+    proc = subprocess.run([*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "true"],
+                          capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1 and "huge.bin" in lines[0] and "work dir" in lines[0]
