@@ -105,9 +105,11 @@ class LocalSession(Session):
             t.join(timeout=5)
         seconds = time.monotonic() - start
         if timed_out:
-            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9, seconds=seconds)
+            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9, seconds=seconds,
+                              stdout_bytes=out.raw(), stderr_bytes=err.raw())
         code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds)
+        return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds,
+                          stdout_bytes=out.raw(), stderr_bytes=err.raw())
 
     def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
         target = self._resolve(dest) if dest else self.root
