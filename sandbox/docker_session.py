@@ -62,7 +62,7 @@ class DockerSession(Session):
                                "or leave [sandbox] image unset to use the offline image") from exc
         except docker.errors.APIError as exc:
             raise SandboxError(f"the engine refused to create a sandbox container: {exc.explanation or exc}") from exc
-        self.container = sandbox.client.containers.get(cid)
+        self.container = sandbox.client.containers.prepare_model({"Id": cid})  # no inspect round trip
         _LIVE.add(self)
         try:  # the lifeline: while this process holds it, the container lives (see container_init)
             self._lifeline = self.api.attach_socket(cid, params={"stdin": 1, "stream": 1})
