@@ -1,6 +1,7 @@
 """Run untrusted commands in isolation: Docker by default, a loudly-unsafe local fallback on request."""
 
-from .base import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
+from .base import ExecResult, Limits, Mount, Sandbox, Session
+from .errors import CopyLimitError, LimitError, SandboxError
 from .image import base_image_tag, toolchain_mounts
 
 
@@ -8,7 +9,7 @@ def close_live_sessions() -> None:
     """Remove the containers of every sandbox session still open in this process (an interrupted run's)."""
     import sys
 
-    module = sys.modules.get(f"{__name__}.docker_sandbox")
+    module = sys.modules.get(f"{__name__}.docker_session")
     if module is not None:  # no Docker session can be open if the module was never imported
         module.close_live_sessions()
 
@@ -26,5 +27,5 @@ def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbo
     raise SandboxError(f"unknown sandbox backend {backend!r}: choose docker or local")
 
 
-__all__ = ["ExecResult", "Limits", "Mount", "Sandbox", "SandboxError", "Session", "base_image_tag",
-           "close_live_sessions", "make_sandbox", "toolchain_mounts"]
+__all__ = ["CopyLimitError", "ExecResult", "LimitError", "Limits", "Mount", "Sandbox", "SandboxError", "Session",
+           "base_image_tag", "close_live_sessions", "make_sandbox", "toolchain_mounts"]

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import abc
-import io
-import tarfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Literal
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from . import limits as _limits
+from .copying import (
+    COPY_OUT_LIMIT,
+    DEFAULT_EXCLUDES,
+    READ_LIMIT,
+    LimitedSink,
+    check_copy_in,
+    first_file,
+    safe_extract,
+    spool,
+    tar_directory,
+    tar_files,
+    write_tar_directory,
+)
+from .errors import CopyLimitError, LimitError, SandboxError
 
 OUTPUT_CAP = 1 << 20  # bytes kept per stream; the rest is dropped and a marker says how much
 TRUNCATION_MARKER = "\n[repowright: output truncated, {dropped} more bytes dropped]\n"
-DEFAULT_EXCLUDES = (".venv", ".repowright", "__pycache__", "node_modules", ".mypy_cache", ".pytest_cache")
 WORKDIR = "/work"
+COPY_IN_LIMIT = 4 << 30  # a work tree copied in, where the session sets no smaller limit
 
-
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (engine unreachable, image missing, copy failed); not the command."""
+__all__ = ["COPY_OUT_LIMIT", "DEFAULT_EXCLUDES", "READ_LIMIT", "CopyLimitError", "LimitError", "SandboxError",
+           "safe_extract", "tar_directory", "tar_files"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,11 @@ class Limits:
     pids: int = 256
     network: Literal["none", "host"] = "none"
     output_cap: int = OUTPUT_CAP
+
+    def __post_init__(self) -> None:
+        _limits.validate(self.timeout, self.memory, self.cpus, self.pids, self.output_cap)
+        if self.network not in ("none", "host"):
+            raise LimitError(f"sandbox network {self.network!r} is not one of: none, host")
 
 
 @dataclass(frozen=True)
@@ -52,13 +70,18 @@ class ExecResult:
     oom_killed: bool = False
     signal: int | None = None
     seconds: float = 0.0
+    workdir_full: bool = False
+    stdout_bytes: bytes = field(default=b"", repr=False)  # the raw bytes behind `stdout` (text replaces bad UTF-8)
+    stderr_bytes: bytes = field(default=b"", repr=False)
 
     @property
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.timed_out
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["stdout_bytes"], data["stderr_bytes"]
+        return data
 
 
 @dataclass
@@ -75,11 +98,13 @@ class CappedBuffer:
             self.data += chunk[:room]
         self.dropped += max(0, len(chunk) - max(room, 0))
 
+    def raw(self) -> bytes:
+        """The kept bytes, with the truncation marker when something was dropped."""
+        marker = TRUNCATION_MARKER.format(dropped=self.dropped).encode() if self.dropped else b""
+        return bytes(self.data) + marker
+
     def text(self) -> str:
-        out = self.data.decode("utf-8", errors="replace")
-        if self.dropped:
-            out += TRUNCATION_MARKER.format(dropped=self.dropped)
-        return out
+        return self.raw().decode("utf-8", errors="replace")
 
 
 def exit_code_signal(exit_code: int) -> int | None:
@@ -89,53 +114,6 @@ def exit_code_signal(exit_code: int) -> int | None:
     if 128 < exit_code < 128 + 65:
         return exit_code - 128
     return None
-
-
-def tar_directory(src: Path, arcname: str = ".", excludes: Iterable[str] = DEFAULT_EXCLUDES) -> bytes:
-    """A tar archive of `src` without the excluded directory names (symlinks kept as links)."""
-    skip = set(excludes)
-
-    def keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
-        if any(part in skip for part in PurePosixPath(info.name).parts):
-            return None
-        info.uid = info.gid = 1000
-        info.uname = info.gname = "sandbox"
-        return info
-
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        tar.add(str(src), arcname=arcname, filter=keep)
-    return buf.getvalue()
-
-
-def tar_files(files: Mapping[str, bytes | str]) -> bytes:
-    """A tar archive holding the given relative paths and contents."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, content in files.items():
-            data = content.encode() if isinstance(content, str) else content
-            info = tarfile.TarInfo(name.lstrip("/"))
-            info.size = len(data)
-            info.mode = 0o755 if data.startswith(b"#!") else 0o644
-            info.uid = info.gid = 1000
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def safe_extract(archive: bytes, dest: Path) -> list[Path]:
-    """Extract an archive that came out of a sandbox, refusing links and paths that escape `dest`."""
-    dest = dest.resolve()
-    written: list[Path] = []
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            target = (dest / member.name).resolve()
-            if target != dest and dest not in target.parents:
-                raise SandboxError(f"refusing to extract {member.name!r}: it points outside {dest}")
-            if member.issym() or member.islnk() or member.isdev():
-                continue
-            tar.extract(member, dest, filter="data")
-            written.append(target)
-    return written
 
 
 class Session(abc.ABC):
@@ -155,38 +133,62 @@ class Session(abc.ABC):
     ) -> ExecResult:
         """Run `cmd` (a shell string or an argv list) inside the session."""
 
-    @abc.abstractmethod
-    def put_archive(self, archive: bytes, dest: str | None = None) -> None:
-        """Unpack a tar archive at `dest` (default: the work dir)."""
+    copy_in_limit: int = COPY_IN_LIMIT
 
     @abc.abstractmethod
-    def get_archive(self, path: str) -> bytes:
-        """A tar archive of `path` (relative paths are under the work dir)."""
+    def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
+        """Unpack at `dest` (default: the work dir) the tar archive that `write` streams into its argument."""
+
+    @abc.abstractmethod
+    def get_stream(self, path: str, sink: LimitedSink) -> None:
+        """Write a tar archive of `path` (relative paths are under the work dir) into `sink`."""
+
+    def size_of(self, path: str) -> int | None:
+        """Bytes under `path` in the session, when the backend can tell before copying."""
+        return None
 
     @abc.abstractmethod
     def close(self) -> None:
         """Stop and remove everything the session created. Safe to call twice."""
 
+    def put_archive(self, archive: bytes, dest: str | None = None) -> None:
+        """Unpack a tar archive at `dest` (default: the work dir)."""
+        self.put_stream(lambda out: out.write(archive), dest)
+
     def put_files(self, files: Mapping[str, bytes | str], dest: str | None = None) -> None:
         self.put_archive(tar_files(files), dest)
 
     def put_directory(self, src: Path, dest: str | None = None, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> None:
-        self.put_archive(tar_directory(Path(src), ".", excludes), dest)
+        """Copy a host directory in, streamed, after checking it fits the session's copy-in limit."""
+        check_copy_in(Path(src), self.copy_in_limit, excludes)
+        self.put_stream(lambda out: write_tar_directory(Path(src), out, ".", excludes), dest)
 
-    def read_file(self, path: str) -> bytes:
-        """The bytes of one file in the session."""
-        with tarfile.open(fileobj=io.BytesIO(self.get_archive(path))) as tar:
-            for member in tar.getmembers():
-                if member.isfile():
-                    extracted = tar.extractfile(member)
-                    assert extracted is not None
-                    return extracted.read()
-        raise SandboxError(f"{path} is not a regular file in the sandbox")
+    def _archive_of(self, path: str, limit: int, what: str) -> BinaryIO:
+        """A spooled tar of `path`, refused before copying when the session reports it too large."""
+        size = self.size_of(path)
+        if size is not None and size > limit:
+            raise CopyLimitError(f"{what} {path} in the sandbox is {_limits.human_bytes(size)}, more than the "
+                                 f"{_limits.human_bytes(limit)} limit; copy less or compress it inside first")
+        out = spool()
+        self.get_stream(path, LimitedSink(out, limit + (1 << 20), f"{what} {path} in the sandbox"))
+        out.seek(0)
+        return out
 
-    def copy_out(self, path: str, dest: Path) -> list[Path]:
-        """Copy a file or directory out of the session into host directory `dest`."""
+    def get_archive(self, path: str, limit: int = READ_LIMIT) -> bytes:
+        """A tar archive of `path` in host memory, at most `limit` bytes."""
+        with self._archive_of(path, limit, "copying") as archive:
+            return archive.read()
+
+    def read_file(self, path: str, limit: int = READ_LIMIT) -> bytes:
+        """The bytes of one file in the session, refused (not read) past `limit`."""
+        with self._archive_of(path, limit, "reading") as archive:
+            return first_file(archive, path, limit)
+
+    def copy_out(self, path: str, dest: Path, limit: int = COPY_OUT_LIMIT) -> list[Path]:
+        """Copy a file or directory out of the session into host directory `dest`, at most `limit` bytes."""
         dest.mkdir(parents=True, exist_ok=True)
-        return safe_extract(self.get_archive(path), dest)
+        with self._archive_of(path, limit, "copying") as archive:
+            return safe_extract(archive, dest)
 
     def __enter__(self) -> Session:
         return self
@@ -207,8 +209,8 @@ class Sandbox(abc.ABC):
         """Start a long-lived session."""
 
     @abc.abstractmethod
-    def check(self) -> dict:
-        """Whether the backend answers, which isolation is in force, and how long a start takes."""
+    def check(self, limits: Limits | None = None) -> dict:
+        """Whether the backend answers, the isolation found in a session with `limits`, how long a start takes."""
 
     def run(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import shutil
@@ -13,8 +12,9 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from .base import (
     CappedBuffer,
@@ -27,6 +27,7 @@ from .base import (
     exit_code_signal,
     safe_extract,
 )
+from .copying import LimitedSink, directory_size, spool
 
 WARNING = "WARNING: --sandbox local runs commands directly on this machine: nothing is isolated."
 
@@ -49,11 +50,11 @@ class LocalSandbox(Sandbox):
                 env: Mapping[str, str] | None = None) -> LocalSession:
         return LocalSession(limits or Limits(), dict(env or {}))
 
-    def check(self) -> dict:
+    def check(self, limits: Limits | None = None) -> dict:
         start = time.monotonic()
-        with self.session() as sess:
+        with self.session(limits=limits) as sess:
             result = sess.exec(["true"])
-        return {"backend": "local", "answers": True, "isolation": "none", "warning": WARNING,
+        return {"backend": "local", "answers": True, "isolated": False, "isolation": "none", "warning": WARNING,
                 "start_exec_remove_seconds": round(time.monotonic() - start, 3), "probe_exit_code": result.exit_code}
 
 
@@ -104,23 +105,30 @@ class LocalSession(Session):
             t.join(timeout=5)
         seconds = time.monotonic() - start
         if timed_out:
-            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9, seconds=seconds)
+            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9, seconds=seconds,
+                              stdout_bytes=out.raw(), stderr_bytes=err.raw())
         code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds)
+        return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds,
+                          stdout_bytes=out.raw(), stderr_bytes=err.raw())
 
-    def put_archive(self, archive: bytes, dest: str | None = None) -> None:
+    def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
         target = self._resolve(dest) if dest else self.root
         target.mkdir(parents=True, exist_ok=True)
-        safe_extract(archive, target)
+        with spool() as archive:
+            write(archive)
+            archive.seek(0)
+            safe_extract(archive, target)
 
-    def get_archive(self, path: str) -> bytes:
+    def size_of(self, path: str) -> int | None:
+        source = self._resolve(path)
+        return directory_size(source, ())[0] if source.is_dir() else source.stat().st_size if source.exists() else None
+
+    def get_stream(self, path: str, sink: LimitedSink) -> None:
         source = self._resolve(path)
         if not source.exists():
             raise SandboxError(f"{path} does not exist in the local sandbox")
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
+        with tarfile.open(fileobj=sink, mode="w|") as tar:  # type: ignore[call-overload]
             tar.add(str(source), arcname=source.name)
-        return buf.getvalue()
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -2,34 +2,74 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import typer
 
-from repowright.sandbox import Limits, make_sandbox
+from repowright.sandbox import ExecResult, Limits, make_sandbox
 
 from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
 
 app = typer.Typer(help="Check and use the sandbox that runs all untrusted code.", no_args_is_help=True)
 
 BACKEND_HELP = "docker (isolated, the default) or local (runs on this machine, isolates nothing)."
+# Escape sequences (CSI, OSC, DCS and other ESC forms) and control bytes other than tab and newline:
+# sandboxed output must not be able to retitle, recolour, rewrite or query the user's terminal.
+_TERMINAL_CONTROLS = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?"
+    rb"|\xc2\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]"
+)
+
+
+def strip_terminal_controls(data: bytes) -> bytes:
+    """`data` without terminal escape sequences and control bytes (tab and newline kept)."""
+    return _TERMINAL_CONTROLS.sub(b"", data.replace(b"\r\n", b"\n"))
+
+
+def write_output(data: bytes, stream: BinaryIO, is_tty: bool) -> None:
+    """Sandboxed output as it was (binary safe) into a pipe or file; sanitized onto a terminal."""
+    stream.write(strip_terminal_controls(data) if is_tty else data)
+    stream.flush()
+
+
+def limits_from(cfg) -> Limits:
+    """The sandbox limits of the effective configuration (validated: a bad one is a one-line error)."""
+    return Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids, network=cfg.network)
 
 
 @app.command("check")
 def check(
     backend: str = typer.Option(None, "--sandbox", help=BACKEND_HELP),
+    network: str = typer.Option(None, "--network", help="Check with this network setting (none or host)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Say whether the engine answers, which isolation is in force, and how long a container takes."""
-    settings = settings_from_flags(sandbox__backend=backend)
-    report = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image).check()
+    """Start a sandbox and report the isolation found inside it (exit 1 when any part does not hold).
+
+    Example: repowright sandbox check --json
+    """
+    settings = settings_from_flags(sandbox__backend=backend, sandbox__network=network)
+    sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
+    report = sandbox.check(limits_from(settings.sandbox))
+    isolated = report.get("isolated", False)
     if as_json:
         emit_json(report)
-        return
-    console.print(f"[bold green]sandbox ok[/]: {report['backend']} backend"
-                  + (f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""))
-    console.print(f"isolation: {report['isolation']}")
-    console.print(f"start + exec + remove: {report['start_exec_remove_seconds']:.3f} s")
+    else:
+        verdict = "[bold green]sandbox ok[/]" if isolated else "[bold red]sandbox NOT isolated[/]"
+        console.print(f"{verdict}: {report['backend']} backend" + (
+            f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""),
+            soft_wrap=True)
+        if isinstance(report["isolation"], dict):
+            for name, item in report["isolation"].items():
+                console.print(f"  {'ok  ' if item['ok'] else 'FAIL'} {name}: {item['found']}", highlight=False,
+                              soft_wrap=True, markup=False)
+        else:
+            console.print(f"isolation: {report['isolation']}")
+        console.print(f"start + exec + remove: {report['start_exec_remove_seconds']:.3f} s")
+    if not isolated:
+        raise typer.Exit(1)
 
 
 @app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -48,30 +88,42 @@ def run(
 
     settings = settings_from_flags(sandbox__timeout=timeout, sandbox__memory=memory, sandbox__cpus=cpus,
                                    sandbox__network=network, sandbox__backend=backend)
+    if workdir.is_symlink():
+        raise UserError(f"--workdir {workdir} is a symbolic link; pass the directory it points to "
+                        f"({workdir.resolve()}) so it is clear what is copied in")
     if not workdir.is_dir():
         raise UserError(f"--workdir {workdir} is not a directory; pass an existing directory to copy in")
     cfg = settings.sandbox
-    limits = Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids, network=cfg.network)
+    limits = limits_from(cfg)
     result = make_sandbox(cfg.backend, image=cfg.image).run(cmd, src=workdir, limits=limits)
     if as_json:
         emit_json(result.to_dict())
     else:
-        print(result.stdout, end="")
-        typer.echo(result.stderr, err=True, nl=False)
-        if result.timed_out:
-            typer.echo(f"repowright: timed out after {cfg.timeout:g} s and was killed", err=True)
-        elif result.oom_killed:
-            typer.echo(f"repowright: killed for exceeding the memory limit ({cfg.memory})", err=True)
+        print_result(result, cfg)
     raise typer.Exit(result.exit_code)
+
+
+def print_result(result: ExecResult, cfg) -> None:
+    """The command's own output bytes on stdout and stderr, then repowright's note on how it ended."""
+    write_output(result.stdout_bytes or result.stdout.encode(), sys.stdout.buffer, sys.stdout.isatty())
+    write_output(result.stderr_bytes or result.stderr.encode(), sys.stderr.buffer, sys.stderr.isatty())
+    if result.timed_out:
+        typer.echo(f"repowright: timed out after {cfg.timeout:g} s and was killed", err=True)
+    elif result.oom_killed:
+        typer.echo(f"repowright: killed for exceeding the memory limit ({cfg.memory})", err=True)
 
 
 @app.command("clean")
 def clean(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Remove sandbox containers left behind by a killed repowright process."""
+    """Remove sandbox containers whose repowright process is gone; live runs are kept.
+
+    Example: repowright sandbox clean
+    """
     from repowright.sandbox.docker_sandbox import DockerSandbox
 
-    removed = DockerSandbox().prune()
+    counts = DockerSandbox().prune()
     if as_json:
-        emit_json({"removed": removed})
+        emit_json(counts)
     else:
-        console.print(f"removed {removed} leftover sandbox container(s)")
+        console.print(f"removed {counts['removed']} leftover sandbox container(s); "
+                      f"kept {counts['kept']} whose process is still running")

@@ -54,7 +54,7 @@ def test_network_attempt_fails(tmp_path):
 @pytest.mark.docker
 def test_check_json():
     data = json.loads(repowright("sandbox", "check", "--json").stdout)
-    assert data["backend"] == "docker" and data["isolation"]["user"] == "1000:1000"
+    assert data["backend"] == "docker" and data["isolation"]["user"]["found"] == "uid 1000 gid 1000"
 
 
 def test_bad_workdir_is_a_one_line_error(tmp_path):

@@ -117,7 +117,19 @@ def test_container_removed_after_an_error_inside_the_block(docker_sandbox):
         sess.exec("true")
 
 
-def test_check_reports_isolation(docker_sandbox):
+def test_check_reports_isolation_found_inside(docker_sandbox):
     report = docker_sandbox.check()
-    assert report["answers"] and report["isolation"]["network"] == "none"
-    assert report["probe_exit_code"] == 0
+    assert report["answers"] and report["isolated"] and report["probe_exit_code"] == 0
+    isolation = report["isolation"]
+    assert isolation["network"]["found"].startswith("interfaces lo ")
+    assert "CapEff 0000000000000000" in isolation["capabilities"]["found"]
+    assert isolation["user"]["found"] == "uid 1000 gid 1000"
+    assert isolation["pids_limit"]["found"] == "256 inside, 256 in the engine"
+
+
+def test_check_fails_the_network_when_it_is_on(docker_sandbox):
+    report = docker_sandbox.check(Limits(timeout=30, network="host", pids=100))
+    assert not report["isolated"] and not report["isolation"]["network"]["ok"]
+    assert "eth" in report["isolation"]["network"]["found"] or "host" in report["isolation"]["network"]["found"]
+    assert report["isolation"]["pids_limit"] == {"found": "100 inside, 100 in the engine", "ok": True}
+    assert all(item["ok"] for name, item in report["isolation"].items() if name != "network")
