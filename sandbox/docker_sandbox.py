@@ -83,11 +83,13 @@ class DockerSandbox(Sandbox):
     name = "docker"
     isolated = True
 
-    def __init__(self, image: str | None = None, *, toolchains: bool = True, tmpfs_size: str = "2g") -> None:
+    def __init__(self, image: str | None = None, *, toolchains: bool = True, tmpfs_size: str = "2g",
+                 labels: Mapping[str, str] | None = None) -> None:
         self.client = docker_client()
         self.image = image or ensure_base_image(self.client)
         self.toolchains = toolchains
         self.tmpfs_size = tmpfs_size
+        self.labels = dict(labels or {})  # extra container labels, e.g. the run a cluster task belongs to
 
     def session(self, *, limits: Limits | None = None, mounts: Sequence[Mount] = (),
                 env: Mapping[str, str] | None = None) -> DockerSession:
@@ -125,6 +127,16 @@ class DockerSandbox(Sandbox):
         return len(stale)
 
 
+def remove_labelled(labels: Mapping[str, str]) -> int:
+    """Remove the sandbox containers carrying all of `labels` (what an interrupted run left); return how many."""
+    client = docker_client()
+    wanted = [LABEL] + [f"{key}={value}" for key, value in labels.items()]
+    stale = client.containers.list(all=True, filters={"label": wanted})
+    for container in stale:
+        container.remove(force=True)
+    return len(stale)
+
+
 class DockerSession(Session):
     """One running container; `exec` runs commands as the sandbox user with a hard timeout."""
 
@@ -151,7 +163,7 @@ class DockerSession(Session):
             pids_limit=limits.pids,
             cap_drop=["ALL"],
             security_opt=["no-new-privileges"],
-            labels={LABEL: "1", "repowright.pid": str(os.getpid())},
+            labels={**sandbox.labels, LABEL: "1", "repowright.pid": str(os.getpid())},
             working_dir=WORKDIR,
             environment=env,
             name=f"repowright-{uuid.uuid4().hex[:12]}",

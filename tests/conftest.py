@@ -32,3 +32,15 @@ def no_leftover_containers():
     yield
     leftovers = own_containers()
     assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A real two-node Ray cluster on loopback (head + one node, one CPU each), shut down by its handle."""
+    from tests.ray_cluster import start_cluster
+
+    cluster = start_cluster(nodes=2)
+    try:
+        yield cluster
+    finally:
+        cluster.shutdown()
