@@ -71,15 +71,12 @@ def _check_node(check: NodeCheck, args: tuple, version: str, run_label: str) -> 
     """On the node: the same repowright version, leftovers of this run removed, then the caller's checks."""
     if __version__ != version:
         return [f"repowright {__version__} is installed, the driver runs {version}; install the same version"]
-    problems: list[str] = []
     if run_label:
         try:
-            from repowright.sandbox.docker_sandbox import remove_labelled
-
-            remove_labelled({RUN_LABEL: run_label})
-        except Exception as exc:  # the check below says what is wrong with the engine
+            _sweep(run_label)  # what a killed driver of this run left behind
+        except Exception as exc:  # noqa: BLE001 - the check below says what is wrong with the engine
             logging.getLogger(__name__).debug("sweep failed: %s", exc)
-    return problems + check(*args)
+    return check(*args)
 
 
 def _sweep(run_label: str) -> int:
@@ -172,11 +169,21 @@ class RayExecutor:
                 ready, _ = self.ray.wait(list(running), num_returns=1)
                 for ref in ready:
                     key = running.pop(ref)
-                    node, value = self.ray.get(ref)
+                    node, value = self._result(ref)
                     yield Finished(key, value, node)
         finally:
             if running:
                 self._abort(list(running))
+
+    def _result(self, ref: Any) -> tuple[str, Any]:
+        """A task's (node, value); an exception the task raised is raised here as itself, not wrapped."""
+        try:
+            return self.ray.get(ref)
+        except self.ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, Exception):
+                raise cause from None
+            raise
 
     def _abort(self, refs: list) -> None:
         """Cancel the tasks still out, let them close their sandboxes, then sweep every node."""

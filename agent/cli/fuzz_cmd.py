@@ -28,6 +28,7 @@ def fuzz(
                                       "(over all resumed runs); findings and reports are still written."),
     workers: int = typer.Option(2, "--workers", min=1, help="Batches of inputs run at once, each in its own "
                                 "sandbox container (on all nodes)."),
+    memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox container."),
     batch_size: int = typer.Option(40, "--batch-size", min=1, help="Inputs per batch (one Ray task each)."),
     executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
     ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
@@ -58,7 +59,8 @@ def fuzz(
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     runner = make_executor(executor, workers, ray_address, run_label=run_label(directory),
                            image=settings.sandbox.image)
-    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout), executor=runner)
+    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout, container_memory=memory),
+                        executor=runner)
     bar_console = Console(stderr=True) if as_json else console
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=bar_console, transient=False) as bar, closing(runner):

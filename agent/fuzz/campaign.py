@@ -170,7 +170,7 @@ class Campaign:
         fn, items = self._batch_tasks(executor, wanted)
         try:
             for finished in executor.map(fn, items, self._resources()):
-                done += self._record_batch(batches[finished.key], finished.value)
+                done += self._record_batch(batches[finished.key], finished.value, finished.node)
                 if progress:
                     progress("inputs", done, total)
             if self._over_budget(budget, started) and done < total:
@@ -212,14 +212,14 @@ class Campaign:
     def _over_budget(self, budget: float | None, started: float) -> bool:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
 
-    def _record_batch(self, batch: list[Case], results: dict[str, dict]) -> int:
+    def _record_batch(self, batch: list[Case], results: dict[str, dict], node: str) -> int:
         """Classify a batch's results and append them to results.jsonl (the driver alone writes it)."""
         lines = []
         for case in batch:
             result = results[case.id]
             lines.append(json.dumps({"id": case.id, "api": case.api, "kind": case.kind, "violated": case.violated,
                                      "boundary": case.boundary, "cls": classify(case.kind, result),
-                                     "result": result, "case": case.to_dict()}, default=str))
+                                     "result": result, "case": case.to_dict(), "node": node}, default=str))
         with self._lock, self.results_path.open("a") as stream:
             stream.write("\n".join(lines) + "\n")
             stream.flush()

@@ -26,8 +26,9 @@ SMALL = ("--cpus", "1", "--memory", "1g", "--timeout", "300")
 
 
 def argv(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> list[str]:
+    repos = [] if "--repos-dir" in extra else ["--repos-dir", str(world["repos"])]
     return ["eval", "swebench", "evaluate", "--dataset", str(dataset), "--predictions", predictions,
-            "--run-id", run_id, "--repos-dir", str(world["repos"]), "--specs", str(world["specs"]),
+            "--run-id", run_id, *repos, "--specs", str(world["specs"]),
             "--out", str(world["root"] / "out"), "--cache-dir", str(world["cache"]), *SMALL, "--json", *extra]
 
 
@@ -81,9 +82,11 @@ def dataset_of(world: dict, name: str, ids: list[str]) -> Path:
 
 def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_cluster):
     dataset = dataset_of(calc_world, "ray-same", ["same-1", "same-2", "same-3"])
+    template = f"file://{calc_world['repos']}/{{owner}}__{{name}}"  # each node clones from it
     for predictions in ("gold", "empty"):
         local = evaluate(calc_world, dataset, predictions, f"local-{predictions}", "--workers", "2")
-        ray = evaluate(calc_world, dataset, predictions, f"ray-{predictions}", *on_ray(ray_cluster, 2))
+        ray = evaluate(calc_world, dataset, predictions, f"ray-{predictions}", *on_ray(ray_cluster, 2),
+                       "--repos-dir", template)
         assert same_report(ray) == same_report(local)
         assert ray["repowright"]["executor"] == {"kind": "ray", "retried_tasks": 0, "retried": {}}
         ran = outcomes(calc_world, f"ray-{predictions}")
@@ -95,6 +98,7 @@ def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_c
         ["outcome.json", "patch.diff", "report.json", "test_output.txt"]
     assert json.loads((gold / "same-2/report.json").read_text())["same-2"]["resolved"] is True
     assert not run_containers(calc_world, "ray-gold")
+    assert (calc_world["cache"] / "repos" / "fixture__calc" / "HEAD").exists()
     # every socket the cluster listens on is on loopback
     assert not non_loopback_listeners(descendants(os.getpid()))
 
