@@ -6,8 +6,10 @@ the driver's node so the report can count retries. On Ctrl-C, SIGTERM or an erro
 tasks still out (a KeyboardInterrupt inside each), waits for them, and then removes on every node the
 sandbox containers labelled with this run, so nothing is left behind.
 
-Ray is kept on the addresses it is given: `RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0` is set for the driver
-(without it Ray 2.60 rewrites 127.0.0.1 into the machine's outward address).
+A cluster on one machine stays on loopback: for a loopback address the driver gets
+`RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0` (without it Ray 2.60 rewrites 127.0.0.1 into the machine's outward
+address). For any other address Ray's own settings are left alone: with that variable at 0 a driver on a real
+cluster's node would look for its raylet on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -30,9 +32,16 @@ CANCEL_GRACE = 30.0
 RUN_LABEL = "repowright.run"
 
 
-def _ray():
-    """The ray module, or a one-line error saying how to install it."""
-    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+def is_loopback(address: str | None) -> bool:
+    """Whether a Ray address (`host:port`, maybe `ray://`) names this machine's loopback."""
+    host = (address or "").split("://")[-1].rsplit(":", 1)[0].strip("[]")
+    return host == "localhost" or host == "::1" or host.startswith("127.")
+
+
+def _ray(address: str | None = None):
+    """The ray module (kept on loopback for a loopback address), or a one-line error saying how to install it."""
+    if is_loopback(address or os.environ.get("RAY_ADDRESS")):
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # read when ray is first imported
     try:
         import ray
     except ImportError:
@@ -94,7 +103,7 @@ class RayExecutor:
 
     def __init__(self, workers: int, address: str | None = None, *, run_label: str = "",
                  image: str | None = None, max_retries: int = MAX_RETRIES) -> None:
-        self.ray = ray = _ray()
+        self.ray = ray = _ray(address)
         self.workers, self.run_label, self.max_retries = max(1, workers), run_label, max_retries
         self.image = image
         self._owns = not ray.is_initialized()

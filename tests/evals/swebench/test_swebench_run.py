@@ -82,3 +82,24 @@ def test_no_patch_is_an_explicit_outcome(calc_world, tmp_path):
     assert summary["no_patch"] == 1
     assert json.loads(predictions.read_text())["model_patch"] == ""
     assert json.loads((opts.out_dir / "instances/n-1/outcome.json").read_text())["message"] == "no candidate passed"
+
+
+def test_run_on_a_ray_cluster_writes_the_same_predictions(calc_world, tmp_path, ray_cluster):
+    from repowright.agent.ray_executor import RayExecutor
+
+    make, base = calc_world["make_instance"], calc_world["base"]
+    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [make(i, base) for i in ("r-1", "r-2", "r-3")])
+    instances = load_instances(str(dataset))
+    local_opts = RunOptions(out_dir=tmp_path / "local", model_name="org/m", repos_dir=calc_world["repos"])
+    run(instances, Solver(give_up="r-2"), Settings(), local_opts)
+    opts = RunOptions(out_dir=tmp_path / "ray", model_name="org/m", repos_dir=calc_world["repos"])
+    executor = RayExecutor(2, ray_cluster.address)
+    try:
+        summary, predictions = run(instances, Solver(give_up="r-2"), Settings(), opts, executor=executor)
+    finally:
+        executor.close()
+    assert predictions.read_text() == (local_opts.out_dir / "predictions.jsonl").read_text()
+    assert (summary["solved"], summary["no_patch"], summary["executor"]["kind"]) == (2, 1, "ray")
+    nodes = {json.loads((opts.out_dir / f"instances/{i}/outcome.json").read_text())["node"] for i in ("r-1", "r-3")}
+    assert all("/" in node for node in nodes)  # host/<Ray node id>: written by the driver from the result
+    assert not (opts.out_dir / "instances/r-1/repo").exists()
