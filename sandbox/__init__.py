@@ -1,5 +1,7 @@
 """Run untrusted commands in isolation: Docker by default, a loudly-unsafe local fallback on request."""
 
+from collections.abc import Mapping
+
 from .base import ExecResult, Limits, Mount, Sandbox, Session
 from .errors import CopyLimitError, LimitError, SandboxError
 from .image import base_image_tag, toolchain_mounts
@@ -14,12 +16,13 @@ def close_live_sessions() -> None:
         module.close_live_sessions()
 
 
-def make_sandbox(backend: str = "docker", *, image: str | None = None) -> Sandbox:
-    """The sandbox for `backend` ("docker" or "local")."""
+def make_sandbox(backend: str = "docker", *, image: str | None = None,
+                 labels: Mapping[str, str] | None = None) -> Sandbox:
+    """The sandbox for `backend` ("docker" or "local"); `labels` mark its containers (docker only)."""
     if backend == "docker":
         from .docker_sandbox import DockerSandbox
 
-        return DockerSandbox(image=image)
+        return DockerSandbox(image=image, labels=labels)
     if backend == "local":
         from .local import LocalSandbox
 

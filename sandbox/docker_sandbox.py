@@ -90,3 +90,17 @@ class DockerSandbox(Sandbox):
             except docker.errors.NotFound:  # removed meanwhile (AutoRemove, or another clean)
                 pass
         return {"removed": removed, "kept": kept}
+
+
+def remove_labelled(labels: Mapping[str, str]) -> int:
+    """Remove the sandbox containers carrying all of `labels` (what an interrupted run left); return how many."""
+    client = docker_client()
+    wanted = [LABEL] + [f"{key}={value}" for key, value in labels.items()]
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": wanted}):
+        try:
+            container.remove(force=True)
+            removed += 1
+        except docker.errors.NotFound:
+            pass
+    return removed

@@ -87,3 +87,13 @@ def inputs_stay_clean():
     yield
     written = cache_files_since(start)
     assert not written, f"tests wrote caches into their inputs: {written[:5]}"
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A real two-node Ray cluster on loopback (head + one node, one CPU each), shut down by its handle."""
+    from tests.ray_cluster import start_cluster
+
+    cluster = start_cluster(nodes=2)
+    try:
+        yield cluster
+    finally:
+        cluster.shutdown()

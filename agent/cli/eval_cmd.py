@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from pathlib import Path
 
 import typer
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from repowright.sandbox import Limits, make_sandbox
 
 from ..errors import UserError
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 app = typer.Typer(help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
@@ -23,6 +25,8 @@ swebench_app = typer.Typer(help="SWE-bench: evaluate predictions, or produce the
 app.add_typer(swebench_app, name="swebench")
 
 DATASET_HELP = "Instances: a .json/.jsonl/.csv/.parquet file, or a Hugging Face dataset name (when online)."
+REPOS_HELP = ("Folder of clones or bare mirrors named owner__name (on a cluster: a path every node sees), or a "
+              "git URL template such as https://github.com/{owner}/{name}.git that each node clones from.")
 IDS_HELP = "Only these instance ids (repeat the option or separate with commas)."
 
 
@@ -63,13 +67,15 @@ def evaluate_cmd(
     predictions: str = typer.Option(..., "--predictions",
                                     help="Predictions file (.json/.jsonl, official format), or gold, or empty."),
     run_id: str = typer.Option(..., "--run-id", help="Name of this evaluation run (its folder under --out)."),
-    repos_dir: Path = typer.Option(None, "--repos-dir", help="Folder of clones or bare mirrors named owner__name."),
+    repos_dir: str = typer.Option(None, "--repos-dir", help=REPOS_HELP),
     out: Path = typer.Option(Path(".repowright/swebench"), "--out", help="Where run folders and reports go."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="Environment cache (default: OUT/envs)."),
     specs_file: Path = typer.Option(None, "--specs", help="JSON {repo: {version: spec}} added to SWE-bench's."),
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Instances evaluated at once."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Instances evaluated at once (on all nodes)."),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     timeout: float = typer.Option(1800.0, "--timeout", min=1, help="Seconds per instance for install and tests."),
     memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox."),
     cpus: float = typer.Option(2.0, "--cpus", help="CPU limit of each sandbox."),
@@ -84,6 +90,7 @@ def evaluate_cmd(
     Example: repowright eval swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev
     --repos-dir repos
     """
+    from repowright.evals.swebench.cluster import describe_repos
     from repowright.evals.swebench.evaluate import EvalOptions, evaluate
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
@@ -98,20 +105,23 @@ def evaluate_cmd(
     for problem in problems:
         err_console.print(f"[yellow]skipped:[/] {escape(problem)}", highlight=False, soft_wrap=True)
     settings = settings_from_flags(sandbox__backend=backend)
+    folder, url = describe_repos(repos_dir)
     opts = EvalOptions(run_id=run_id, out_dir=out.resolve(), cache_dir=(cache_dir or out / "envs").resolve(),
-                       repos_dir=_repos_dir(repos_dir), workers=workers, timeout=timeout,
+                       repos_dir=folder, repos_url=url, workers=workers, timeout=timeout,
                        limits=Limits(timeout=timeout, memory=memory, cpus=cpus, pids=4096),
                        specs=Specs(specs_file))
     if packages_as_of:
         opts.packages_as_of = packages_as_of
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
-    with progress_bar(as_json) as bar:
+    runner = make_executor(executor, workers, ray_address, run_label=run_label(opts.out_dir / run_id),
+                           image=settings.sandbox.image)
+    with progress_bar(as_json) as bar, closing(runner):
         task = bar.add_task("evaluating", total=len(preds), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
             bar.update(task, advance=1, last=f"{iid}: {outcome['status']}" + (" (earlier run)" if cached else ""))
 
-        report, path = evaluate(instances, preds, opts, sandbox, on_done=done)
+        report, path = evaluate(instances, preds, opts, sandbox, on_done=done, executor=runner)
     if as_json:
         emit_json({**report, "report_path": str(path), "skipped_predictions": problems})
         return
@@ -132,7 +142,9 @@ def run_cmd(
     repos_dir: Path = typer.Option(None, "--repos-dir", help="Folder of clones or bare mirrors named owner__name."),
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once (on all nodes)."),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Solve again the instances that errored."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="Environment cache (default: OUT/envs)."),
     specs_file: Path = typer.Option(None, "--specs", help="JSON {repo: {version: spec}} added to SWE-bench's."),
@@ -162,7 +174,9 @@ def run_cmd(
     envs = EnvCache((cache_dir or out / "envs").resolve(), Specs(specs_file))
     opts.environment = instance_environment(envs, opts.repos_dir)
     spent = {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
-    with progress_bar(as_json) as bar:
+    runner = make_executor(executor, workers, ray_address, run_label=run_label(opts.out_dir),
+                           image=settings.sandbox.image)
+    with progress_bar(as_json) as bar, closing(runner):
         task = bar.add_task("solving", total=len(instances), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
@@ -172,7 +186,7 @@ def run_cmd(
                        + f"; tokens {spent['prompt_tokens']} in, {spent['completion_tokens']} out; "
                        f"cost ${spent['cost']:.4f}")
 
-        summary, predictions = run(instances, solver, settings, opts, on_done=done)
+        summary, predictions = run(instances, solver, settings, opts, on_done=done, executor=runner)
     if as_json:
         emit_json(summary)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from contextlib import closing
 from pathlib import Path
 
 import typer
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from repowright.sandbox import make_sandbox
 
 from ..errors import UserError
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
 from ..fuzz.adapters import library_adapter
 from ..fuzz.campaign import Campaign, CampaignConfig
 from ..fuzz.executor import ExecConfig
@@ -24,7 +26,12 @@ def fuzz(
     inputs_per_api: int = typer.Option(30, "--inputs-per-api", min=1, help="Inputs generated per API."),
     time_budget: float = typer.Option(None, "--time-budget", min=1, help="Stop running inputs after S seconds "
                                       "(over all resumed runs); findings and reports are still written."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Sandbox containers running inputs in parallel."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Batches of inputs run at once, each in its own "
+                                "sandbox container (on all nodes)."),
+    memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox container."),
+    batch_size: int = typer.Option(40, "--batch-size", min=1, help="Inputs per batch (one Ray task each)."),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed of input generation (same seed, same inputs)."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."),
     out: Path = typer.Option(None, "--out", help="Campaign directory (default .repowright/fuzz/<seed>); "
@@ -51,12 +58,15 @@ def fuzz(
     if directory.exists() and not directory.is_dir():
         raise UserError(f"--out {directory} is a file; give a directory")
     config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=seed, workers=workers,
-                            time_budget=time_budget, timeout=timeout, library=library)
+                            time_budget=time_budget, timeout=timeout, batch_size=batch_size, library=library)
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
-    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout))
+    runner = make_executor(executor, workers, ray_address, run_label=run_label(directory),
+                           image=settings.sandbox.image)
+    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout, container_memory=memory),
+                        executor=runner)
     bar_console = err_console
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=bar_console, transient=False) as bar:
+                  console=bar_console, transient=False) as bar, closing(runner):
         tasks: dict[str, TaskID] = {}
 
         def progress(phase: str, done: int, total: int) -> None:

@@ -7,14 +7,15 @@ input, appended as batches finish, so an interrupted campaign resumes where it s
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,9 +26,11 @@ from repowright.sandbox import Sandbox
 
 from ..atomic import atomic_write
 from ..errors import UserError
+from ..executor import Executor, LocalExecutor, Resources, memory_bytes
 from .executor import ExecConfig, ForkServerExecutor
 from .findings import SEVERE, Finding, classify, deduplicate
 from .generate import Case, generate_case
+from .remote import check_fuzz_node, run_batch_on_node
 from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
 
 log = logging.getLogger(__name__)
@@ -67,14 +70,16 @@ class Campaign:
     """Drives one campaign directory; `run()` can be called again after an interruption."""
 
     def __init__(self, directory: Path, config: CampaignConfig, adapter, sandbox: Sandbox,
-                 exec_config: ExecConfig | None = None) -> None:
+                 exec_config: ExecConfig | None = None, executor: Executor | None = None) -> None:
         self.dir, self.config, self.adapter, self.sandbox = directory, config, adapter, sandbox
         self.exec_config = exec_config or ExecConfig(timeout=config.timeout)
         self.results_path = directory / "results.jsonl"
         self.state = CampaignState()
         self._lock = threading.Lock()
-        self._stopping = False  # set on Ctrl-C: batches still running are not recorded
         self.constraints: dict[str, ApiConstraints] = {}
+        self.executor = executor  # None: threads here, config.workers fork servers
+        self._pool: list[ForkServerExecutor] = []
+        self._free: queue.SimpleQueue[ForkServerExecutor] = queue.SimpleQueue()
 
     # ------------------------------------------------------------------ setup and resume
     def prepare(self) -> None:
@@ -162,73 +167,67 @@ class Campaign:
 
     def _execute(self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None) -> None:
         budget = self.config.time_budget
-        workers = max(1, self.config.workers)
-        executors = [ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
-                                        self.adapter.support_files) for _ in range(workers)]
-        free = list(executors)
-        batches = self._batches(todo)
-        running: dict[Future, ForkServerExecutor] = {}
+        executor = self.executor or LocalExecutor(self.config.workers)
+        batches = {batch[0].id: batch for batch in self._batches(todo)}
+        wanted = itertools.takewhile(lambda _: not self._over_budget(budget, started), batches.values())
+        fn, items = self._batch_tasks(executor, wanted)
         try:
-            while True:
-                while free and not self._over_budget(budget, started):
-                    batch = next(batches, None)
-                    if batch is None:
-                        break
-                    executor = free.pop()
-                    running[self._start_batch(executor, batch)] = executor
-                if not running:
-                    break
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in finished:
-                    free.append(running.pop(future))
-                    done += future.result()
-                    if progress:
-                        progress("inputs", done, total)
+            for finished in executor.map(fn, items, self._resources()):
+                done += self._record_batch(batches[finished.key], finished.value, finished.node)
+                if progress:
+                    progress("inputs", done, total)
             if self._over_budget(budget, started) and done < total:
                 self.state.stopped_by_budget = True
-        except BaseException:
-            # Ctrl-C or a failure: batches in flight are dropped (not recorded, so a resume reruns them) and the
-            # containers removed at once, in parallel, instead of waiting for the batches to finish.
-            self._stopping = True
-            log.debug("stopping: removing %d fuzzing containers", len(executors))
-            closers = [threading.Thread(target=e.close) for e in executors]
+        finally:
+            # Done, Ctrl-C or a failure: batches in flight are dropped (only the loop above records, so a resume
+            # reruns them) and the containers are removed at once, in parallel, instead of after their batches.
+            closers = [threading.Thread(target=forkserver.close) for forkserver in self._pool]
             for closer in closers:
                 closer.start()
             for closer in closers:
                 closer.join()
-            log.debug("stopping: containers removed")
-            raise
+            self._pool.clear()
+
+    def _batch_tasks(self, executor: Executor, batches: Iterable[list[Case]]) -> tuple[Callable, Iterable]:
+        """The batch function and its items: inputs rendered here, run in a pooled fork server or on a node."""
+        if not executor.remote:
+            self._free = queue.SimpleQueue()
+            for _ in range(executor.workers):
+                self._pool.append(ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
+                                                     self.adapter.support_files))
+                self._free.put(self._pool[-1])
+            return self._run_pooled, ((b[0].id, (self._render(b),)) for b in batches)
+        spec = executor.node_sandbox(self.sandbox.name)
+        library = None if self.adapter.support_files else self.config.library
+        executor.check_nodes(check_fuzz_node, spec, library)
+        return run_batch_on_node, ((b[0].id, (spec, self.adapter.preload, self.exec_config,
+                                               self.adapter.support_files, self._render(b))) for b in batches)
+
+    def _resources(self) -> Resources:
+        return Resources(cpus=1.0, memory=memory_bytes(self.exec_config.container_memory))
+
+    def _render(self, batch: list[Case]) -> list[tuple[str, str]]:
+        return [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
+
+    def _run_pooled(self, inputs: list[tuple[str, str]]) -> dict[str, dict]:
+        """Run a batch in a free fork server of this process (one per worker, reused across batches)."""
+        forkserver = self._free.get()
+        try:
+            return forkserver.run(inputs)
         finally:
-            for executor in executors:
-                executor.close()
-
-    def _start_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> Future:
-        """Run a batch on a daemon thread: on Ctrl-C nothing waits for it (its container is removed instead)."""
-        future: Future = Future()
-
-        def work() -> None:
-            try:
-                future.set_result(self._run_batch(executor, batch))
-            except BaseException as exc:  # handed to the waiting thread, which decides
-                future.set_exception(exc)
-
-        threading.Thread(target=work, name="fuzz-batch", daemon=True).start()
-        return future
+            self._free.put(forkserver)
 
     def _over_budget(self, budget: float | None, started: float) -> bool:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
 
-    def _run_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> int:
-        inputs = [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
-        results = executor.run(inputs)
-        if self._stopping:
-            return 0  # results cut short by a stop are not results
+    def _record_batch(self, batch: list[Case], results: dict[str, dict], node: str) -> int:
+        """Classify a batch's results and append them to results.jsonl (the driver alone writes it)."""
         lines = []
         for case in batch:
             result = results[case.id]
             lines.append(json.dumps({"id": case.id, "api": case.api, "kind": case.kind, "violated": case.violated,
                                      "boundary": case.boundary, "cls": classify(case.kind, result),
-                                     "result": result, "case": case.to_dict()}, default=str))
+                                     "result": result, "case": case.to_dict(), "node": node}, default=str))
         with self._lock, self.results_path.open("a") as stream:
             stream.write("\n".join(lines) + "\n")
             stream.flush()

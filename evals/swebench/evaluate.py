@@ -7,13 +7,13 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from repowright.agent.atomic import atomic_write
 from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE
 from repowright.agent.errors import UserError
+from repowright.agent.executor import Executor, LocalExecutor
 from repowright.sandbox import Limits, Sandbox, SandboxError, close_live_sessions
 
 from .envs import EnvBuildError, EnvCache
@@ -34,6 +34,7 @@ class EvalOptions:
     out_dir: Path
     cache_dir: Path
     repos_dir: Path | None = None
+    repos_url: str | None = None  # a git URL template with {owner} and {name}: each node clones what it needs
     workers: int = 1
     timeout: float = 1800.0
     limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
@@ -154,13 +155,19 @@ def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: Eval
         if (prediction.get("model_patch") or "").strip():
             opts.specs.spec(by_id[iid])
             opts.specs.parser(by_id[iid])
-            if opts.repos_dir is None:
+            if opts.repos_dir is None and opts.repos_url is None:
                 find_mirror(None, by_id[iid]["repo"])
 
 
 def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
-             on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
-    """Evaluate every prediction (skipping those a previous run finished); return the report and its path."""
+             on_done: Callable[[str, dict, bool], None] | None = None,
+             executor: Executor | None = None) -> tuple[dict, Path]:
+    """Evaluate every prediction (skipping those a previous run finished); return the report and its path.
+
+    `executor` runs the instances (default: threads here, `opts.workers` at once).
+    """
+    from .cluster import evaluation_tasks, record_evaluation
+
     if sandbox.name != "docker":  # the runner mounts the repository and environment at fixed paths
         raise UserError(f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
                         "its environment into a container; start the engine and drop --sandbox local")
@@ -177,26 +184,20 @@ def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOpti
                 on_done(iid, previous, True)
         else:
             todo.append(iid)
-
+    executor = executor or LocalExecutor(opts.workers)
     stopping = threading.Event()
-
-    def work(iid: str) -> None:
-        outcome = evaluate_one(by_id[iid], predictions[iid], opts, sandbox, envs, stopping)
-        outcomes[iid] = outcome
-        if on_done and not stopping.is_set():
-            on_done(iid, outcome, False)
-
-    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
+    fn, items, resources = evaluation_tasks(executor, todo, by_id, predictions, opts, sandbox, envs, stopping)
     try:
-        for future in [pool.submit(work, iid) for iid in todo]:
-            future.result()
+        for done in executor.map(fn, items, resources):
+            outcomes[done.key] = record_evaluation(opts, predictions[done.key], done)
+            if on_done:
+                on_done(done.key, outcomes[done.key], False)
     except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more, record nothing more
         stopping.set()
-        pool.shutdown(wait=False, cancel_futures=True)
         close_live_sessions()  # ends the running instances' commands now, not at their timeout
         raise
-    pool.shutdown()
     report = run_report(instances, predictions, outcomes)
+    report["repowright"]["executor"] = executor.stats().to_dict()
     model = str(next(iter(predictions.values()))["model_name_or_path"]).replace("/", "__")
     path = opts.out_dir / opts.run_id / f"{model}.{opts.run_id}.json"
     atomic_write(path, json.dumps(report, indent=4))

@@ -8,13 +8,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repowright.agent.atomic import atomic_write
 from repowright.agent.config import Settings
+from repowright.agent.executor import Executor, LocalExecutor
 from repowright.agent.llm import cost_of
 from repowright.agent.solver import Solver
 
@@ -111,8 +111,14 @@ def totals(outcomes: dict[str, dict]) -> dict:
 
 
 def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOptions,
-        on_done: Callable[[str, dict, bool], None] | None = None) -> tuple[dict, Path]:
-    """Solve each instance not finished before; rewrite predictions.jsonl after each one; return totals."""
+        on_done: Callable[[str, dict, bool], None] | None = None,
+        executor: Executor | None = None) -> tuple[dict, Path]:
+    """Solve each instance not finished before; rewrite predictions.jsonl after each one; return totals.
+
+    `executor` runs the instances (default: threads here, `opts.workers` at once).
+    """
+    from .cluster import record_solve, solve_tasks
+
     outcomes: dict[str, dict] = {}
     lock = threading.Lock()
     predictions = opts.out_dir / "predictions.jsonl"
@@ -133,24 +139,17 @@ def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOpti
             if on_done:
                 on_done(instance["instance_id"], previous, True)
 
-    def work(instance: dict) -> None:
-        outcome = solve_instance(instance, solver, settings, opts)
-        with lock:
-            outcomes[instance["instance_id"]] = outcome
-            write_predictions()
-        if on_done:
-            on_done(instance["instance_id"], outcome, False)
-
     with lock:
         write_predictions()
-    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
-    try:
-        for future in [pool.submit(work, instance) for instance in todo]:
-            future.result()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    summary = {"total_instances": len(instances), **totals(outcomes), "predictions": str(predictions)}
+    executor = executor or LocalExecutor(opts.workers)
+    fn, items, resources = solve_tasks(executor, todo, solver, settings, opts)
+    for done in executor.map(fn, items, resources):
+        with lock:
+            outcomes[done.key] = record_solve(opts, done)
+            write_predictions()
+        if on_done:
+            on_done(done.key, outcomes[done.key], False)
+    summary = {"total_instances": len(instances), **totals(outcomes), "predictions": str(predictions),
+               "executor": executor.stats().to_dict()}
     atomic_write(opts.out_dir / "run.json", json.dumps(summary, indent=2))
     return summary, predictions

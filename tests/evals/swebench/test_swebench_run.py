@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,40 @@ def test_the_run_command_reports_outages_tokens_and_cost(calc_world, tmp_path):
     assert f"cost ${cost:.4f}" in done.stdout + done.stderr
     summary = json.loads((tmp_path / "run" / "run.json").read_text())
     assert (summary["solved"], summary["cost"]) == (1, cost)
+
+
+class FixingSolver:
+    """A deterministic stand-in for the model-driven solver, to check where instances run (not how they are solved):
+    fixes add() in the checkout it is given and returns `git diff`, or gives up where told."""
+
+    def __init__(self, give_up: str = "") -> None:
+        self.give_up = give_up
+
+    def __call__(self, repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, **options) -> SolveResult:
+        if out_dir.parent.name == self.give_up:
+            return SolveResult("no_patch", "", {}, {}, 1.0, out_dir, error="no candidate passed")
+        source = repo_path / "calc" / "__init__.py"
+        source.write_text(source.read_text().replace("return a - b", "return a + b"))
+        diff = subprocess.run(["git", "-C", str(repo_path), "diff"], capture_output=True, text=True, check=True)
+        return SolveResult("patched", diff.stdout, {}, {"prompt_tokens": 100, "completion_tokens": 20}, 1.0, out_dir)
+
+
+def test_run_on_a_ray_cluster_writes_the_same_predictions(calc_world, tmp_path, ray_cluster):
+    from repowright.agent.ray_executor import RayExecutor
+
+    make, base = calc_world["make_instance"], calc_world["base"]
+    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [make(i, base) for i in ("r-1", "r-2", "r-3")])
+    instances = load_instances(str(dataset))
+    local_opts = RunOptions(out_dir=tmp_path / "local", model_name="org/m", repos_dir=calc_world["repos"])
+    run(instances, FixingSolver(give_up="r-2"), Settings(), local_opts)
+    opts = RunOptions(out_dir=tmp_path / "ray", model_name="org/m", repos_dir=calc_world["repos"])
+    executor = RayExecutor(2, ray_cluster.address)
+    try:
+        summary, predictions = run(instances, FixingSolver(give_up="r-2"), Settings(), opts, executor=executor)
+    finally:
+        executor.close()
+    assert predictions.read_text() == (local_opts.out_dir / "predictions.jsonl").read_text()
+    assert (summary["solved"], summary["no_patch"], summary["executor"]["kind"]) == (2, 1, "ray")
+    nodes = {json.loads((opts.out_dir / f"instances/{i}/outcome.json").read_text())["node"] for i in ("r-1", "r-3")}
+    assert all("/" in node for node in nodes)  # host/<Ray node id>: written by the driver from the result
+    assert not (opts.out_dir / "instances/r-1/repo").exists()
