@@ -34,6 +34,7 @@ class ParamConstraints:
     ndim: list[int] = field(default_factory=list)
     range: str | None = None
     enum: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)  # the container words the docs use (`list`, `tuple`)
     default: str | None = None
     optional: bool = False
     keyword_only: bool = False
@@ -42,7 +43,7 @@ class ParamConstraints:
     def to_record(self) -> dict:
         """The YAML/JSON record: empty fields left out, `source` holding one sentence per category."""
         record: dict = {"descp": self.descp}
-        for key in ("dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum", "default"):
+        for key in ("dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum", "containers", "default"):
             value = getattr(self, key)
             if value not in (None, [], ""):
                 record[key] = value
