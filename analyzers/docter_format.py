@@ -67,9 +67,11 @@ def docter_param(param: ParamConstraints) -> dict:
 def tensor_ndims(param: ParamConstraints) -> list[str]:
     """A tensor's ndim as DocTer writes it: the fixed ranks, and `>=k` for each shape with a leading `*`/`...`."""
     ranks = [str(n) for n in param.ndim]
+    if param.ndim_min is not None:
+        ranks.append(f">={param.ndim_min}")
     for shape in param.shape:
-        if shape and re.fullmatch(r"\*|\.\.\.|…", shape[0].strip()) and not param.ndim:
-            ranks.append(f">={len(shape) - 1}")
+        starred = bool(shape) and re.fullmatch(r"\*|\.\.\.|…", shape[0].strip()) is not None
+        ranks.append(f">={len(shape) - 1}" if starred else str(len(shape)))
     return list(dict.fromkeys(ranks))
 
 
