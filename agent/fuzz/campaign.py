@@ -45,6 +45,7 @@ class CampaignConfig:
     batch_size: int = 40
     library: str = "torch"
     verify_limit: int = 40  # reproducers verified per campaign beyond the severe ones
+    quick_timeout: float = 1.0  # first limit per input; inputs that overrun it run again with `timeout`
 
     def identity(self) -> dict:
         return {"apis": self.apis, "inputs_per_api": self.inputs_per_api, "seed": self.seed, "library": self.library}
@@ -58,6 +59,19 @@ class CampaignState:
     library_version: str = ""
     stopped_by_budget: bool = False
     extraction_failures: dict[str, str] = field(default_factory=dict)
+
+
+def run_cases(adapter, constraints: dict[str, ApiConstraints], executor: ForkServerExecutor, batch: list[Case],
+              timeout: float, quick_timeout: float) -> dict[str, dict]:
+    """Results by case id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
+    ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs."""
+    inputs = [(c.id, render_case(adapter, constraints[c.api], c)) for c in batch]
+    quick = min(quick_timeout, timeout)
+    results = executor.run(inputs, timeout=quick)
+    slow = [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
+    if slow:
+        results.update(executor.run(slow, timeout=timeout))
+    return results
 
 
 class Campaign:
@@ -191,8 +205,10 @@ class Campaign:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
 
     def _run_batch(self, executor: ForkServerExecutor, batch: list[Case]) -> int:
-        inputs = [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
-        results = executor.run(inputs)
+        """Run one batch on one executor and append its records to results.jsonl (the unit a scheduler
+        dispatches: it needs only the executor, the cases and this campaign's constraints)."""
+        results = run_cases(self.adapter, self.constraints, executor, batch, self.config.timeout,
+                            self.config.quick_timeout)
         lines = []
         for case in batch:
             result = results[case.id]
