@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -25,11 +26,13 @@ from repowright.sandbox import Sandbox
 from ..atomic import atomic_write
 from ..errors import UserError
 from .executor import ExecConfig, ForkServerExecutor
-from .findings import SEVERE, Finding, classify, deduplicate
+from .findings import REJECTED, RESOURCE, SEVERE, Finding, classify, deduplicate
 from .generate import Case, generate_case
 from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+# APIs whose result is documented to be uninitialized or unordered: two runs may differ without a bug
+NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
 @dataclass
@@ -66,11 +69,12 @@ def run_cases(adapter, constraints: dict[str, ApiConstraints], executor: ForkSer
     """Results by case id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
     ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs."""
     inputs = [(c.id, render_case(adapter, constraints[c.api], c)) for c in batch]
+    twice = frozenset(c.id for c in batch if c.kind == "ci" and not NONDETERMINISTIC.search(c.api))
     quick = min(quick_timeout, timeout)
-    results = executor.run(inputs, timeout=quick)
+    results = executor.run(inputs, timeout=quick, twice=twice)
     slow = [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
     if slow:
-        results.update(executor.run(slow, timeout=timeout))
+        results.update(executor.run(slow, timeout=timeout, twice=twice))
     return results
 
 
@@ -303,5 +307,8 @@ class Campaign:
             "reproducers_checked": sum(1 for f in findings if f.verified is not None),
             "complete": self.state.complete, "stopped_by_budget": self.state.stopped_by_budget,
             "runs": self.state.runs, "extraction_failures": self.state.extraction_failures,
+            "rejected": by_class.get(REJECTED, 0), "resource": by_class.get(RESOURCE, 0),
+            "rejected_by_api": dict(Counter(r["api"] for r in records if r["cls"] == REJECTED).most_common()),
+            "conforming_by_api": dict(Counter(r["api"] for r in records if r["kind"] == "ci")),
         }
 

@@ -79,9 +79,12 @@ class ForkServerExecutor:
                                f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}")
         self.pid = int(started.stdout.split()[0])
 
-    def run(self, inputs: Sequence[tuple[str, str]], timeout: float | None = None) -> dict[str, dict]:
-        """Results by id for (id, code) inputs, each given `timeout` seconds (default: the configured limit); an
-        input whose fork server died with it is retried once alone, then reported as `lost`."""
+    def run(self, inputs: Sequence[tuple[str, str]], timeout: float | None = None,
+            twice: frozenset[str] = frozenset()) -> dict[str, dict]:
+        """Results by id for (id, code) inputs, each given `timeout` seconds (default: the configured limit); ids
+        in `twice` run a second time and their results are compared. An input whose fork server died with it is
+        retried once alone, then reported as `lost`."""
+        self.twice = twice
         results: dict[str, dict] = {}
         pending = list(inputs)
         retried: set[str] = set()
@@ -111,7 +114,9 @@ class ForkServerExecutor:
         cfg, number = self.config, self.number
         self.number += 1
         limit = {"timeout": timeout} if timeout else {}
-        body = "\n".join(json.dumps({"id": i, "code": c, **limit}) for i, c in inputs) + "\n"
+        twice = getattr(self, "twice", frozenset())
+        body = "\n".join(json.dumps({"id": i, "code": c, **limit, **({"twice": True} if i in twice else {})})
+                         for i, c in inputs) + "\n"
         self.session.put_files({f"req-{number}.tmp": body}, dest=SERVE_DIR)
         done, part = f"{SERVE_DIR}/res-{number}.jsonl", f"{SERVE_DIR}/res-{number}.part"
         script = (f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "

@@ -2,7 +2,7 @@
 
 Standalone on purpose (it is copied into the sandbox and imports nothing of repowright). `--serve DIR` reads
 DIR/config.json {"preload", "timeout", "memory_bytes"}, runs the preload once, writes DIR/ready, then serves
-request files DIR/req-N.jsonl (one {"id", "code"[, "timeout"]} per line) in order, writing one JSON line per input to
+request files DIR/req-N.jsonl (one {"id", "code"[, "timeout", "twice"]} per line) in order, writing one JSON line per input to
 DIR/res-N.part, renamed to DIR/res-N.jsonl when the batch is done.
 
 Crash isolation without a fork per input: a forked worker runs the batch's inputs one after another and sends one
@@ -25,18 +25,54 @@ ERR_FILE = "/tmp/repowright-child-stderr"
 TAIL = 2000
 
 
-def run_input(code):
-    """Run one input in the worker; every exception is a result here, SystemExit and MemoryError included."""
+def run_input(code, twice=False):
+    """Run one input in the worker; every exception is a result here, SystemExit and MemoryError included.
+    With `twice`, an input that succeeds runs again and the two `result`s must agree (the input seeds its own
+    randomness, so a difference means the call read memory it does not own, or kept state it should not)."""
     started = time.monotonic()
     report = {"status": "ok"}
     try:
-        exec(compile(code, "<fuzz-input>", "exec"), {"__name__": "__main__"})
+        scope = {"__name__": "__main__"}
+        exec(compile(code, "<fuzz-input>", "exec"), scope)
+        if twice and "result" in scope:
+            again = {"__name__": "__main__"}
+            exec(compile(code, "<fuzz-input>", "exec"), again)
+            if not same(scope["result"], again.get("result")):
+                report = {"status": "mismatch", "message": f"{summary(scope['result'])} then "
+                                                           f"{summary(again.get('result'))}"}
     except BaseException as exc:
         frames = traceback.extract_tb(exc.__traceback__)
         report = {"status": "exception", "exc_type": type(exc).__name__,
                   "message": str(exc)[:TAIL], "where": frames[-1].name if frames else ""}
     report["seconds"] = round(time.monotonic() - started, 4)
     return report
+
+
+def same(a, b):
+    """Whether two results are identical (NaN equals NaN); anything it cannot compare counts as the same."""
+    try:
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+            if a.device.type == "meta" or a.layout != torch.strided or a.shape != b.shape or a.dtype != b.dtype:
+                return a.shape == b.shape and a.dtype == b.dtype
+            if a.is_floating_point() or a.is_complex():
+                return bool(((a == b) | (torch.isnan(a) & torch.isnan(b))).all())
+            return bool(torch.equal(a, b))
+        if isinstance(a, float) and isinstance(b, float):
+            return a == b or (a != a and b != b)
+        if isinstance(a, (int, float, complex, str, bool, type(None))):
+            return bool(a == b)
+        return True
+    except Exception:  # noqa: BLE001 - a result we cannot compare is no evidence of a bug
+        return True
+
+
+def summary(value):
+    """A short description of a result for the report."""
+    text = repr(value)
+    return text if len(text) < 120 else text[:117] + "..."
 
 
 def worker(cases, write_fd, memory_bytes):
@@ -54,7 +90,7 @@ def worker(cases, write_fd, memory_bytes):
             os.ftruncate(2, 0)  # the stderr tail of a crash belongs to the input that crashed
             os.lseek(2, 0, os.SEEK_SET)
             os.write(write_fd, b"S" + case["id"].encode() + b"\n")  # started: a death now is this input's
-            report = run_input(case["code"])
+            report = run_input(case["code"], bool(case.get("twice")))
             line = json.dumps(report, default=str).replace("\n", " ")
             os.write(write_fd, b"R" + line.encode() + b"\n")
     finally:
