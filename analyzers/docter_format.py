@@ -27,6 +27,7 @@ DOCTER_CATEGORIES = ("dtype", "structure", "tensor_t", "shape", "ndim", "range",
 SCALAR_DTYPE = {"int": "int", "float": "float", "bool": "bool", "str": "string", "number": "numeric",
                 "dtype": "torch.dtype"}
 CONTAINER_WORDS = ("list", "tuple")
+CALL_ONLY = ("self", "forward_input")  # what the fuzzer adds to make a call, not documented parameters
 
 
 def docter_param(param: ParamConstraints) -> dict:
@@ -80,6 +81,8 @@ def docter_record(record: ApiConstraints, package: str = "torch", version: str =
     constraints: dict[str, dict] = {}
     required, optional = [], []
     for name, param in record.params.items():
+        if name in CALL_ONLY:
+            continue
         entry: dict = {"descp": param.descp}
         if param.default is not None:
             entry["default"] = str(param.default)
