@@ -34,7 +34,13 @@ class TorchAdapter:
     """PyTorch: docs through `analyzers.library_docs.TorchDocs`, calls rendered as standalone Python."""
 
     name = "torch"
-    preload = "import torch\ntorch.set_num_threads(1)\n"
+    # import once in the fork server what torch otherwise imports lazily on first use (meta-device kernels,
+    # sparse, fft, linalg): paid in every forked worker, those imports take seconds and read as hangs
+    preload = ("import torch\ntorch.set_num_threads(1)\ntry:\n"
+               "    (torch.empty(2, 2, device='meta') @ torch.empty(2, 2, device='meta')).sum()\n"
+               "    torch.ones(2, 2).to_sparse().to_dense(); torch.fft.fft(torch.ones(4))\n"
+               "    torch.linalg.solve(torch.eye(2), torch.ones(2)); torch.special.erf(torch.ones(1))\n"
+               "except Exception:\n    pass\n")
     imports = "import torch\n"
     support_files: dict[str, str] = {}
 
