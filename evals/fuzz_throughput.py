@@ -1,7 +1,7 @@
 """Fuzzing throughput with crash isolation, next to the ceiling: a bare in-process loop over the same inputs.
 
-Both run in the Docker sandbox (inputs are untrusted code). The isolated run is the campaign's own path
-(`Campaign` with its fork-server executors, `workers` containers); the bare loop is one interpreter in one
+Both run in the Docker sandbox (inputs are untrusted code). The isolated run is the campaign's own batch unit
+(`run_cases` on fork-server executors, `workers` containers, started before the clock runs); the bare loop is one interpreter in one
 container that `exec`s the inputs one after another with no isolation at all, over the inputs that did not crash
 or hang in the isolated run (a crash would end the loop).
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
-from repowright.agent.fuzz.executor import SANDBOX_SCRIPT, ExecConfig
+from repowright.agent.fuzz.campaign import Campaign, CampaignConfig, run_cases
+from repowright.agent.fuzz.executor import SANDBOX_SCRIPT, ExecConfig, ForkServerExecutor
 from repowright.agent.fuzz.reproduce import render_case
 from repowright.sandbox import Limits, Sandbox
 
@@ -34,7 +35,8 @@ print(json.dumps({"inputs": len(codes), "seconds": time.monotonic() - started}))
 
 def isolated_run(adapter, apis: list[str], inputs_per_api: int, sandbox: Sandbox, workers: int,
                  batch_size: int, folder: Path) -> tuple[dict, list[tuple[str, str]]]:
-    """The campaign's execution phase over fixed inputs: its summary and the (status, code) of every input."""
+    """The campaign's batch unit (`run_cases`, persistent forked workers) over fixed inputs on `workers`
+    executors: start-up time, steady execs/s, and the (status, code) of every input."""
     config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=1, workers=workers, timeout=5.0,
                             batch_size=batch_size, verify_limit=0)
     campaign = Campaign(folder, config, adapter, sandbox, ExecConfig(timeout=5.0))
@@ -42,12 +44,32 @@ def isolated_run(adapter, apis: list[str], inputs_per_api: int, sandbox: Sandbox
     campaign.load_constraints()
     todo = list(campaign.cases())
     started = time.monotonic()
-    campaign._execute(todo, 0, len(todo), started, None)
+    executors = [ForkServerExecutor(sandbox, adapter.preload, ExecConfig(timeout=5.0)) for _ in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_start, executors))
+    startup = time.monotonic() - started
+    batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
+    results: dict[str, dict] = {}
+    started = time.monotonic()
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for got in pool.map(lambda job: run_cases(adapter, campaign.constraints, executors[job[0] % workers],
+                                                      job[1], config.timeout, config.quick_timeout),
+                                enumerate(batches)):
+                results.update(got)
+    finally:
+        for executor in executors:
+            executor.close()
     seconds = time.monotonic() - started
-    records = campaign.done_results()
-    statuses = {r["id"]: r["result"].get("status") for r in records.values()}
-    codes = [(statuses.get(c.id, "lost"), render_case(adapter, campaign.constraints[c.api], c)) for c in todo]
-    return {"inputs": len(records), "seconds": seconds, "execs_per_second": len(records) / seconds}, codes
+    codes = [(results.get(c.id, {}).get("status", "lost"), render_case(adapter, campaign.constraints[c.api], c))
+             for c in todo]
+    return {"inputs": len(results), "seconds": seconds, "startup_seconds": startup,
+            "execs_per_second": len(results) / seconds}, codes
+
+
+def _start(executor: ForkServerExecutor) -> None:
+    executor.start()
+    executor._launch()
 
 
 def bare_loop(adapter, codes: list[str], sandbox: Sandbox, exec_config: ExecConfig) -> dict:
@@ -66,7 +88,7 @@ def bare_loop(adapter, codes: list[str], sandbox: Sandbox, exec_config: ExecConf
 
 
 def measure(adapter, apis: list[str], inputs_per_api: int, sandbox: Sandbox, workers: int = 2,
-            batch_size: int = 200) -> dict:
+            batch_size: int = 500) -> dict:
     """Both figures on the same generated inputs."""
     with tempfile.TemporaryDirectory(prefix="repowright-throughput-") as tmp:
         isolated, codes = isolated_run(adapter, apis, inputs_per_api, sandbox, workers, batch_size, Path(tmp))

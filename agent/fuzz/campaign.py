@@ -45,7 +45,7 @@ class CampaignConfig:
     workers: int = 2
     time_budget: float | None = None
     timeout: float = 10.0
-    batch_size: int = 100  # inputs per round trip to a sandbox: a persistent worker runs them back to back
+    batch_size: int = 500  # inputs per round trip to a sandbox: a persistent worker runs them back to back
     library: str = "torch"
     verify_limit: int = 40  # reproducers verified per campaign beyond the severe ones
     quick_timeout: float = 1.0  # first limit per input; inputs that overrun it run again with `timeout`

@@ -120,7 +120,7 @@ class ForkServerExecutor:
         self.session.put_files({f"req-{number}.tmp": body}, dest=SERVE_DIR)
         done, part = f"{SERVE_DIR}/res-{number}.jsonl", f"{SERVE_DIR}/res-{number}.part"
         script = (f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "
-                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.02; done; "
+                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.25; done; "
                   f"cat {done} 2>/dev/null || cat {part} 2>/dev/null; true")
         per_input = (timeout or cfg.timeout) + 2.0
         outcome = self.session.exec(["/bin/sh", "-c", script], timeout=60.0 + len(inputs) * per_input)
