@@ -37,7 +37,8 @@ class TorchAdapter:
     # import once in the fork server what torch otherwise imports lazily on first use (meta-device kernels,
     # sparse, fft, linalg): paid in every forked worker, those imports take seconds and read as hangs
     preload = ("import torch\ntorch.set_num_threads(1)\ntry:\n"
-               "    (torch.empty(2, 2, device='meta') @ torch.empty(2, 2, device='meta')).sum()\n"
+               "    m = torch.empty(2, 2, device='meta')\n"
+               "    (m @ m).sum(); torch.floor(m); m.le(m); torch.minimum(m, m); m.sqrt_(); m.nanmean()\n"
                "    torch.ones(2, 2).to_sparse().to_dense(); torch.fft.fft(torch.ones(4))\n"
                "    torch.linalg.solve(torch.eye(2), torch.ones(2)); torch.special.erf(torch.ones(1))\n"
                "except Exception:\n    pass\n")
