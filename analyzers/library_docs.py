@@ -123,7 +123,7 @@ def public_functions(module: object, skipped: frozenset[str]) -> list[str]:
     """Documented public functions of a module (not classes, not submodules), sorted by name."""
     base = module.__name__  # type: ignore[attr-defined]
     names = []
-    for name in sorted(getattr(module, "__all__", None) or dir(module)):
+    for name in sorted(set(getattr(module, "__all__", None) or dir(module))):  # torch's __all__ repeats names
         if name.startswith("_"):
             continue
         obj = getattr(module, name, None)

@@ -90,7 +90,9 @@ def print_summary(summary: dict, directory: Path) -> None:
     console.print(f"[bold]{summary['inputs']}[/] inputs on {summary['apis_run']} APIs in {summary['seconds']} s "
                   f"({summary['execs_per_second']} execs/s); {summary['findings']} findings, "
                   f"{summary['distinct_crashes']} crash/assert/hang on {len(summary['crashing_apis'])} APIs; "
-                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified")
+                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified; "
+                  f"{summary.get('rejected', 0)} conforming inputs rejected by the library "
+                  f"(on {len(summary.get('rejected_by_api', {}))} APIs, not findings)")
     for finding in json.loads((directory / "findings.json").read_text()):
         console.print(finding_line(finding), markup=False, highlight=False, soft_wrap=True)
     if summary["stopped_by_budget"]:
