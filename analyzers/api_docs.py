@@ -154,7 +154,8 @@ def param_docs(doc: str, names: list[str] | None = None) -> dict[str, ParamDoc]:
     return entries
 
 
-SHAPE_ITEM = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$")
+SHAPE_ITEM = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$"
+                        r"|^\s*-\s*:attr:`(?P<attr>\w+)`\s*(?:\([^)]*\))?\s*:\s*(?P<attr_desc>.*)$")
 
 
 def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> None:
@@ -168,11 +169,12 @@ def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> Non
             inside = False
         match = SHAPE_ITEM.match(line) if inside else None
         if match:
-            name = match.group("name").lower()
+            name = match.group("attr") or match.group("name").lower()
             if name in ("output", "out"):
                 continue
+            desc = (match.group("attr_desc") or match.group("desc") or "").strip()
             entry = entries.setdefault(name, ParamDoc(name))
-            entry.description = (entry.description + f" Tensor of shape {match.group('desc').strip()}").strip()
+            entry.description = (entry.description + f" Tensor of shape {desc}").strip()
 
 
 def _dedent_tail(doc: str) -> str:
@@ -229,8 +231,13 @@ def _numpy_entry(line: str) -> re.Match[str] | None:
 
 def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
     """Sentences outside the parameter entries that name a parameter with :attr:`name`."""
-    for sentence in sentences(doc):
+    previous: set[str] = set()
+    pieces = [piece for sentence in sentences(doc) for piece in re.split(r"\s[*-]\s(?=:attr:)", sentence)]
+    for sentence in pieces:
         named = {m.group("name") for m in ATTR_SENTENCE.finditer(sentence)}
+        if not named and len(previous) == 1 and re.match(r"(?:It|This)\b", sentence):
+            named = set(previous)  # `:attr:`padding` controls ... It can be either a string {'valid', 'same'}`
+        previous = named
         named |= {m.group(1) for m in re.finditer(r"\bthe (\w+) argument\b", sentence)}
         if re.search(r"\binputs? (?:are|is) (?:expected|supported|required)|\bexpected inputs\b", sentence):
             named.add("input")

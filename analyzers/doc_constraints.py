@@ -32,8 +32,10 @@ class ParamConstraints:
     tensor_t: list[str] = field(default_factory=list)
     shape: list[list[str]] = field(default_factory=list)
     ndim: list[int] = field(default_factory=list)
+    ndim_min: int | None = None  # `at least 2-dimensional`: any rank from this one up
     range: str | None = None
     enum: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)  # the container words the docs use (`list`, `tuple`)
     default: str | None = None
     optional: bool = False
     keyword_only: bool = False
@@ -42,7 +44,8 @@ class ParamConstraints:
     def to_record(self) -> dict:
         """The YAML/JSON record: empty fields left out, `source` holding one sentence per category."""
         record: dict = {"descp": self.descp}
-        for key in ("dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum", "default"):
+        for key in ("dtype", "structure", "tensor_t", "shape", "ndim", "ndim_min", "range", "enum", "containers",
+                    "default"):
             value = getattr(self, key)
             if value not in (None, [], ""):
                 record[key] = value
@@ -97,7 +100,18 @@ def extract(doc: ApiDoc) -> ApiConstraints:
     if not order:
         order = [SigParam(name) for name in docs]
     params = {p.name: extract_param(p, docs.get(p.name, ParamDoc(p.name))) for p in order}
+    _api_wide_dtypes(params, doc.doc)
     return ApiConstraints(doc.name, signature, params, shared_dimensions(params))
+
+
+def _api_wide_dtypes(params: dict[str, ParamConstraints], doc: str) -> None:
+    """`Supports input of float, double ... dtypes` applies to every input tensor whose own entry names none."""
+    found = rules.supported_dtypes(doc)
+    if found is None:
+        return
+    for name, param in params.items():
+        if "tensor" in param.structure and not param.dtype and name != "out":
+            param.dtype, param.sources["dtype"] = list(found[0]), found[1]  # type: ignore[call-overload]
 
 
 def _untyped_builtin(signature: str) -> bool:
@@ -119,16 +133,25 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
                 found = (found[0], header)  # the type alone is no sentence: cite the entry's first line
             _take(out, "dtype", found)
         found = rules.shapes(pdoc.description)
+        for sentence in _shape_statements(sig.name, pdoc.prose):  # `If :attr:`input` is 2D of shape `(B, N)``
+            more = rules.shapes(sentence)
+            if more:
+                found = (([*found[0]] if found else []) + [s for s in more[0] if not found or s not in found[0]],
+                         found[1] if found else more[1])
         if found:
             out.shape, out.sources["shape"] = found  # type: ignore[assignment]
             fixed = rules.ndims_from_shapes(out.shape, pdoc.description)
             if fixed:
                 out.ndim, out.sources["ndim"] = fixed, found[1]
-        if not out.ndim:
-            _take(out, "ndim", _first(rules.ndims, [pdoc.description, *_clauses_about(sig.name, pdoc.prose)]))
+        clauses = [pdoc.description, *_clauses_about(sig.name, pdoc.prose)]
+        _take(out, "ndim_min", _first(rules.min_ndim, clauses))
+        if not out.ndim and out.ndim_min is None:
+            _take(out, "ndim", _first(rules.ndims, clauses))
     if not set(out.structure) & {"bool", "str", "dtype", "device", "layout", "memory_format", "generator",
                                  "callable"}:
         _take(out, "range", _first(rules.value_range, [pdoc.description, *pdoc.prose]))
+        if out.range is None and set(out.structure) & {"int", "sequence(int)"}:
+            _take(out, "range", rules.size_like_range(pdoc.description))
     if "str" in out.structure:
         _take(out, "enum", rules.enum_values(" ".join(s.rstrip(" .") + "." for s in [pdoc.description, *pdoc.prose]
                                                       if s.strip())))
@@ -138,6 +161,17 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
     if out.optional:
         out.sources.setdefault("optional", header if rules.says_optional(pdoc.type_text) else
                                f"signature: {sig.name}={sig.default}")
+    return out
+
+
+def _shape_statements(name: str, prose: list[str]) -> list[str]:
+    """The part of each prose sentence that states this parameter's shape, up to the next parameter named."""
+    out = []
+    for sentence in prose:
+        for match in re.finditer(rf":attr:`{name}`\s+(?:(?:is|has)\s+(?:\w+\s+){{0,3}}?)?(?:of\s+)?shape", sentence):
+            rest = sentence[match.start():]
+            cut = rest.find(":attr:", len(f":attr:`{name}`"))
+            out.append(rest if cut < 0 else rest[:cut])
     return out
 
 
@@ -151,6 +185,11 @@ def _structure(out: ParamConstraints, sig: SigParam, pdoc: ParamDoc, header: str
         _take(out, "structure", found)
     elif rules.structure_from_default(sig.default):
         out.structure = rules.structure_from_default(sig.default)
+        out.sources["structure"] = f"signature: {sig.name}={sig.default}"
+    if any(k.startswith("sequence(") for k in out.structure):
+        out.containers = rules.container_words(f"{pdoc.type_text} {sig.annotation or ''}")
+    if not out.structure and sig.name in ("dtype", "device", "layout", "generator", "memory_format"):
+        out.structure = [sig.name]  # the conventional keyword arguments of tensor factories and modules
         out.sources["structure"] = f"signature: {sig.name}={sig.default}"
     if sig.variadic and out.structure and not out.structure[0].startswith("sequence"):
         out.structure = [f"sequence({out.structure[0]})"]

@@ -47,6 +47,15 @@ def structure_from_type(type_text: str, description: str = "") -> list[str]:
     return found
 
 
+def container_words(type_text: str) -> list[str]:
+    """DocTer's structure words for a documented container type: `list`, `tuple` (`torch.Size` is a tuple)."""
+    text = type_text.lower()
+    found = [w for w in ("list", "tuple") if re.search(rf"\b{w}\b", text)]
+    if "size" in text and "tuple" not in found:
+        found.append("tuple")
+    return found
+
+
 def says_optional(type_text: str) -> bool:
     return bool(re.search(r"\boptional\b|\bnone\b", type_text, re.IGNORECASE))
 
@@ -134,6 +143,8 @@ def dtypes(text: str) -> Found | None:
                          sentence, re.IGNORECASE):
                 hits += names
                 break
+        for match in re.finditer(r"\btensor of (\w+(?:\s*/\s*\w+)+)\b", sentence):
+            hits += [vocab["dtype_names"][w] for w in re.split(r"\s*/\s*", match.group(1)) if w in vocab["dtype_names"]]
         for match in re.finditer(r"(?:dtype|type)\s+(?:of\s+)?(?:``|`)?torch\.(\w+)", sentence):
             name = vocab["dtype_names"].get(match.group(1))
             if name:
@@ -144,10 +155,25 @@ def dtypes(text: str) -> Found | None:
     return (allowed, source) if allowed else None
 
 
+SUPPORTED_DTYPES = re.compile(r"\bSupports inputs? of ((?:\w+,?\s+)+?)(?:and\s+(\w+)\s+)?dtypes\b")
+
+
+def supported_dtypes(doc: str) -> Found | None:
+    """An API-wide statement, `Supports input of float, double, cfloat and cdouble dtypes.`"""
+    for sentence in sentences(doc):
+        match = SUPPORTED_DTYPES.search(sentence)
+        if match:
+            words = re.split(r"[,\s]+", match.group(1).strip()) + [match.group(2) or ""]
+            names = [vocabulary()["dtype_names"][w] for w in words if w in vocabulary()["dtype_names"]]
+            if names:
+                return list(dict.fromkeys(names)), sentence
+    return None
+
+
 # ---------------------------------------------------------------- shape and ndim
 SHAPE = re.compile(r"\b(?:[Ss]hape|size)\s*(?:of\s*)?\(?(?::math:)?[`]*\s*(\([^`]*?\)|[^`(]*?\\times[^`]*|[A-Za-z]\w*)"
                    r"[`]*\)?(?=[\s.,;]|$)")
-MATH_SHAPE = re.compile(r"\b(?:tensor|or|,)\s*:math:`(\([^`]*?\))`")
+MATH_SHAPE = re.compile(r"\b(?:tensor|or|,)\s*:math:`(\([^`]*?\))`|\bor\s+`(\([^`]*?\))`")
 LATEX = [(re.compile(r"\\text\{([^{}]*)\}"), r"\1"), (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
          (re.compile(r"\\(?:mathrm|operatorname)\{([^{}]*)\}"), r"\1"), (re.compile(r"\\_"), "_"),
          (re.compile(r"\\(?:left|right|,|;|!|quad)"), ""), (re.compile(r"\\times"), ","),
@@ -172,7 +198,7 @@ def shapes(text: str) -> Found | None:
     source = ""
     for sentence in sentences(text):
         for match in [*SHAPE.finditer(sentence), *MATH_SHAPE.finditer(sentence)]:
-            token = match.group(1)
+            token = match.group(1) or match.group(2)
             latex = "\\times" in token
             if not token.startswith("(") and not latex and not re.fullmatch(r"[A-Z]\w{0,2}", token):
                 continue  # `size` followed by an ordinary word is prose, not a shape
@@ -196,6 +222,18 @@ def ndims_from_shapes(found: list[list[str]], text: str = "") -> list[int]:
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 NDIM = re.compile(r"\b(?:(\d)\s*-?\s*(?:D|d|dimensional)|(zero|one|two|three|four|five)-dimensional)\b"
                   r"(?=\s*(?:tensors?|inputs?|matri|arrays?|case|,|or\b|and\b|\)|in shape|:attr:|$|\.))")
+
+
+MIN_NDIM = re.compile(r"\bat least (\d)\s*-?\s*(?:D\b|d\b|dim)|\b(\d)\s*-?\s*D or higher\b|\b(\d)\s*-?\s*D or more\b")
+
+
+def min_ndim(text: str) -> Found | None:
+    """A lower bound on a tensor's rank: `Must be at least 2-dimensional`, `1-D or higher`."""
+    for sentence in sentences(text):
+        match = MIN_NDIM.search(sentence)
+        if match:
+            return int(next(g for g in match.groups() if g)), sentence
+    return None
 
 
 def ndims(text: str) -> Found | None:
@@ -223,6 +261,10 @@ def ndims(text: str) -> Found | None:
 # ---------------------------------------------------------------- range
 INTERVAL = re.compile(r"([\[(])\s*(-?\d+(?:\.\d+)?|-?\\?infty|-?inf)\s*,\s*(-?\d+(?:\.\d+)?|\\?infty|inf)\s*([\])])")
 NUM = r"(-?\d+(?:\.\d+)?)"
+NOT_RANK = r"(?!\s*-?\s*(?:D\b|d\b|dim|\.\d))"  # `at least 2-dimensional` is a rank, not a value
+CONDITION = re.compile(r"^\s*(?:[-*]\s*)?(?:if|when|unless|for)\b", re.IGNORECASE)
+SIZE_LIKE = re.compile(r"^(?:the |an? )?(?:\w+ ){0,2}(?:number|size|length|stride)s?\b(?! of (?:the )?(?:dim|axis))"
+                       r"|\b(?:number|size|length) of\b|\bhow many\b", re.IGNORECASE)
 
 
 def _fmt(value: str) -> str:
@@ -248,8 +290,8 @@ RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
      lambda m: interval(m.group(2), m.group(3), m.group(1) == "[", m.group(4) == "]")),
     (re.compile(r"\bbetween\s+" + NUM + r"\s+and\s+" + NUM), lambda m: interval(m.group(1), m.group(2))),
     (re.compile(NUM + r"\s*\\leq?\s*[^`$]*?\\leq?\s*" + NUM), lambda m: interval(m.group(1), m.group(2))),
-    (re.compile(r"(?:>=|greater than or equal to|at least)\s*" + NUM), lambda m: interval(m.group(1), "inf")),
-    (re.compile(r"(?:>|greater than|larger than)\s*" + NUM), lambda m: interval(m.group(1), "inf", False)),
+    (re.compile(r"(?:>=|greater than or equal to|at least)\s*" + NUM + NOT_RANK), lambda m: interval(m.group(1), "inf")),
+    (re.compile(r"(?:>|greater than|larger than)\s*" + NUM + NOT_RANK), lambda m: interval(m.group(1), "inf", False)),
     (re.compile(r"\bprobabilit(?:y|ies)\b", re.IGNORECASE), lambda m: interval("0", "1")),
 ]
 
@@ -257,13 +299,26 @@ RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
 def value_range(text: str) -> Found | None:
     """The interval a number (or a tensor's elements) must lie in."""
     for sentence in sentences(text):
-        if re.search(r"\bif\b.*\bpositive\b", sentence, re.IGNORECASE):
+        if re.search(r"\bif\b.*\bpositive\b", sentence, re.IGNORECASE) or CONDITION.search(sentence):
             continue
         for pattern, make in RANGE_RULES:
             match = pattern.search(sentence)
-            if match:
+            if match and not _conditional_clause(sentence[:match.start()]):
                 return make(match), sentence  # type: ignore[operator]
     return None
+
+
+def _conditional_clause(prefix: str) -> bool:
+    """Whether the clause a match sits in is a condition (`- If :attr:`offset` > 0, ...`)."""
+    clause = re.split(r"[.;:]\s|\s[-*]\s", prefix)[-1]
+    return bool(re.search(r"\b(?:if|when|unless)\b", clause, re.IGNORECASE))
+
+
+def size_like_range(description: str) -> Found | None:
+    """DocTer's convention: a count, size, length or stride (`number of chunks`, `the size of the window`)
+    is a non-negative integer."""
+    first = (sentences(description) or [""])[0]
+    return (interval("0", "inf"), first) if SIZE_LIKE.search(first) else None
 
 
 # ---------------------------------------------------------------- enum
@@ -278,6 +333,8 @@ def enum_values(text: str) -> Found | None:
         if re.search(r"\be\.g\.|\bfor example\b", sentence, re.IGNORECASE):
             continue
         hits = QUOTED.findall(sentence)
+        if not hits and re.search(r"\b(?:can be|one of|either|must be)\b", sentence, re.IGNORECASE):
+            hits = re.findall(r"``([a-z][\w\-]*)``", sentence)
         if hits:
             values += [h for h in dict.fromkeys(hits) if h not in values]
             source = source or sentence

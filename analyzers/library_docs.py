@@ -65,13 +65,32 @@ class ModuleDocs:
 
 
 class TorchDocs(ModuleDocs):
-    """PyTorch, minus the APIs that change global state or touch files (data/torch_skip.yaml)."""
+    """PyTorch, minus the APIs that change global state or touch files (data/torch_skip.yaml). Besides modules and
+    callables, `torch.nn` names its module classes, `torch.Tensor` its methods, and `torch` everything:
+    torch.*, torch.nn.functional, torch.linalg, torch.fft, torch.special, torch.nn classes, torch.Tensor methods."""
+
+    ALL = ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.special", "torch.nn", "torch.Tensor")
 
     def __init__(self) -> None:
         super().__init__("torch")
 
     def skipped(self) -> frozenset[str]:
         return skip()
+
+    def enumerate(self, target: str) -> list[str]:
+        if target == "torch":
+            found: list[str] = []
+            for part in self.ALL:
+                found += [api for api in self._one(part) if api not in found]
+            return found
+        return self._one(target)
+
+    def _one(self, target: str) -> list[str]:
+        if target == "torch.nn":
+            return module_classes(resolve("torch.nn"), "torch.nn.Module", self.skipped())
+        if target == "torch.Tensor":
+            return public_methods(resolve("torch.Tensor"), "torch.Tensor", self.skipped())
+        return super().enumerate(target)
 
 
 @cache
@@ -104,7 +123,7 @@ def public_functions(module: object, skipped: frozenset[str]) -> list[str]:
     """Documented public functions of a module (not classes, not submodules), sorted by name."""
     base = module.__name__  # type: ignore[attr-defined]
     names = []
-    for name in sorted(getattr(module, "__all__", None) or dir(module)):
+    for name in sorted(set(getattr(module, "__all__", None) or dir(module))):  # torch's __all__ repeats names
         if name.startswith("_"):
             continue
         obj = getattr(module, name, None)
@@ -114,5 +133,33 @@ def public_functions(module: object, skipped: frozenset[str]) -> list[str]:
             continue
         full = f"{base}.{name}"
         if full not in skipped and name not in skipped:
+            names.append(full)
+    return names
+
+
+def module_classes(module: object, base: str, skipped: frozenset[str]) -> list[str]:
+    """Documented public classes of `module` that subclass `base` (torch.nn's layers), sorted by name."""
+    root = resolve(base)
+    prefix = module.__name__  # type: ignore[attr-defined]
+    names = []
+    for name in sorted(dir(module)):
+        obj = getattr(module, name, None)
+        if name.startswith("_") or not inspect.isclass(obj) or not issubclass(obj, root):  # type: ignore[arg-type]
+            continue
+        full = f"{prefix}.{name}"
+        if (obj.__doc__ or "").strip() and full not in skipped:
+            names.append(full)
+    return names
+
+
+def public_methods(cls: object, prefix: str, skipped: frozenset[str]) -> list[str]:
+    """Documented public methods of a class (torch.Tensor's), sorted by name."""
+    names = []
+    for name in sorted(dir(cls)):
+        obj = getattr(cls, name, None)
+        if name.startswith("_") or not callable(obj) or inspect.isclass(obj):
+            continue
+        full = f"{prefix}.{name}"
+        if (getattr(obj, "__doc__", "") or "").strip() and full not in skipped:
             names.append(full)
     return names

@@ -1,7 +1,8 @@
-"""Fuzzing campaign benchmark: all of torch.nn.functional plus N torch.* functions, within a time budget.
-
-Prints distinct crashes (crash/internal assert/hang findings), crashing APIs, execs per second and how many
-reproducers were verified by a fresh run in the sandbox; writes the summary as JSON next to the campaign.
+"""Fuzzing benchmarks. By default, throughput: execs/s of the campaign's crash-isolated execution next to a bare
+in-process loop over the same inputs (the ceiling), both in the sandbox. With `--campaign`: a campaign over all
+of torch.nn.functional plus N torch.* functions within a time budget, printing distinct crashes (crash / internal
+assert / hang / wrong-result findings), crashing APIs, execs per second and how many reproducers were verified by
+a fresh run in the sandbox; the summary is written as JSON next to the campaign.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from repowright.agent.fuzz.adapters import library_adapter
 from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
 from repowright.agent.fuzz.executor import ExecConfig
+from repowright.evals.fuzz_throughput import measure
 from repowright.sandbox import make_sandbox
 
 
@@ -32,8 +34,31 @@ def choose_apis(adapter, torch_functions: int) -> list[str]:
     return functional + chosen
 
 
+def throughput(args: argparse.Namespace) -> int:
+    """Print isolated and bare execs/s on the same generated inputs."""
+    adapter = library_adapter("torch")
+    apis = choose_apis(adapter, args.torch_functions)[:args.apis]
+    result = measure(adapter, apis, args.inputs_per_api, make_sandbox("docker"), workers=args.workers,
+                     batch_size=args.batch_size)
+    iso, bare = result["isolated"], result["bare"]
+    print(f"inputs: {iso['inputs']} on {result['apis']} APIs ({args.inputs_per_api} per API), "
+          f"{result['workers']} workers, batches of {result['batch_size']}")
+    print(f"crash-isolated (persistent forked worker, replaced on crash): {iso['execs_per_second']:.1f} execs/s "
+          f"({iso['inputs']} in {iso['seconds']:.1f} s; containers and fork servers started first, in "
+          f"{iso['startup_seconds']:.1f} s)")
+    print(f"bare in-process loop, one interpreter, no isolation:       {bare['execs_per_second']:.1f} execs/s "
+          f"({bare['inputs']} in {bare['seconds']:.1f} s; {result['crashed_or_hung']} crashing/hanging inputs left out)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--campaign", action="store_true", help="run the campaign benchmark instead")
+    parser.add_argument("--apis", type=int, default=40, help="throughput: APIs to draw inputs from")
+    parser.add_argument("--batch-size", type=int, default=500, help="throughput: inputs per sandbox round trip")
+    parser.add_argument("--json", type=Path, help="throughput: also write the figures here")
     parser.add_argument("--out", type=Path, default=Path(".repowright/bench_fuzz"))
     parser.add_argument("--torch-functions", type=int, default=100)
     parser.add_argument("--inputs-per-api", type=int, default=60)
@@ -43,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verify-limit", type=int, default=40)
     args = parser.parse_args(argv)
+    if not args.campaign:
+        return throughput(args)
     adapter = library_adapter("torch")
     apis = choose_apis(adapter, args.torch_functions)
     config = CampaignConfig(apis=apis, inputs_per_api=args.inputs_per_api, seed=args.seed, workers=args.workers,

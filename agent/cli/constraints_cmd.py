@@ -6,7 +6,11 @@ from pathlib import Path
 
 import typer
 import yaml
+from rich.markup import escape
 from rich.table import Table
+
+from repowright.analyzers.doc_constraints import ApiConstraints
+from repowright.analyzers.docter_format import docter_record
 
 from ..atomic import atomic_write
 from ..errors import UserError
@@ -22,8 +26,8 @@ def constraints(
                                "miss (kept only when it quotes the documentation)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Print each API's parameters with dtype, structure, shape/ndim, range/enum and default, and the sentence
-    each came from; a module stands for every public function in it.
+    """Print each API's parameters in DocTer's categories (dtype, structure/tensor_t, ndim/shape, range/enum,
+    default); `--out` writes DocTer's YAML files. A module stands for every public function in it.
 
     Example: repowright constraints torch.nn.functional.dropout torch.gather
     """
@@ -38,17 +42,27 @@ def constraints(
 
         adapter.llm = llm_from_settings(_settings())
     apis = adapter.enumerate_many(targets)
-    records = [adapter.constraints(api).to_record() for api in apis]
+    records = [adapter.constraints(api) for api in apis]
+    docs = [docter_file(record, library, adapter.version()) for record in records]
     if out is not None:
-        write_records(records, out)
+        write_records(docs, out)
     if as_json:
-        emit_json([{"api": r["api"], "signature": r["signature"], "params": r["constraints"],
-                    **({"dependency": r["dependency"]} if "dependency" in r else {})} for r in records])
+        emit_json([{"api": d["title"], "signature": r.signature, "params": d["constraints"],
+                    "inputs": d["inputs"], **({"dependency": d["dependency"]} if "dependency" in d else {})}
+                   for r, d in zip(records, docs, strict=True)])
         return
-    for record in records:
-        console.print(summary_table(record))
+    for record, doc in zip(records, docs, strict=True):
+        console.print(summary_table(doc, record.signature))
     if out is not None:
-        console.print(f"wrote {len(records)} record(s) to {out}")
+        console.print(f"wrote {len(records)} DocTer record(s) to {out}", markup=False)
+
+
+def docter_file(record: ApiConstraints, package: str, version: str) -> dict:
+    """DocTer's YAML document for one API, plus `sources` (the sentence behind each constraint), which DocTer's
+    own loader ignores like its other extra top-level keys."""
+    doc = docter_record(record, package=package, version=version)
+    doc["sources"] = {n: dict(p.sources) for n, p in record.params.items() if p.sources}
+    return doc
 
 
 def write_records(records: list[dict], out: Path) -> None:
@@ -58,18 +72,22 @@ def write_records(records: list[dict], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for record in records:
         text = yaml.safe_dump(record, sort_keys=False, width=120, allow_unicode=True)
-        atomic_write(out / f"{record['api']}.yaml", text)
+        atomic_write(out / f"{record['title']}.yaml", text)
 
 
-def summary_table(record: dict) -> Table:
-    table = Table(title=record["api"], title_justify="left", caption=record["signature"] or None,
+def summary_table(doc: dict, signature: str) -> Table:
+    """One row per parameter, DocTer's categories as columns (`*` marks a required parameter)."""
+    table = Table(title=escape(doc["title"]), title_justify="left", caption=escape(signature) or None,
                   caption_justify="left")
-    for column in ("param", "structure", "dtype", "ndim / shape", "range / enum", "default"):
+    for column in ("param", "dtype", "structure", "ndim / shape", "range / enum", "default"):
         table.add_column(column)
-    for name, c in record["constraints"].items():
-        shape = " | ".join("(" + ", ".join(s) + ")" for s in c.get("shape", []))
-        ndim = ",".join(map(str, c.get("ndim", [])))
-        table.add_row(name + ("" if c.get("optional") else " *"), ", ".join(c.get("structure", [])),
-                      ", ".join(c.get("dtype", [])), " ".join(x for x in (ndim and f"ndim {ndim}", shape) if x),
-                      c.get("range") or ", ".join(c.get("enum", [])), str(c.get("default", "")))
+    required = set(doc["inputs"]["required"])
+    for name, c in doc["constraints"].items():
+        structure = ", ".join(c.get("structure", []) + c.get("tensor_t", []))
+        ndim = ",".join(c.get("ndim", []))
+        shape = " | ".join(c.get("shape", []))
+        valid = ", ".join(c.get("range", []) + c.get("enum", []))
+        cells = (name + (" *" if name in required else ""), ", ".join(c.get("dtype", [])), structure,
+                 " ".join(x for x in (ndim and f"ndim {ndim}", shape) if x), valid, str(c.get("default", "")))
+        table.add_row(*(escape(cell) for cell in cells))
     return table

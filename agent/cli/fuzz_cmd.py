@@ -98,17 +98,23 @@ def default_name(targets: list[str], seed: int) -> str:
     return f"{first}{more}-seed{seed}"
 
 
+def finding_line(finding: dict) -> str:
+    """One finding as plain text (printed with markup off: messages and `[repro/...]` are data)."""
+    mark = {True: "verified", False: "NOT verified", None: "unchecked"}[finding["verified"]]
+    return f"  {finding['cls']:18} {finding['api']:40} {finding['detail'][:90]}  [{finding['reproducer']}, {mark}]"
+
+
 def print_summary(summary: dict, directory: Path) -> None:
     import json
 
     console.print(f"[bold]{summary['inputs']}[/] inputs on {summary['apis_run']} APIs in {summary['seconds']} s "
                   f"({summary['execs_per_second']} execs/s); {summary['findings']} findings, "
                   f"{summary['distinct_crashes']} crash/assert/hang on {len(summary['crashing_apis'])} APIs; "
-                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified")
+                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified; "
+                  f"{summary.get('rejected', 0)} conforming inputs rejected by the library "
+                  f"(on {len(summary.get('rejected_by_api', {}))} APIs, not findings)")
     for finding in json.loads((directory / "findings.json").read_text()):
-        mark = {True: "verified", False: "NOT verified", None: "unchecked"}[finding["verified"]]
-        console.print(f"  {finding['cls']:18} {finding['api']:40} {finding['detail'][:90]}  "
-                      f"[{finding['reproducer']}, {mark}]", highlight=False, soft_wrap=True)
+        console.print(finding_line(finding), markup=False, highlight=False, soft_wrap=True)
     if summary["stopped_by_budget"]:
         console.print("stopped by --time-budget: run again with a larger budget to resume")
     elif not summary["complete"]:

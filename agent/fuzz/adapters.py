@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from repowright.analyzers.doc_constraints import ApiConstraints, extract
-from repowright.analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi
+from repowright.analyzers.api_docs import ApiDoc, ParamDoc, SigParam, param_docs
+from repowright.analyzers.doc_constraints import ApiConstraints, ParamConstraints, extract, extract_param
+from repowright.analyzers.library_docs import ModuleDocs, TorchDocs, UnknownApi, resolve
 
 from ..errors import UserError
 from .values import Spec
@@ -32,7 +34,14 @@ class TorchAdapter:
     """PyTorch: docs through `analyzers.library_docs.TorchDocs`, calls rendered as standalone Python."""
 
     name = "torch"
-    preload = "import torch\ntorch.set_num_threads(1)\n"
+    # import once in the fork server what torch otherwise imports lazily on first use (meta-device kernels,
+    # sparse, fft, linalg): paid in every forked worker, those imports take seconds and read as hangs
+    preload = ("import torch\ntorch.set_num_threads(1)\ntry:\n"
+               "    m = torch.empty(2, 2, device='meta')\n"
+               "    (m @ m).sum(); torch.floor(m); m.le(m); torch.minimum(m, m); m.sqrt_(); m.nanmean()\n"
+               "    torch.ones(2, 2).to_sparse().to_dense(); torch.fft.fft(torch.ones(4))\n"
+               "    torch.linalg.solve(torch.eye(2), torch.ones(2)); torch.special.erf(torch.ones(1))\n"
+               "except Exception:\n    pass\n")
     imports = "import torch\n"
     support_files: dict[str, str] = {}
 
@@ -65,7 +74,7 @@ class TorchAdapter:
             from .model_constraints import fill_with_model
 
             record, _ = fill_with_model(record, doc, self.llm)
-        return record
+        return with_call_parameters(api, record, doc)
 
     def render(self, api: str, args: dict[str, Spec], seed: int, positional: list[str]) -> str:
         """A standalone script: imports, seeded values, the call (positional parameters first, then keywords)."""
@@ -75,9 +84,33 @@ class TorchAdapter:
         call_args = []
         for name, spec in args.items():
             lines.append(f"{name}_ = {render_value(_on_device(spec, getattr(self, 'device', 'cpu')))}")
-            call_args.append(f"{name}_" if name in positional else f"{name}={name}_")
-        lines.append(f"result = {api}({', '.join(call_args)})")
+            if name != FORWARD:
+                call_args.append(f"{name}_" if name in positional else f"{name}={name}_")
+        if FORWARD in args:  # a torch.nn module: construct it, then call it on a conforming input
+            lines.append(f"module = {api}({', '.join(call_args)})")
+            lines.append(f"result = module({FORWARD}_)")
+        else:
+            lines.append(f"result = {api}({', '.join(call_args)})")
         return "\n".join(lines) + "\n"
+
+
+FORWARD = "forward_input"  # the pseudo-parameter of a module class: the tensor its forward() is called on
+
+
+def with_call_parameters(api: str, record: ApiConstraints, doc: ApiDoc) -> ApiConstraints:
+    """What calling the API needs beyond its documented parameters: `self` for a torch.Tensor method (the call is
+    `torch.Tensor.abs(self_)`), and for a module class the input of its forward call, from its `Shape:` section
+    (`- Input: (N, C, L)`), after the constructor's parameters."""
+    if api.startswith("torch.Tensor.") and "self" not in record.params:
+        record.params = {"self": ParamConstraints("self", descp="the tensor the method is called on",
+                                                  structure=["tensor"]), **record.params}
+    elif inspect.isclass(resolve(api)) and FORWARD not in record.params:
+        entry = param_docs(doc.doc, []).get("input", ParamDoc("input"))
+        forward = extract_param(SigParam("input"), entry)
+        forward.name, forward.structure, forward.optional, forward.default = FORWARD, ["tensor"], False, None
+        forward.dtype = forward.dtype or ["float32"]  # a module's parameters are float32 unless told otherwise
+        record.params[FORWARD] = forward
+    return record
 
 
 def _on_device(spec: Spec, device: str) -> Spec:

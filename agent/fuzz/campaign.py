@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections import Counter
@@ -28,7 +29,7 @@ from ..atomic import atomic_write
 from ..errors import UserError
 from ..executor import Executor, LocalExecutor, Resources, memory_bytes
 from .executor import ExecConfig, ForkServerExecutor
-from .findings import SEVERE, Finding, classify, deduplicate
+from .findings import REJECTED, RESOURCE, SEVERE, Finding, classify, deduplicate
 from .generate import Case, generate_case
 from .remote import check_fuzz_node, run_batch_on_node
 from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
@@ -36,6 +37,8 @@ from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+# APIs whose result is documented to be uninitialized or unordered: two runs may differ without a bug
+NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
 @dataclass
@@ -48,9 +51,10 @@ class CampaignConfig:
     workers: int = 2
     time_budget: float | None = None
     timeout: float = 10.0
-    batch_size: int = 40
+    batch_size: int = 500  # inputs per round trip to a sandbox: a persistent worker runs them back to back
     library: str = "torch"
     verify_limit: int = 40  # reproducers verified per campaign beyond the severe ones
+    quick_timeout: float = 1.0  # first limit per input; inputs that overrun it run again with `timeout`
 
     def identity(self) -> dict:
         return {"apis": self.apis, "inputs_per_api": self.inputs_per_api, "seed": self.seed, "library": self.library}
@@ -64,6 +68,24 @@ class CampaignState:
     library_version: str = ""
     stopped_by_budget: bool = False
     extraction_failures: dict[str, str] = field(default_factory=dict)
+
+
+def run_inputs(executor: ForkServerExecutor, inputs: list[tuple[str, str]], twice: frozenset[str],
+               timeout: float, quick_timeout: float) -> dict[str, dict]:
+    """Results by input id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
+    ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs.
+    Ids in `twice` run a second time and their results are compared (a silent wrong result shows as a change)."""
+    quick = min(quick_timeout, timeout)
+    results = executor.run(inputs, timeout=quick, twice=twice)
+    slow = [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
+    if slow:
+        results.update(executor.run(slow, timeout=timeout, twice=twice))
+    return results
+
+
+def run_twice(batch: list[Case]) -> frozenset[str]:
+    """The conforming inputs of deterministic APIs: run twice, so two differing results are a finding."""
+    return frozenset(c.id for c in batch if c.kind == "ci" and not NONDETERMINISTIC.search(c.api))
 
 
 class Campaign:
@@ -196,12 +218,13 @@ class Campaign:
                 self._pool.append(ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
                                                      self.adapter.support_files))
                 self._free.put(self._pool[-1])
-            return self._run_pooled, ((b[0].id, (self._render(b),)) for b in batches)
+            return self._run_pooled, ((b[0].id, (self._render(b), run_twice(b))) for b in batches)
         spec = executor.node_sandbox(self.sandbox.name)
         library = None if self.adapter.support_files else self.config.library
         executor.check_nodes(check_fuzz_node, spec, library)
-        return run_batch_on_node, ((b[0].id, (spec, self.adapter.preload, self.exec_config,
-                                               self.adapter.support_files, self._render(b))) for b in batches)
+        timeouts = (self.config.timeout, self.config.quick_timeout)
+        return run_batch_on_node, ((b[0].id, (spec, self.adapter.preload, self.exec_config, self.adapter.support_files,
+                                               self._render(b), run_twice(b), *timeouts)) for b in batches)
 
     def _resources(self) -> Resources:
         return Resources(cpus=1.0, memory=memory_bytes(self.exec_config.container_memory))
@@ -209,11 +232,11 @@ class Campaign:
     def _render(self, batch: list[Case]) -> list[tuple[str, str]]:
         return [(c.id, render_case(self.adapter, self.constraints[c.api], c)) for c in batch]
 
-    def _run_pooled(self, inputs: list[tuple[str, str]]) -> dict[str, dict]:
+    def _run_pooled(self, inputs: list[tuple[str, str]], twice: frozenset[str]) -> dict[str, dict]:
         """Run a batch in a free fork server of this process (one per worker, reused across batches)."""
         forkserver = self._free.get()
         try:
-            return forkserver.run(inputs)
+            return run_inputs(forkserver, inputs, twice, self.config.timeout, self.config.quick_timeout)
         finally:
             self._free.put(forkserver)
 
@@ -316,5 +339,8 @@ class Campaign:
             "reproducers_checked": sum(1 for f in findings if f.verified is not None),
             "complete": self.state.complete, "stopped_by_budget": self.state.stopped_by_budget,
             "runs": self.state.runs, "extraction_failures": self.state.extraction_failures,
+            "rejected": by_class.get(REJECTED, 0), "resource": by_class.get(RESOURCE, 0),
+            "rejected_by_api": dict(Counter(r["api"] for r in records if r["cls"] == REJECTED).most_common()),
+            "conforming_by_api": dict(Counter(r["api"] for r in records if r["kind"] == "ci")),
         }
 

@@ -81,14 +81,17 @@ class ForkServerExecutor:
                                f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}")
         self.pid = int(started.stdout.split()[0])
 
-    def run(self, inputs: Sequence[tuple[str, str]]) -> dict[str, dict]:
-        """Results by id for (id, code) inputs; an input whose fork server died with it is retried once alone,
-        then reported as `lost`."""
+    def run(self, inputs: Sequence[tuple[str, str]], timeout: float | None = None,
+            twice: frozenset[str] = frozenset()) -> dict[str, dict]:
+        """Results by id for (id, code) inputs, each given `timeout` seconds (default: the configured limit); ids
+        in `twice` run a second time and their results are compared. An input whose fork server died with it is
+        retried once alone, then reported as `lost`."""
+        self.twice = twice
         results: dict[str, dict] = {}
         pending = list(inputs)
         retried: set[str] = set()
         while pending:
-            got = self._exec(pending)
+            got = self._exec(pending, timeout)
             results.update(got)
             rest = [item for item in pending if item[0] not in results]
             if not rest:
@@ -96,14 +99,14 @@ class ForkServerExecutor:
             first = rest[0]
             if first[0] not in retried:
                 retried.add(first[0])
-                alone = self._exec([first])
+                alone = self._exec([first], timeout)
                 results.update(alone)
             if first[0] not in results:
                 results[first[0]] = {"id": first[0], "status": "lost", "stderr": "the fork server died with it"}
             pending = rest[1:]
         return results
 
-    def _exec(self, inputs: Sequence[tuple[str, str]]) -> dict[str, dict]:
+    def _exec(self, inputs: Sequence[tuple[str, str]], timeout: float | None = None) -> dict[str, dict]:
         """Hand one batch to the fork server and wait for its results (restarting a dead server first)."""
         if self.closed:
             from repowright.sandbox import SandboxError
@@ -116,13 +119,17 @@ class ForkServerExecutor:
         assert self.session is not None
         cfg, number = self.config, self.number
         self.number += 1
-        body = "\n".join(json.dumps({"id": i, "code": c}) for i, c in inputs) + "\n"
+        limit = {"timeout": timeout} if timeout else {}
+        twice = getattr(self, "twice", frozenset())
+        body = "\n".join(json.dumps({"id": i, "code": c, **limit, **({"twice": True} if i in twice else {})})
+                         for i, c in inputs) + "\n"
         self.session.put_files({f"req-{number}.tmp": body}, dest=SERVE_DIR)
         done, part = f"{SERVE_DIR}/res-{number}.jsonl", f"{SERVE_DIR}/res-{number}.part"
         script = (f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "
-                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.02; done; "
+                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.25; done; "
                   f"cat {done} 2>/dev/null || cat {part} 2>/dev/null; true")
-        outcome = self.session.exec(["/bin/sh", "-c", script], timeout=60.0 + len(inputs) * (cfg.timeout + 2.0))
+        per_input = (timeout or cfg.timeout) + 2.0
+        outcome = self.session.exec(["/bin/sh", "-c", script], timeout=60.0 + len(inputs) * per_input)
         results: dict[str, dict] = {}
         for line in outcome.stdout.splitlines():
             try:

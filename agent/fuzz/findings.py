@@ -7,31 +7,37 @@ import re
 import signal as signals
 from dataclasses import asdict, dataclass, field
 
-# Outcome classes. The first five are findings; the rest are counted only.
-CRASH, ASSERT, HANG, RESOURCE, DOC = "crash", "internal_assert", "hang", "resource", "doc_inconsistency"
-FINDING_CLASSES = (CRASH, ASSERT, HANG, RESOURCE, DOC)
-SEVERE = (CRASH, ASSERT, HANG)
+# Outcome classes. Findings are what a user must triage: crashes, internal asserts, hangs and results that are
+# checkably wrong. The rest are counted: resource exhaustion, and "rejected by the library" (a conforming input
+# raised an ordinary exception: a measure of how good the constraints are, shown per API, not a finding).
+CRASH, ASSERT, HANG, WRONG = "crash", "internal_assert", "hang", "wrong_result"
+RESOURCE, REJECTED = "resource", "rejected"
+FINDING_CLASSES = (CRASH, ASSERT, HANG, WRONG)
+SEVERE = FINDING_CLASSES
 EXPECTED, OK, VI_ACCEPTED, OTHER = "expected_error", "ok", "vi_accepted", "other"
 MEMORY = re.compile(r"can't allocate memory|not enough memory|out of memory|Cannot allocate memory|"
                     r"allocate more than|MemoryError|std::bad_alloc|numel.*overflow|exceeds.*maximum", re.IGNORECASE)
+ASSERTION = re.compile(r"INTERNAL ASSERT FAILED|\bCheck failed\b")
 
 
 def classify(kind: str, result: dict) -> str:
-    """The class of one result: a signal is a crash, `INTERNAL ASSERT FAILED` an internal assert, a timeout a
-    hang, failed allocations resource exhaustion; an exception on a conforming input (CI) suggests the
-    documentation and the code disagree, while on a violating input it is expected."""
+    """The class of one result: a signal is a crash, `INTERNAL ASSERT FAILED`/`Check failed` an internal assert,
+    a timeout a hang, two identical runs that disagree a wrong result, failed allocations resource exhaustion;
+    an ordinary exception is the library rejecting the input (expected when the input broke a constraint)."""
     status = result.get("status")
     if status == "signal":
         return RESOURCE if result.get("signal") == signals.SIGKILL else CRASH
     if status == "timeout":
         return HANG
+    if status == "mismatch":
+        return WRONG
     if status == "exception":
         message = f"{result.get('exc_type', '')}: {result.get('message', '')}"
-        if "INTERNAL ASSERT FAILED" in message:
+        if ASSERTION.search(message):
             return ASSERT
         if result.get("exc_type") == "MemoryError" or MEMORY.search(message):
             return RESOURCE
-        return DOC if kind == "ci" else EXPECTED
+        return REJECTED if kind == "ci" else EXPECTED
     if status == "ok":
         return VI_ACCEPTED if kind == "vi" else OK
     return OTHER
@@ -57,7 +63,7 @@ def signature(api: str, cls: str, result: dict) -> str:
     """What makes two outcomes the same finding: (API, class, signal or normalized message)."""
     if cls == CRASH:
         key = signal_name(result.get("signal"))
-    elif cls in (ASSERT, DOC):
+    elif cls == ASSERT:
         key = f"{result.get('exc_type', '')}: {normalize_message(result.get('message', ''))}"
     else:
         key = ""
@@ -95,6 +101,8 @@ def describe(result: dict) -> str:
         return f"killed by {signal_name(result.get('signal'))} {tail[0][:200]}".strip()
     if status == "timeout":
         return f"no result within the time limit ({result.get('seconds', '?')} s)"
+    if status == "mismatch":
+        return f"two runs of the same input gave different results: {result.get('message', '')[:200]}"
     return f"{result.get('exc_type', status)}: {(result.get('message') or '').strip()[:300]}"
 
 

@@ -192,8 +192,8 @@ class _Generator:
                     size = self.sizes.setdefault(dim, self.rng.randint(1, 4)) if dim.isidentifier() else 2
                 shape.append(max(size, 1))
             return shape
-        if param.ndim:
-            rank = self.rng.choice(param.ndim)
+        if param.ndim or param.ndim_min is not None:
+            rank = self.rng.choice(param.ndim or [param.ndim_min + k for k in range(3)])  # type: ignore[operator]
             return self.base_shape[:rank] + [self.rng.randint(1, 4) for _ in range(rank - len(self.base_shape))]
         return list(self.base_shape)
 

@@ -11,11 +11,14 @@ from .executor import ExecConfig, ForkServerExecutor
 
 
 def run_batch_on_node(spec: NodeSandbox, preload: str, config: ExecConfig, files: dict[str, str],
-                      inputs: list[tuple[str, str]]) -> dict[str, dict]:
-    """Run one batch in a fork-server container of this node; results by input id."""
+                      inputs: list[tuple[str, str]], twice: frozenset[str], timeout: float,
+                      quick_timeout: float) -> dict[str, dict]:
+    """Run one batch in a fork-server container of this node, as the driver would (`run_inputs`); results by id."""
+    from .campaign import run_inputs
+
     here = replace(config, python=sys.executable, prefix=sys.prefix)  # this node's interpreter, not the driver's
     with ForkServerExecutor(node_sandbox(spec), preload, here, files) as executor:
-        return executor.run(inputs)
+        return run_inputs(executor, inputs, twice, timeout, quick_timeout)
 
 
 def check_fuzz_node(spec: NodeSandbox, library: str | None) -> list[str]:

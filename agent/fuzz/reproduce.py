@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import json
 from collections.abc import Callable
 
 from repowright.analyzers.doc_constraints import ApiConstraints
 from repowright.sandbox import Limits, Sandbox
 
+from . import forkserver
 from .executor import ExecConfig, ForkServerExecutor
-from .findings import HANG, RESOURCE, Finding, classify, signature
+from .findings import HANG, RESOURCE, WRONG, Finding, classify, signature
 from .generate import Case
 
 MAX_ROUNDS = 6
@@ -99,13 +101,26 @@ def reduce_cases(adapter, apis: dict[str, ApiConstraints], items: list[tuple[Fin
     return state
 
 
+TWICE = """first = result
+{body}
+second = result
+if not same(first, second):
+    raise AssertionError("{marker}: " + repr(first)[:200] + " then " + repr(second)[:200])
+"""
+MISMATCH_MARKER = "two runs of the same call disagree"
+
+
 def reproducer_script(finding: Finding, body: str, version: str, library: str) -> str:
-    """The standalone script: what it shows as a comment header, then the call."""
+    """The standalone script: what it shows as a comment header, then the call (twice, compared, for a wrong
+    result)."""
     expected = finding.detail.replace("\n", " ")[:300]
     header = [f"# Reproducer for {finding.api} ({finding.cls}), found by repowright fuzz.",
               f"# {library} {version}; input {finding.case_id}: {finding.constraint}.",
               f"# Expected outcome: {expected}",
               f"# Run: python {finding.id}.py"]
+    if finding.cls == WRONG:
+        compare = inspect.getsource(forkserver.same)
+        body = "import sys\n" + compare + "\n" + body + TWICE.format(body=body.rstrip(), marker=MISMATCH_MARKER)
     return "\n".join(header) + "\n" + body
 
 
@@ -151,6 +166,9 @@ def judge(finding: Finding, result) -> tuple[bool, str]:
         if not marker:
             return False, "ran without error" if result.exit_code == 0 else f"exit {result.exit_code}"
         outcome = {"status": "exception", **json.loads(marker[-1].split(" ", 1)[1])}
+    if finding.cls == WRONG:
+        disagree = outcome.get("exc_type") == "AssertionError" and MISMATCH_MARKER in outcome.get("message", "")
+        return disagree, outcome.get("message", "")[:200] if disagree else "the two runs agreed"
     got = signature(finding.api, classify(finding.kind, outcome), outcome)
     if finding.cls == RESOURCE:
         return classify(finding.kind, outcome) == RESOURCE, got.split(" | ", 2)[2] or "resource exhaustion"

@@ -21,10 +21,11 @@ def test_constraints_json_and_yaml_records(tmp_path):
     assert out.returncode == 0, out.stderr
     records = json.loads(out.stdout)
     assert [r["api"] for r in records] == ["torch.nn.functional.conv2d", "torch.gather"]
-    assert records[0]["params"]["input"]["ndim"] == [4]
-    assert records[1]["params"]["index"]["dtype"] == ["int64"]
+    assert records[0]["params"]["input"]["ndim"] == ["4"]
+    assert records[1]["params"]["index"]["dtype"] == ["torch.int64"]
     saved = yaml.safe_load((tmp_path / "torch.gather.yaml").read_text())
-    assert saved["constraints"]["index"]["source"]["dtype"] == "index (LongTensor): the indices of elements to gather"
+    assert saved["constraints"]["index"]["dtype"] == ["torch.int64"] and saved["inputs"]["required"][-1] == "index"
+    assert saved["sources"]["index"]["dtype"] == "index (LongTensor): the indices of elements to gather"
     assert "warn" not in out.stderr.lower()
 
 

@@ -14,7 +14,7 @@ from repowright.agent.fuzz.executor import ExecConfig
 
 pytestmark = pytest.mark.docker
 PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"
-APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin"]
+APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin", "planted_lib.tally"]
 # Only spin's planted endless loop should reach this; the other inputs end in milliseconds, so a loaded machine
 # cannot turn one of them into a "hang" and change the totals.
 HANG_SECONDS = 3.0
@@ -41,11 +41,15 @@ def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, do
     assert crash["signature"].endswith("SIGSEGV") and crash["verified"] is True
     script = (tmp_path / "whole" / crash["reproducer"]).read_text()
     assert "planted_lib.scale(" in script and "x_ = -" in script  # the broken range: a negative count
-    assert findings[("planted_lib.pick", "doc_inconsistency")]["verified"] is True
     assert findings[("planted_lib.spin", "hang")]["verified"] is True
-    assert whole["planned_inputs"] == whole["inputs"] == 30 and whole["complete"]
+    wrong = findings[("planted_lib.tally", "wrong_result")]
+    assert wrong["verified"] is True and "disagree" in wrong["verify_note"]
+    assert not any(api == "planted_lib.pick" for api, _ in findings)  # refusing 'sum' is a rejection, not a bug
+    assert whole["rejected_by_api"]["planted_lib.pick"] >= 1
+    assert whole["planned_inputs"] == whole["inputs"] == 40 and whole["complete"]
     report = (tmp_path / "whole" / "report.md").read_text()
     assert "## Crashes (killed by a signal) (1)" in report and "SIGSEGV" in report
+    assert "## Rejected by the library (not findings)" in report and "`planted_lib.pick`" in report
     assert (tmp_path / "whole" / "report.html").read_text().startswith("<!doctype html>")
 
     interrupted = campaign(tmp_path / "resumed", docker_sandbox)
@@ -57,7 +61,7 @@ def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, do
     with pytest.raises(KeyboardInterrupt):
         interrupted.run(stop_after_first_batch)
     partial = len((tmp_path / "resumed" / "results.jsonl").read_text().splitlines())
-    assert 5 <= partial < 30
+    assert 5 <= partial < 40
     resumed = campaign(tmp_path / "resumed", docker_sandbox).run()
     assert resumed["runs"] == 2 and totals(resumed) == totals(whole)
     ids = [f["id"] for f in json.loads((tmp_path / "resumed" / "findings.json").read_text())]

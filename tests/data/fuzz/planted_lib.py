@@ -37,3 +37,16 @@ def spin(rounds):
     while rounds <= 0:  # planted: a non-positive count never ends
         pass
     return rounds
+
+
+_SEEN = []
+
+
+def tally(n):
+    """Count up to a number.
+
+    Args:
+        n (int): how far to count; must be non-negative.
+    """
+    _SEEN.append(n)  # planted: the answer depends on state left behind by earlier calls (a silent wrong result)
+    return n + len(_SEEN)
