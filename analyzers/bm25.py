@@ -13,14 +13,30 @@ STOPWORDS = frozenset("the a an and or of to in is it be for on with as by this 
                       "but when should can self none true false def return".split())
 
 
+_SPLIT: dict[str, tuple[str, ...]] = {}
+_SPLIT_LIMIT = 500_000
+
+
+def ident_tokens(ident: str) -> tuple[str, ...]:
+    """Lower-case pieces of one identifier (and the whole identifier when it has several), memoised: the same
+    names recur across a repository, and splitting them is most of the cost of tokenising code."""
+    hit = _SPLIT.get(ident)
+    if hit is None:
+        pieces = [p.lower() for p in _WORD.findall(ident)]
+        out = [p for p in pieces if p not in STOPWORDS and len(p) > 1]
+        if len(pieces) > 1:
+            out.append(ident.lower())
+        if len(_SPLIT) > _SPLIT_LIMIT:
+            _SPLIT.clear()
+        hit = _SPLIT[ident] = tuple(out)
+    return hit
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word pieces of every identifier in `text`, plus whole identifiers that contain pieces."""
     out: list[str] = []
     for ident in _IDENT.findall(text):
-        pieces = [p.lower() for p in _WORD.findall(ident)]
-        out.extend(p for p in pieces if p not in STOPWORDS and len(p) > 1)
-        if len(pieces) > 1:
-            out.append(ident.lower())
+        out.extend(ident_tokens(ident))
     return out
 
 
