@@ -14,16 +14,18 @@ from .mcts import FileHit, FunctionHit, Localization, explore
 from .rank_locations import RankedScorer, Ranking, rank_locations
 
 __all__ = ["FileHit", "FunctionHit", "Localization", "locate"]
+MODEL_SIMULATIONS = 300  # the search budget when a model judges relevance and no budget was given
 
 
 def locate(kg: KnowledgeGraph, issue_text: str, *, top: int = 10, llm: Any = None, simulations: int = 0,
            seed: int = 0, max_model_calls: int = 20, root: Path | None = None) -> Localization:
     """Ranked files and functions for `issue_text`, best first; with `simulations` > 0 or a model (`llm`) the
-    explorer re-ranks around the learned ranking and the model judges relevance."""
+    explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise)."""
     ranking = rank_locations(kg, issue_text, root=root)
     if llm is None and simulations <= 0:
         return from_ranking(kg, ranking, top)
-    return explore(kg, issue_text, scorer=RankedScorer(kg, ranking), simulations=max(1, simulations), seed=seed,
+    return explore(kg, issue_text, scorer=RankedScorer(kg, ranking),
+                   simulations=simulations if simulations > 0 else MODEL_SIMULATIONS, seed=seed,
                    llm=llm, max_model_calls=max_model_calls, top=top)
 
 

@@ -34,6 +34,49 @@ FILE_FEATURES = ("bm25_path", "bm25_names", "bm25_docs", "bm25_code", "rank_code
 DEF_FEATURES = ("bm25_names", "bm25_docs", "bm25_code", "rank_code", "name_exact", "name_code", "dotted", "frame",
                 "literal", "test_link", "near", "degree", "is_class", "is_test", "log_lines", "file_score")
 LINK_EDGES = ("calls", "imports", "inherits", "references")
+# Rank transforms computed over all candidates of one issue: where a node stands matters more across
+# repositories than how large its raw score is.
+FILE_RANKED = ("bm25_path", "bm25_names", "bm25_docs", "ident_def", "ident_code_def", "ident_text", "best_def")
+DEF_RANKED = ("bm25_names", "bm25_docs", "name_exact", "file_score")
+FILE_COLUMNS = FILE_FEATURES + tuple(f"rank_{n}" for n in FILE_RANKED) + ("stem_word",)
+DEF_COLUMNS = DEF_FEATURES + tuple(f"rank_{n}" for n in DEF_RANKED) + ("name_word", "class_word")
+_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def file_columns(paths: list[str], rows: list[list[float]], issue: str) -> list[list[float]]:
+    """FILE_COLUMNS rows: the base features, their ranks, and whether the file's stem is a word of the issue."""
+    words = set(_WORDS.findall(issue))
+    ranked = with_ranks(rows, FILE_FEATURES, FILE_RANKED)
+    stems = [posixpath.splitext(posixpath.basename(p))[0] for p in paths]
+    return [r + [float(len(st) >= 4 and st in words)] for r, st in zip(ranked, stems, strict=True)]
+
+
+def def_columns(ids: list[str], rows: list[list[float]], issue: str) -> list[list[float]]:
+    """DEF_COLUMNS rows: base features, ranks, and whether the definition's name (or its class's) is an issue word
+    (a plain word such as `lookup` in prose, which the identifier rules leave out)."""
+    words = set(_WORDS.findall(issue))
+    ranked = with_ranks(rows, DEF_FEATURES, DEF_RANKED)
+    out = []
+    for node, row in zip(ids, ranked, strict=True):
+        parts = node.split("::", 1)[-1].split(".")
+        name = parts[-1].split("#")[0]
+        owner = parts[-2] if len(parts) > 1 else ""
+        out.append(row + [float(len(name) >= 4 and name in words), float(len(owner) >= 4 and owner in words)])
+    return out
+
+
+def with_ranks(rows: list[list[float]], names: tuple[str, ...], ranked: tuple[str, ...]) -> list[list[float]]:
+    """Each row extended by 1/sqrt(1 + rank) of its value in each `ranked` column (0 where the value is 0)."""
+    extra: list[list[float]] = [[] for _ in rows]
+    for name in ranked:
+        col = names.index(name)
+        order = sorted((i for i, r in enumerate(rows) if r[col] > 0), key=lambda i: -rows[i][col])
+        value = [0.0] * len(rows)
+        for rank, i in enumerate(order):
+            value[i] = 1.0 / math.sqrt(1 + rank)
+        for i in range(len(rows)):
+            extra[i].append(value[i])
+    return [r + e for r, e in zip(rows, extra, strict=True)]
 
 
 @dataclass

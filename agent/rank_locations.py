@@ -15,7 +15,7 @@ from pathlib import Path
 from repowright.analyzers.graph import KnowledgeGraph
 
 from .learned_rank import model_for
-from .locate_features import DEF_FEATURES, FILE_FEATURES, FeatureBuilder
+from .locate_features import DEF_COLUMNS, FILE_COLUMNS, FeatureBuilder, def_columns, file_columns
 from .locate_index import CODE_KINDS, build_text_index
 
 DEF_FILES = 20
@@ -41,7 +41,12 @@ REASONS = {"frame": "in a stack-trace frame", "path_named": "file named in the i
            "name_exact": "named in the issue", "name_code": "named in the issue's code", "literal":
            "holds a string quoted in the issue", "ident_text": "uses rare names from the issue", "stem":
            "file named after a name in the issue", "test_link": "used by a test named in the issue",
-           "near": "next to direct evidence in the graph", "file_score": "in a top-ranked file"}
+           "near": "next to direct evidence in the graph", "file_score": "in a top-ranked file",
+           "rank_file_score": "in a top-ranked file", "rank_name_exact": "named in the issue",
+           "rank_ident_def": "defines names from the issue", "rank_ident_code_def": "defines names from the issue's code",
+           "rank_ident_text": "uses rare names from the issue",
+           "name_word": "its name is a word of the issue", "class_word": "its class is named in the issue",
+           "stem_word": "file named in the issue's words"}
 
 
 def _reason(names: tuple[str, ...], row: list[float], weights: tuple[float, ...]) -> str:
@@ -56,19 +61,22 @@ def rank_locations(kg: KnowledgeGraph, issue: str, *, root: Path | None = None,
     """Learned scores for every source file and for the definitions of the best files."""
     index = build_text_index(kg, root)
     builder = FeatureBuilder(kg, index, issue)
-    fmodel, dmodel = model_for("files", FILE_FEATURES), model_for("defs", DEF_FEATURES)
+    fmodel, dmodel = model_for("files", FILE_COLUMNS), model_for("defs", DEF_COLUMNS)
     out = Ranking()
     file_rows = builder.file_rows()
-    for path, row in file_rows.items():
+    paths = list(file_rows)
+    for path, row in zip(paths, file_columns(paths, list(file_rows.values()), issue), strict=True):
         out.files[path] = fmodel.score(row)
-        out.reasons[path] = _reason(FILE_FEATURES, row, fmodel.weights)
+        out.reasons[path] = _reason(FILE_COLUMNS, row, fmodel.weights)
     best = max(out.files.values(), default=0.0)
     relative = {p: math.exp(s - best) for p, s in out.files.items()}
     top_files = out.ordered_files()[:def_files]
     nodes = [n for p in top_files for n in index.defs_of.get(p, ()) if kg.graph.nodes[n]["kind"] in CODE_KINDS]
-    for node, row in builder.def_rows(nodes, relative).items():
+    def_rows = builder.def_rows(nodes, relative)
+    ids = list(def_rows)
+    for node, row in zip(ids, def_columns(ids, list(def_rows.values()), issue), strict=True):
         out.defs[node] = dmodel.score(row)
-        out.reasons[node] = _reason(DEF_FEATURES, row, dmodel.weights)
+        out.reasons[node] = _reason(DEF_COLUMNS, row, dmodel.weights)
     return out
 
 

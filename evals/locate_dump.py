@@ -108,7 +108,12 @@ def main() -> None:
             target = out_dir / f"{inst['instance_id']}.json"
             if target.exists():
                 continue
-            row = dump_instance(inst, checkout)
+            try:
+                row = dump_instance(inst, checkout)
+            except Exception as exc:  # one unmappable tree must not end a long run; it is reported and skipped
+                print(f"{inst['instance_id']}: skipped, mapping failed: {type(exc).__name__}: {exc}", flush=True)
+                checkout.commit = None  # re-export from scratch next time
+                continue
             atomic_write(target, json.dumps(row))
             print(f"{inst['instance_id']:48s} files {len(row['files']):5d} defs {len(row['defs']):5d} "
                   f"graph {row['graph_s']:.1f}s features {row['feature_s']:.1f}s", flush=True)

@@ -21,7 +21,13 @@ import numpy as np
 
 from repowright.agent.atomic import atomic_write
 from repowright.agent.learned_rank import WEIGHTS_FILE
-from repowright.agent.locate_features import DEF_FEATURES, FILE_FEATURES
+from repowright.agent.locate_features import (
+    DEF_COLUMNS,
+    DEF_FEATURES,
+    FILE_COLUMNS,
+    def_columns,
+    file_columns,
+)
 
 KS = (1, 3, 5, 10)
 GROUPS = {
@@ -37,24 +43,36 @@ HAND_FILE = {"bm25_code": 1.2, "ident_code_def": 0.4, "ident_def": 0.6, "path_na
              "dotted": 1.5, "stem": 0.6, "degree": 0.1, "is_test": -1.0, "is_aux": -0.5}
 
 
-def load_dumps(work: Path) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted((work / "features").glob("*.json"))]
+def load_dumps(work: Path, datasets: list[Path]) -> list[dict]:
+    """Feature dumps joined with their instances' issue text (dumps made before the text was stored)."""
+    text = {}
+    for path in datasets:
+        for line in path.read_text().splitlines():
+            if line.strip():
+                inst = json.loads(line)
+                text[inst["instance_id"]] = inst["problem_statement"]
+    dumps = [json.loads(p.read_text()) for p in sorted((work / "features").glob("*.json"))]
+    for d in dumps:
+        d["issue"] = text.get(d["instance_id"], "")
+    return dumps
 
 
 def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-3, steps: int = 400) -> np.ndarray:
-    """Weights (last entry the bias-free scale is not needed: softmax is shift-invariant) by listwise loss."""
-    dim = groups[0][0].shape[1]
-    w = np.zeros(dim)
-    m, v = np.zeros(dim), np.zeros(dim)
+    """Weights minimising the mean listwise loss (-log softmax mass on each group's gold rows) plus L2, by Adam.
+    The groups are stacked into one matrix so each step is a few vectorised operations."""
+    x = np.vstack([g[0] for g in groups])
+    starts = np.cumsum([0] + [len(g[0]) for g in groups[:-1]])
+    seg = np.repeat(np.arange(len(groups)), [len(g[0]) for g in groups])
+    target = np.zeros(len(x))
+    for start, (_, gold) in zip(starts, groups, strict=True):
+        target[start + gold] = 1.0 / len(gold)
+    w, m, v = np.zeros(x.shape[1]), np.zeros(x.shape[1]), np.zeros(x.shape[1])
     for step in range(1, steps + 1):
-        grad = l2 * w
-        for x, gold in groups:
-            s = x @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            target = np.zeros(len(s))
-            target[gold] = 1.0 / len(gold)
-            grad += x.T @ (p - target) / len(groups)
+        s = x @ w
+        s = s - np.maximum.reduceat(s, starts)[seg]
+        p = np.exp(s)
+        p /= np.add.reduceat(p, starts)[seg]
+        grad = l2 * w + x.T @ (p - target) / len(groups)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w -= 0.05 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
@@ -62,7 +80,15 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-3, steps: in
 
 
 def _mask(names: tuple[str, ...], drop: tuple[str, ...]) -> np.ndarray:
-    return np.array([0.0 if n in drop else 1.0 for n in names])
+    return np.array([0.0 if n in drop or n.removeprefix("rank_") in drop else 1.0 for n in names])
+
+
+def file_matrix(d: dict) -> np.ndarray:
+    """The dumped file rows with their rank columns (FILE_COLUMNS), cached on the dump."""
+    if "_fx" not in d:
+        d["_fx"] = np.array(file_columns(d["files"], d["file_rows"], d["issue"])) if d["files"] \
+            else np.zeros((0, len(FILE_COLUMNS)))
+    return d["_fx"]
 
 
 def file_groups(dumps: list[dict], mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -70,12 +96,12 @@ def file_groups(dumps: list[dict], mask: np.ndarray) -> list[tuple[np.ndarray, n
     for d in dumps:
         gold = [i for i, p in enumerate(d["files"]) if p in set(d["gold_files"])]
         if gold and len(gold) == len(d["gold_files"]):
-            out.append((np.array(d["file_rows"]) * mask, np.array(gold)))
+            out.append((file_matrix(d) * mask, np.array(gold)))
     return out
 
 
 def ranked_files(d: dict, w: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
-    s = (np.array(d["file_rows"]) * mask) @ w if d["files"] else np.zeros(0)
+    s = (file_matrix(d) * mask) @ w if d["files"] else np.zeros(0)
     order = sorted(range(len(s)), key=lambda i: (-s[i], d["files"][i]))
     return [d["files"][i] for i in order], s
 
@@ -95,7 +121,7 @@ def def_candidates(d: dict, w: np.ndarray, mask: np.ndarray, top: int) -> tuple[
             row[col] = rel[path]
             ids.append(node)
             rows.append(row)
-    return ids, np.array(rows) if rows else np.zeros((0, len(DEF_FEATURES)))
+    return ids, np.array(def_columns(ids, rows, d["issue"])) if rows else np.zeros((0, len(DEF_COLUMNS)))
 
 
 def hits(ranked: list[str], gold: set[str]) -> dict[int, bool]:
@@ -103,7 +129,7 @@ def hits(ranked: list[str], gold: set[str]) -> dict[int, bool]:
 
 
 def train(dumps: list[dict], drop: tuple[str, ...] = (), def_files: int = 20) -> dict[str, np.ndarray]:
-    fmask, dmask = _mask(FILE_FEATURES, drop), _mask(DEF_FEATURES, drop)
+    fmask, dmask = _mask(FILE_COLUMNS, drop), _mask(DEF_COLUMNS, drop)
     wf = fit(file_groups(dumps, fmask))
     groups = []
     for d in dumps:
@@ -111,7 +137,7 @@ def train(dumps: list[dict], drop: tuple[str, ...] = (), def_files: int = 20) ->
         gold = [i for i, n in enumerate(ids) if n in set(d["gold_functions"])]
         if gold:
             groups.append((x * dmask, np.array(gold)))
-    wd = fit(groups) if groups else np.zeros(len(DEF_FEATURES))
+    wd = fit(groups) if groups else np.zeros(len(DEF_COLUMNS))
     return {"files": wf, "defs": wd, "fmask": fmask, "dmask": dmask}
 
 
@@ -129,11 +155,26 @@ def evaluate(dumps: list[dict], model: dict[str, np.ndarray], def_files: int = 2
     return {key: {k: sum(h[k] for h in rows) / len(rows) for k in KS} for key, rows in acc.items() if rows}
 
 
+def cross_validate(dumps: list[dict], drop: tuple[str, ...] = ()) -> dict[str, dict[int, float]]:
+    """Scores of models trained without each repository, on that repository, pooled over instances."""
+    pooled: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(KS, 0.0))
+    counts: dict[str, int] = defaultdict(int)
+    for repo in sorted({d["repo"] for d in dumps}):
+        held = [d for d in dumps if d["repo"] == repo]
+        res = evaluate(held, train([d for d in dumps if d["repo"] != repo], drop))
+        for key, accs in res.items():
+            size = len(held) if key != "functions" else sum(bool(d["gold_functions"]) for d in held)
+            counts[key] += size
+            for k in KS:
+                pooled[key][k] += accs[k] * size
+    return {key: {k: v / counts[key] for k, v in accs.items()} for key, accs in pooled.items()}
+
+
 def hand_model() -> dict[str, np.ndarray]:
-    wf = np.array([HAND_FILE.get(n, 0.0) for n in FILE_FEATURES])
+    wf = np.array([HAND_FILE.get(n, 0.0) for n in FILE_COLUMNS])
     wd = np.array([{"bm25_code": 1.2, "name_exact": 1.0, "dotted": 1.5, "frame": 2.0, "file_score": 1.0,
-                    "is_test": -1.0}.get(n, 0.0) for n in DEF_FEATURES])
-    return {"files": wf, "defs": wd, "fmask": np.ones(len(FILE_FEATURES)), "dmask": np.ones(len(DEF_FEATURES))}
+                    "is_test": -1.0}.get(n, 0.0) for n in DEF_COLUMNS])
+    return {"files": wf, "defs": wd, "fmask": np.ones(len(FILE_COLUMNS)), "dmask": np.ones(len(DEF_COLUMNS))}
 
 
 def line(label: str, res: dict[str, dict[int, float]], n: dict[str, int]) -> str:
@@ -145,8 +186,8 @@ def line(label: str, res: dict[str, dict[int, float]], n: dict[str, int]) -> str
 
 def save(model: dict[str, np.ndarray], trained_on: str, n: int, path: Path = WEIGHTS_FILE) -> None:
     data = {"trained_on": trained_on, "instances": n, "loss": "listwise softmax, L2 1e-3, Adam 400 steps",
-            "files": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(FILE_FEATURES, model["files"], strict=True)}},
-            "defs": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(DEF_FEATURES, model["defs"], strict=True)}}}
+            "files": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(FILE_COLUMNS, model["files"], strict=True)}},
+            "defs": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(DEF_COLUMNS, model["defs"], strict=True)}}}
     atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
@@ -154,14 +195,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=Path("/tmp/locate-bench"))
     parser.add_argument("--train", default="locate_tune")
+    parser.add_argument("--dataset", type=Path, action="append", required=True, help="instance files (issue text)")
     parser.add_argument("--report", default="locate_tune", help="comma-separated splits to score")
     parser.add_argument("--ablate", action="store_true")
+    parser.add_argument("--cv", action="store_true", help="leave-one-repository-out scores on the training split")
     parser.add_argument("--save", action="store_true", help=f"write the weights to {WEIGHTS_FILE}")
     args = parser.parse_args()
-    dumps = load_dumps(args.work)
+    dumps = load_dumps(args.work, args.dataset)
     train_set = [d for d in dumps if d["split"] == args.train]
     model = train(train_set)
-    for split in args.report.split(","):
+    if args.cv:
+        n = {"files": len(train_set), "functions": sum(bool(d["gold_functions"]) for d in train_set)}
+        print(f"== {args.train}, leave one repository out")
+        print(line("learned", cross_validate(train_set), n))
+        print(line("hand-set weights", evaluate(train_set, hand_model()), n))
+        if args.ablate:
+            for label, drop in GROUPS.items():
+                print(line(f"without {label}", cross_validate(train_set, drop), n), flush=True)
+    for split in [s for s in args.report.split(",") if s]:
         part = [d for d in dumps if d["split"] == split]
         n = {"files": len(part), "functions": sum(bool(d["gold_functions"]) for d in part)}
         print(f"== {split}")
