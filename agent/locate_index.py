@@ -11,23 +11,25 @@ the files whose content changed. Nothing is written to disk.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from repowright.analyzers.bm25 import BM25, tokenize
+from repowright.analyzers.bm25 import BM25, token_bag, tokenize
 from repowright.analyzers.graph import KnowledgeGraph
 
 CODE_KINDS = ("function", "method", "class")
 MAX_FILE_CHARS = 400_000
 MAX_BODY_LINES = 400
-_FILE_MEMO: dict[str, tuple[list[list[str]], str]] = {}
+_FILE_MEMO: dict[str, tuple[str, list[int], Counter[str]]] = {}
+_BAG_MEMO: dict[str, tuple[str, dict[str, Any]]] = {}
 _MEMO_LIMIT = 60_000
 fast_tokenize = tokenize  # the memoised tokenizer of analyzers.bm25, named for what callers rely on
 
 
-def _file_lines(root: Path | None, path: str, digest: str) -> tuple[list[list[str]], str]:
-    """Per-line tokens and the text of one file, memoised by content hash."""
+def _file_text(root: Path | None, path: str, digest: str) -> tuple[str, list[int], Counter[str]]:
+    """A file's text, the character offset of each line start, and its token bag, memoised by content hash."""
     key = f"{digest}:{path}" if digest else ""
     if key and key in _FILE_MEMO:
         return _FILE_MEMO[key]
@@ -35,12 +37,48 @@ def _file_lines(root: Path | None, path: str, digest: str) -> tuple[list[list[st
         text = (root / path).read_text(errors="replace")[:MAX_FILE_CHARS] if root else ""
     except OSError:
         text = ""
-    lines = [fast_tokenize(line) for line in text.splitlines()]
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    entry = (text, offsets, token_bag(text))
     if key:
         if len(_FILE_MEMO) > _MEMO_LIMIT:
             _FILE_MEMO.clear()
-        _FILE_MEMO[key] = (lines, text)
-    return lines, text
+        _FILE_MEMO[key] = entry
+    return entry
+
+
+def _body_bag(text: str, offsets: list[int], start: int, end: int) -> Counter[str]:
+    """Tokens of lines start..end (1-based, at most MAX_BODY_LINES of them)."""
+    first = max(0, start - 1)
+    last = min(end, first + MAX_BODY_LINES, len(offsets) - 1)
+    return token_bag(text[offsets[min(first, len(offsets) - 1)]:offsets[last]]) if last > first else Counter()
+
+
+def _file_bags(graph: Any, root: Path | None, path: str, nodes: list[str]) -> tuple[str, dict[str, Any]]:
+    """A file's text and the token bags of its fields and definitions, memoised by content hash (definitions,
+    their names and docstrings all follow from the content)."""
+    digest = graph.nodes[path].get("hash", "")
+    key = f"bags:{digest}:{path}" if digest else ""
+    if key and key in _BAG_MEMO:
+        return _BAG_MEMO[key]
+    text, offsets, code = _file_text(root, path, digest)
+    names: Counter[str] = Counter()
+    docs: Counter[str] = token_bag(graph.nodes[path].get("doc", ""))
+    defs = []
+    for node in nodes:
+        d = graph.nodes[node]
+        qual, doc = token_bag(d["qualname"]), token_bag(f"{d['signature']} {d['doc']}")
+        names.update(qual)
+        docs.update(doc)
+        defs.append((node, qual, doc, _body_bag(text, offsets, d["start_line"], d["end_line"])))
+    entry = (text, {"path": token_bag(path.replace("/", " ").replace(".", " ")), "names": names, "docs": docs,
+                    "code": code, "defs": defs})
+    if key:
+        if len(_BAG_MEMO) > _MEMO_LIMIT:
+            _BAG_MEMO.clear()
+        _BAG_MEMO[key] = entry
+    return entry
 
 
 @dataclass
@@ -72,29 +110,18 @@ def build_text_index(kg: KnowledgeGraph, root: Path | None = None) -> TextIndex:
         elif attrs.get("kind") == "file" and attrs.get("language"):
             index.files.append(node)
     index.files.sort()
-    fields: dict[str, list[list[str]]] = {"path": [], "names": [], "docs": [], "code": []}
-    dfields: dict[str, list[list[str]]] = {"names": [], "docs": [], "code": []}
+    fields: dict[str, list[Counter[str]]] = {"path": [], "names": [], "docs": [], "code": []}
+    dfields: dict[str, list[Counter[str]]] = {"names": [], "docs": [], "code": []}
     for path in index.files:
-        attrs = graph.nodes[path]
-        lines, index.text[path] = _file_lines(root, path, attrs.get("hash", ""))
-        names: list[str] = []
-        docs: list[str] = fast_tokenize(attrs.get("doc", ""))
-        for node in sorted(defs_of.get(path, ())):
-            d = graph.nodes[node]
-            qual = fast_tokenize(d["qualname"])
-            doc = fast_tokenize(f"{d['signature']} {d['doc']}")
-            names += qual
-            docs += doc
-            start = max(0, d["start_line"] - 1)
-            body = [t for line in lines[start:min(d["end_line"], start + MAX_BODY_LINES)] for t in line]
+        text, bags = _file_bags(graph, root, path, sorted(defs_of.get(path, ())))
+        index.text[path] = text
+        for name in fields:
+            fields[name].append(bags[name])
+        for node, qual, doc, body in bags["defs"]:
             index.defs.append(node)
             dfields["names"].append(qual)
             dfields["docs"].append(doc)
             dfields["code"].append(body)
-        fields["path"].append(fast_tokenize(path.replace("/", " ").replace(".", " ")))
-        fields["names"].append(names)
-        fields["docs"].append(docs)
-        fields["code"].append([t for line in lines for t in line])
     index.file_fields = {name: BM25(docs) for name, docs in fields.items()}
     index.def_fields = {name: BM25(docs) for name, docs in dfields.items()}
     index.defs_of = dict(defs_of)

@@ -160,7 +160,8 @@ def gold_lines(inst: dict) -> dict[str, set[int]]:
     return patch_lines(inst["patch"])
 
 
-def run_split(insts: list[dict], repos_dir: Path, work: Path, simulations: int) -> tuple[list[dict], list[str]]:
+def run_split(insts: list[dict], repos_dir: Path, work: Path, simulations: int,
+              mcts: int = 0) -> tuple[list[dict], list[str]]:
     from .locate_checkout import Checkout
 
     by_repo: dict[str, list[dict]] = defaultdict(list)
@@ -176,11 +177,18 @@ def run_split(insts: list[dict], repos_dir: Path, work: Path, simulations: int) 
         checkout = Checkout(repo, work / name.replace("/", "+"))
         for inst in group:
             checkout.goto(inst["base_commit"])
-            rows.append(run_instance(inst, checkout.graph(), checkout.root, simulations))
+            try:
+                kg = checkout.graph()
+            except Exception as exc:  # reported and counted as skipped, so one bad tree does not end the run
+                print(f"{inst['instance_id']}: skipped, mapping failed: {type(exc).__name__}: {exc}")
+                missing.append(inst["instance_id"])
+                checkout.commit = None
+                continue
+            rows.append(run_instance(inst, kg, checkout.root, simulations, mcts))
     return rows, missing
 
 
-def run_instance(inst: dict, kg, root: Path, simulations: int) -> dict:
+def run_instance(inst: dict, kg, root: Path, simulations: int, mcts: int = 0) -> dict:
     lines = gold_lines(inst)
     gold_files = set(lines)
     gold_funcs = gold_functions(kg, lines)
@@ -190,6 +198,12 @@ def run_instance(inst: dict, kg, root: Path, simulations: int) -> dict:
     start = time.perf_counter()
     baseline = bm25_files(kg, root, inst["problem_statement"])
     bm25_s = time.perf_counter() - start
+    mcts_hits = None
+    if mcts > 0:  # the same ranking re-ranked by tree search: an ablation printed beside the plain ranking
+        explored = locate(kg, inst["problem_statement"], top=10, simulations=mcts, root=root)
+        mcts_hits = {"files": hits([f.path for f in explored.files], gold_files),
+                     "functions": hits([(f.path, f.name) for f in explored.functions], gold_funcs) if gold_funcs
+                     else None}
     files = [f.path for f in found.files]
     funcs = [(f.path, f.name) for f in found.functions]
     row = {"instance_id": inst["instance_id"], "gold_files": sorted(gold_files),
@@ -197,7 +211,8 @@ def run_instance(inst: dict, kg, root: Path, simulations: int) -> dict:
            "functions": [f"{p}::{n}" for p, n in funcs], "bm25_files": baseline,
            "module_level": edits_outside_functions(kg, lines),
            "file_hits": hits(files, gold_files), "function_hits": hits(funcs, gold_funcs) if gold_funcs else None,
-           "bm25_file_hits": hits(baseline, gold_files), "locate_s": round(locate_s, 3), "bm25_s": round(bm25_s, 3)}
+           "bm25_file_hits": hits(baseline, gold_files), "mcts_file_hits": mcts_hits and mcts_hits["files"],
+           "mcts_function_hits": mcts_hits and mcts_hits["functions"], "locate_s": round(locate_s, 3), "bm25_s": round(bm25_s, 3)}
     print(f"{inst['instance_id']:44s} file@1/5 {int(row['file_hits'][1])}/{int(row['file_hits'][5])}  "
           f"bm25@5 {int(row['bm25_file_hits'][5])}  func@5 "
           f"{'-' if row['function_hits'] is None else int(row['function_hits'][5])}  locate {locate_s:.2f}s",
@@ -206,14 +221,15 @@ def run_instance(inst: dict, kg, root: Path, simulations: int) -> dict:
 
 
 def summarize(rows: list[dict]) -> dict:
-    def acc(key: str) -> dict[str, float]:
-        scored = [r[key] for r in rows if r[key] is not None]
-        return {f"acc@{k}": round(sum(h[k] for h in scored) / len(scored), 4) if scored else 0.0 for k in KS}
+    def acc(key: str) -> dict[str, float] | None:
+        scored = [r[key] for r in rows if r.get(key) is not None]
+        return {f"acc@{k}": round(sum(h[k] for h in scored) / len(scored), 4) for k in KS} if scored else None
 
     return {"instances": len(rows), "with_function_gold": sum(r["function_hits"] is not None for r in rows),
             "with_module_level_edits": sum(r["module_level"] for r in rows),
             "locate_file": acc("file_hits"), "locate_function": acc("function_hits"),
-            "bm25_file": acc("bm25_file_hits"),
+            "bm25_file": acc("bm25_file_hits"), "mcts_file": acc("mcts_file_hits"),
+            "mcts_function": acc("mcts_function_hits"),
             "mean_locate_s": round(sum(r["locate_s"] for r in rows) / max(1, len(rows)), 3),
             "mean_bm25_s": round(sum(r["bm25_s"] for r in rows) / max(1, len(rows)), 3)}
 
@@ -223,7 +239,10 @@ def print_summary(name: str, summary: dict) -> None:
           f"gold, {summary['with_module_level_edits']} with edits outside every function)")
     print(f"{'':22s}" + "".join(f"{'Acc@' + str(k):>9s}" for k in KS))
     for label, key in (("locate files", "locate_file"), ("BM25 files (baseline)", "bm25_file"),
-                       ("locate functions", "locate_function")):
+                       ("locate functions", "locate_function"), ("ablation: + MCTS files", "mcts_file"),
+                       ("ablation: + MCTS funcs", "mcts_function")):
+        if summary[key] is None:
+            continue
         print(f"{label:22s}" + "".join(f"{summary[key][f'acc@{k}'] * 100:8.1f}%" for k in KS))
     print(f"mean time per instance on a mapped tree: locate {summary['mean_locate_s']:.2f}s, "
           f"BM25 {summary['mean_bm25_s']:.2f}s")
@@ -256,6 +275,8 @@ def main() -> None:
     parser.add_argument("--lite", type=Path, help="SWE-bench Lite dev split (JSONL), printed separately")
     parser.add_argument("--instances", default="", help="comma-separated instance ids (default: all)")
     parser.add_argument("--simulations", type=int, default=0, help="MCTS simulations after ranking (0: none)")
+    parser.add_argument("--mcts-ablation", type=int, default=0, metavar="N",
+                        help="also locate with N MCTS simulations and print it as an ablation")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "repowright-bench-locate")
     parser.add_argument("--timing-repo", type=Path, help="a large checkout to time cold and warm locate on")
     parser.add_argument("--timing-issue", default="Calling the parser on an empty file raises an IndexError")
@@ -269,7 +290,7 @@ def main() -> None:
     result: dict = {}
     for name, path in splits:
         insts = [i for i in load_split(path) if not wanted or i["instance_id"] in wanted]
-        rows, missing = run_split(insts, args.repos_dir, args.work, args.simulations)
+        rows, missing = run_split(insts, args.repos_dir, args.work, args.simulations, args.mcts_ablation)
         result[name] = {"summary": summarize(rows) | {"skipped_no_repo": missing}, "instances": rows}
     for name, _ in splits:
         print_summary(name, result[name]["summary"])
