@@ -69,3 +69,13 @@ def test_export_writes_the_tree_at_a_commit(tmp_path):
     out = tmp_path / "out"
     assert export(repo, first, out) == 0
     assert (out / "a.py").read_text() == "x = 1\n" and (out / "sub" / "b.py").read_text() == "def f():\n    pass\n"
+
+
+def test_module_level_edits_are_told_apart(tmp_path):
+    from repowright.evals.bench_locate import edits_outside_functions
+
+    root = tmp_path / "minicart"
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
+    kg = build_knowledge_graph(root, workers=1)
+    assert edits_outside_functions(kg, {"minicart/cart.py": {2}})  # the import block
+    assert not edits_outside_functions(kg, {"minicart/coupons.py": {12}})  # inside lookup
