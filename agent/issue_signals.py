@@ -17,6 +17,9 @@ _PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|c|h|cc|cpp|hpp
 _CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
 _DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
 _IDENT = re.compile(r"\b([A-Za-z_]\w*)\b")
+# Quoted strings, and the message after "SomeError: " (what a user pastes from an error), to find verbatim.
+_QUOTED = re.compile(r"""(?<![\w'"])(?:'([^'\n]{4,120})'|"([^"\n]{4,120})")""")
+_ERROR_MESSAGE = re.compile(r"\b\w*(?:Error|Exception|Warning): ([^\n]{6,160})")
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]\w*$|^[a-z]+[A-Z]\w*$")
 COMMON = frozenset("""self cls none true false print import from return def class if else for while in is not and or
 with as try except raise pass lambda yield assert del global nonlocal async await str int float list dict set tuple
@@ -39,6 +42,7 @@ class IssueSignals:
     dotted: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
     code_identifiers: list[str] = field(default_factory=list)
+    literals: list[str] = field(default_factory=list)
 
 
 def _add(items: list[str], value: str) -> None:
@@ -63,6 +67,12 @@ def read_signals(text: str) -> IssueSignals:
         if not re.fullmatch(r"[\d.]+\.\w+", path):  # skip version numbers like 1.2.py
             _add(out.paths, path.replace("\\", "/").lstrip("./"))
     text = _FRAME_SOURCE.sub("", text)
+    for message in _ERROR_MESSAGE.findall(text):
+        wording = re.split(r"""['"`{<(]|\. """, message)[0].strip()  # quoted values vary; the wording does not
+        if len(wording) >= 6:
+            _add(out.literals, wording)
+    for single, double in _QUOTED.findall(text):
+        _add(out.literals, single or double)
     code = " ".join(_CODE.findall(text))
     for source, is_code in ((code, True), (text, False)):
         for dotted in _DOTTED.findall(source):

@@ -1,21 +1,45 @@
-"""Localise an issue in a repository: build or load its knowledge graph and explore it (see agent/mcts.py)."""
+"""Localise an issue in a repository: learned ranking of files and definitions (agent/rank_locations.py), then,
+when asked for, MCTS exploration of the graph around the best candidates (agent/mcts.py) with the model's
+judgement if a model is given."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from repowright.analyzers.graph import KnowledgeGraph
 
 from .mcts import FileHit, FunctionHit, Localization, explore
-from .relevance import LexicalScorer
+from .rank_locations import RankedScorer, Ranking, rank_locations
 
 __all__ = ["FileHit", "FunctionHit", "Localization", "locate"]
+MODEL_SIMULATIONS = 300  # the search budget when a model judges relevance and no budget was given
 
 
-def locate(kg: KnowledgeGraph, issue_text: str, *, top: int = 10, llm: Any = None, simulations: int = 300,
+def locate(kg: KnowledgeGraph, issue_text: str, *, top: int = 10, llm: Any = None, simulations: int = 0,
            seed: int = 0, max_model_calls: int = 20, root: Path | None = None) -> Localization:
-    """Ranked files and functions for `issue_text`, best first; the model judges relevance when `llm` is given."""
-    scorer = LexicalScorer(kg, issue_text, root=root)
-    return explore(kg, issue_text, scorer=scorer, simulations=simulations, seed=seed, llm=llm,
-                   max_model_calls=max_model_calls, top=top)
+    """Ranked files and functions for `issue_text`, best first; with `simulations` > 0 or a model (`llm`) the
+    explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise)."""
+    ranking = rank_locations(kg, issue_text, root=root)
+    if llm is None and simulations <= 0:
+        return from_ranking(kg, ranking, top)
+    return explore(kg, issue_text, scorer=RankedScorer(kg, ranking),
+                   simulations=simulations if simulations > 0 else MODEL_SIMULATIONS, seed=seed,
+                   llm=llm, max_model_calls=max_model_calls, top=top)
+
+
+def from_ranking(kg: KnowledgeGraph, ranking: Ranking, top: int) -> Localization:
+    """The learned ranking as a Localization; scores are relative to the best (1.0)."""
+    out = Localization()
+    files = ranking.ordered_files()[:top]
+    best = ranking.files[files[0]] if files else 0.0
+    out.files = [FileHit(p, round(math.exp(ranking.files[p] - best), 4), ranking.reasons.get(p, "")) for p in files]
+    defs = ranking.ordered_defs()[:top]
+    best = ranking.defs[defs[0]] if defs else 0.0
+    for node in defs:
+        attrs = kg.graph.nodes[node]
+        out.functions.append(FunctionHit(attrs["path"], attrs["qualname"], attrs["start_line"], attrs["end_line"],
+                                         round(math.exp(ranking.defs[node] - best), 4),
+                                         ranking.reasons.get(node, "")))
+    return out

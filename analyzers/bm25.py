@@ -13,27 +13,54 @@ STOPWORDS = frozenset("the a an and or of to in is it be for on with as by this 
                       "but when should can self none true false def return".split())
 
 
+_SPLIT: dict[str, tuple[str, ...]] = {}
+_SPLIT_LIMIT = 500_000
+
+
+def ident_tokens(ident: str) -> tuple[str, ...]:
+    """Lower-case pieces of one identifier (and the whole identifier when it has several), memoised: the same
+    names recur across a repository, and splitting them is most of the cost of tokenising code."""
+    hit = _SPLIT.get(ident)
+    if hit is None:
+        pieces = [p.lower() for p in _WORD.findall(ident)]
+        out = [p for p in pieces if p not in STOPWORDS and len(p) > 1]
+        if len(pieces) > 1:
+            out.append(ident.lower())
+        if len(_SPLIT) > _SPLIT_LIMIT:
+            _SPLIT.clear()
+        hit = _SPLIT[ident] = tuple(out)
+    return hit
+
+
+def token_bag(text: str) -> Counter[str]:
+    """The tokens of `text` counted (as Counter(tokenize(text))), splitting each distinct identifier once."""
+    out: Counter[str] = Counter()
+    for ident, count in Counter(_IDENT.findall(text)).items():
+        for token in ident_tokens(ident):
+            out[token] += count
+    return out
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word pieces of every identifier in `text`, plus whole identifiers that contain pieces."""
     out: list[str] = []
     for ident in _IDENT.findall(text):
-        pieces = [p.lower() for p in _WORD.findall(ident)]
-        out.extend(p for p in pieces if p not in STOPWORDS and len(p) > 1)
-        if len(pieces) > 1:
-            out.append(ident.lower())
+        out.extend(ident_tokens(ident))
     return out
 
 
 class BM25:
     """Score documents (token lists) against a query; k1 and b are the usual defaults."""
 
-    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, docs: list[list[str]] | list[Counter[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        """`docs` are token lists, or bags (Counter of token -> count) when the caller has counted already."""
         self.k1, self.b = k1, b
-        self.lengths = [len(d) for d in docs]
+        bags = [d if isinstance(d, Counter) else Counter(d) for d in docs]
+        self.lengths = [d.total() if isinstance(d, Counter) else len(d) for d in docs]
         self.avg = (sum(self.lengths) / len(docs)) if docs else 1.0
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for index, doc in enumerate(docs):
-            for term, count in Counter(doc).items():
+        for index, bag in enumerate(bags):
+            for term, count in bag.items():
                 self.postings[term].append((index, count))
         n = len(docs)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}

@@ -74,3 +74,13 @@ def test_export_writes_the_tree_at_a_commit(tmp_path):
 def test_patch_lines_reads_dashed_content_lines_as_content():
     patch = (Path(__file__).resolve().parents[1] / "data" / "dash_lines.diff").read_text()
     assert patch_lines(patch) == {"code.py": {2}, "notes.md": {2}}
+
+
+def test_module_level_edits_are_told_apart(tmp_path):
+    from repowright.evals.bench_locate import edits_outside_functions
+
+    root = tmp_path / "minicart"
+    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
+    kg = build_knowledge_graph(root, workers=1)
+    assert edits_outside_functions(kg, {"minicart/cart.py": {2}})  # the import block
+    assert not edits_outside_functions(kg, {"minicart/coupons.py": {12}})  # inside lookup
