@@ -56,9 +56,11 @@ class ExecutorStats:
 
     kind: str
     retried: dict[str, list[str]] = field(default_factory=dict)  # key -> nodes of the attempts
+    counted: bool = True  # False when the log of attempts was lost
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "retried_tasks": len(self.retried), "retried": self.retried}
+        out = {"kind": self.kind, "retried_tasks": len(self.retried), "retried": self.retried}
+        return out if self.counted else {**out, "retried_tasks": None}
 
 
 class Executor(Protocol):

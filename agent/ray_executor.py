@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -30,6 +32,7 @@ MAX_RETRIES = 3  # attempts after the first when a node or worker dies
 CHECK_TIMEOUT = 900.0  # the first check on a node may build the sandbox image
 CANCEL_GRACE = 30.0
 RUN_LABEL = "repowright.run"
+HEAD_RESOURCE = "node:__internal_head__"  # Ray's marker resource of the head node
 
 
 def is_loopback(address: str | None) -> bool:
@@ -72,7 +75,10 @@ def _run_task(fn: Callable[..., Any], key: str, attempts: Any, args: tuple) -> t
     """On the node: log the attempt, then run `fn(*args)`; return (node, result)."""
     ray = _ray()
     node = node_label()
-    ray.get(attempts.start.remote(key, node))
+    try:
+        ray.get(attempts.start.remote(key, node))
+    except ray.exceptions.RayError as exc:  # bookkeeping lost; the task itself still runs
+        logging.getLogger(__name__).warning("attempt of %s not logged: %s", key, exc)
     return node, fn(*args)
 
 
@@ -106,21 +112,37 @@ class RayExecutor:
         self.ray = ray = _ray(address)
         self.workers, self.run_label, self.max_retries = max(1, workers), run_label, max_retries
         self.image = image
+        self._signal = 0
         self._owns = not ray.is_initialized()
         if self._owns:
-            try:
-                ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
-            except (ConnectionError, RuntimeError, ValueError) as exc:
-                where = address or os.environ.get("RAY_ADDRESS") or "the local machine"
-                raise UserError(f"cannot reach the Ray cluster at {where} ({str(exc).splitlines()[0]}); "
-                                "start it with `ray start --head` or fix --ray-address") from None
+            self._connect(address)
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-        here = ray.get_runtime_context().get_node_id()
         self._affinity = NodeAffinitySchedulingStrategy
-        self._attempts = ray.remote(_Attempts).options(
-            num_cpus=0, scheduling_strategy=NodeAffinitySchedulingStrategy(here, soft=True)).remote()
+        # on the head node, which the cluster cannot lose and go on: the attempt log outlives any worker node
+        self._attempts = ray.remote(_Attempts).options(num_cpus=0, resources={HEAD_RESOURCE: 0.001}).remote()
         self._task = ray.remote(_run_task)
+
+    def _connect(self, address: str | None) -> None:
+        """ray.init, keeping the caller's SIGTERM handler (ray.init replaces it with a bare sys.exit)."""
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            self.ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            where = address or os.environ.get("RAY_ADDRESS") or "the local machine"
+            raise UserError(f"cannot reach the Ray cluster at {where} ({str(exc).splitlines()[0]}); "
+                            "start it with `ray start --head` or fix --ray-address") from None
+        finally:
+            if threading.current_thread() is threading.main_thread() and callable(previous):
+                signal.signal(signal.SIGTERM, self._noting(previous))
+
+    def _noting(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        """`handler`, noting the signal first: a SystemExit raised inside a Ray call comes out as exit code 1."""
+        def noted(signum: int, frame: Any) -> Any:
+            self._signal = signum
+            return handler(signum, frame)
+
+        return noted
 
     # ------------------------------------------------------------------ nodes
     def alive_nodes(self) -> list[dict]:
@@ -180,6 +202,10 @@ class RayExecutor:
                     key = running.pop(ref)
                     node, value = self._result(ref)
                     yield Finished(key, value, node)
+        except SystemExit:
+            if self._signal:
+                raise SystemExit(128 + self._signal) from None
+            raise
         finally:
             if running:
                 self._abort(list(running))
@@ -206,7 +232,10 @@ class RayExecutor:
         return NodeSandbox(backend, self.image, ((RUN_LABEL, self.run_label),) if self.run_label else ())
 
     def stats(self) -> ExecutorStats:
-        return ExecutorStats(self.kind, self.ray.get(self._attempts.retried.remote()))
+        try:
+            return ExecutorStats(self.kind, self.ray.get(self._attempts.retried.remote(), timeout=60))
+        except self.ray.exceptions.RayError:  # the head node went away: retries cannot be counted
+            return ExecutorStats(self.kind, counted=False)
 
     def close(self) -> None:
         if self._owns and self.ray.is_initialized():

@@ -55,8 +55,3 @@ def non_loopback_listeners(pids: set[int]) -> list[str]:
         if owners & pids and not LOOPBACK.match(local):
             bad.append(line)
     return bad
-
-
-def listeners(pids: set[int]) -> list[str]:
-    out = subprocess.run(["ss", "-Htlnp"], capture_output=True, text=True, check=True).stdout
-    return [line for line in out.splitlines() if {int(p) for p in re.findall(r"pid=(\d+)", line)} & pids]

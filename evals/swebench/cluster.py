@@ -54,7 +54,7 @@ def with_mirror(opts: EvalOptions, repo: str, commits: tuple[str, ...] = ()) -> 
 
 
 def _commits(instance: dict) -> tuple[str, ...]:
-    return tuple(instance.get(key) for key in ("base_commit", "environment_setup_commit") if instance.get(key))
+    return tuple(str(instance[key]) for key in ("base_commit", "environment_setup_commit") if instance.get(key))
 
 
 def evaluate_on_node(instance: dict, prediction: dict, opts: EvalOptions, spec: NodeSandbox) -> dict:

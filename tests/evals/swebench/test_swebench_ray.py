@@ -125,16 +125,17 @@ def test_a_node_removed_mid_run_loses_nothing(calc_world, ray_cluster):
 
 
 def test_interrupted_and_killed_drivers_resume_and_leave_no_containers(calc_world, ray_cluster):
-    ids = ["drv-1", "drv-2", "drv-3", "drv-4", "drv-5"]
+    ids = [f"drv-{i}" for i in range(1, 7)]
     dataset = dataset_of(calc_world, "ray-driver", ids)
-    proc = driver(calc_world, dataset, "gold", "driver", *on_ray(ray_cluster, 2))
-    try:  # Ctrl-C while two tasks run: both cancelled, their containers gone
-        wait_for(lambda: len(run_containers(calc_world, "driver")) >= 2, proc=proc)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=120) == 130
-    finally:
-        proc.kill()
-    assert not run_containers(calc_world, "driver")
+    for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 128 + signal.SIGTERM)):
+        proc = driver(calc_world, dataset, "gold", "driver", *on_ray(ray_cluster, 2))
+        try:  # Ctrl-C or SIGTERM while two tasks run: both cancelled, their containers gone on every node
+            wait_for(lambda: len(run_containers(calc_world, "driver")) >= 2, proc=proc)
+            proc.send_signal(sig)
+            assert proc.wait(timeout=120) == code, proc.stderr.read().decode()[-3000:]
+        finally:
+            proc.kill()
+        assert not run_containers(calc_world, "driver")
     before = set(outcomes(calc_world, "driver"))
     assert len(before) < len(ids)
 
