@@ -50,8 +50,8 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def progress_bar(as_json: bool) -> Progress:
-    """A progress bar on stdout, or on stderr when stdout carries JSON."""
+def progress_bar() -> Progress:
+    """A progress bar on stderr, so stdout carries only the result (summary or JSON)."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
                     console=err_console, transient=False)
@@ -105,7 +105,7 @@ def evaluate_cmd(
     if packages_as_of:
         opts.packages_as_of = packages_as_of
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
-    with progress_bar(as_json) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("evaluating", total=len(preds), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
@@ -154,7 +154,7 @@ def run_cmd(
     opts = RunOptions(out_dir=out.resolve(), model_name=settings.llm.model or "repowright",
                       repos_dir=repos, workers=workers,
                       retry_errors=retry_errors)
-    with progress_bar(as_json) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("solving", total=len(instances), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
