@@ -54,8 +54,8 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def progress_bar(as_json: bool) -> Progress:
-    """A progress bar on stdout, or on stderr when stdout carries JSON."""
+def progress_bar() -> Progress:
+    """A progress bar on stderr, so stdout carries only the result (summary or JSON)."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
                     console=err_console, transient=False)
@@ -115,7 +115,7 @@ def evaluate_cmd(
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     runner = make_executor(executor, workers, ray_address, run_label=run_label(opts.out_dir / run_id),
                            image=settings.sandbox.image)
-    with progress_bar(as_json) as bar, closing(runner):
+    with progress_bar() as bar, closing(runner):
         task = bar.add_task("evaluating", total=len(preds), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:
@@ -176,7 +176,7 @@ def run_cmd(
     spent = {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
     runner = make_executor(executor, workers, ray_address, run_label=run_label(opts.out_dir),
                            image=settings.sandbox.image)
-    with progress_bar(as_json) as bar, closing(runner):
+    with progress_bar() as bar, closing(runner):
         task = bar.add_task("solving", total=len(instances), last="")
 
         def done(iid: str, outcome: dict, cached: bool) -> None:

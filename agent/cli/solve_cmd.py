@@ -92,9 +92,8 @@ def solve(
     budget = Budget(tool_timeout=settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None})
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     out_dir = writable_dir(out or repository_cache_dir(path) / "runs" / run_id, "--out")
-    progress_console = err_console
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=progress_console, transient=True) as bar:
+                  console=err_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
         try:
             result = solve_issue(path, text, settings, out_dir, samples=samples, test_cmd=test_cmd, apply=apply,

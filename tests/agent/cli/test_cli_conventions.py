@@ -51,8 +51,9 @@ def read_only(tmp_path) -> Path:
 def test_version_and_shell_completion(tmp_path):
     proc = repowright("--version", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.startswith("repowright ") and proc.stdout.split()[1][0].isdigit()
-    proc = repowright("--show-completion", "bash", cwd=tmp_path, env={"SHELL": "/bin/bash"})
-    assert proc.returncode == 0 and "_REPOWRIGHT_COMPLETE" in proc.stdout
+    # what `--install-completion` puts in the shell's startup file asks for this script
+    proc = repowright(cwd=tmp_path, env={"_REPOWRIGHT_COMPLETE": "source_bash"})
+    assert proc.returncode == 0 and "_repowright_completion()" in proc.stdout and "complete " in proc.stdout
 
 
 def test_every_help_shows_an_example(tmp_path):
