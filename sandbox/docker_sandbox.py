@@ -58,6 +58,11 @@ def close_live_sessions() -> None:
 atexit.register(close_live_sessions)
 
 
+def live_container_ids() -> set[str]:
+    """Ids of the containers of this process's sessions that are still open."""
+    return {sess.container.id for sess in list(_LIVE) if not sess._closed}
+
+
 def docker_client(timeout: float = 120):
     """A client of the local engine, or a one-line SandboxError that says what to do."""
     import docker
