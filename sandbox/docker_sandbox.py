@@ -22,6 +22,11 @@ __all__ = ["LABEL", "RUN_LABEL", "RUN_LABEL_ENV", "USER", "DockerSandbox", "Dock
            "docker_client", "init_command"]
 
 
+def live_container_ids() -> set[str]:
+    """Ids of the containers of this process's sessions that are still open."""
+    return {sess.container.id for sess in list(_LIVE) if not sess._closed}
+
+
 def docker_client(timeout: float = 120):
     """A client of the local engine, or a one-line SandboxError that says what to do."""
     import docker

@@ -17,6 +17,7 @@ from tests.containers import own_containers
 # Fixture repositories under data/ carry their own tests (some fail on purpose); they are inputs, not tests.
 collect_ignore = ["data"]
 ROOT = Path(__file__).resolve().parents[1]
+_BEFORE_CALL = pytest.StashKey[set[str] | None]()
 READ_ONLY_INPUTS = (ROOT / "tests" / "data", ROOT / "examples")
 
 
@@ -36,28 +37,40 @@ def docker_sandbox():
     return DockerSandbox()
 
 
-@pytest.fixture(autouse=True)
-def no_leftover_containers(request):
-    """Fails any test that leaves a sandbox container of this session behind (its own or a child process's)."""
-    needs_docker = request.node.get_closest_marker("docker") is not None
+def _session_containers() -> set[str] | None:
+    """Ids of this session's containers, or None when no engine answers (a test that needs none still runs)."""
     try:
-        before = {c.id for c in own_containers()}
+        return {c.id for c in own_containers()}
     except Exception:
-        if needs_docker:
-            raise
-        before = None  # no engine: a test that needs none still runs
-    yield
-    if before is None:
-        return
-    leftovers = [c for c in own_containers() if c.id not in before]
-    for container in leftovers:
-        container.remove(force=True)  # so one leak fails one test, not every later one
-    assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
+        return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Note the session's containers once the fixtures are up."""
+    item.stash[_BEFORE_CALL] = _session_containers()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Fail a test that leaves behind a container made while it ran (by itself or a child process)."""
+    result = yield
+    before = item.stash.get(_BEFORE_CALL, None)
+    if before is not None:
+        from repowright.sandbox.docker_sandbox import live_container_ids
+
+        held = live_container_ids()  # open sessions of a module's fixture: checked when the module ends
+        leftovers = [c for c in own_containers() if c.id not in before and c.id not in held]
+        for container in leftovers:
+            container.remove(force=True)  # so one leak fails one test, not every later one
+        assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
+    return result
 
 
 @pytest.fixture(scope="module", autouse=True)
-def no_leftover_containers_after_module():
-    """The same check for containers held by module-scoped fixtures (a verifier, a toolbox), once they are gone."""
+def no_leftover_containers():
+    """The same check per module, after its fixtures are gone: what a fixture (any scope) made must be removed."""
     try:
         before = {c.id for c in own_containers()}
     except Exception:

@@ -113,7 +113,8 @@ def requirement_steps(instance: dict, specs: Specs, mirror: Path) -> tuple[list[
     for step in (env_reqs, list(spec.get("pip_packages") or []),
                  declared.for_extras(_extras_of(spec.get("install", "")))):
         kept = []
-        for req in dict.fromkeys(r.strip() for r in step if r.strip()):
+        # pip drops a requirements file's inline comments (`pkg<2  # why`); on a command line they are an error
+        for req in dict.fromkeys(c for r in step if (c := re.sub(r"\s+#.*$", "", r).strip())):
             if is_local_or_option(req):
                 notes.append(f"requirement left out (a local path or a pip option, which would build or point "
                              f"at code outside PyPI on the host): {req}")

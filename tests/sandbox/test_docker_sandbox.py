@@ -11,7 +11,7 @@ import pytest
 
 from repowright.sandbox import Limits, SandboxError
 
-pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
+pytestmark = pytest.mark.docker
 
 
 def test_output_and_exit_code(docker_sandbox):

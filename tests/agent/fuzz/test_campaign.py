@@ -32,8 +32,7 @@ def totals(summary: dict) -> dict:
     return {k: summary[k] for k in keys}
 
 
-def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, docker_sandbox,
-                                                                    no_leftover_containers):
+def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, docker_sandbox):
     whole = campaign(tmp_path / "whole", docker_sandbox).run()
     findings = {(f["api"], f["cls"]): f for f in json.loads((tmp_path / "whole" / "findings.json").read_text())}
 

@@ -25,7 +25,7 @@ PLANTED = [
 ]
 
 
-def test_fork_server_survives_crashes_and_hangs(docker_sandbox, no_leftover_containers):
+def test_fork_server_survives_crashes_and_hangs(docker_sandbox):
     with ForkServerExecutor(docker_sandbox, "import torch\n", ExecConfig(timeout=2.0)) as executor:
         results = executor.run(PLANTED)
         again = executor.run([("second-batch", "import torch\nresult = torch.arange(3)\n")])

@@ -18,7 +18,7 @@ from repowright.agent.solve.workspace import GIT, Workspace, open_session
 from tests.agent.solve.scripted import DATA, StepResponder, copy_fixture, reproduction, settings_for
 from tests.scripted_server import Reply, ScriptedServer
 
-pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
+pytestmark = pytest.mark.docker
 
 
 def hidden_test(sandbox, patch: str | None, name: str):

@@ -13,7 +13,7 @@ from repowright.agent.solve.trajectory import read_trajectory
 from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction, settings_for
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
-pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
+pytestmark = pytest.mark.docker
 GOOD_EDIT = ("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "len(values)"})
 SUBMIT = ("submit", {"summary": "fixed"})
 

@@ -41,7 +41,7 @@ class ScriptedTranslator:
 
 
 @pytest.mark.docker
-def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_path, no_leftover_containers):
+def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_path):
     translator = ScriptedTranslator()
     with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))

@@ -40,7 +40,7 @@ def committed_repo(root: Path, files: dict[str, str]) -> str:
 def test_a_later_pin_replaces_an_earlier_one(tmp_path, monkeypatch):
     """requirements.txt pins rwpin==2.0, pip_packages rwpin==1.0 (like MarkupSafe 2.1.2 / 2.1.1 in flask's specs)."""
     head = committed_repo(tmp_path / "repo", {
-        "requirements.txt": "rwpin==2.0\n",
+        "requirements.txt": "rwpin==2.0  # pinned for a reason\n",
         "setup.py": 'from setuptools import setup\nsetup(install_requires=["rwdep"])\n'})
     specs = tmp_path / "specs.json"
     specs.write_text(json.dumps({"o/r": {"1": {"python": "3.11", "packages": "requirements.txt",

@@ -19,7 +19,7 @@ from tests.agent.solve.scripted import StepResponder, step_of
 from tests.cli import run_cli
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
-pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
+pytestmark = pytest.mark.docker
 OUTAGE, GIVE_UP = "(endpoint down)", "(give up)"
 FIX = ("edit_file", {"path": "calc/__init__.py", "search": "return a - b", "replace": "return a + b"})
 PRICES = {"input_cost_per_million": 3.0, "output_cost_per_million": 15.0}
