@@ -13,18 +13,21 @@ import docker.errors
 
 from .base import Limits, Mount, Sandbox, SandboxError
 from .container_init import init_command
-from .docker_session import LABEL, RUN_LABEL, RUN_LABEL_ENV, USER, DockerSession, close_live_sessions
+from .docker_session import (
+    LABEL,
+    RUN_LABEL,
+    RUN_LABEL_ENV,
+    USER,
+    DockerSession,
+    close_live_sessions,
+    live_container_ids,
+)
 from .image import ensure_base_image, sandbox_env, toolchain_mounts
 from .owner import owner_alive
 from .probe import PROBE_SCRIPT, assess, parse_probe
 
 __all__ = ["LABEL", "RUN_LABEL", "RUN_LABEL_ENV", "USER", "DockerSandbox", "DockerSession", "close_live_sessions",
-           "docker_client", "init_command"]
-
-
-def live_container_ids() -> set[str]:
-    """Ids of the containers of this process's sessions that are still open."""
-    return {sess.container.id for sess in list(_LIVE) if not sess._closed}
+           "docker_client", "init_command", "live_container_ids"]
 
 
 def docker_client(timeout: float = 120):

@@ -326,6 +326,11 @@ class _Feeder(threading.Thread):
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()
 
 
+def live_container_ids() -> set[str]:
+    """Ids of the containers of this process's sessions that are still open."""
+    return {sess.container.id for sess in list(_LIVE) if not sess._closed}
+
+
 def close_live_sessions() -> None:
     """Remove every container this process still has open (on exit, or when a run is interrupted)."""
     for sess in list(_LIVE):
