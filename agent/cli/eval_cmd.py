@@ -68,7 +68,8 @@ def evaluate_cmd(
                                     help="Predictions file (.json/.jsonl, official format), or gold, or empty."),
     run_id: str = typer.Option(..., "--run-id", help="Name of this evaluation run (its folder under --out)."),
     repos_dir: str = typer.Option(None, "--repos-dir", help=REPOS_HELP),
-    out: Path = typer.Option(Path(".repowright/swebench"), "--out", help="Where run folders and reports go."),
+    out: Path = typer.Option(None, "--out", help="Where run folders and reports go (default: the user cache, "
+                             "swebench/)."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="Environment cache (default: OUT/envs)."),
     specs_file: Path = typer.Option(None, "--specs", help="JSON {repo: {version: spec}} added to SWE-bench's."),
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
@@ -90,6 +91,7 @@ def evaluate_cmd(
     Example: repowright eval swebench evaluate --dataset swebench-lite-dev.jsonl --predictions gold --run-id gold-dev
     --repos-dir repos
     """
+    from repowright.analyzers.cache import cache_home
     from repowright.evals.swebench.cluster import describe_repos
     from repowright.evals.swebench.evaluate import EvalOptions, evaluate
     from repowright.evals.swebench.instances import load_instances
@@ -97,6 +99,7 @@ def evaluate_cmd(
     from repowright.evals.swebench.specs import Specs
 
     run_id = _run_id(run_id)
+    out = out or cache_home() / "swebench"
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
         raise UserError(f"no instance of {dataset} matches the filters")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from repowright.analyzers.cache import cache_home
 from repowright.sandbox import make_sandbox
 
 from ..errors import UserError
@@ -34,7 +35,7 @@ def fuzz(
     ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed of input generation (same seed, same inputs)."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."),
-    out: Path = typer.Option(None, "--out", help="Campaign directory (default .repowright/fuzz/<seed>); "
+    out: Path = typer.Option(None, "--out", help="Campaign directory (default: the user cache, fuzz/<targets>-seed<S>); "
                              "run again with the same arguments to resume."),
     library: str = typer.Option("torch", "--library", help="Library adapter (torch)."),
     model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
@@ -54,7 +55,7 @@ def fuzz(
         adapter.llm = llm_from_settings(settings_from_flags())
     apis = adapter.enumerate_many(targets)
     settings = settings_from_flags(sandbox__backend=backend)
-    directory = out or Path(".repowright") / "fuzz" / default_name(targets, seed)
+    directory = out or cache_home() / "fuzz" / default_name(targets, seed)
     if directory.exists() and not directory.is_dir():
         raise UserError(f"--out {directory} is a file; give a directory")
     config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=seed, workers=workers,

@@ -83,7 +83,10 @@ def run(
     backend: str = typer.Option(None, "--sandbox", help=BACKEND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Run CMD in the sandbox with WORKDIR copied in; exit with CMD's exit code."""
+    """Run CMD in the sandbox with WORKDIR copied in; exit with CMD's exit code.
+
+    Example: repowright sandbox run --timeout 5 -- python3 -c "print(1)"
+    """
     from ..errors import UserError
 
     settings = settings_from_flags(sandbox__timeout=timeout, sandbox__memory=memory, sandbox__cpus=cpus,

@@ -51,7 +51,10 @@ def describe(record: dict[str, Any]) -> str:
 def show(run_dir: Path = typer.Argument(..., help="A run folder (holding trajectory.jsonl) or the file itself."),
          messages: bool = typer.Option(False, "--messages", help="Print each model call's full request messages.")
          ) -> None:
-    """Print the run's steps in order: time, candidate, what happened."""
+    """Print the run's steps in order: time, candidate, what happened.
+
+    Example: repowright trajectory show ~/.cache/repowright/git-1a2b3c4d5e6f/runs/20261129-101500-abc123
+    """
     path = run_dir / "trajectory.jsonl" if run_dir.is_dir() else run_dir
     if not path.is_file():
         raise UserError(f"{path} does not exist; give a run folder written by `repowright solve`")

@@ -60,7 +60,7 @@ def test_every_help_shows_an_example(tmp_path):
     commands = [[], ["map"], ["locate"], ["solve"], ["translate"], ["translate", "plan"], ["translate", "verify"],
                 ["translate", "run"], ["constraints"], ["fuzz"], ["config"], ["config", "show"], ["serve"],
                 ["eval"], ["eval", "swebench"], ["eval", "swebench", "evaluate"], ["eval", "swebench", "run"],
-                ["action"]]
+                ["action"], ["sandbox", "check"], ["sandbox", "run"], ["sandbox", "clean"], ["trajectory", "show"]]
     for command in commands:
         proc = repowright(*command, "--help", cwd=tmp_path)
         assert proc.returncode == 0 and "Example: repowright " + " ".join(command[:1]) in proc.stdout, command
