@@ -55,7 +55,19 @@ def ignore_spec(folder: Path) -> pathspec.PathSpec | None:
             lines += (folder / name).read_text(errors="replace").splitlines()
         except OSError:
             continue
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines)) if lines else None
+
+
+def valid_patterns(lines: list[str]) -> list[str]:
+    """The lines pathspec accepts: git skips a pattern it cannot use (a bare `!`), so one must not fail the map."""
+    kept = []
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except ValueError:  # GitIgnorePatternError
+            continue
+        kept.append(line)
+    return kept
 
 
 def discover(root: Path, size_cap: int = DEFAULT_SIZE_CAP) -> Discovery:

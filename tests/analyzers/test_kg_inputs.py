@@ -139,3 +139,15 @@ def test_function_named_by_a_macro_call_is_a_node(tmp_path):
     for path in ("ext.cpp", "ext.c"):
         node = graph.nodes[f"{path}::FUNC_NAME"]
         assert (node["kind"], node["start_line"], node["end_line"]) == ("function", 2, 6)
+
+
+def test_a_gitignore_pattern_git_cannot_use_is_skipped_not_fatal(tmp_path):
+    """A bare `!` (as in psf/black's history) is ignored by git; the other patterns still apply."""
+    repo = tmp_path / "repo"
+    (repo / "build").mkdir(parents=True)
+    (repo / ".gitignore").write_text("!\nbuild/\n")
+    (repo / "kept.py").write_text("def kept():\n    return 1\n")
+    (repo / "build" / "gone.py").write_text("def gone():\n    return 2\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    files = {data["path"] for _, data in kg.graph.nodes(data=True) if data.get("kind") == "file"}
+    assert "kept.py" in files and "build/gone.py" not in files
