@@ -58,7 +58,7 @@ class SandboxConfig(BaseModel):
 
 
 class SolveConfig(BaseModel):
-    setup: str | None = None  # command that fills the checks' environment; honoured only outside the repository
+    setup: str | None = None  # command that fills the checks' environment; from the user only, never a repository
 
 
 class Settings(BaseModel):
@@ -83,7 +83,7 @@ _ENV_FIELDS: dict[str, tuple[str, str]] = {
     **{f"{ENV_PREFIX}SANDBOX_{name.upper()}": ("sandbox", name) for name in SandboxConfig.model_fields},
     f"{ENV_PREFIX}SANDBOX": ("sandbox", "backend"),
 }
-_SECTIONS: dict[str, type[BaseModel]] = {"llm": LLMConfig, "sandbox": SandboxConfig}
+_SECTIONS: dict[str, type[BaseModel]] = {"llm": LLMConfig, "sandbox": SandboxConfig, "solve": SolveConfig}
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -169,8 +169,9 @@ def _validate(data: dict[str, Any], where_to_look: str) -> Settings:
 # --- repository trust (issue 11.3): what a repowright.toml under work may set ---
 
 # Keys that choose where credentials, code and the issue go, or how isolated untrusted code is.
+# `[solve] setup` is a command run with the network on, so it is the user's choice alone too.
 _USER_ONLY = {("llm", "base_url"), ("llm", "api_key"), ("sandbox", "backend"), ("sandbox", "image"),
-              ("sandbox", "network")}
+              ("sandbox", "network"), ("solve", "setup")}
 # Limits a repository file may lower but not raise (compared with the user's value, else the default).
 _LIMITS = {("sandbox", "timeout"), ("sandbox", "memory"), ("sandbox", "cpus"), ("sandbox", "pids")}
 _said: set[str] = set()

@@ -85,7 +85,7 @@ def solve(
                         "--base-url and --model), or start one with `repowright serve --engine vllm --model M`")
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
-    setup = setup or _configured_setup(settings, path)
+    setup = setup or settings.solve.setup  # a repository's repowright.toml cannot set it (agent/config.py)
     text = _issue_text(issue, issue_file, github)
     limits = {"max_steps": max_steps, "max_model_calls": max_model_calls, "max_tokens": max_tokens,
               "max_seconds": max_seconds}
@@ -113,20 +113,6 @@ def solve(
 
 
 UNVERIFIED_EXIT = 3  # a patch, but no test could check it: scripts must not take it for a verified fix
-
-
-def _configured_setup(settings, repo: Path) -> str | None:
-    """`[solve] setup` from the user's repowright.toml; refused when that file lies inside the repository, whose
-    files must never choose a command that runs with the network on."""
-    if not settings.solve.setup:
-        return None
-    from ..config import find_config_file
-
-    found = find_config_file()
-    if found is not None and found.resolve().is_relative_to(repo.resolve()):
-        raise UserError(f"[solve] setup in {found} is not used: a file inside the repository cannot choose the "
-                        "setup command; pass --setup CMD, or put it in a repowright.toml outside the repository")
-    return settings.solve.setup
 
 
 def _print_summary(result, apply: bool) -> None:

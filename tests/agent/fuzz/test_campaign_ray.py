@@ -12,7 +12,7 @@ from repowright.agent.cli.main import app
 
 pytestmark = pytest.mark.docker
 PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"
-APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin"]
+APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin", "planted_lib.tally"]
 
 
 def fuzz(out: Path, *extra: str) -> dict:
@@ -31,8 +31,8 @@ def test_ray_campaign_finds_what_the_local_one_finds(tmp_path, ray_cluster):
     local = fuzz(tmp_path / "local", "--workers", "2")
     ray = fuzz(tmp_path / "ray", "--workers", "2", "--executor", "ray", "--ray-address", ray_cluster.address)
     assert findings(ray) == findings(local) and len(findings(local)) >= 3
-    assert {f[2] for f in findings(local)} >= {"crash", "hang", "doc_inconsistency"}
-    assert ray["inputs"] == local["inputs"] == 24 and ray["outcomes"] == local["outcomes"]
+    assert {f[2] for f in findings(local)} >= {"crash", "hang", "wrong_result"}
+    assert ray["inputs"] == local["inputs"] == 32 and ray["outcomes"] == local["outcomes"]
     results = [json.loads(line) for line in (tmp_path / "ray" / "results.jsonl").read_text().splitlines()]
     assert sorted(r["id"] for r in results) == sorted(
         json.loads(line)["id"] for line in (tmp_path / "local" / "results.jsonl").read_text().splitlines())
