@@ -32,9 +32,10 @@ if TYPE_CHECKING:
     from .docker_sandbox import DockerSandbox
 
 LABEL = "repowright.sandbox"
-# A caller's tag for every container it (and its child processes) creates: the label `repowright.run` carries
-# the value of REPOWRIGHT_RUN_LABEL, so one test session or CI job can find exactly its own containers.
-RUN_LABEL, RUN_LABEL_ENV = "repowright.run", "REPOWRIGHT_RUN_LABEL"
+# A caller's tag for every container it (and its child processes) creates: the label `repowright.session` carries
+# the value of REPOWRIGHT_RUN_LABEL, so one test session or CI job can find exactly its own containers. (Not
+# `repowright.run`: that one names the run an executor's tasks belong to, see agent/ray_executor.py.)
+RUN_LABEL, RUN_LABEL_ENV = "repowright.session", "REPOWRIGHT_RUN_LABEL"
 USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
 TMPFS_OPTS = f"rw,exec,nosuid,nodev,uid={SANDBOX_UID},gid={SANDBOX_UID},size={{size}}"
 KILL_WAIT = 5.0  # seconds to confirm a timed-out command's processes are gone before killing the container

@@ -1,6 +1,6 @@
 """Shared fixtures: the real Docker sandbox, and guards that no test leaves a container or a cache behind.
 
-Every container a sandbox creates carries the label `repowright.run=<REPOWRIGHT_RUN_LABEL>`; this session sets
+Every container a sandbox creates carries the label `repowright.session=<REPOWRIGHT_RUN_LABEL>`; this session sets
 that variable to a value of its own before any test runs, so containers made by child processes (CLI runs)
 carry it too, while other sessions sharing the Docker engine carry theirs.
 """

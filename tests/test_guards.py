@@ -5,30 +5,39 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.cli import ROOT, run_cli
 from tests.containers import own_containers
 
-LEAK = """
-import os
+HOLD = """
+import time
 from repowright.sandbox.docker_sandbox import DockerSandbox
 session = DockerSandbox().session().__enter__()
 print(session.container.name, flush=True)
-os._exit(0)  # no clean-up: the container is left behind
+time.sleep(600)  # holds the container until the test kills this process
 """
 
 
 @pytest.mark.docker
 def test_the_container_guard_sees_a_child_process_container():
-    child = subprocess.run([sys.executable, "-c", LEAK], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert child.returncode == 0, child.stderr
-    name = child.stdout.strip()
-    leaked = [c for c in own_containers() if c.name == name]
-    for container in leaked:
-        container.remove(force=True)
-    assert len(leaked) == 1
+    """A child's container carries this session's label (the guard sees it), and dies with the child."""
+    child = subprocess.Popen([sys.executable, "-c", HOLD], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=ROOT)
+    try:
+        name = child.stdout.readline().strip()
+        assert name, child.stderr.read()
+        assert [c.name for c in own_containers() if c.name == name] == [name]
+    finally:
+        child.kill()
+        child.wait(timeout=60)
+    for _ in range(300):  # the container's lifeline ends with its client (sandbox/container_init.py)
+        if not [c for c in own_containers() if c.name == name]:
+            break
+        time.sleep(0.2)
+    assert not [c for c in own_containers() if c.name == name]
 
 
 def test_cli_runs_ignore_the_developer_settings(tmp_path, monkeypatch):
