@@ -16,7 +16,7 @@ HOLD = """
 import time
 from repowright.sandbox.docker_sandbox import DockerSandbox
 session = DockerSandbox().session().__enter__()
-print(session.container.name, flush=True)
+print(session.container.id, flush=True)
 time.sleep(600)  # holds the container until the test kills this process
 """
 
@@ -27,17 +27,17 @@ def test_the_container_guard_sees_a_child_process_container():
     child = subprocess.Popen([sys.executable, "-c", HOLD], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=ROOT)
     try:
-        name = child.stdout.readline().strip()
-        assert name, child.stderr.read()
-        assert [c.name for c in own_containers() if c.name == name] == [name]
+        cid = child.stdout.readline().strip()
+        assert cid, child.stderr.read()
+        assert [c.id for c in own_containers() if c.id == cid] == [cid]
     finally:
         child.kill()
         child.wait(timeout=60)
     for _ in range(300):  # the container's lifeline ends with its client (sandbox/container_init.py)
-        if not [c for c in own_containers() if c.name == name]:
+        if not [c for c in own_containers() if c.id == cid]:
             break
         time.sleep(0.2)
-    assert not [c for c in own_containers() if c.name == name]
+    assert not [c for c in own_containers() if c.id == cid]
 
 
 def test_cli_runs_ignore_the_developer_settings(tmp_path, monkeypatch):
