@@ -35,6 +35,7 @@ from unidiff import PatchSet
 from repowright.agent.locate import locate
 from repowright.analyzers.bm25 import BM25, tokenize
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from repowright.evals.locate_checkout import blob_entries
 
 FROZEN = Path(__file__).resolve().parent / "data" / "locate_frozen.jsonl"
 
@@ -54,14 +55,7 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
     """Write the tree at `commit` as plain files (the mirror is only read). Blobs a partial mirror lacks
     (large data files) are left out; returns how many."""
     git = ["git", "--git-dir", str(git_dir / ".git" if (git_dir / ".git").exists() else git_dir)]
-    listing = subprocess.run([*git, "ls-tree", "-r", "-z", commit], capture_output=True, check=True).stdout
-    entries = []
-    for item in listing.split(b"\0"):
-        if item:
-            meta, _, path = item.partition(b"\t")
-            mode, kind, sha = meta.split()
-            if kind == b"blob" and mode != b"120000":
-                entries.append((sha.decode(), path.decode("utf-8", "replace")))
+    entries = blob_entries(git, commit)
     batch = subprocess.run([*git, "cat-file", "--batch"], input="".join(f"{sha}\n" for sha, _ in entries).encode(),
                            capture_output=True, check=True).stdout
     absent, pos = 0, 0

@@ -39,6 +39,20 @@ def _blobs(git: list[str], entries: list[tuple[str, str]], target: Path) -> None
         pos += size + 1
 
 
+def blob_entries(git: list[str], commit: str, paths: list[str] | None = None) -> list[tuple[str, str]]:
+    """(blob sha, path) of every regular file in `commit` (under `paths`, if given); symlinks left out."""
+    out = subprocess.run([*git, "ls-tree", "-r", "-z", commit, "--", *(paths or [])],
+                         capture_output=True, check=True).stdout
+    entries = []
+    for item in out.split(b"\0"):
+        if item:
+            meta, _, path = item.partition(b"\t")
+            mode, kind, sha = meta.split()
+            if kind == b"blob" and mode != b"120000":
+                entries.append((sha.decode(), path.decode("utf-8", "replace")))
+    return entries
+
+
 class Checkout:
     """A plain-file tree of one repository at one commit under `work`, with its graph cache beside it."""
 
@@ -48,16 +62,7 @@ class Checkout:
         self.commit: str | None = None
 
     def _tree(self, commit: str, paths: list[str] | None = None) -> list[tuple[str, str]]:
-        out = subprocess.run([*self.git, "ls-tree", "-r", "-z", commit, "--", *(paths or [])],
-                             capture_output=True, check=True).stdout
-        entries = []
-        for item in out.split(b"\0"):
-            if item:
-                meta, _, path = item.partition(b"\t")
-                mode, kind, sha = meta.split()
-                if kind == b"blob" and mode != b"120000":
-                    entries.append((sha.decode(), path.decode("utf-8", "replace")))
-        return entries
+        return blob_entries(self.git, commit, paths)
 
     def goto(self, commit: str) -> None:
         """Make the tree equal to `commit` (fresh export the first time, only changed files after)."""
