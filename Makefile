@@ -17,7 +17,8 @@ demo: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check agent analyzers sandbox evals tests
-	$(VENV)/bin/mypy sandbox agent/llm.py agent/config.py agent/errors.py
+	$(VENV)/bin/ruff format --check agent analyzers sandbox evals tests
+	$(VENV)/bin/mypy -p repowright.agent -p repowright.analyzers -p repowright.sandbox
 
 test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider

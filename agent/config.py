@@ -42,7 +42,9 @@ class LLMConfig(BaseModel):
     output_cost_per_million: float = Field(default=0.0, ge=0)
     # --- caps on what a model returns (issue 11.4) ---
     max_output_tokens: int = Field(default=4096, ge=1)  # sent as max_tokens on every request (never more)
-    max_reply_chars: int = Field(default=200_000, ge=1000)  # a longer reply is cut, and counted as this long at least
+    max_reply_chars: int = Field(
+        default=200_000, ge=1000
+    )  # a longer reply is cut, and counted as this long at least
 
 
 class SandboxConfig(BaseModel):
@@ -58,7 +60,9 @@ class SandboxConfig(BaseModel):
 
 
 class SolveConfig(BaseModel):
-    setup: str | None = None  # command that fills the checks' environment; from the user only, never a repository
+    setup: str | None = (
+        None  # command that fills the checks' environment; from the user only, never a repository
+    )
 
 
 class Settings(BaseModel):
@@ -123,17 +127,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UserError(f"cannot read {path} ({exc.strerror}); fix its permissions or remove it") from exc
     for section, values in data.items():
         if section not in _SECTIONS or not isinstance(values, dict):
-            raise UserError(f"{path}: unknown section [{section}]; valid sections: "
-                            f"{', '.join(f'[{s}]' for s in _SECTIONS)}")
+            raise UserError(
+                f"{path}: unknown section [{section}]; valid sections: "
+                f"{', '.join(f'[{s}]' for s in _SECTIONS)}"
+            )
         fields = _SECTIONS[section].model_fields
         for key in values:
             if key not in fields:
-                raise UserError(f"{path}: unknown key {key!r} in [{section}]; valid keys: {', '.join(fields)}")
+                raise UserError(
+                    f"{path}: unknown key {key!r} in [{section}]; valid keys: {', '.join(fields)}"
+                )
     return data
 
 
-def load_settings(overrides: dict[str, Any] | None = None, *, start: Path | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    *,
+    start: Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
     """The effective settings: `overrides` (from flags) over the environment over the user config over the
     (trust-filtered) repowright.toml."""
     env = os.environ if environ is None else environ
@@ -153,8 +165,10 @@ def load_settings(overrides: dict[str, Any] | None = None, *, start: Path | None
         repo_data = _read_toml(path)
         _validate(repo_data, str(path))  # a wrong value there is an error, not a silent drop
         repo_data = _repository_layer(repo_data, trusted, path)
-    return _validate(_merge(repo_data, trusted), f"flags, REPOWRIGHT_* variables, {user_path} and "
-                                                  f"{path or 'repowright.toml'}")
+    return _validate(
+        _merge(repo_data, trusted),
+        f"flags, REPOWRIGHT_* variables, {user_path} and {path or 'repowright.toml'}",
+    )
 
 
 def _validate(data: dict[str, Any], where_to_look: str) -> Settings:
@@ -170,8 +184,14 @@ def _validate(data: dict[str, Any], where_to_look: str) -> Settings:
 
 # Keys that choose where credentials, code and the issue go, or how isolated untrusted code is.
 # `[solve] setup` is a command run with the network on, so it is the user's choice alone too.
-_USER_ONLY = {("llm", "base_url"), ("llm", "api_key"), ("sandbox", "backend"), ("sandbox", "image"),
-              ("sandbox", "network"), ("solve", "setup")}
+_USER_ONLY = {
+    ("llm", "base_url"),
+    ("llm", "api_key"),
+    ("sandbox", "backend"),
+    ("sandbox", "image"),
+    ("sandbox", "network"),
+    ("solve", "setup"),
+}
 # Limits a repository file may lower but not raise (compared with the user's value, else the default).
 _LIMITS = {("sandbox", "timeout"), ("sandbox", "memory"), ("sandbox", "cpus"), ("sandbox", "pids")}
 _said: set[str] = set()
@@ -195,7 +215,10 @@ def _tightens(key: tuple[str, str], value: Any, reference: Any) -> bool:
     if key == ("sandbox", "memory"):
         new, old = _size_bytes(value), _size_bytes(reference)
     else:
-        new, old = (value if isinstance(value, int | float) and not isinstance(value, bool) else None), reference
+        new, old = (
+            (value if isinstance(value, int | float) and not isinstance(value, bool) else None),
+            reference,
+        )
     return new is not None and old is not None and 0 < new <= old
 
 
@@ -208,17 +231,23 @@ def _repository_layer(data: dict[str, Any], trusted: dict[str, Any], path: Path)
             key = (section, field)
             reference = trusted.get(section, {}).get(field, defaults[section][field])
             if key in _USER_ONLY and value != defaults[section][field]:
-                _say_ignored(path, section, field, value, "it chooses where credentials go or loosens isolation")
+                _say_ignored(
+                    path, section, field, value, "it chooses where credentials go or loosens isolation"
+                )
             elif key in _LIMITS and not _tightens(key, value, reference):
-                _say_ignored(path, section, field, value, f"a repository may only lower this limit (now {reference})")
+                _say_ignored(
+                    path, section, field, value, f"a repository may only lower this limit (now {reference})"
+                )
             else:
                 kept.setdefault(section, {})[field] = value
     return kept
 
 
 def _say_ignored(path: Path, section: str, field: str, value: Any, why: str) -> None:
-    message = (f"IGNORED [{section}] {field} = {value!r} from {path}: {why}; set it in {user_config_file()}, "
-               f"a REPOWRIGHT_* variable or a flag if you mean it")
+    message = (
+        f"IGNORED [{section}] {field} = {value!r} from {path}: {why}; set it in {user_config_file()}, "
+        f"a REPOWRIGHT_* variable or a flag if you mean it"
+    )
     if message not in _said:
         _said.add(message)
         log.warning(message)

@@ -26,7 +26,9 @@ from .node_sandbox import NodeSandbox
 
 EXECUTORS = ("local", "ray")
 EXECUTOR_HELP = "Where tasks run: local (threads here) or ray (a Ray cluster; see --ray-address)."
-RAY_ADDRESS_HELP = "Ray cluster address HEAD:6379 (default: Ray's own, RAY_ADDRESS or a cluster started here)."
+RAY_ADDRESS_HELP = (
+    "Ray cluster address HEAD:6379 (default: Ray's own, RAY_ADDRESS or a cluster started here)."
+)
 LOCAL_NODE = "local"
 
 Item = tuple[str, tuple]  # (key, arguments of fn)
@@ -124,8 +126,9 @@ class LocalExecutor:
         pass
 
 
-def make_executor(kind: str, workers: int, address: str | None = None, run_label: str = "",
-                  image: str | None = None) -> Executor:
+def make_executor(
+    kind: str, workers: int, address: str | None = None, run_label: str = "", image: str | None = None
+) -> Executor:
     """The executor named on the command line; `address` None leaves Ray to its own RAY_ADDRESS handling;
     `image` is the sandbox image nodes use (None: the default one, built on each node on first use)."""
     if kind == "local":

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 # Python tracebacks, JS/Java "at f (path:line)" frames, and bare path:line mentions.
 _PY_FRAME = re.compile(r'File "([^"]+)", line (\d+), in ([\w<>.]+)')
 # A traceback's header, frame lines and the source line printed under each frame: counted through the frames.
-_FRAME_SOURCE = re.compile(r'Traceback \(most recent call last\):|File "[^"]+", line \d+, in [\w<>.]+[^\n]*\n([ \t]+[^\n]*)?')
+_FRAME_SOURCE = re.compile(
+    r'Traceback \(most recent call last\):|File "[^"]+", line \d+, in [\w<>.]+[^\n]*\n([ \t]+[^\n]*)?'
+)
 _AT_FRAME = re.compile(r"at ([\w$.<>]+) \(?([\w./\\-]+\.\w+):(\d+)")
-_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|c|h|cc|cpp|hpp|rs|js|jsx|ts|tsx|go|java|cfg|toml))\b")
+_PATH = re.compile(
+    r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|c|h|cc|cpp|hpp|rs|js|jsx|ts|tsx|go|java|cfg|toml))\b"
+)
 _CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
 _DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
 _IDENT = re.compile(r"\b([A-Za-z_]\w*)\b")
@@ -21,9 +25,11 @@ _IDENT = re.compile(r"\b([A-Za-z_]\w*)\b")
 _QUOTED = re.compile(r"""(?<![\w'"])(?:'([^'\n]{4,120})'|"([^"\n]{4,120})")""")
 _ERROR_MESSAGE = re.compile(r"\b\w*(?:Error|Exception|Warning): ([^\n]{6,160})")
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]\w*$|^[a-z]+[A-Z]\w*$")
-COMMON = frozenset("""self cls none true false print import from return def class if else for while in is not and or
+COMMON = frozenset(
+    """self cls none true false print import from return def class if else for while in is not and or
 with as try except raise pass lambda yield assert del global nonlocal async await str int float list dict set tuple
-bool object type len range open file error exception the this that python version example code issue bug""".split())
+bool object type len range open file error exception the this that python version example code issue bug""".split()
+)
 
 
 @dataclass
@@ -52,8 +58,12 @@ def _add(items: list[str], value: str) -> None:
 
 def _looks_like_code(name: str) -> bool:
     """snake_case, CamelCase, dunder or ALLCAPS names are code; plain English words are not."""
-    return ("_" in name.strip("_") or bool(_CAMEL.match(name)) or name.startswith("__")
-            or (name.isupper() and len(name) > 2))
+    return (
+        "_" in name.strip("_")
+        or bool(_CAMEL.match(name))
+        or name.startswith("__")
+        or (name.isupper() and len(name) > 2)
+    )
 
 
 def read_signals(text: str) -> IssueSignals:
@@ -68,7 +78,9 @@ def read_signals(text: str) -> IssueSignals:
             _add(out.paths, path.replace("\\", "/").lstrip("./"))
     text = _FRAME_SOURCE.sub("", text)
     for message in _ERROR_MESSAGE.findall(text):
-        wording = re.split(r"""['"`{<(]|\. """, message)[0].strip()  # quoted values vary; the wording does not
+        wording = re.split(r"""['"`{<(]|\. """, message)[
+            0
+        ].strip()  # quoted values vary; the wording does not
         if len(wording) >= 6:
             _add(out.literals, wording)
     for single, double in _QUOTED.findall(text):

@@ -29,7 +29,9 @@ class LinearModel:
     bias: float = 0.0
 
     @classmethod
-    def for_features(cls, names: tuple[str, ...], weights: dict[str, float], bias: float = 0.0) -> LinearModel:
+    def for_features(
+        cls, names: tuple[str, ...], weights: dict[str, float], bias: float = 0.0
+    ) -> LinearModel:
         return cls(names, tuple(float(weights.get(n, 0.0)) for n in names), bias)
 
     def score(self, row: list[float]) -> float:
@@ -41,11 +43,16 @@ def load_weights(path: Path = WEIGHTS_FILE) -> dict[str, dict[str, float]]:
     """{"files": {feature: weight}, "defs": {...}} from the weights file (biases under "bias")."""
     try:
         data = json.loads(Path(path).read_text())
-        return {part: {k: float(v) for k, v in data[part]["weights"].items()} | {"bias": float(data[part]["bias"])}
-                for part in ("files", "defs")}
+        return {
+            part: {k: float(v) for k, v in data[part]["weights"].items()}
+            | {"bias": float(data[part]["bias"])}
+            for part in ("files", "defs")
+        }
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise WeightsError(f"cannot read localisation weights from {path}: {exc}; reinstall repowright or "
-                           "retrain them with python -m repowright.evals.train_locate --save") from exc
+        raise WeightsError(
+            f"cannot read localisation weights from {path}: {exc}; reinstall repowright or "
+            "retrain them with python -m repowright.evals.train_locate --save"
+        ) from exc
 
 
 def model_for(part: str, names: tuple[str, ...], path: Path = WEIGHTS_FILE) -> LinearModel:

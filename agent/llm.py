@@ -29,7 +29,12 @@ from .secrets import Scrubber
 log = logging.getLogger(__name__)
 
 _TEXT_CALL = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
-_RETRYABLE = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
+_RETRYABLE = (
+    openai.APIConnectionError,
+    openai.APITimeoutError,
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
 MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is not waited for in full
 IMPLAUSIBLE_RATIO = 4  # server counts under a quarter of the local estimate are not believed
 MIN_CHECKED_TOKENS = 256  # below this the local estimate is too rough to contradict the server
@@ -71,8 +76,10 @@ class Usage:
 
 def cost_of(tokens: dict[str, Any], config: LLMConfig) -> float:
     """Dollars for the prompt and completion tokens in `tokens` at the configured per-million prices."""
-    return (int(tokens.get("prompt_tokens", 0) or 0) * config.input_cost_per_million
-            + int(tokens.get("completion_tokens", 0) or 0) * config.output_cost_per_million) / 1e6
+    return (
+        int(tokens.get("prompt_tokens", 0) or 0) * config.input_cost_per_million
+        + int(tokens.get("completion_tokens", 0) or 0) * config.output_cost_per_million
+    ) / 1e6
 
 
 @dataclass
@@ -82,15 +89,20 @@ class ChatResult:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     seconds: float = 0.0
-    request: dict[str, Any] = field(default_factory=dict)  # what was sent: messages (scrubbed), tools, sampling
+    request: dict[str, Any] = field(
+        default_factory=dict
+    )  # what was sent: messages (scrubbed), tools, sampling
 
     def assistant_message(self) -> dict[str, Any]:
         """This reply as a message to append to the conversation (OpenAI format)."""
         message: dict[str, Any] = {"role": "assistant", "content": self.content}
         if self.tool_calls:
             message["tool_calls"] = [
-                {"id": c.id, "type": "function",
-                 "function": {"name": c.name, "arguments": c.raw_arguments or json.dumps(c.arguments)}}
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.raw_arguments or json.dumps(c.arguments)},
+                }
                 for c in self.tool_calls
             ]
         return message
@@ -125,7 +137,9 @@ def parse_text_tool_calls(content: str) -> list[ToolCall]:
             calls.append(ToolCall(call_id, "", {}, body, f"tool call is not valid JSON ({exc.msg})"))
             continue
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-            calls.append(ToolCall(call_id, "", {}, body, 'a tool call needs {"name": ..., "arguments": {...}}'))
+            calls.append(
+                ToolCall(call_id, "", {}, body, 'a tool call needs {"name": ..., "arguments": {...}}')
+            )
             continue
         raw = json.dumps(data.get("arguments", {}))
         args, error = parse_arguments(raw)
@@ -143,11 +157,17 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 f'"arguments": {c["function"]["arguments"] or "{}"}}}</tool_call>'
                 for c in message["tool_calls"]
             ]
-            out.append({"role": "assistant", "content": "\n".join([message.get("content") or "", *blocks]).strip()})
+            out.append(
+                {"role": "assistant", "content": "\n".join([message.get("content") or "", *blocks]).strip()}
+            )
         elif message.get("role") == "tool":
             name = message.get("name", "tool")
-            out.append({"role": "user",
-                        "content": f'<tool_result name="{name}">\n{message.get("content", "")}\n</tool_result>'})
+            out.append(
+                {
+                    "role": "user",
+                    "content": f'<tool_result name="{name}">\n{message.get("content", "")}\n</tool_result>',
+                }
+            )
         else:
             out.append(message)
     return out
@@ -156,7 +176,9 @@ def messages_as_text(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class LLM:
     """A chat client for one OpenAI-compatible endpoint and model, with totals for the run."""
 
-    def __init__(self, config: LLMConfig, scrubber: Scrubber | None = None, *, deadline: float | None = None) -> None:
+    def __init__(
+        self, config: LLMConfig, scrubber: Scrubber | None = None, *, deadline: float | None = None
+    ) -> None:
         """`deadline` (time.monotonic()) ends every request and retry by then: the run's wall-time budget."""
         if not config.base_url or not config.model:
             raise UserError(
@@ -167,30 +189,52 @@ class LLM:
         # Every request, reply and error is scrubbed of the API key and secret-looking environment values.
         self.scrubber = scrubber or Scrubber.from_environment(config.api_key)
         self.deadline = deadline
-        self.client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed",
-                                    timeout=config.timeout, max_retries=0)
+        self.client = openai.OpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key or "not-needed",
+            timeout=config.timeout,
+            max_retries=0,
+        )
         self.usage = Usage()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max(1, config.concurrency))
         self.native_tools = config.tool_mode != "text"
         self.native_json_schema = True
 
-    def chat(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
-             response_format: dict[str, Any] | None = None, max_tokens: int | None = None,
-             temperature: float | None = None) -> ChatResult:
+    def chat(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        response_format: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> ChatResult:
         """One completion; tool calls come back parsed whichever way the server supports them."""
         start = time.monotonic()
         with self._slots:
             result = self._chat(messages, tools, response_format, max_tokens, temperature)
         result.seconds = time.monotonic() - start
-        log.debug("model call: %d messages, %d tokens in, %d out, %d retries, %.2f s", len(messages),
-                  result.usage.prompt_tokens, result.usage.completion_tokens, result.usage.retries, result.seconds)
+        log.debug(
+            "model call: %d messages, %d tokens in, %d out, %d retries, %.2f s",
+            len(messages),
+            result.usage.prompt_tokens,
+            result.usage.completion_tokens,
+            result.usage.retries,
+            result.seconds,
+        )
         with self._lock:
             self.usage.add(result.usage)
         return result
 
-    def chat_json(self, messages: list[dict[str, Any]], schema: dict[str, Any], *, name: str = "reply",
-                  max_tokens: int | None = None) -> tuple[Any, ChatResult]:
+    def chat_json(
+        self,
+        messages: list[dict[str, Any]],
+        schema: dict[str, Any],
+        *,
+        name: str = "reply",
+        max_tokens: int | None = None,
+    ) -> tuple[Any, ChatResult]:
         """A completion that must be JSON matching `schema`; returns (parsed value, result)."""
         response_format = {"type": "json_schema", "json_schema": {"name": name, "schema": schema}}
         result = self.chat(messages, response_format=response_format, max_tokens=max_tokens)
@@ -201,19 +245,25 @@ class LLM:
         try:
             return json.loads(text), result
         except json.JSONDecodeError as exc:
-            raise LLMError(f"the model's reply is not JSON ({exc.msg}); try a model that follows formats") from exc
+            raise LLMError(
+                f"the model's reply is not JSON ({exc.msg}); try a model that follows formats"
+            ) from exc
 
     def _chat(self, messages, tools, response_format, max_tokens, temperature) -> ChatResult:
         use_native = bool(tools) and self.native_tools
-        kwargs: dict[str, Any] = {"model": self.config.model,
-                                  "temperature": self.config.temperature if temperature is None else temperature}
+        kwargs: dict[str, Any] = {
+            "model": self.config.model,
+            "temperature": self.config.temperature if temperature is None else temperature,
+        }
         # the reply's share of the window: at most max_output_tokens, and never more than a quarter of the window
         cap = min(self.config.max_output_tokens, max(256, self.config.context_window // 4))
         kwargs["max_tokens"] = min(max_tokens or cap, cap)
         if response_format and self.native_json_schema:
             kwargs["response_format"] = response_format
-        prepared = fit_window(self._prepare(messages, tools, use_native, response_format),
-                              self.config.context_window - kwargs["max_tokens"])
+        prepared = fit_window(
+            self._prepare(messages, tools, use_native, response_format),
+            self.config.context_window - kwargs["max_tokens"],
+        )
         if use_native:
             kwargs["tools"] = tools
         try:
@@ -229,15 +279,21 @@ class LLM:
                 self.native_json_schema = False
                 return self._chat(messages, tools, response_format, max_tokens, temperature)
             raise LLMError(self._scrub(f"the model server refused the request: {exc.message}")) from exc
-        request = {"messages": prepared, "tools": tools if use_native else None,
-                   **{k: v for k, v in kwargs.items() if k not in ("tools",)}}
+        request = {
+            "messages": prepared,
+            "tools": tools if use_native else None,
+            **{k: v for k, v in kwargs.items() if k not in ("tools",)},
+        }
         try:
             return self._result(response, prepared, use_native, bool(tools), retries, request)
         except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
-            raise LLMError(self._scrub(
-                f"the model server at {self.config.base_url} sent a reply that is not a chat completion "
-                f"({type(exc).__name__}: {str(exc)[:200]}); check that the URL points at an OpenAI-compatible "
-                "/v1 endpoint")) from exc
+            raise LLMError(
+                self._scrub(
+                    f"the model server at {self.config.base_url} sent a reply that is not a chat completion "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); check that the URL points at an OpenAI-compatible "
+                    "/v1 endpoint"
+                )
+            ) from exc
 
     def _scrub(self, text: str) -> str:
         return self.scrubber.text(text)
@@ -259,30 +315,44 @@ class LLM:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(attempts) | _StopAtDeadline(self._seconds_left),
             wait=lambda state: _retry_wait(state, self.config.retry_backoff, self._seconds_left()),
-            retry=tenacity.retry_if_exception_type(_RETRYABLE), reraise=True,
-            before_sleep=_log_retry)
+            retry=tenacity.retry_if_exception_type(_RETRYABLE),
+            reraise=True,
+            before_sleep=_log_retry,
+        )
         try:
             for attempt in retrying:
                 with attempt:
                     timeout = self._request_timeout()
                     # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
                     response = self.client.chat.completions.create(
-                        messages=messages, timeout=timeout, **kwargs)  # type: ignore[arg-type]
+                        messages=messages,  # type: ignore[arg-type]
+                        timeout=timeout,
+                        **kwargs,
+                    )
                     return response, attempt.retry_state.attempt_number - 1
         except _RETRYABLE as exc:
             tries = retrying.statistics.get("attempt_number", attempts)
             why = "the run's time budget ran out" if self._seconds_left() <= 0 else f"it failed {tries} times"
-            raise LLMError(self._scrub(
-                f"the model server at {self.config.base_url} did not answer: {why} (last: {type(exc).__name__}: "
-                f"{exc}); check that it runs and answers /v1/models")) from exc
+            raise LLMError(
+                self._scrub(
+                    f"the model server at {self.config.base_url} did not answer: {why} (last: {type(exc).__name__}: "
+                    f"{exc}); check that it runs and answers /v1/models"
+                )
+            ) from exc
         except openai.APIStatusError as exc:
             if isinstance(exc, openai.BadRequestError):
                 raise
-            raise LLMError(self._scrub(f"the model server answered {exc.status_code}: {exc.message}")) from exc
+            raise LLMError(
+                self._scrub(f"the model server answered {exc.status_code}: {exc.message}")
+            ) from exc
         except json.JSONDecodeError as exc:
-            raise LLMError(self._scrub(f"the model server at {self.config.base_url} sent a reply that is not JSON "
-                                       f"({exc.msg}); check that the URL points at an OpenAI-compatible /v1 "
-                                       "endpoint")) from exc
+            raise LLMError(
+                self._scrub(
+                    f"the model server at {self.config.base_url} sent a reply that is not JSON "
+                    f"({exc.msg}); check that the URL points at an OpenAI-compatible /v1 "
+                    "endpoint"
+                )
+            ) from exc
         raise AssertionError("unreachable")
 
     def _seconds_left(self) -> float:
@@ -295,8 +365,15 @@ class LLM:
             raise LLMError("the run's time budget is spent; no model call was made")
         return max(0.1, min(self.config.timeout, left))
 
-    def _result(self, response: Any, prepared: list[dict[str, Any]], native: bool, wants_tools: bool,
-                retries: int, request: dict[str, Any]) -> ChatResult:
+    def _result(
+        self,
+        response: Any,
+        prepared: list[dict[str, Any]],
+        native: bool,
+        wants_tools: bool,
+        retries: int,
+        request: dict[str, Any],
+    ) -> ChatResult:
         if not response.choices:
             raise LLMError("the model server returned no choices; check the model name")
         choice = response.choices[0]
@@ -312,7 +389,9 @@ class LLM:
         elif wants_tools:
             calls = parse_text_tool_calls(content)
         if cut:
-            log.warning("the model's reply was cut to %d characters (max_reply_chars)", self.config.max_reply_chars)
+            log.warning(
+                "the model's reply was cut to %d characters (max_reply_chars)", self.config.max_reply_chars
+            )
             finish = "length"
         usage = Usage(calls=1, retries=retries)
         sent = estimate_tokens(json.dumps(prepared))
@@ -335,8 +414,9 @@ def plausible_tokens(reported: int | None, estimate: int) -> int:
     if not isinstance(reported, int) or isinstance(reported, bool) or reported < 0:
         return estimate
     if estimate >= MIN_CHECKED_TOKENS and reported * IMPLAUSIBLE_RATIO < estimate:
-        log.warning("the server counted %d tokens where about %d were exchanged; counting locally", reported,
-                    estimate)
+        log.warning(
+            "the server counted %d tokens where about %d were exchanged; counting locally", reported, estimate
+        )
         return estimate
     return reported
 
@@ -354,9 +434,14 @@ def fit_window(messages: list[dict[str, Any]], limit_tokens: int) -> list[dict[s
         keep = max(0, len(text) - excess * 4 - 200)
         if not text:
             break
-        out[index] = {**out[index], "content": text[: keep * 2 // 3]
-                      + f"\n[... {len(text) - keep} characters cut to fit the context window ...]\n"
-                      + text[len(text) - keep // 3:] if keep else "[cut to fit the context window]"}
+        out[index] = {
+            **out[index],
+            "content": text[: keep * 2 // 3]
+            + f"\n[... {len(text) - keep} characters cut to fit the context window ...]\n"
+            + text[len(text) - keep // 3 :]
+            if keep
+            else "[cut to fit the context window]",
+        }
     return out
 
 
@@ -386,15 +471,22 @@ class _StopAtDeadline(tenacity.stop.stop_base):
 
 def _log_retry(state: tenacity.RetryCallState) -> None:
     failure = state.outcome.exception() if state.outcome else None
-    log.warning("model call failed (%s); retrying in %.1f s", type(failure).__name__,
-                state.next_action.sleep if state.next_action else 0.0)
+    log.warning(
+        "model call failed (%s); retrying in %.1f s",
+        type(failure).__name__,
+        state.next_action.sleep if state.next_action else 0.0,
+    )
 
 
 def _retry_wait(state: tenacity.RetryCallState, backoff: float, seconds_left: float) -> float:
     """Retry-After when the server gives it (at most a minute), else backoff doubling to 30 s; never past the
     deadline."""
     asked = retry_after_seconds(state.outcome.exception() if state.outcome else None)
-    delay = min(asked, MAX_RETRY_AFTER) if asked is not None else min(backoff * 2 ** (state.attempt_number - 1), 30.0)
+    delay = (
+        min(asked, MAX_RETRY_AFTER)
+        if asked is not None
+        else min(backoff * 2 ** (state.attempt_number - 1), 30.0)
+    )
     return max(0.0, min(delay, seconds_left))
 
 

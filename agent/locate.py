@@ -17,16 +17,32 @@ __all__ = ["FileHit", "FunctionHit", "Localization", "locate"]
 MODEL_SIMULATIONS = 300  # the search budget when a model judges relevance and no budget was given
 
 
-def locate(kg: KnowledgeGraph, issue_text: str, *, top: int = 10, llm: Any = None, simulations: int = 0,
-           seed: int = 0, max_model_calls: int = 20, root: Path | None = None) -> Localization:
+def locate(
+    kg: KnowledgeGraph,
+    issue_text: str,
+    *,
+    top: int = 10,
+    llm: Any = None,
+    simulations: int = 0,
+    seed: int = 0,
+    max_model_calls: int = 20,
+    root: Path | None = None,
+) -> Localization:
     """Ranked files and functions for `issue_text`, best first; with `simulations` > 0 or a model (`llm`) the
     explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise)."""
     ranking = rank_locations(kg, issue_text, root=root)
     if llm is None and simulations <= 0:
         return from_ranking(kg, ranking, top)
-    return explore(kg, issue_text, scorer=RankedScorer(kg, ranking),
-                   simulations=simulations if simulations > 0 else MODEL_SIMULATIONS, seed=seed,
-                   llm=llm, max_model_calls=max_model_calls, top=top)
+    return explore(
+        kg,
+        issue_text,
+        scorer=RankedScorer(kg, ranking),
+        simulations=simulations if simulations > 0 else MODEL_SIMULATIONS,
+        seed=seed,
+        llm=llm,
+        max_model_calls=max_model_calls,
+        top=top,
+    )
 
 
 def from_ranking(kg: KnowledgeGraph, ranking: Ranking, top: int) -> Localization:
@@ -34,12 +50,21 @@ def from_ranking(kg: KnowledgeGraph, ranking: Ranking, top: int) -> Localization
     out = Localization()
     files = ranking.ordered_files()[:top]
     best = ranking.files[files[0]] if files else 0.0
-    out.files = [FileHit(p, round(math.exp(ranking.files[p] - best), 4), ranking.reasons.get(p, "")) for p in files]
+    out.files = [
+        FileHit(p, round(math.exp(ranking.files[p] - best), 4), ranking.reasons.get(p, "")) for p in files
+    ]
     defs = ranking.ordered_defs()[:top]
     best = ranking.defs[defs[0]] if defs else 0.0
     for node in defs:
         attrs = kg.graph.nodes[node]
-        out.functions.append(FunctionHit(attrs["path"], attrs["qualname"], attrs["start_line"], attrs["end_line"],
-                                         round(math.exp(ranking.defs[node] - best), 4),
-                                         ranking.reasons.get(node, "")))
+        out.functions.append(
+            FunctionHit(
+                attrs["path"],
+                attrs["qualname"],
+                attrs["start_line"],
+                attrs["end_line"],
+                round(math.exp(ranking.defs[node] - best), 4),
+                ranking.reasons.get(node, ""),
+            )
+        )
     return out

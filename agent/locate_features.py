@@ -28,15 +28,58 @@ from .locate_index import CODE_KINDS, TextIndex, fast_tokenize
 
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
 AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
-FILE_FEATURES = ("bm25_path", "bm25_names", "bm25_docs", "bm25_code", "rank_code", "ident_def", "ident_code_def",
-                 "ident_text", "stem", "dotted", "path_named", "frame", "literal", "test_link", "near", "degree",
-                 "best_def", "is_test", "is_aux", "is_init")
-DEF_FEATURES = ("bm25_names", "bm25_docs", "bm25_code", "rank_code", "name_exact", "name_code", "dotted", "frame",
-                "literal", "test_link", "near", "degree", "is_class", "is_test", "log_lines", "file_score")
+FILE_FEATURES = (
+    "bm25_path",
+    "bm25_names",
+    "bm25_docs",
+    "bm25_code",
+    "rank_code",
+    "ident_def",
+    "ident_code_def",
+    "ident_text",
+    "stem",
+    "dotted",
+    "path_named",
+    "frame",
+    "literal",
+    "test_link",
+    "near",
+    "degree",
+    "best_def",
+    "is_test",
+    "is_aux",
+    "is_init",
+)
+DEF_FEATURES = (
+    "bm25_names",
+    "bm25_docs",
+    "bm25_code",
+    "rank_code",
+    "name_exact",
+    "name_code",
+    "dotted",
+    "frame",
+    "literal",
+    "test_link",
+    "near",
+    "degree",
+    "is_class",
+    "is_test",
+    "log_lines",
+    "file_score",
+)
 LINK_EDGES = ("calls", "imports", "inherits", "references")
 # Rank transforms computed over all candidates of one issue: where a node stands matters more across
 # repositories than how large its raw score is.
-FILE_RANKED = ("bm25_path", "bm25_names", "bm25_docs", "ident_def", "ident_code_def", "ident_text", "best_def")
+FILE_RANKED = (
+    "bm25_path",
+    "bm25_names",
+    "bm25_docs",
+    "ident_def",
+    "ident_code_def",
+    "ident_text",
+    "best_def",
+)
 DEF_RANKED = ("bm25_names", "bm25_docs", "name_exact", "file_score")
 FILE_COLUMNS = FILE_FEATURES + tuple(f"rank_{n}" for n in FILE_RANKED) + ("stem_word",)
 DEF_COLUMNS = DEF_FEATURES + tuple(f"rank_{n}" for n in DEF_RANKED) + ("name_word", "class_word")
@@ -212,15 +255,23 @@ class FeatureBuilder:
         lines = self.index.text.get(path, "").splitlines()
         for node in self.index.defs_of.get(path, ()):
             attrs = self.graph.nodes[node]
-            if attrs["kind"] in CODE_KINDS and lit in "\n".join(lines[attrs["start_line"] - 1:attrs["end_line"]]):
+            if attrs["kind"] in CODE_KINDS and lit in "\n".join(
+                lines[attrs["start_line"] - 1 : attrs["end_line"]]
+            ):
                 self.de[node]["literal"] = 1.0
 
     # graph --------------------------------------------------------------------------------------------------
     def _test_links(self) -> None:
         """A named test file or test function lends evidence to the code it imports and calls."""
-        named = [p for m in self.signals.paths for p in files_matching(m, self.index.files) if TEST_PATH.search(p)]
-        named += [n for ident in self.signals.identifiers if ident.startswith("test")
-                  for n in self.names.get(ident, ())]
+        named = [
+            p for m in self.signals.paths for p in files_matching(m, self.index.files) if TEST_PATH.search(p)
+        ]
+        named += [
+            n
+            for ident in self.signals.identifiers
+            if ident.startswith("test")
+            for n in self.names.get(ident, ())
+        ]
         starts = [n for p in named for n in (p, *self.index.defs_of.get(p, ()))]
         for start in starts:
             for _, target, kind in self.graph.out_edges(start, keys=True):
@@ -236,16 +287,24 @@ class FeatureBuilder:
 
     def file_rows(self) -> dict[str, list[float]]:
         """A feature row per source file (FILE_FEATURES order)."""
-        direct = {p: self._direct(f, ("ident_def", "dotted", "frame", "path_named", "literal")) for p, f in self.fe.items()}
+        direct = {
+            p: self._direct(f, ("ident_def", "dotted", "frame", "path_named", "literal"))
+            for p, f in self.fe.items()
+        }
         rows = {}
         for path in self.index.files:
             feats = self.fe.get(path, {})
             near = 0.0
             for nb in self._file_neighbours(path):
                 near = max(near, direct.get(nb, 0.0))
-            row = {**feats, "near": min(near, 3.0), "degree": self._degree(path),
-                   "is_test": float(bool(TEST_PATH.search(path))), "is_aux": float(bool(AUX_PATH.search(path))),
-                   "is_init": float(path.endswith("__init__.py"))}
+            row = {
+                **feats,
+                "near": min(near, 3.0),
+                "degree": self._degree(path),
+                "is_test": float(bool(TEST_PATH.search(path))),
+                "is_aux": float(bool(AUX_PATH.search(path))),
+                "is_init": float(path.endswith("__init__.py")),
+            }
             rows[path] = [row.get(k, 0.0) for k in FILE_FEATURES]
         return rows
 
@@ -259,7 +318,9 @@ class FeatureBuilder:
 
     def def_rows(self, nodes: list[str], file_score: dict[str, float]) -> dict[str, list[float]]:
         """A feature row per definition in `nodes` (DEF_FEATURES order); `file_score` is the file ranker's."""
-        direct = {n: self._direct(f, ("name_exact", "dotted", "frame", "literal")) for n, f in self.de.items()}
+        direct = {
+            n: self._direct(f, ("name_exact", "dotted", "frame", "literal")) for n, f in self.de.items()
+        }
         rows = {}
         for node in nodes:
             attrs, feats = self.graph.nodes[node], self.de.get(node, {})
@@ -271,8 +332,14 @@ class FeatureBuilder:
                 if k in LINK_EDGES:
                     near = max(near, direct.get(nb, 0.0))
             lines = max(1, attrs["end_line"] - attrs["start_line"] + 1)
-            row = {**feats, "near": min(near, 3.0), "degree": self._degree(node),
-                   "is_class": float(attrs["kind"] == "class"), "is_test": float(bool(TEST_PATH.search(attrs["path"]))),
-                   "log_lines": math.log1p(lines) / 6.0, "file_score": file_score.get(attrs["path"], 0.0)}
+            row = {
+                **feats,
+                "near": min(near, 3.0),
+                "degree": self._degree(node),
+                "is_class": float(attrs["kind"] == "class"),
+                "is_test": float(bool(TEST_PATH.search(attrs["path"]))),
+                "log_lines": math.log1p(lines) / 6.0,
+                "file_score": file_score.get(attrs["path"], 0.0),
+            }
             rows[node] = [row.get(k, 0.0) for k in DEF_FEATURES]
         return rows

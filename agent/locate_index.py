@@ -52,7 +52,9 @@ def _body_bag(text: str, offsets: list[int], start: int, end: int) -> Counter[st
     """Tokens of lines start..end (1-based, at most MAX_BODY_LINES of them)."""
     first = max(0, start - 1)
     last = min(end, first + MAX_BODY_LINES, len(offsets) - 1)
-    return token_bag(text[offsets[min(first, len(offsets) - 1)]:offsets[last]]) if last > first else Counter()
+    return (
+        token_bag(text[offsets[min(first, len(offsets) - 1)] : offsets[last]]) if last > first else Counter()
+    )
 
 
 def _file_bags(graph: Any, root: Path | None, path: str, nodes: list[str]) -> tuple[str, dict[str, Any]]:
@@ -72,8 +74,16 @@ def _file_bags(graph: Any, root: Path | None, path: str, nodes: list[str]) -> tu
         names.update(qual)
         docs.update(doc)
         defs.append((node, qual, doc, _body_bag(text, offsets, d["start_line"], d["end_line"])))
-    entry = (text, {"path": token_bag(path.replace("/", " ").replace(".", " ")), "names": names, "docs": docs,
-                    "code": code, "defs": defs})
+    entry = (
+        text,
+        {
+            "path": token_bag(path.replace("/", " ").replace(".", " ")),
+            "names": names,
+            "docs": docs,
+            "code": code,
+            "defs": defs,
+        },
+    )
     if key:
         if len(_BAG_MEMO) > _MEMO_LIMIT:
             _BAG_MEMO.clear()

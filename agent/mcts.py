@@ -52,8 +52,10 @@ class Localization:
     model_calls: int = 0
 
     def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {"files": [asdict(f) for f in self.files],
-                                "functions": [asdict(f) for f in self.functions]}
+        data: dict[str, Any] = {
+            "files": [asdict(f) for f in self.files],
+            "functions": [asdict(f) for f in self.functions],
+        }
         if trace:
             data["trace"] = self.trace
             data["model_calls"] = self.model_calls
@@ -84,10 +86,15 @@ class _Search:
             kind = self.graph.nodes[node].get("kind")
             if kind in ("repository", "directory"):
                 self._subtree[node] = 0.0  # guards cycles; folders form a tree
-                self._subtree[node] = max((self.prior(c) for c in self._out(node, ("contains",))), default=0.0)
+                self._subtree[node] = max(
+                    (self.prior(c) for c in self._out(node, ("contains",))), default=0.0
+                )
             else:
-                self._subtree[node] = self.scorer.value(node) if not isinstance(self.scorer, ModelScorer) \
+                self._subtree[node] = (
+                    self.scorer.value(node)
+                    if not isinstance(self.scorer, ModelScorer)
                     else self.scorer.fallback.value(node)
+                )
         return self._subtree[node]
 
     def _out(self, node: str, kinds: tuple[str, ...]) -> list[str]:
@@ -114,7 +121,9 @@ class _Search:
         while walk is not None:
             on_path.add(walk.graph_id)
             walk = walk.parent
-        node.children = [_Node(g, node, self.prior(g)) for g in self.neighbours(node.graph_id) if g not in on_path]
+        node.children = [
+            _Node(g, node, self.prior(g)) for g in self.neighbours(node.graph_id) if g not in on_path
+        ]
 
     def select(self, node: _Node) -> _Node:
         assert node.children
@@ -139,7 +148,7 @@ class _Search:
                 break
             weights = [self.prior(o) + 0.05 for o in options]
             current = self.rng.choices(options, weights=weights)[0]
-            best = max(best, (DISCOUNT ** depth) * self.prior(current))
+            best = max(best, (DISCOUNT**depth) * self.prior(current))
         return best
 
     def simulate(self, root: _Node) -> None:
@@ -162,9 +171,18 @@ class _Search:
             up = up.parent
 
 
-def explore(kg: KnowledgeGraph, issue_text: str, *, scorer: Scorer | None = None, simulations: int = 300,
-            seed: int = 0, llm: Any = None, max_model_calls: int = 20, top: int = 10,
-            candidates: int = 50) -> Localization:
+def explore(
+    kg: KnowledgeGraph,
+    issue_text: str,
+    *,
+    scorer: Scorer | None = None,
+    simulations: int = 300,
+    seed: int = 0,
+    llm: Any = None,
+    max_model_calls: int = 20,
+    top: int = 10,
+    candidates: int = 50,
+) -> Localization:
     """Search the graph for the code an issue is about; rank files and functions by value and visits."""
     lexical = scorer or LexicalScorer(kg, issue_text)
     active: Scorer = ModelScorer(llm, issue_text, lexical, kg, max_calls=max_model_calls) if llm else lexical
@@ -194,8 +212,10 @@ def _rank(kg: KnowledgeGraph, search: _Search, scorer: Scorer, top: int, model_c
         mean = search.totals.get(node, 0.0) / visits if visits else 0.0
         return search.best[node] + Q_WEIGHT * mean + 0.02 * visits / most
 
-    functions = sorted((n for n in search.best if graph.nodes[n].get("kind") in ("function", "method")),
-                       key=lambda n: (-final(n), n))
+    functions = sorted(
+        (n for n in search.best if graph.nodes[n].get("kind") in ("function", "method")),
+        key=lambda n: (-final(n), n),
+    )
     file_scores: dict[str, float] = {}
     for node in search.best:
         attrs = graph.nodes[node]
@@ -205,15 +225,28 @@ def _rank(kg: KnowledgeGraph, search: _Search, scorer: Scorer, top: int, model_c
             file_scores[attrs["path"]] = max(file_scores.get(attrs["path"], 0.0), 0.9 * final(node))
     for path in list(file_scores):
         if path in search.best:  # a file's own evidence and its best definition both count
-            file_scores[path] = 0.5 * file_scores[path] + 0.5 * final(path) if file_scores[path] > final(path) \
+            file_scores[path] = (
+                0.5 * file_scores[path] + 0.5 * final(path)
+                if file_scores[path] > final(path)
                 else file_scores[path]
+            )
     files = sorted(file_scores, key=lambda p: (-file_scores[p], p))[:top]
     out = Localization(model_calls=model_calls)
     out.files = [FileHit(p, round(file_scores[p], 4), scorer.reason(p)) for p in files]
     for node in functions[:top]:
         attrs = graph.nodes[node]
-        out.functions.append(FunctionHit(attrs["path"], attrs["qualname"], attrs["start_line"], attrs["end_line"],
-                                         round(final(node), 4), scorer.reason(node)))
-    out.trace = [{"node": n, "visits": v, "value": round(search.best.get(n, 0.0), 4)}
-                 for n, v in sorted(search.visits.items(), key=lambda kv: (-kv[1], kv[0]))]
+        out.functions.append(
+            FunctionHit(
+                attrs["path"],
+                attrs["qualname"],
+                attrs["start_line"],
+                attrs["end_line"],
+                round(final(node), 4),
+                scorer.reason(node),
+            )
+        )
+    out.trace = [
+        {"node": n, "visits": v, "value": round(search.best.get(n, 0.0), 4)}
+        for n, v in sorted(search.visits.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     return out

@@ -44,5 +44,7 @@ def check_sandbox(spec: NodeSandbox) -> list[str]:
     try:
         node_sandbox(spec)
     except Exception as exc:  # noqa: BLE001 - any failure to build the image is this node's problem
-        return [f"the sandbox image could not be built ({str(exc)[:200]}); run `repowright sandbox check` there"]
+        return [
+            f"the sandbox image could not be built ({str(exc)[:200]}); run `repowright sandbox check` there"
+        ]
     return []

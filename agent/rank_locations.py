@@ -36,28 +36,43 @@ class Ranking:
         return sorted(self.defs, key=lambda n: (-self.defs[n], n))
 
 
-REASONS = {"frame": "in a stack-trace frame", "path_named": "file named in the issue", "dotted": "dotted name in the issue",
-           "ident_def": "defines names from the issue", "ident_code_def": "defines names from the issue's code",
-           "name_exact": "named in the issue", "name_code": "named in the issue's code", "literal":
-           "holds a string quoted in the issue", "ident_text": "uses rare names from the issue", "stem":
-           "file named after a name in the issue", "test_link": "used by a test named in the issue",
-           "near": "next to direct evidence in the graph", "file_score": "in a top-ranked file",
-           "rank_file_score": "in a top-ranked file", "rank_name_exact": "named in the issue",
-           "rank_ident_def": "defines names from the issue", "rank_ident_code_def": "defines names from the issue's code",
-           "rank_ident_text": "uses rare names from the issue",
-           "name_word": "its name is a word of the issue", "class_word": "its class is named in the issue",
-           "stem_word": "file named in the issue's words"}
+REASONS = {
+    "frame": "in a stack-trace frame",
+    "path_named": "file named in the issue",
+    "dotted": "dotted name in the issue",
+    "ident_def": "defines names from the issue",
+    "ident_code_def": "defines names from the issue's code",
+    "name_exact": "named in the issue",
+    "name_code": "named in the issue's code",
+    "literal": "holds a string quoted in the issue",
+    "ident_text": "uses rare names from the issue",
+    "stem": "file named after a name in the issue",
+    "test_link": "used by a test named in the issue",
+    "near": "next to direct evidence in the graph",
+    "file_score": "in a top-ranked file",
+    "rank_file_score": "in a top-ranked file",
+    "rank_name_exact": "named in the issue",
+    "rank_ident_def": "defines names from the issue",
+    "rank_ident_code_def": "defines names from the issue's code",
+    "rank_ident_text": "uses rare names from the issue",
+    "name_word": "its name is a word of the issue",
+    "class_word": "its class is named in the issue",
+    "stem_word": "file named in the issue's words",
+}
 
 
 def _reason(names: tuple[str, ...], row: list[float], weights: tuple[float, ...]) -> str:
     """The three features that contributed most to a score, in words (words shared with the issue for BM25)."""
-    parts = sorted(((w * x, n) for n, x, w in zip(names, row, weights, strict=True) if w * x > 0), reverse=True)
+    parts = sorted(
+        ((w * x, n) for n, x, w in zip(names, row, weights, strict=True) if w * x > 0), reverse=True
+    )
     words = [REASONS.get(n, "shares words with the issue") for _, n in parts[:4]]
     return "; ".join(dict.fromkeys(words)) or "no direct evidence"
 
 
-def rank_locations(kg: KnowledgeGraph, issue: str, *, root: Path | None = None,
-                   def_files: int = DEF_FILES) -> Ranking:
+def rank_locations(
+    kg: KnowledgeGraph, issue: str, *, root: Path | None = None, def_files: int = DEF_FILES
+) -> Ranking:
     """Learned scores for every source file and for the definitions of the best files."""
     index = build_text_index(kg, root)
     builder = FeatureBuilder(kg, index, issue)
@@ -71,7 +86,9 @@ def rank_locations(kg: KnowledgeGraph, issue: str, *, root: Path | None = None,
     best = max(out.files.values(), default=0.0)
     relative = {p: math.exp(s - best) for p, s in out.files.items()}
     top_files = out.ordered_files()[:def_files]
-    nodes = [n for p in top_files for n in index.defs_of.get(p, ()) if kg.graph.nodes[n]["kind"] in CODE_KINDS]
+    nodes = [
+        n for p in top_files for n in index.defs_of.get(p, ()) if kg.graph.nodes[n]["kind"] in CODE_KINDS
+    ]
     def_rows = builder.def_rows(nodes, relative)
     ids = list(def_rows)
     for node, row in zip(ids, def_columns(ids, list(def_rows.values()), issue), strict=True):

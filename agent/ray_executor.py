@@ -107,8 +107,15 @@ class RayExecutor:
     kind = "ray"
     remote = True
 
-    def __init__(self, workers: int, address: str | None = None, *, run_label: str = "",
-                 image: str | None = None, max_retries: int = MAX_RETRIES) -> None:
+    def __init__(
+        self,
+        workers: int,
+        address: str | None = None,
+        *,
+        run_label: str = "",
+        image: str | None = None,
+        max_retries: int = MAX_RETRIES,
+    ) -> None:
         self.ray = ray = _ray(address)
         self.workers, self.run_label, self.max_retries = max(1, workers), run_label, max_retries
         self.image = image
@@ -130,14 +137,17 @@ class RayExecutor:
             self.ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = address or os.environ.get("RAY_ADDRESS") or "the local machine"
-            raise UserError(f"cannot reach the Ray cluster at {where} ({str(exc).splitlines()[0]}); "
-                            "start it with `ray start --head` or fix --ray-address") from None
+            raise UserError(
+                f"cannot reach the Ray cluster at {where} ({str(exc).splitlines()[0]}); "
+                "start it with `ray start --head` or fix --ray-address"
+            ) from None
         finally:
             if threading.current_thread() is threading.main_thread() and callable(previous):
                 signal.signal(signal.SIGTERM, self._noting(previous))
 
     def _noting(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         """`handler`, noting the signal first: a SystemExit raised inside a Ray call comes out as exit code 1."""
+
         def noted(signum: int, frame: Any) -> Any:
             self._signal = signum
             return handler(signum, frame)
@@ -151,8 +161,15 @@ class RayExecutor:
     def _on_each_node(self, fn: Callable[..., Any], *args: Any) -> list[tuple[dict, Any]]:
         """`fn(*args)` once on every alive node (no CPU held); exceptions are returned, not raised."""
         remote = self.ray.remote(fn)
-        refs = [(node, remote.options(num_cpus=0, max_retries=0, scheduling_strategy=self._affinity(
-            node["NodeID"], soft=False)).remote(*args)) for node in self.alive_nodes()]
+        refs = [
+            (
+                node,
+                remote.options(
+                    num_cpus=0, max_retries=0, scheduling_strategy=self._affinity(node["NodeID"], soft=False)
+                ).remote(*args),
+            )
+            for node in self.alive_nodes()
+        ]
         out = []
         for node, ref in refs:
             try:
@@ -167,8 +184,10 @@ class RayExecutor:
             where = f"node {node.get('NodeManagerHostname', '?')} {node['NodeID'][:12]}"
             if isinstance(result, Exception):
                 first = (str(result).strip().splitlines() or [type(result).__name__])[-1]
-                problems.append(f"{where}: cannot run repowright {__version__} there ({first[:200]}); "
-                                "install the same repowright version on every node")
+                problems.append(
+                    f"{where}: cannot run repowright {__version__} there ({first[:200]}); "
+                    "install the same repowright version on every node"
+                )
             else:
                 problems += [f"{where}: {line}" for line in result]
         if problems:
@@ -181,14 +200,20 @@ class RayExecutor:
             if have.get("CPU", 0) >= resources.cpus and have.get("memory", 0) >= (resources.memory or 0):
                 return
         gib = (resources.memory or 0) / (1 << 30)
-        raise UserError(f"no node of the Ray cluster has {resources.cpus:g} CPUs and {gib:.1f} GiB of memory "
-                        "free for one task; lower --cpus/--memory or add bigger nodes")
+        raise UserError(
+            f"no node of the Ray cluster has {resources.cpus:g} CPUs and {gib:.1f} GiB of memory "
+            "free for one task; lower --cpus/--memory or add bigger nodes"
+        )
 
     # ------------------------------------------------------------------ tasks
     def map(self, fn: Callable[..., Any], items: Iterable[Item], resources: Resources) -> Iterator[Finished]:
         self._check_fits(resources)
-        task = self._task.options(num_cpus=resources.cpus, memory=resources.memory, max_retries=self.max_retries,
-                                  retry_exceptions=False)
+        task = self._task.options(
+            num_cpus=resources.cpus,
+            memory=resources.memory,
+            max_retries=self.max_retries,
+            retry_exceptions=False,
+        )
         pending = iter(items)
         running: dict[Any, str] = {}
         try:

@@ -83,7 +83,7 @@ class LexicalScorer:
             file_docs.append(tokenize(path.replace("/", " ") + " " + "\n".join(lines)[:400000]))
             for node in by_file.get(path, ()):
                 attrs = self.graph.nodes[node]
-                body = "\n".join(lines[attrs["start_line"] - 1:attrs["end_line"]])[:MAX_BODY_CHARS]
+                body = "\n".join(lines[attrs["start_line"] - 1 : attrs["end_line"]])[:MAX_BODY_CHARS]
                 def_ids.append(node)
                 def_docs.append(tokenize(f"{attrs['qualname']} {attrs['signature']} {attrs['doc']} {body}"))
         self.file_text = self._scaled(BM25(file_docs).scores(query) if file_docs else {}, file_ids)
@@ -184,7 +184,9 @@ class LexicalScorer:
         attrs = self.graph.nodes.get(node_id, {})
         kind = attrs.get("kind")
         text = self.def_text.get(node_id, 0.0) if kind in CODE_KINDS else self.file_text.get(node_id, 0.0)
-        raw = 1.2 * text + self.evidence.get(node_id, 0.0) + 0.1 * self.pagerank.get(node_id, 0.0) / self.pr_top
+        raw = (
+            1.2 * text + self.evidence.get(node_id, 0.0) + 0.1 * self.pagerank.get(node_id, 0.0) / self.pr_top
+        )
         if kind not in ("file", *CODE_KINDS):
             raw = 0.0
         if TEST_PATH.search(attrs.get("path", "")):
@@ -205,8 +207,16 @@ class LexicalScorer:
 class ModelScorer:
     """The model's 1-10 judgement of a node's relevance, within `max_calls`, blended with a fallback scorer."""
 
-    def __init__(self, llm: Any, issue: str, fallback: Scorer, kg: KnowledgeGraph, *, max_calls: int = 20,
-                 root: Path | None = None) -> None:
+    def __init__(
+        self,
+        llm: Any,
+        issue: str,
+        fallback: Scorer,
+        kg: KnowledgeGraph,
+        *,
+        max_calls: int = 20,
+        root: Path | None = None,
+    ) -> None:
         self.llm, self.issue, self.fallback, self.kg = llm, issue, fallback, kg
         self.max_calls = max_calls
         self.root = Path(root) if root else kg.root
@@ -223,7 +233,7 @@ class ModelScorer:
             return attrs.get("signature", "")
         start = max(0, attrs.get("start_line", 1) - 1)
         end = attrs.get("end_line", start + 60) if attrs.get("kind") != "file" else start + 60
-        return "\n".join(lines[start:min(end, start + 80)])
+        return "\n".join(lines[start : min(end, start + 80)])
 
     def value(self, node_id: str) -> float:
         base = self.fallback.value(node_id)
@@ -231,8 +241,14 @@ class ModelScorer:
         if node_id not in self.judged and self.calls < self.max_calls and kind in ("file", *CODE_KINDS):
             self.calls += 1
             attrs = self.kg.graph.nodes[node_id]
-            prompt = render("locate_relevance", issue=self.issue, node_id=node_id, kind=kind,
-                            signature=attrs.get("signature", ""), code=self._snippet(node_id))
+            prompt = render(
+                "locate_relevance",
+                issue=self.issue,
+                node_id=node_id,
+                kind=kind,
+                signature=attrs.get("signature", ""),
+                code=self._snippet(node_id),
+            )
             reply = self.llm.chat([{"role": "user", "content": prompt}], max_tokens=8)
             match = re.search(r"\b(10|[1-9])\b", reply.content or "")
             if match:

@@ -19,9 +19,26 @@ import pathspec
 from repowright.analyzers.discover import ignore_spec, is_ignored
 from repowright.analyzers.secret_files import is_secret_file
 
-ALWAYS_LEFT_OUT = (".git", ".hg", ".svn", ".venv", ".repowright", "__pycache__", ".mypy_cache", ".pytest_cache")
+ALWAYS_LEFT_OUT = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    ".repowright",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+)
 # A repository's own git configuration may name programs (fsmonitor, hooks); listing files must not run them.
-SAFE_GIT = ("git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.untrackedCache=false")
+SAFE_GIT = (
+    "git",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.untrackedCache=false",
+)
 
 
 @dataclass
@@ -53,12 +70,23 @@ def git_listed(root: Path) -> list[str] | None:
     """`git ls-files -co --exclude-standard` under `root`, or None when `root` is not in a git work tree."""
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
     try:
-        inside = subprocess.run([*SAFE_GIT, "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True,
-                                text=True, env=env, timeout=60)
+        inside = subprocess.run(
+            [*SAFE_GIT, "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             return None
-        done = subprocess.run([*SAFE_GIT, "ls-files", "-z", "-co", "--exclude-standard", "--", "."], cwd=root,
-                              capture_output=True, env=env, timeout=600)
+        done = subprocess.run(
+            [*SAFE_GIT, "ls-files", "-z", "-co", "--exclude-standard", "--", "."],
+            cwd=root,
+            capture_output=True,
+            env=env,
+            timeout=600,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
@@ -77,13 +105,16 @@ def gitignore_listed(root: Path) -> list[str]:
         spec = ignore_spec(Path(folder))
         if spec is not None:
             specs.append((prefix, spec))
-        dirs[:] = sorted(d for d in dirs if d not in ALWAYS_LEFT_OUT and not is_ignored(prefix + d, True, specs))
+        dirs[:] = sorted(
+            d for d in dirs if d not in ALWAYS_LEFT_OUT and not is_ignored(prefix + d, True, specs)
+        )
         found += [prefix + f for f in sorted(files) if not is_ignored(prefix + f, False, specs)]
     return found
 
 
 def tar_selection(root: Path, files: list[str]) -> bytes:
     """A tar archive of the selected files of `root` (folders created as needed, symlinks kept as links)."""
+
     def owned(info: tarfile.TarInfo) -> tarfile.TarInfo:
         info.uid = info.gid = 1000
         info.uname = info.gname = "sandbox"

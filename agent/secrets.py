@@ -22,8 +22,11 @@ def secret_values(api_key: str | None = None, environ: Mapping[str, str] | None 
     env = os.environ if environ is None else environ
     found: dict[str, str] = {}
     for name, value in env.items():
-        if name not in NOT_SECRET and (SECRET_NAME.search(name) or name == "GITHUB_TOKEN") \
-                and not os.path.isabs(value):  # a path (a key *file*'s location) is not the secret itself
+        if (
+            name not in NOT_SECRET
+            and (SECRET_NAME.search(name) or name == "GITHUB_TOKEN")
+            and not os.path.isabs(value)
+        ):  # a path (a key *file*'s location) is not the secret itself
             found.setdefault(value, name)
     if api_key:
         found[api_key] = "api_key"
@@ -34,7 +37,9 @@ class Scrubber:
     """Replaces each secret value with `[redacted NAME]` in text and in nested JSON-like data."""
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
-        ordered = sorted(secrets, key=len, reverse=True)  # a longer secret containing a shorter one goes first
+        ordered = sorted(
+            secrets, key=len, reverse=True
+        )  # a longer secret containing a shorter one goes first
         self.names = dict(secrets)
         self.pattern = re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None
 

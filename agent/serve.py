@@ -27,19 +27,39 @@ def engine_command(engine: str, model: str, host: str, port: int) -> EngineComma
     if engine == "vllm":
         if importlib.util.find_spec("vllm") is None:
             raise UserError("vLLM is not installed in this environment; `pip install vllm` on a GPU machine")
-        argv = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model,
-                "--host", host, "--port", str(port)]
+        argv = [
+            sys.executable,
+            "-m",
+            "vllm.entrypoints.openai.api_server",
+            "--model",
+            model,
+            "--host",
+            host,
+            "--port",
+            str(port),
+        ]
         return EngineCommand(argv, "pip install vllm")
     if engine == "sglang":
         if importlib.util.find_spec("sglang") is None:
             raise UserError("SGLang is not installed in this environment; `pip install 'sglang[all]'`")
-        argv = [sys.executable, "-m", "sglang.launch_server", "--model-path", model,
-                "--host", host, "--port", str(port)]
+        argv = [
+            sys.executable,
+            "-m",
+            "sglang.launch_server",
+            "--model-path",
+            model,
+            "--host",
+            host,
+            "--port",
+            str(port),
+        ]
         return EngineCommand(argv, "pip install sglang[all]")
     if engine == "llama.cpp":
         binary = shutil.which("llama-server")
         if binary is None:
-            raise UserError("llama.cpp's `llama-server` is not on PATH; build llama.cpp or install its package")
+            raise UserError(
+                "llama.cpp's `llama-server` is not on PATH; build llama.cpp or install its package"
+            )
         return EngineCommand([binary, "-m", model, "--host", host, "--port", str(port)], "build llama.cpp")
     raise UserError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
 
@@ -53,8 +73,9 @@ def models_answer(base_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_engine(engine: str, model: str, *, host: str = "127.0.0.1", port: int = 8000,
-                 ready_timeout: float = 900.0) -> tuple[subprocess.Popen, str]:
+def start_engine(
+    engine: str, model: str, *, host: str = "127.0.0.1", port: int = 8000, ready_timeout: float = 900.0
+) -> tuple[subprocess.Popen, str]:
     """Start the engine as a child process and wait for /v1/models; return it and the base URL."""
     cmd = engine_command(engine, model, host, port)
     base_url = f"http://{host}:{port}/v1"
@@ -62,10 +83,14 @@ def start_engine(engine: str, model: str, *, host: str = "127.0.0.1", port: int 
     deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise UserError(f"{engine} exited with code {proc.returncode} before answering; see its output above")
+            raise UserError(
+                f"{engine} exited with code {proc.returncode} before answering; see its output above"
+            )
         if models_answer(base_url):
             return proc, base_url
         time.sleep(1.0)
     proc.terminate()
-    raise UserError(f"{engine} did not answer at {base_url}/models within {ready_timeout:g} s; "
-                    "raise --ready-timeout or check its output")
+    raise UserError(
+        f"{engine} did not answer at {base_url}/models within {ready_timeout:g} s; "
+        "raise --ready-timeout or check its output"
+    )

@@ -8,17 +8,25 @@ import textwrap
 from dataclasses import dataclass, field
 
 # Section headers that open a parameter block (Google style and torch's own spellings).
-PARAM_HEADERS = re.compile(r"^\s*(Args|Arguments|Parameters|Params|Keyword args|Keyword arguments|Kwargs)\s*:\s*$",
-                           re.IGNORECASE)
+PARAM_HEADERS = re.compile(
+    r"^\s*(Args|Arguments|Parameters|Params|Keyword args|Keyword arguments|Kwargs)\s*:\s*$", re.IGNORECASE
+)
 NUMPY_HEADER = re.compile(r"^\s*(Parameters|Other Parameters)\s*$")
 NUMPY_RULE = re.compile(r"^\s*-{3,}\s*$")
 # Any other header ends a parameter block.
-OTHER_HEADER = re.compile(r"^\s*(Returns?|Yields?|Examples?|Example::|Shape|Notes?|Warnings?|Raises|See also|"
-                          r"Reference|References|Attributes|Outputs?)\s*:{0,2}\s*$", re.IGNORECASE)
+OTHER_HEADER = re.compile(
+    r"^\s*(Returns?|Yields?|Examples?|Example::|Shape|Notes?|Warnings?|Raises|See also|"
+    r"Reference|References|Attributes|Outputs?)\s*:{0,2}\s*$",
+    re.IGNORECASE,
+)
 # `name (type): description` or `name: description`; `*tensors` and `**kwargs` allowed.
-ENTRY = re.compile(r"^(?P<name>\*{0,2}[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<type>[^)]*(?:\([^)]*\)[^)]*)*)\))?\s*:"
-                   r"\s?(?P<desc>.*)$")
-SIGNATURE_LINE = re.compile(r"^\s*(?:\.\. function::\s*)?(?:[\w.]+\.)?(?P<name>\w+)\((?P<params>.*)\)\s*(->.*)?$")
+ENTRY = re.compile(
+    r"^(?P<name>\*{0,2}[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<type>[^)]*(?:\([^)]*\)[^)]*)*)\))?\s*:"
+    r"\s?(?P<desc>.*)$"
+)
+SIGNATURE_LINE = re.compile(
+    r"^\s*(?:\.\. function::\s*)?(?:[\w.]+\.)?(?P<name>\w+)\((?P<params>.*)\)\s*(->.*)?$"
+)
 ATTR_SENTENCE = re.compile(r":attr:`(?P<name>\w+)`")
 
 
@@ -114,7 +122,11 @@ def signatures_in_doc(name: str, doc: str) -> list[str]:
     found = []
     for line in doc.splitlines():
         match = SIGNATURE_LINE.match(line)
-        if match and match.group("name") == short and (line.strip().startswith(short) or "function::" in line):
+        if (
+            match
+            and match.group("name") == short
+            and (line.strip().startswith(short) or "function::" in line)
+        ):
             found.append(line.strip().removeprefix(".. function::").strip())
     return found
 
@@ -154,8 +166,10 @@ def param_docs(doc: str, names: list[str] | None = None) -> dict[str, ParamDoc]:
     return entries
 
 
-SHAPE_ITEM = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$"
-                        r"|^\s*-\s*:attr:`(?P<attr>\w+)`\s*(?:\([^)]*\))?\s*:\s*(?P<attr_desc>.*)$")
+SHAPE_ITEM = re.compile(
+    r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$"
+    r"|^\s*-\s*:attr:`(?P<attr>\w+)`\s*(?:\([^)]*\))?\s*:\s*(?P<attr_desc>.*)$"
+)
 
 
 def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> None:
@@ -187,8 +201,9 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _read_block(lines: list[str], start: int, header_indent: int, entries: dict[str, ParamDoc], *,
-                numpy: bool) -> int:
+def _read_block(
+    lines: list[str], start: int, header_indent: int, entries: dict[str, ParamDoc], *, numpy: bool
+) -> int:
     """Read entries until the block ends (a dedent to the header, another header); return the next line."""
     entry_indent: int | None = None
     current: ParamDoc | None = None
@@ -199,9 +214,18 @@ def _read_block(lines: list[str], start: int, header_indent: int, entries: dict[
             i += 1
             continue
         indent = _indent(line)
-        if indent < header_indent or (indent == header_indent and not numpy) or OTHER_HEADER.match(line) \
-                or PARAM_HEADERS.match(line) or (line.strip().startswith(".. ") and indent <= header_indent + 4
-                                                 and entry_indent is not None and indent <= entry_indent):
+        if (
+            indent < header_indent
+            or (indent == header_indent and not numpy)
+            or OTHER_HEADER.match(line)
+            or PARAM_HEADERS.match(line)
+            or (
+                line.strip().startswith(".. ")
+                and indent <= header_indent + 4
+                and entry_indent is not None
+                and indent <= entry_indent
+            )
+        ):
             break
         if numpy and indent == header_indent and NUMPY_RULE.match(lines[i + 1] if i + 1 < len(lines) else ""):
             break
@@ -236,7 +260,9 @@ def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
     for sentence in pieces:
         named = {m.group("name") for m in ATTR_SENTENCE.finditer(sentence)}
         if not named and len(previous) == 1 and re.match(r"(?:It|This)\b", sentence):
-            named = set(previous)  # `:attr:`padding` controls ... It can be either a string {'valid', 'same'}`
+            named = set(
+                previous
+            )  # `:attr:`padding` controls ... It can be either a string {'valid', 'same'}`
         previous = named
         named |= {m.group(1) for m in re.finditer(r"\bthe (\w+) argument\b", sentence)}
         if re.search(r"\binputs? (?:are|is) (?:expected|supported|required)|\bexpected inputs\b", sentence):
@@ -250,5 +276,7 @@ def _attach_prose(doc: str, entries: dict[str, ParamDoc]) -> None:
 def sentences(text: str) -> list[str]:
     """Split a description into sentences (a period followed by space and not inside `e.g.`)."""
     text = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<!e\.g)(?<!i\.e)(?<!w\.r\.t)(?<=[.;])\s+(?=[A-Z`:'(])|\s+(?=\.\. \w+::)|(?<=::)\s+", text)
+    parts = re.split(
+        r"(?<!e\.g)(?<!i\.e)(?<!w\.r\.t)(?<=[.;])\s+(?=[A-Z`:'(])|\s+(?=\.\. \w+::)|(?<=::)\s+", text
+    )
     return [p.strip() for p in parts if p.strip()]

@@ -9,8 +9,10 @@ from collections import Counter, defaultdict
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|\d+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-STOPWORDS = frozenset("the a an and or of to in is it be for on with as by this that not are was if at from "
-                      "but when should can self none true false def return".split())
+STOPWORDS = frozenset(
+    "the a an and or of to in is it be for on with as by this that not are was if at from "
+    "but when should can self none true false def return".split()
+)
 
 
 _SPLIT: dict[str, tuple[str, ...]] = {}

@@ -43,24 +43,46 @@ class CDepGraph:
 
     def to_json(self) -> dict:
         """The plan: units with their dependencies, components in order, edges, includes and counts."""
-        units = [{"id": u.id, "kind": u.kind, "name": u.name, "file": u.file, "start_line": u.start_line,
-                  "end_line": u.end_line, "size": u.end_line - u.start_line + 1, "static": u.static,
-                  "via_macro": u.via_macro, "condition": u.condition,
-                  "alternatives": [list(a) for a in u.alternatives],
-                  "depends_on": self.depends_on(u.id)} for u in self.ordered_units()]
+        units = [
+            {
+                "id": u.id,
+                "kind": u.kind,
+                "name": u.name,
+                "file": u.file,
+                "start_line": u.start_line,
+                "end_line": u.end_line,
+                "size": u.end_line - u.start_line + 1,
+                "static": u.static,
+                "via_macro": u.via_macro,
+                "condition": u.condition,
+                "alternatives": [list(a) for a in u.alternatives],
+                "depends_on": self.depends_on(u.id),
+            }
+            for u in self.ordered_units()
+        ]
         edges = [{"from": a, "to": b, "kind": k} for a, b, k in sorted(self.graph.edges(data="kind"))]
-        return {"root": str(self.root), "units": units, "order": self.order, "edges": edges,
-                "includes": sorted([a, b] for a, b in self.includes.edges), "stats": self.stats()}
+        return {
+            "root": str(self.root),
+            "units": units,
+            "order": self.order,
+            "edges": edges,
+            "includes": sorted([a, b] for a, b in self.includes.edges),
+            "stats": self.stats(),
+        }
 
     def ordered_units(self) -> list[CUnit]:
         return [self.units[i] for component in self.order for i in component]
 
     def stats(self) -> dict:
-        return {"files": len(self.files), "units": len(self.units),
-                "by_kind": dict(sorted(Counter(u.kind for u in self.units.values()).items())),
-                "edges": dict(sorted(Counter(k for _, _, k in self.graph.edges(data="kind")).items())),
-                "components": len(self.order), "largest_component": max(map(len, self.order), default=0),
-                "ambiguous_references": len(self.ambiguous)}
+        return {
+            "files": len(self.files),
+            "units": len(self.units),
+            "by_kind": dict(sorted(Counter(u.kind for u in self.units.values()).items())),
+            "edges": dict(sorted(Counter(k for _, _, k in self.graph.edges(data="kind")).items())),
+            "components": len(self.order),
+            "largest_component": max(map(len, self.order), default=0),
+            "ambiguous_references": len(self.ambiguous),
+        }
 
 
 def find_c_files(root: Path, sources: list[str] | None = None) -> list[Path]:
@@ -79,8 +101,9 @@ def find_c_files(root: Path, sources: list[str] | None = None) -> list[Path]:
     return found
 
 
-def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None,
-                     sources: list[str] | None = None) -> CDepGraph:
+def build_c_depgraph(
+    root: Path, progress: Callable[[str], None] | None = None, sources: list[str] | None = None
+) -> CDepGraph:
     """Parse the C files under `root` (the .c files matching `sources`, when given) and resolve the
     names their units use into edges."""
     root = Path(root).resolve()
@@ -103,7 +126,7 @@ def build_c_depgraph(root: Path, progress: Callable[[str], None] | None = None,
                 unit.via_macro = lines[unit.start_line]
                 unit.idents.add(lines[unit.start_line])
             if expanded != text and unit.kind != "macro":  # the decorators it was written with
-                written = "\n".join(original[unit.start_line - 1:unit.end_line])
+                written = "\n".join(original[unit.start_line - 1 : unit.end_line])
                 unit.idents.update(d for d in decorators if re.search(rf"\b{d}\b", written))
     return _assemble(root, files)
 
@@ -155,9 +178,11 @@ class _Resolver:
 
     def resolve(self, name: str, source: CUnit, tag: bool = False) -> list[CUnit]:
         candidates = [c for c in (self.tags if tag else self.ordinary).get(name, []) if c is not source]
-        for keep in (lambda c: c.file == source.file,
-                     lambda c: c.file in self.visible_files(source.file),
-                     lambda c: c.kind in EXTERNAL_KINDS and not c.static):
+        for keep in (
+            lambda c: c.file == source.file,
+            lambda c: c.file in self.visible_files(source.file),
+            lambda c: c.kind in EXTERNAL_KINDS and not c.static,
+        ):
             chosen = [c for c in candidates if keep(c)]
             if chosen:
                 return chosen

@@ -68,7 +68,9 @@ def expand(macro: FunctionMacro, args: list[str]) -> str:
     def stringize(m: re.Match) -> str:
         return '"' + values[m.group(1)].replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    body = re.sub(r"(?<!#)#\s*(\w+)", lambda m: stringize(m) if m.group(1) in values else m.group(0), macro.body)
+    body = re.sub(
+        r"(?<!#)#\s*(\w+)", lambda m: stringize(m) if m.group(1) in values else m.group(0), macro.body
+    )
     body = re.sub(r"\b(\w+)\b", lambda m: values.get(m.group(1), m.group(1)), body)
     return re.sub(r"\s*##\s*", "", body)
 
@@ -97,14 +99,14 @@ def expand_function_macros(source: str, macros: dict[str, FunctionMacro]) -> tup
         if close < 0:
             continue
         macro = macros[match.group(1)]
-        args = split_arguments(source[match.end():close])
+        args = split_arguments(source[match.end() : close])
         if len(args) != len(macro.params):
             continue
         end = close + 1
-        if source[end:end + 1] == ";":
+        if source[end : end + 1] == ";":
             end += 1
-        original = source[match.start():end]
-        pieces += [source[pos:match.start()], expand(macro, args) + "\n" * original.count("\n")]
+        original = source[match.start() : end]
+        pieces += [source[pos : match.start()], expand(macro, args) + "\n" * original.count("\n")]
         lines[source.count("\n", 0, match.start()) + 1] = macro.name
         pos = end
     pieces.append(source[pos:])
@@ -122,8 +124,10 @@ def _inside_function(root, source: str, offset: int) -> bool:
 
 
 # Bodies a "decorator" macro may have: storage classes, qualifiers, attributes, or nothing.
-_DECORATOR_BODY = re.compile(r"^(?:\s|extern|static|inline|__inline__|__inline|const|volatile|register|"
-                             r"__attribute__\s*\(\(.*\)\)|__declspec\s*\([^)]*\))*$")
+_DECORATOR_BODY = re.compile(
+    r"^(?:\s|extern|static|inline|__inline__|__inline|const|volatile|register|"
+    r"__attribute__\s*\(\(.*\)\)|__declspec\s*\([^)]*\))*$"
+)
 
 
 def decorator_macros(units: list[CUnit]) -> dict[str, str]:
@@ -149,5 +153,7 @@ def substitute_decorators(source: str, decorators: dict[str, str]) -> str:
         return source
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, decorators)) + r")\b")
     lines = source.split("\n")
-    return "\n".join(line if line.lstrip().startswith("#") else pattern.sub(lambda m: decorators[m.group(1)], line)
-                     for line in lines)
+    return "\n".join(
+        line if line.lstrip().startswith("#") else pattern.sub(lambda m: decorators[m.group(1)], line)
+        for line in lines
+    )

@@ -16,8 +16,15 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 QUERY_DIR = Path(__file__).parent / "queries" / "c"
 # Items nested under these are not file-scope units.
-_NOT_FILE_SCOPE = {"function_definition", "compound_statement", "field_declaration_list", "parameter_list",
-                   "declaration", "type_definition", "enumerator_list"}
+_NOT_FILE_SCOPE = {
+    "function_definition",
+    "compound_statement",
+    "field_declaration_list",
+    "parameter_list",
+    "declaration",
+    "type_definition",
+    "enumerator_list",
+}
 _CONDITIONALS = {"preproc_if", "preproc_ifdef", "preproc_elif", "preproc_else", "preproc_elifdef"}
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 
@@ -33,7 +40,9 @@ class CUnit:
     end_line: int
     source: str
     static: bool = False
-    defines: list[str] = field(default_factory=list)  # ordinary names: the name, enumerators, more declarators
+    defines: list[str] = field(
+        default_factory=list
+    )  # ordinary names: the name, enumerators, more declarators
     tags: list[str] = field(default_factory=list)  # "struct Foo" names it defines
     calls: set[str] = field(default_factory=set)
     idents: set[str] = field(default_factory=set)
@@ -181,8 +190,16 @@ def _unit(kind: str, name: str, node: Node, path: str, **extra) -> CUnit:
     end_row, end_column = node.end_point
     if end_column == 0 and end_row > node.start_point[0]:  # a #define ends with its newline
         end_row -= 1
-    return CUnit(kind=kind, name=name, file=path, start_line=node.start_point[0] + 1,
-                 end_line=end_row + 1, source=_text(node), condition=_condition(node), **extra)
+    return CUnit(
+        kind=kind,
+        name=name,
+        file=path,
+        start_line=node.start_point[0] + 1,
+        end_line=end_row + 1,
+        source=_text(node),
+        condition=_condition(node),
+        **extra,
+    )
 
 
 def _function_unit(node: Node, path: str) -> CUnit | None:
@@ -190,7 +207,9 @@ def _function_unit(node: Node, path: str) -> CUnit | None:
     if ident is None:
         return None
     name = _text(ident)
-    unit = _unit("function", name, node, path, static="static" in _storage(node), defines=[name], via_macro=macro)
+    unit = _unit(
+        "function", name, node, path, static="static" in _storage(node), defines=[name], via_macro=macro
+    )
     collect_references(unit, node, exclude=_locals(node) | {name})
     if macro:
         unit.idents.add(macro)
@@ -221,7 +240,9 @@ def _declaration_unit(node: Node, path: str) -> CUnit | None:
     objects = [] if "extern" in storage else [d for d in declarators if not _is_prototype(d)]
     names = [_text(declarator_name(d)) for d in objects if declarator_name(d) is not None]
     if names:
-        unit = _unit("global", names[0], node, path, static="static" in storage, defines=names + enumerators, tags=tags)
+        unit = _unit(
+            "global", names[0], node, path, static="static" in storage, defines=names + enumerators, tags=tags
+        )
     elif tags or enumerators:  # `struct S {...};` or `enum {A, B};`
         spec = node.child_by_field_name("type")
         kind = spec.type.split("_")[0] if spec is not None else "struct"
@@ -263,8 +284,12 @@ def extract_units(source: bytes, path: str) -> CFile:
     tree = parse_c(source)
     captures = QueryCursor(c_query("units")).captures(tree.root_node)
     units: list[CUnit] = []
-    builders = {"function": _function_unit, "declaration": _declaration_unit, "typedef": _typedef_unit,
-                "macro": _macro_unit}
+    builders = {
+        "function": _function_unit,
+        "declaration": _declaration_unit,
+        "typedef": _typedef_unit,
+        "macro": _macro_unit,
+    }
     for capture, build in builders.items():
         for node in captures.get(capture, []):
             if capture != "macro" and not _file_scope(node):
@@ -274,7 +299,9 @@ def extract_units(source: bytes, path: str) -> CFile:
                 units.append(unit)
     for capture in ("struct", "union", "enum"):  # bare `struct S {...};` at file scope
         for node in captures.get(capture, []):
-            if node.parent is not None and (node.parent.type == "translation_unit" or node.parent.type in _CONDITIONALS):
+            if node.parent is not None and (
+                node.parent.type == "translation_unit" or node.parent.type in _CONDITIONALS
+            ):
                 tags, enumerators = _type_parts(node)
                 unit = _unit(capture, tags[0], node, path, defines=enumerators, tags=tags)
                 collect_references(unit, node, exclude=set(enumerators))
@@ -289,8 +316,12 @@ def merge_alternatives(units: list[CUnit]) -> list[CUnit]:
     seen: dict[tuple[str, str], CUnit] = {}
     merged: list[CUnit] = []
     for unit in units:
-        key = ("type" if unit.kind != "macro" and unit.kind != "function" and unit.kind != "global" else unit.kind,
-               unit.name)
+        key = (
+            "type"
+            if unit.kind != "macro" and unit.kind != "function" and unit.kind != "global"
+            else unit.kind,
+            unit.name,
+        )
         first = seen.get(key)
         if first is None:
             seen[key] = unit

@@ -40,8 +40,14 @@ def read_git(root: Path, *args: str) -> str | None:
     """The output of a read-only git command in `root`, or None (not a repository, no commits, no git)."""
     argv = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", *args]
     try:
-        done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"})
+        done = subprocess.run(
+            argv,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"},
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -127,7 +133,11 @@ class GraphCache:
         """Facts are shared by every checkout using `directory`; the manifest and results are `root`'s own."""
         self.directory = directory
         self.facts_dir = directory / f"facts-{CACHE_VERSION}"
-        tree = directory / "trees" / blake2b(str(root).encode(), digest_size=8).hexdigest() if root else directory
+        tree = (
+            directory / "trees" / blake2b(str(root).encode(), digest_size=8).hexdigest()
+            if root
+            else directory
+        )
         self.results_dir = tree / f"results-{CACHE_VERSION}"
         self.manifest_path = tree / f"manifest-{CACHE_VERSION}.bin"
 
@@ -137,7 +147,9 @@ class GraphCache:
         return data if ok else None
 
     def save_manifest(self, data: dict[str, Any]) -> None:
-        write_atomic(self.manifest_path, seal(MANIFEST_KEY, marshal.dumps({**data, "version": CACHE_VERSION})))
+        write_atomic(
+            self.manifest_path, seal(MANIFEST_KEY, marshal.dumps({**data, "version": CACHE_VERSION}))
+        )
 
     def facts_file(self, digest: str) -> Path:
         return self.facts_dir / digest[:2] / f"{digest}.bin"
@@ -177,8 +189,11 @@ class GraphCache:
         for manifest in (self.directory / "trees").glob(f"*/manifest-{CACHE_VERSION}.bin"):
             data = _load(manifest, MANIFEST_KEY) if manifest != self.manifest_path else None
             if data is not None and valid_manifest(data):
-                keys.update(f"{r[2]}.{r[3]}" for r in data["files"].values()
-                            if isinstance(r, list) and len(r) > 3 and r[3])
+                keys.update(
+                    f"{r[2]}.{r[3]}"
+                    for r in data["files"].values()
+                    if isinstance(r, list) and len(r) > 3 and r[3]
+                )
         return keys
 
     @staticmethod

@@ -31,17 +31,27 @@ def unseal(key: str, blob: bytes) -> bytes | None:
     if len(blob) < head or not blob.startswith(MAGIC):
         return None
     payload = blob[head:]
-    return payload if blob[len(MAGIC):head] == _digest(key, payload) else None
+    return payload if blob[len(MAGIC) : head] == _digest(key, payload) else None
 
 
 def _typed(row: Any, types: tuple) -> bool:
-    return isinstance(row, (list, tuple)) and len(row) >= len(types) and all(
-        isinstance(value, kind) and not (kind is int and isinstance(value, bool)) for value, kind in zip(row[:len(types)], types, strict=True))
+    return (
+        isinstance(row, (list, tuple))
+        and len(row) >= len(types)
+        and all(
+            isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            for value, kind in zip(row[: len(types)], types, strict=True)
+        )
+    )
 
 
 def valid_facts(facts: Any, lang: str) -> bool:
     """Whether decoded facts have the shape `extract_facts` produces for `lang`."""
-    if not isinstance(facts, dict) or facts.get("lang", lang) != lang or not isinstance(facts.get("doc", ""), str):
+    if (
+        not isinstance(facts, dict)
+        or facts.get("lang", lang) != lang
+        or not isinstance(facts.get("doc", ""), str)
+    ):
         return False
     if not all(isinstance(facts.get(name), list) for name in FACT_LISTS):
         return False
@@ -54,8 +64,10 @@ def valid_manifest(data: Any) -> bool:
         return False
     if not isinstance(data.get("skipped_files"), dict):
         return False
-    return all(isinstance(path, str) and _typed(rec, MANIFEST_TYPES) and len(rec) == 7 and isinstance(rec[6], dict)
-               for path, rec in data["files"].items())
+    return all(
+        isinstance(path, str) and _typed(rec, MANIFEST_TYPES) and len(rec) == 7 and isinstance(rec[6], dict)
+        for path, rec in data["files"].items()
+    )
 
 
 def valid_shard(records: Any) -> bool:
@@ -63,9 +75,14 @@ def valid_shard(records: Any) -> bool:
     if not isinstance(records, dict):
         return False
     for path, record in records.items():
-        if not (isinstance(record, dict) and record.get("path") == path and isinstance(record.get("hash"), str)
-                and isinstance(record.get("nodes"), list) and isinstance(record.get("edges"), list)
-                and isinstance(record.get("counts"), dict)):
+        if not (
+            isinstance(record, dict)
+            and record.get("path") == path
+            and isinstance(record.get("hash"), str)
+            and isinstance(record.get("nodes"), list)
+            and isinstance(record.get("edges"), list)
+            and isinstance(record.get("counts"), dict)
+        ):
             return False
         if not all(_typed(node, (str, dict)) for node in record["nodes"]):
             return False

@@ -15,16 +15,80 @@ from .secret_files import is_secret_file
 
 DEFAULT_SIZE_CAP = 16 * 1024 * 1024
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".repowright"}
-VENDORED_DIRS = {"node_modules", "vendor", "vendored", "third_party", "thirdparty", "3rdparty", "bower_components",
-                 "site-packages", "dist-packages", ".venv", "venv", ".tox", ".nox", ".eggs"}
+VENDORED_DIRS = {
+    "node_modules",
+    "vendor",
+    "vendored",
+    "third_party",
+    "thirdparty",
+    "3rdparty",
+    "bower_components",
+    "site-packages",
+    "dist-packages",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+}
 GENERATED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
-GENERATED_NAME = re.compile(r"(\.min\.(js|css)|_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|[._-]generated\.\w+)$")
+GENERATED_NAME = re.compile(
+    r"(\.min\.(js|css)|_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|[._-]generated\.\w+)$"
+)
 # Markers a code generator leaves in the first lines (Go's convention, and Facebook's @generated).
 GENERATED_MARK = re.compile(rb"@generated\b|^// Code generated .* DO NOT EDIT\.$", re.M)
-BINARY_EXTS = {".pyc", ".pyo", ".so", ".o", ".a", ".dll", ".dylib", ".exe", ".bin", ".class", ".jar", ".whl", ".zip",
-               ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".tar", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico",
-               ".webp", ".pdf", ".wav", ".au", ".aif", ".aiff", ".mp3", ".mp4", ".ogg", ".ttf", ".otf", ".woff",
-               ".woff2", ".db", ".sqlite", ".npy", ".npz", ".pkl", ".pt", ".onnx", ".parquet", ".dcm", ".nc", ".h5"}
+BINARY_EXTS = {
+    ".pyc",
+    ".pyo",
+    ".so",
+    ".o",
+    ".a",
+    ".dll",
+    ".dylib",
+    ".exe",
+    ".bin",
+    ".class",
+    ".jar",
+    ".whl",
+    ".zip",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".7z",
+    ".tar",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".ico",
+    ".webp",
+    ".pdf",
+    ".wav",
+    ".au",
+    ".aif",
+    ".aiff",
+    ".mp3",
+    ".mp4",
+    ".ogg",
+    ".ttf",
+    ".otf",
+    ".woff",
+    ".woff2",
+    ".db",
+    ".sqlite",
+    ".npy",
+    ".npz",
+    ".pkl",
+    ".pt",
+    ".onnx",
+    ".parquet",
+    ".dcm",
+    ".nc",
+    ".h5",
+}
 
 
 @dataclass
@@ -85,7 +149,7 @@ def discover(root: Path, size_cap: int = DEFAULT_SIZE_CAP) -> Discovery:
 def is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
     for prefix, spec in specs:
         if rel.startswith(prefix):
-            tail = rel[len(prefix):] + ("/" if is_dir else "")
+            tail = rel[len(prefix) :] + ("/" if is_dir else "")
             if spec.match_file(tail):
                 return True
     return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
 from . import doc_rules as rules
 from .api_docs import (
@@ -44,8 +45,18 @@ class ParamConstraints:
     def to_record(self) -> dict:
         """The YAML/JSON record: empty fields left out, `source` holding one sentence per category."""
         record: dict = {"descp": self.descp}
-        for key in ("dtype", "structure", "tensor_t", "shape", "ndim", "ndim_min", "range", "enum", "containers",
-                    "default"):
+        for key in (
+            "dtype",
+            "structure",
+            "tensor_t",
+            "shape",
+            "ndim",
+            "ndim_min",
+            "range",
+            "enum",
+            "containers",
+            "default",
+        ):
             value = getattr(self, key)
             if value not in (None, [], ""):
                 record[key] = value
@@ -72,8 +83,11 @@ class ApiConstraints:
     dependency: list[str] = field(default_factory=list)
 
     def to_record(self) -> dict:
-        record = {"api": self.api, "signature": self.signature,
-                  "constraints": {name: p.to_record() for name, p in self.params.items()}}
+        record = {
+            "api": self.api,
+            "signature": self.signature,
+            "constraints": {name: p.to_record() for name, p in self.params.items()},
+        }
         if self.dependency:
             record["dependency"] = self.dependency
         return record
@@ -136,8 +150,9 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
         for sentence in _shape_statements(sig.name, pdoc.prose):  # `If :attr:`input` is 2D of shape `(B, N)``
             more = rules.shapes(sentence)
             if more:
-                found = (([*found[0]] if found else []) + [s for s in more[0] if not found or s not in found[0]],
-                         found[1] if found else more[1])
+                known: list[str] = list(cast(list[str], found[0])) if found else []
+                extra = [s for s in cast(list[str], more[0]) if s not in known]
+                found = (known + extra, found[1] if found else more[1])
         if found:
             out.shape, out.sources["shape"] = found  # type: ignore[assignment]
             fixed = rules.ndims_from_shapes(out.shape, pdoc.description)
@@ -147,20 +162,38 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
         _take(out, "ndim_min", _first(rules.min_ndim, clauses))
         if not out.ndim and out.ndim_min is None:
             _take(out, "ndim", _first(rules.ndims, clauses))
-    if not set(out.structure) & {"bool", "str", "dtype", "device", "layout", "memory_format", "generator",
-                                 "callable"}:
+    if not set(out.structure) & {
+        "bool",
+        "str",
+        "dtype",
+        "device",
+        "layout",
+        "memory_format",
+        "generator",
+        "callable",
+    }:
         _take(out, "range", _first(rules.value_range, [pdoc.description, *pdoc.prose]))
         if out.range is None and set(out.structure) & {"int", "sequence(int)"}:
             _take(out, "range", rules.size_like_range(pdoc.description))
     if "str" in out.structure:
-        _take(out, "enum", rules.enum_values(" ".join(s.rstrip(" .") + "." for s in [pdoc.description, *pdoc.prose]
-                                                      if s.strip())))
+        _take(
+            out,
+            "enum",
+            rules.enum_values(
+                " ".join(s.rstrip(" .") + "." for s in [pdoc.description, *pdoc.prose] if s.strip())
+            ),
+        )
     _default(out, sig, pdoc)
-    out.optional = sig.default is not None or rules.says_optional(pdoc.type_text) or \
-        rules.says_optional(sig.annotation or "")
+    out.optional = (
+        sig.default is not None
+        or rules.says_optional(pdoc.type_text)
+        or rules.says_optional(sig.annotation or "")
+    )
     if out.optional:
-        out.sources.setdefault("optional", header if rules.says_optional(pdoc.type_text) else
-                               f"signature: {sig.name}={sig.default}")
+        out.sources.setdefault(
+            "optional",
+            header if rules.says_optional(pdoc.type_text) else f"signature: {sig.name}={sig.default}",
+        )
     return out
 
 
@@ -168,8 +201,10 @@ def _shape_statements(name: str, prose: list[str]) -> list[str]:
     """The part of each prose sentence that states this parameter's shape, up to the next parameter named."""
     out = []
     for sentence in prose:
-        for match in re.finditer(rf":attr:`{name}`\s+(?:(?:is|has)\s+(?:\w+\s+){{0,3}}?)?(?:of\s+)?shape", sentence):
-            rest = sentence[match.start():]
+        for match in re.finditer(
+            rf":attr:`{name}`\s+(?:(?:is|has)\s+(?:\w+\s+){{0,3}}?)?(?:of\s+)?shape", sentence
+        ):
+            rest = sentence[match.start() :]
             cut = rest.find(":attr:", len(f":attr:`{name}`"))
             out.append(rest if cut < 0 else rest[:cut])
     return out
@@ -177,7 +212,10 @@ def _shape_statements(name: str, prose: list[str]) -> list[str]:
 
 def _structure(out: ParamConstraints, sig: SigParam, pdoc: ParamDoc, header: str) -> None:
     if pdoc.type_text and rules.structure_from_type(pdoc.type_text):
-        out.structure, out.sources["structure"] = rules.structure_from_type(pdoc.type_text, pdoc.description), header
+        out.structure, out.sources["structure"] = (
+            rules.structure_from_type(pdoc.type_text, pdoc.description),
+            header,
+        )
     elif sig.annotation and rules.structure_from_type(sig.annotation):
         out.structure = rules.structure_from_type(sig.annotation)
         out.sources["structure"] = f"signature: {sig.name}: {sig.annotation}"
@@ -227,8 +265,13 @@ def _clauses_about(name: str, prose: list[str]) -> list[str]:
     clauses = []
     for sentence in prose:
         for clause in re.split(r",\s*but\s+|;\s+|,\s+while\s+", sentence):
-            if f":attr:`{name}`" in clause and MODAL.search(clause) or re.search(r"\binputs?\b", clause) \
-                    and name == "input" and MODAL.search(clause):
+            if (
+                f":attr:`{name}`" in clause
+                and MODAL.search(clause)
+                or re.search(r"\binputs?\b", clause)
+                and name == "input"
+                and MODAL.search(clause)
+            ):
                 clauses.append(clause.strip().rstrip(".") + ".")
     return clauses
 
@@ -237,8 +280,13 @@ def shared_dimensions(params: dict[str, ParamConstraints]) -> list[str]:
     """Named dimensions that appear in the shapes of more than one parameter (sizes that must agree)."""
     counts: Counter[str] = Counter()
     for param in params.values():
-        names = {name for shape in param.shape for d in shape for name in re.findall(r"[A-Za-z_]\w*", d)
-                 if name != "N" and name not in params}  # a parameter inside a shape is a value, not a size
+        names = {
+            name
+            for shape in param.shape
+            for d in shape
+            for name in re.findall(r"[A-Za-z_]\w*", d)
+            if name != "N" and name not in params
+        }  # a parameter inside a shape is a value, not a size
         counts.update(names)
     names_with_n = {d for p in params.values() for s in p.shape for d in s if d == "N"}
     shared = sorted(n for n, c in counts.items() if c > 1)

@@ -63,8 +63,11 @@ def says_optional(type_text: str) -> bool:
 def structure_from_description(description: str) -> Found | None:
     """A fallback when no type is written: `input tensor of shape ...`, `Can be a single number or a tuple`."""
     for sentence in sentences(description)[:2]:
-        if re.search(r"^(?:an? |the )?(?:optional )?(?:\w+ )?(?:tensor\b|\w+ of shape\b)|^(?:input )?tensor\b",
-                     sentence, re.IGNORECASE):
+        if re.search(
+            r"^(?:an? |the )?(?:optional )?(?:\w+ )?(?:tensor\b|\w+ of shape\b)|^(?:input )?tensor\b",
+            sentence,
+            re.IGNORECASE,
+        ):
             return ["tensor"], sentence
     for sentence in sentences(description):
         if re.search(r"single (?:number|int)|\bor a tuple\b", sentence, re.IGNORECASE):
@@ -123,7 +126,9 @@ def default_from_doc(description: str) -> Found | None:
 
 
 # ---------------------------------------------------------------- dtype
-DTYPE_CONDITIONAL = re.compile(r"^\s*(if|when|unless|for)\b|\bif (?:the )?:attr:|\bwhen\b|\bif\b", re.IGNORECASE)
+DTYPE_CONDITIONAL = re.compile(
+    r"^\s*(if|when|unless|for)\b|\bif (?:the )?:attr:|\bwhen\b|\bif\b", re.IGNORECASE
+)
 
 
 def dtypes(text: str) -> Found | None:
@@ -139,12 +144,19 @@ def dtypes(text: str) -> Found | None:
             if re.search(rf"\b{klass}\b", sentence):
                 hits += names
         for adjective, names in sorted(vocab["dtype_adjectives"].items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"\b{re.escape(adjective)}\s+(?:``)?(tensors?|masks?|dtype|input|values?|type)\b",
-                         sentence, re.IGNORECASE):
+            if re.search(
+                rf"\b{re.escape(adjective)}\s+(?:``)?(tensors?|masks?|dtype|input|values?|type)\b",
+                sentence,
+                re.IGNORECASE,
+            ):
                 hits += names
                 break
         for match in re.finditer(r"\btensor of (\w+(?:\s*/\s*\w+)+)\b", sentence):
-            hits += [vocab["dtype_names"][w] for w in re.split(r"\s*/\s*", match.group(1)) if w in vocab["dtype_names"]]
+            hits += [
+                vocab["dtype_names"][w]
+                for w in re.split(r"\s*/\s*", match.group(1))
+                if w in vocab["dtype_names"]
+            ]
         for match in re.finditer(r"(?:dtype|type)\s+(?:of\s+)?(?:``|`)?torch\.(\w+)", sentence):
             name = vocab["dtype_names"].get(match.group(1))
             if name:
@@ -171,13 +183,22 @@ def supported_dtypes(doc: str) -> Found | None:
 
 
 # ---------------------------------------------------------------- shape and ndim
-SHAPE = re.compile(r"\b(?:[Ss]hape|size)\s*(?:of\s*)?\(?(?::math:)?[`]*\s*(\([^`]*?\)|[^`(]*?\\times[^`]*|[A-Za-z]\w*)"
-                   r"[`]*\)?(?=[\s.,;]|$)")
+SHAPE = re.compile(
+    r"\b(?:[Ss]hape|size)\s*(?:of\s*)?\(?(?::math:)?[`]*\s*(\([^`]*?\)|[^`(]*?\\times[^`]*|[A-Za-z]\w*)"
+    r"[`]*\)?(?=[\s.,;]|$)"
+)
 MATH_SHAPE = re.compile(r"\b(?:tensor|or|,)\s*:math:`(\([^`]*?\))`|\bor\s+`(\([^`]*?\))`")
-LATEX = [(re.compile(r"\\text\{([^{}]*)\}"), r"\1"), (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
-         (re.compile(r"\\(?:mathrm|operatorname)\{([^{}]*)\}"), r"\1"), (re.compile(r"\\_"), "_"),
-         (re.compile(r"\\(?:left|right|,|;|!|quad)"), ""), (re.compile(r"\\times"), ","),
-         (re.compile(r"\\ldots|\\dots|\\cdots"), "..."), (re.compile(r"\\ "), ""), (re.compile(r"_\{(\w+)\}"), r"_\1")]
+LATEX = [
+    (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
+    (re.compile(r"\\(?:mathrm|operatorname)\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\_"), "_"),
+    (re.compile(r"\\(?:left|right|,|;|!|quad)"), ""),
+    (re.compile(r"\\times"), ","),
+    (re.compile(r"\\ldots|\\dots|\\cdots"), "..."),
+    (re.compile(r"\\ "), ""),
+    (re.compile(r"_\{(\w+)\}"), r"_\1"),
+]
 
 
 def shape_dims(shape_text: str) -> list[str]:
@@ -203,7 +224,11 @@ def shapes(text: str) -> Found | None:
             if not token.startswith("(") and not latex and not re.fullmatch(r"[A-Z]\w{0,2}", token):
                 continue  # `size` followed by an ordinary word is prose, not a shape
             dims = shape_dims(token) if token.startswith("(") or latex else [token]
-            if (dims or token.replace(" ", "") == "()") and dims not in found and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims):
+            if (
+                (dims or token.replace(" ", "") == "()")
+                and dims not in found
+                and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims)
+            ):
                 found.append(dims)
                 source = source or sentence
     return (found, source) if found else None
@@ -220,11 +245,15 @@ def ndims_from_shapes(found: list[list[str]], text: str = "") -> list[int]:
 
 
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-NDIM = re.compile(r"\b(?:(\d)\s*-?\s*(?:D|d|dimensional)|(zero|one|two|three|four|five)-dimensional)\b"
-                  r"(?=\s*(?:tensors?|inputs?|matri|arrays?|case|,|or\b|and\b|\)|in shape|:attr:|$|\.))")
+NDIM = re.compile(
+    r"\b(?:(\d)\s*-?\s*(?:D|d|dimensional)|(zero|one|two|three|four|five)-dimensional)\b"
+    r"(?=\s*(?:tensors?|inputs?|matri|arrays?|case|,|or\b|and\b|\)|in shape|:attr:|$|\.))"
+)
 
 
-MIN_NDIM = re.compile(r"\bat least (\d)\s*-?\s*(?:D\b|d\b|dim)|\b(\d)\s*-?\s*D or higher\b|\b(\d)\s*-?\s*D or more\b")
+MIN_NDIM = re.compile(
+    r"\bat least (\d)\s*-?\s*(?:D\b|d\b|dim)|\b(\d)\s*-?\s*D or higher\b|\b(\d)\s*-?\s*D or more\b"
+)
 
 
 def min_ndim(text: str) -> Found | None:
@@ -241,30 +270,43 @@ def ndims(text: str) -> Found | None:
     for sentence in sentences(text):
         if not re.search(r"tensor|input|shape|matri|vector|dimensional", sentence, re.IGNORECASE):
             continue
-        if re.match(r"\s*(?:if|when)\b", sentence, re.IGNORECASE) and not re.search(r"\b(?:must|should)\b", sentence):
+        if re.match(r"\s*(?:if|when)\b", sentence, re.IGNORECASE) and not re.search(
+            r"\b(?:must|should)\b", sentence
+        ):
             continue  # a conditional describes one case, not a requirement
         if re.search(r"\bconvolution|pooling|\bsamples?\b", sentence, re.IGNORECASE):
             continue  # `2D convolution` names the operator, not a rank
-        found = sorted({int(m.group(1)) if m.group(1) else NUMBER_WORDS[m.group(2)] for m in NDIM.finditer(sentence)})
+        found = sorted(
+            {int(m.group(1)) if m.group(1) else NUMBER_WORDS[m.group(2)] for m in NDIM.finditer(sentence)}
+        )
         if found:
             return found, sentence
     first = sentences(text)[0] if text.strip() else ""
     if re.search(r"\bbatch(?:es)? of matri", first, re.IGNORECASE):
         return [3], first
-    if re.search(r"^(?:\w+\s+)?matrix\b|\b(?:a|the|first|second|input|square)\s+matrix\b", first, re.IGNORECASE):
+    if re.search(
+        r"^(?:\w+\s+)?matrix\b|\b(?:a|the|first|second|input|square)\s+matrix\b", first, re.IGNORECASE
+    ):
         return [2], first
-    if re.search(r"^(?:\w+\s+)?vector\b|\b(?:a|the|first|second|input)\s+(?:1-D\s+)?vector\b", first, re.IGNORECASE):
+    if re.search(
+        r"^(?:\w+\s+)?vector\b|\b(?:a|the|first|second|input)\s+(?:1-D\s+)?vector\b", first, re.IGNORECASE
+    ):
         return [1], first
     return None
 
 
 # ---------------------------------------------------------------- range
-INTERVAL = re.compile(r"([\[(])\s*(-?\d+(?:\.\d+)?|-?\\?infty|-?inf)\s*,\s*(-?\d+(?:\.\d+)?|\\?infty|inf)\s*([\])])")
+INTERVAL = re.compile(
+    r"([\[(])\s*(-?\d+(?:\.\d+)?|-?\\?infty|-?inf)\s*,\s*(-?\d+(?:\.\d+)?|\\?infty|inf)\s*([\])])"
+)
 NUM = r"(-?\d+(?:\.\d+)?)"
 NOT_RANK = r"(?!\s*-?\s*(?:D\b|d\b|dim|\.\d))"  # `at least 2-dimensional` is a rank, not a value
 CONDITION = re.compile(r"^\s*(?:[-*]\s*)?(?:if|when|unless|for)\b", re.IGNORECASE)
-SIZE_LIKE = re.compile(r"^(?:the |an? )?(?:\w+ ){0,2}(?:number|size|length|stride)s?\b(?! of (?:the )?(?:dim|axis))"
-                       r"|\b(?:number|size|length) of\b|\bhow many\b", re.IGNORECASE)
+SIZE_LIKE = re.compile(
+    r"^(?:the |an? )?(?:\w+ ){0,2}(?:number|size|length|stride)s?\b(?! of (?:the )?(?:dim|axis))"
+    r"|\b(?:number|size|length) of\b|\bhow many\b",
+    re.IGNORECASE,
+)
 
 
 def _fmt(value: str) -> str:
@@ -278,20 +320,33 @@ def _fmt(value: str) -> str:
 def interval(low: str, high: str, closed_low: bool = True, closed_high: bool = True) -> str:
     """A canonical interval string: `[0, 1]`, `(0, inf)`."""
     low, high = _fmt(low), _fmt(high)
-    return ("[" if closed_low and "inf" not in low else "(") + f"{low}, {high}" + \
-        ("]" if closed_high and "inf" not in high else ")")
+    return (
+        ("[" if closed_low and "inf" not in low else "(")
+        + f"{low}, {high}"
+        + ("]" if closed_high and "inf" not in high else ")")
+    )
 
 
 RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bnon-?negative\b", re.IGNORECASE), lambda m: interval("0", "inf")),
-    (re.compile(r"\b(?:strictly\s+)?positive\b(?!\s+(?:definite|semi|and negative))", re.IGNORECASE),
-     lambda m: interval("0", "inf", closed_low=False)),
-    (re.compile(r"\bin\s+(?:the\s+)?(?:range|interval)?\s*(?::math:)?`*" + INTERVAL.pattern),
-     lambda m: interval(m.group(2), m.group(3), m.group(1) == "[", m.group(4) == "]")),
+    (
+        re.compile(r"\b(?:strictly\s+)?positive\b(?!\s+(?:definite|semi|and negative))", re.IGNORECASE),
+        lambda m: interval("0", "inf", closed_low=False),
+    ),
+    (
+        re.compile(r"\bin\s+(?:the\s+)?(?:range|interval)?\s*(?::math:)?`*" + INTERVAL.pattern),
+        lambda m: interval(m.group(2), m.group(3), m.group(1) == "[", m.group(4) == "]"),
+    ),
     (re.compile(r"\bbetween\s+" + NUM + r"\s+and\s+" + NUM), lambda m: interval(m.group(1), m.group(2))),
     (re.compile(NUM + r"\s*\\leq?\s*[^`$]*?\\leq?\s*" + NUM), lambda m: interval(m.group(1), m.group(2))),
-    (re.compile(r"(?:>=|greater than or equal to|at least)\s*" + NUM + NOT_RANK), lambda m: interval(m.group(1), "inf")),
-    (re.compile(r"(?:>|greater than|larger than)\s*" + NUM + NOT_RANK), lambda m: interval(m.group(1), "inf", False)),
+    (
+        re.compile(r"(?:>=|greater than or equal to|at least)\s*" + NUM + NOT_RANK),
+        lambda m: interval(m.group(1), "inf"),
+    ),
+    (
+        re.compile(r"(?:>|greater than|larger than)\s*" + NUM + NOT_RANK),
+        lambda m: interval(m.group(1), "inf", False),
+    ),
     (re.compile(r"\bprobabilit(?:y|ies)\b", re.IGNORECASE), lambda m: interval("0", "1")),
 ]
 
@@ -303,7 +358,7 @@ def value_range(text: str) -> Found | None:
             continue
         for pattern, make in RANGE_RULES:
             match = pattern.search(sentence)
-            if match and not _conditional_clause(sentence[:match.start()]):
+            if match and not _conditional_clause(sentence[: match.start()]):
                 return make(match), sentence  # type: ignore[operator]
     return None
 

@@ -24,8 +24,14 @@ import re
 from .doc_constraints import ApiConstraints, ParamConstraints
 
 DOCTER_CATEGORIES = ("dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum")
-SCALAR_DTYPE = {"int": "int", "float": "float", "bool": "bool", "str": "string", "number": "numeric",
-                "dtype": "torch.dtype"}
+SCALAR_DTYPE = {
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "str": "string",
+    "number": "numeric",
+    "dtype": "torch.dtype",
+}
 CONTAINER_WORDS = ("list", "tuple")
 CALL_ONLY = ("self", "forward_input")  # what the fuzzer adds to make a call, not documented parameters
 
@@ -33,8 +39,15 @@ CALL_ONLY = ("self", "forward_input")  # what the fuzzer adds to make a call, no
 def docter_param(param: ParamConstraints) -> dict:
     """One parameter's constraints in DocTer's categories (empty categories left out)."""
     kinds = param.structure
-    out: dict[str, list[str]] = {"dtype": [], "structure": [], "tensor_t": [], "shape": [], "ndim": [],
-                                 "range": [], "enum": []}
+    out: dict[str, list[str]] = {
+        "dtype": [],
+        "structure": [],
+        "tensor_t": [],
+        "shape": [],
+        "ndim": [],
+        "range": [],
+        "enum": [],
+    }
     for kind in kinds:
         if kind in SCALAR_DTYPE:
             _add(out["dtype"], SCALAR_DTYPE[kind])
@@ -43,7 +56,7 @@ def docter_param(param: ParamConstraints) -> dict:
         elif kind == "tensor":
             _add(out["tensor_t"], "torch.tensor")
         elif kind.startswith("sequence("):
-            element = kind[len("sequence("):-1]
+            element = kind[len("sequence(") : -1]
             for word in param.containers or ["tuple"]:
                 _add(out["structure"], word)
             if element == "tensor":
@@ -79,7 +92,8 @@ def tensor_ndims(param: ParamConstraints) -> list[str]:
 def docter_record(record: ApiConstraints, package: str = "torch", version: str = "", link: str = "") -> dict:
     """The DocTer YAML document for one API."""
     constraints: dict[str, dict] = {}
-    required, optional = [], []
+    required: list[str] = []
+    optional: list[str] = []
     for name, param in record.params.items():
         if name in CALL_ONLY:
             continue
@@ -92,8 +106,15 @@ def docter_record(record: ApiConstraints, package: str = "torch", version: str =
     doc: dict = {"constraints": constraints, "inputs": {"optional": optional, "required": required}}
     if record.dependency:
         doc["dependency"] = list(record.dependency)
-    doc.update({"link": link, "package": package, "target": record.api.rsplit(".", 1)[-1], "title": record.api,
-                "version": version})
+    doc.update(
+        {
+            "link": link,
+            "package": package,
+            "target": record.api.rsplit(".", 1)[-1],
+            "title": record.api,
+            "version": version,
+        }
+    )
     return doc
 
 

@@ -38,14 +38,27 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def file_record(path: str, rec: list[Any], facts: dict[str, Any] | None,
-                resolved: tuple[list[tuple[str, str, str, int]], dict[str, list[str]]]) -> dict[str, Any]:
+def file_record(
+    path: str,
+    rec: list[Any],
+    facts: dict[str, Any] | None,
+    resolved: tuple[list[tuple[str, str, str, int]], dict[str, list[str]]],
+) -> dict[str, Any]:
     """One file's nodes and outgoing edges (what the cache stores per file), with their counts."""
     size, _mtime, digest, lang, _iface, lines = rec[:6]
     edges, unresolved = resolved
-    attrs = {"kind": "file", "name": posixpath.basename(path), "qualname": path, "path": path,
-             "language": lang or "", "start_line": 1, "end_line": lines, "signature": "",
-             "doc": (facts or {}).get("doc", ""), "hash": digest}
+    attrs = {
+        "kind": "file",
+        "name": posixpath.basename(path),
+        "qualname": path,
+        "path": path,
+        "language": lang or "",
+        "start_line": 1,
+        "end_line": lines,
+        "signature": "",
+        "doc": (facts or {}).get("doc", ""),
+        "hash": digest,
+    }
     if facts and facts.get("errors"):
         attrs["syntax_errors"] = True
     nodes: list[list[Any]] = [[path, attrs]]
@@ -53,16 +66,33 @@ def file_record(path: str, rec: list[Any], facts: dict[str, Any] | None,
     quals = {d[1] for d in (facts or {}).get("defs", ())}
     for kind, qual, name, start, end, sig, doc, node_hash, parent in (facts or {}).get("defs", ()):
         node_id = f"{path}::{qual}"
-        nodes.append([node_id, {"kind": kind, "name": name, "qualname": qual, "path": path, "language": lang,
-                                "start_line": start, "end_line": end, "signature": sig, "doc": doc,
-                                "hash": node_hash}])
+        nodes.append(
+            [
+                node_id,
+                {
+                    "kind": kind,
+                    "name": name,
+                    "qualname": qual,
+                    "path": path,
+                    "language": lang,
+                    "start_line": start,
+                    "end_line": end,
+                    "signature": sig,
+                    "doc": doc,
+                    "hash": node_hash,
+                },
+            ]
+        )
         # A Rust impl or Go receiver may name a type defined in another file: the file contains the method.
         contains.append((f"{path}::{parent}" if parent in quals else path, node_id, "contains", 0))
     for node in nodes:
         if node[0] in unresolved:
             node[1]["unresolved_calls"] = unresolved[node[0]]
     all_edges = contains + list(edges)
-    counts = {"nodes": dict(Counter(n[1]["kind"] for n in nodes)), "edges": dict(Counter(e[2] for e in all_edges))}
+    counts = {
+        "nodes": dict(Counter(n[1]["kind"] for n in nodes)),
+        "edges": dict(Counter(e[2] for e in all_edges)),
+    }
     return {"path": path, "hash": digest, "nodes": nodes, "edges": all_edges, "counts": counts}
 
 
@@ -88,14 +118,22 @@ def summarize(root: Path, files: dict[str, list[Any]], skipped: Counter, hits: i
     folders = _folders(list(files))
     nodes["directory"] = len(folders)
     edges["contains"] += len(folders) + len(files)
-    return {"files": len(files), "nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items())),
-            "skipped": dict(sorted(skipped.items())), "cache_hits": hits, "languages": dict(sorted(languages.items()))}
+    return {
+        "files": len(files),
+        "nodes": dict(sorted(nodes.items())),
+        "edges": dict(sorted(edges.items())),
+        "skipped": dict(sorted(skipped.items())),
+        "cache_hits": hits,
+        "languages": dict(sorted(languages.items())),
+    }
 
 
 class KnowledgeGraph:
     """The graph (`.graph`, built on first access when loaded from the cache) and its lookups."""
 
-    def __init__(self, graph: nx.MultiDiGraph | None, stats: dict[str, Any], root: Path | None = None) -> None:
+    def __init__(
+        self, graph: nx.MultiDiGraph | None, stats: dict[str, Any], root: Path | None = None
+    ) -> None:
         self._graph = graph
         self.stats = stats
         self.root = root
@@ -122,12 +160,34 @@ class KnowledgeGraph:
 
         graph = nx.MultiDiGraph(root=str(self.root or ""))
         name = self.root.name if self.root else "."
-        graph.add_node(".", kind="repository", name=name, qualname=".", path="", language="", start_line=0,
-                       end_line=0, signature="", doc="", hash="")
+        graph.add_node(
+            ".",
+            kind="repository",
+            name=name,
+            qualname=".",
+            path="",
+            language="",
+            start_line=0,
+            end_line=0,
+            signature="",
+            doc="",
+            hash="",
+        )
         for folder in _folders(paths):
             parent = posixpath.dirname(folder)
-            graph.add_node(folder + "/", kind="directory", name=posixpath.basename(folder), qualname=folder,
-                           path=folder, language="", start_line=0, end_line=0, signature="", doc="", hash="")
+            graph.add_node(
+                folder + "/",
+                kind="directory",
+                name=posixpath.basename(folder),
+                qualname=folder,
+                path=folder,
+                language="",
+                start_line=0,
+                end_line=0,
+                signature="",
+                doc="",
+                hash="",
+            )
             graph.add_edge(parent + "/" if parent else ".", folder + "/", key="contains", kind="contains")
         edges: list[Any] = []
         shards: dict[int, dict[str, Any]] = {}
@@ -142,7 +202,9 @@ class KnowledgeGraph:
             parent = posixpath.dirname(path)
             graph.add_edge(parent + "/" if parent else ".", path, key="contains", kind="contains")
             edges.extend(record["edges"])
-        graph.add_edges_from((s, d, k, {"kind": k, "line": line} if line else {"kind": k}) for s, d, k, line in edges)
+        graph.add_edges_from(
+            (s, d, k, {"kind": k, "line": line} if line else {"kind": k}) for s, d, k, line in edges
+        )
         return graph
 
     # export -------------------------------------------------------------------------------------------------
@@ -184,7 +246,12 @@ class KnowledgeGraph:
         if self._names is None:
             index: dict[str, set[str]] = defaultdict(set)
             for node, attrs in self.graph.nodes(data=True):
-                for key in (node, attrs.get("name"), attrs.get("qualname"), attrs.get("path") if attrs.get("kind") == "file" else None):
+                for key in (
+                    node,
+                    attrs.get("name"),
+                    attrs.get("qualname"),
+                    attrs.get("path") if attrs.get("kind") == "file" else None,
+                ):
                     if key:
                         index[key].add(node)
             self._names = {k: sorted(v) for k, v in index.items()}
@@ -193,7 +260,9 @@ class KnowledgeGraph:
     def _edges(self, node_id: str, kinds: tuple[str, ...], incoming: bool) -> list[str]:
         if node_id not in self.graph:
             return []
-        view = self.graph.in_edges(node_id, keys=True) if incoming else self.graph.out_edges(node_id, keys=True)
+        view = (
+            self.graph.in_edges(node_id, keys=True) if incoming else self.graph.out_edges(node_id, keys=True)
+        )
         return sorted({(u if incoming else v) for u, v, k in view if k in kinds})
 
     def callers(self, node_id: str) -> list[str]:
@@ -205,7 +274,9 @@ class KnowledgeGraph:
     def references(self, name: str) -> list[str]:
         """Nodes that call or reference a definition named `name` (simple or qualified), or call it unresolved."""
         targets = [n for n in self.find(name) if "::" in n]
-        found = {u for t in targets for u in self._edges(t, ("calls", "references", "inherits"), incoming=True)}
+        found = {
+            u for t in targets for u in self._edges(t, ("calls", "references", "inherits"), incoming=True)
+        }
         simple = name.rpartition(".")[2]
         for node, attrs in self.graph.nodes(data=True):
             if any(c.rpartition(".")[2] == simple for c in attrs.get("unresolved_calls", ())):
@@ -219,8 +290,11 @@ class KnowledgeGraph:
             for node, attrs in self.graph.nodes(data=True):
                 if attrs.get("kind") in ("file", *DEF_KINDS):
                     ids.append(node)
-                    docs.append(tokenize(" ".join(str(attrs.get(f, "")) for f in
-                                                  ("qualname", "path", "signature", "doc"))))
+                    docs.append(
+                        tokenize(
+                            " ".join(str(attrs.get(f, "")) for f in ("qualname", "path", "signature", "doc"))
+                        )
+                    )
             self._bm25 = (BM25(docs), ids)
         bm25, ids = self._bm25
         return [(ids[i], score) for i, score in bm25.top(tokenize(query), k)]

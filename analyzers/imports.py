@@ -28,7 +28,9 @@ def _python(text: str, node_type: str) -> list[Spec]:
         for part in text[7:].split(","):
             words = part.split()
             if words:
-                specs.append([words[0], None, words[2] if len(words) == 3 and words[1] == "as" else None, 0, False])
+                specs.append(
+                    [words[0], None, words[2] if len(words) == 3 and words[1] == "as" else None, 0, False]
+                )
         return specs
     match = re.match(r"from\s+(\.*)\s*([\w.]*)\s+import\s+(.*)", text)
     if not match:
@@ -54,7 +56,7 @@ def _js(text: str, node_type: str) -> list[Spec]:
     if not source:
         return []
     module = source.group(1)
-    head = text[:source.start()]
+    head = text[: source.start()]
     head = re.sub(r"^\s*(import|export)\s+(type\s+)?", "", head).strip().rstrip(",").strip()
     head = re.sub(r"\s*from\s*$", "", head)
     names: list[list[str]] = []
@@ -66,7 +68,7 @@ def _js(text: str, node_type: str) -> list[Spec]:
             words = part.replace("type ", "").split()
             if words:
                 names.append([words[0], words[2] if len(words) == 3 and words[1] == "as" else words[0]])
-        head = head[:braces.start()] + head[braces.end():]
+        head = head[: braces.start()] + head[braces.end() :]
     for part in head.split(","):
         words = part.split()
         if len(words) == 3 and words[0] == "*":
@@ -75,13 +77,16 @@ def _js(text: str, node_type: str) -> list[Spec]:
             star = True
         elif len(words) == 1 and re.fullmatch(r"[\w$]+", words[0]):
             names.append(["default", words[0]])
-    if node_type == "variable_declarator" or "require" in text[:source.start() + 12]:
+    if node_type == "variable_declarator" or "require" in text[: source.start() + 12]:
         bound = re.match(r"\s*(?:const|let|var)?\s*([\w$]+)\s*=", text)
         alias = bound.group(1) if bound else None
         destructured = re.match(r"\s*(?:const|let|var)?\s*\{([^}]*)\}\s*=", text)
         if destructured:
-            names = [[w.split(":")[0].strip(), w.split(":")[-1].strip()] for w in destructured.group(1).split(",")
-                     if w.strip()]
+            names = [
+                [w.split(":")[0].strip(), w.split(":")[-1].strip()]
+                for w in destructured.group(1).split(",")
+                if w.strip()
+            ]
     return [[module, names or None, alias, 0, star]]
 
 
@@ -113,7 +118,10 @@ def _rust(text: str, node_type: str) -> list[Spec]:
     match = re.match(r"(?:pub(?:\([^)]*\))?\s+)?use\s+(.*?);?$", text)
     if not match:
         return []
-    return [[path, None, alias, 0, alias == "*"] for path, alias in _expand_use(match.group(1).rstrip(";").strip())]
+    return [
+        [path, None, alias, 0, alias == "*"]
+        for path, alias in _expand_use(match.group(1).rstrip(";").strip())
+    ]
 
 
 def _expand_use(tree: str, prefix: str = "") -> list[tuple[str, str]]:
@@ -122,7 +130,7 @@ def _expand_use(tree: str, prefix: str = "") -> list[tuple[str, str]]:
     brace = tree.find("{")
     if brace >= 0 and tree.endswith("}"):
         head = tree[:brace].rstrip(":").strip()
-        inner, depth, parts, current = tree[brace + 1:-1], 0, [], ""
+        inner, depth, parts, current = tree[brace + 1 : -1], 0, [], ""
         for ch in inner:
             depth += ch == "{"
             depth -= ch == "}"
@@ -144,5 +152,14 @@ def _expand_use(tree: str, prefix: str = "") -> list[tuple[str, str]]:
     return [(full, alias.strip() or full.rsplit("::", 1)[-1])]
 
 
-_HANDLERS = {"python": _python, "c": _c, "cpp": _c, "javascript": _js, "typescript": _js, "tsx": _js,
-             "go": _go, "java": _java, "rust": _rust}
+_HANDLERS = {
+    "python": _python,
+    "c": _c,
+    "cpp": _c,
+    "javascript": _js,
+    "typescript": _js,
+    "tsx": _js,
+    "go": _go,
+    "java": _java,
+    "rust": _rust,
+}

@@ -30,8 +30,11 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def interface_digest(facts: dict[str, Any]) -> str:
     """What other files' resolution can depend on: definitions (names, kinds), imports and bases."""
-    parts = [repr([(d[0], d[1]) for d in facts["defs"]]), repr([i[2:] for i in facts["imports"]]),
-             repr(facts["bases"])]
+    parts = [
+        repr([(d[0], d[1]) for d in facts["defs"]]),
+        repr([i[2:] for i in facts["imports"]]),
+        repr(facts["bases"]),
+    ]
     return content_hash("\x00".join(parts).encode())
 
 
@@ -88,7 +91,9 @@ class _FactsLoader(dict):
     workers sent back, else from the cache. Resolving workers load what they need from the bytes they inherit,
     rather than the parent loading everything for them to copy."""
 
-    def __init__(self, cache: GraphCache, root: Path, files: dict[str, list[Any]], blobs: dict[str, bytes]) -> None:
+    def __init__(
+        self, cache: GraphCache, root: Path, files: dict[str, list[Any]], blobs: dict[str, bytes]
+    ) -> None:
         super().__init__()
         self.cache, self.root, self.files, self.blobs = cache, root, files, blobs
 
@@ -107,15 +112,22 @@ class _FactsLoader(dict):
         return facts
 
 
-def build_knowledge_graph(root: Path, *, cache_dir: Path | None = None, workers: int | None = None,
-                          progress: Progress | None = None, size_cap: int = DEFAULT_SIZE_CAP) -> KnowledgeGraph:
+def build_knowledge_graph(
+    root: Path,
+    *,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    size_cap: int = DEFAULT_SIZE_CAP,
+) -> KnowledgeGraph:
     """Map the repository at `root` into a KnowledgeGraph, reusing `cache_dir` (default `graph_cache_dir(root)`)."""
     with without_gc():
         return _build(root, cache_dir, workers, progress, size_cap)
 
 
-def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Progress | None,
-           size_cap: int) -> KnowledgeGraph:
+def _build(
+    root: Path, cache_dir: Path | None, workers: int | None, progress: Progress | None, size_cap: int
+) -> KnowledgeGraph:
     started = time.perf_counter()
     root = Path(root).resolve()
     if not root.is_dir():
@@ -132,8 +144,12 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     for entry in found.entries:
         prev = old_files.get(entry.path)
         gone = old_skipped.get(entry.path)
-        if prev and prev[0] == entry.size and prev[1] == entry.mtime_ns and same_language(prev[3], entry.language,
-                                                                                        entry.path):
+        if (
+            prev
+            and prev[0] == entry.size
+            and prev[1] == entry.mtime_ns
+            and same_language(prev[3], entry.language, entry.path)
+        ):
             files[entry.path] = prev
         elif gone and gone[0] == entry.size and gone[1] == entry.mtime_ns:
             skipped_files[entry.path] = gone
@@ -146,15 +162,17 @@ def _build(root: Path, cache_dir: Path | None, workers: int | None, progress: Pr
     hits = len(files) - len(changed) + reused
     # A cache written by another version, or with shards missing, is rebuilt from the facts.
     shards_ok = all(cache.shard_ok(s) for s in {cache.shard_of(p) for p in files})
-    structure_same = shards_ok and set(files) == set(old_files) and all(
-        old_files[p][4] == files[p][4] for p in changed)
+    structure_same = (
+        shards_ok and set(files) == set(old_files) and all(old_files[p][4] == files[p][4] for p in changed)
+    )
     lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
     loader = _FactsLoader(cache, root, files, loaded)
     to_resolve = changed if structure_same else sorted(files)
     resolver = Resolver(loader, sorted(files), lang_of)
     try:
-        for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, not structure_same, workers,
-                                         progress):
+        for path, counts in _resolve_all(
+            resolver, files, loader, cache, to_resolve, not structure_same, workers, progress
+        ):
             files[path][6:] = [counts]
     finally:
         resolver.close()
@@ -192,16 +210,25 @@ def _resolve_shard(job: tuple[int, list[str], bool]) -> list[tuple[str, dict[str
     out = []
     for path in paths:
         rec = files[path]
-        record = file_record(path, rec, loader[path] if rec[3] else None,
-                             resolver.resolve_file(path) if rec[3] else ([], {}))
+        record = file_record(
+            path, rec, loader[path] if rec[3] else None, resolver.resolve_file(path) if rec[3] else ([], {})
+        )
         records[path] = record
         out.append((path, record["counts"]))
     cache.write_shard(shard, records)
     return out
 
 
-def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCache, paths: list[str],
-                 full: bool, workers: int | None, progress: Progress | None):
+def _resolve_all(
+    resolver: Resolver,
+    files: dict,
+    loader: dict,
+    cache: GraphCache,
+    paths: list[str],
+    full: bool,
+    workers: int | None,
+    progress: Progress | None,
+):
     """Resolve files shard by shard, in forked workers that share the symbol tables copy-on-write (serially
     when there are few)."""
     global _STATE
@@ -225,8 +252,17 @@ def _resolve_all(resolver: Resolver, files: dict, loader: dict, cache: GraphCach
         _STATE = None
 
 
-def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skipped_files: dict,
-             skipped: Counter, workers: int | None, progress: Progress | None, loaded: dict) -> int:
+def _process(
+    root: Path,
+    cache: GraphCache,
+    todo: list[Entry],
+    files: dict,
+    skipped_files: dict,
+    skipped: Counter,
+    workers: int | None,
+    progress: Progress | None,
+    loaded: dict,
+) -> int:
     """Read, hash and (if needed) parse `todo` in parallel; fill `files`/`skipped` and `loaded` (facts by
     path, as marshal bytes); return how many files reused cached facts."""
     if not todo:
@@ -241,12 +277,21 @@ def _process(root: Path, cache: GraphCache, todo: list[Entry], files: dict, skip
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
             return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)
     else:
-        return _collect(map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, progress,
-                        len(jobs), loaded)
+        return _collect(
+            map(_read_and_parse, jobs), by_path, files, skipped_files, skipped, progress, len(jobs), loaded
+        )
 
 
-def _collect(results, by_path: dict[str, Entry], files: dict, skipped_files: dict, skipped: Counter,
-             progress: Progress | None, total: int, loaded: dict) -> int:
+def _collect(
+    results,
+    by_path: dict[str, Entry],
+    files: dict,
+    skipped_files: dict,
+    skipped: Counter,
+    progress: Progress | None,
+    total: int,
+    loaded: dict,
+) -> int:
     reused = 0
     for done, (path, status, digest, iface, lines, was_parsed, lang, blob) in enumerate(results, 1):
         entry = by_path[path]

@@ -11,12 +11,25 @@ from tree_sitter import Language, Parser, Query
 QUERY_DIR = Path(__file__).parent / "queries"
 
 EXTENSIONS: dict[str, str] = {
-    ".py": "python", ".pyi": "python",
-    ".c": "c", ".h": "c",
-    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
+    ".py": "python",
+    ".pyi": "python",
+    ".c": "c",
+    ".h": "c",
+    ".cc": "cpp",
+    ".cpp": "cpp",
+    ".cxx": "cpp",
+    ".hpp": "cpp",
+    ".hh": "cpp",
+    ".hxx": "cpp",
     ".rs": "rust",
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
     ".go": "go",
     ".java": "java",
 }
@@ -31,12 +44,17 @@ def language_of(path: str) -> str | None:
     return EXTENSIONS.get(path[dot:].lower()) if dot >= 0 else None
 
 
-_WHEELS = {"python": ("tree_sitter_python", "language"), "c": ("tree_sitter_c", "language"),
-           "cpp": ("tree_sitter_cpp", "language"), "rust": ("tree_sitter_rust", "language"),
-           "javascript": ("tree_sitter_javascript", "language"), "go": ("tree_sitter_go", "language"),
-           "java": ("tree_sitter_java", "language"),
-           "typescript": ("tree_sitter_typescript", "language_typescript"),
-           "tsx": ("tree_sitter_typescript", "language_tsx")}
+_WHEELS = {
+    "python": ("tree_sitter_python", "language"),
+    "c": ("tree_sitter_c", "language"),
+    "cpp": ("tree_sitter_cpp", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "go": ("tree_sitter_go", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+}
 
 
 @cache

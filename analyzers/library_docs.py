@@ -69,7 +69,15 @@ class TorchDocs(ModuleDocs):
     callables, `torch.nn` names its module classes, `torch.Tensor` its methods, and `torch` everything:
     torch.*, torch.nn.functional, torch.linalg, torch.fft, torch.special, torch.nn classes, torch.Tensor methods."""
 
-    ALL = ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.special", "torch.nn", "torch.Tensor")
+    ALL = (
+        "torch",
+        "torch.nn.functional",
+        "torch.linalg",
+        "torch.fft",
+        "torch.special",
+        "torch.nn",
+        "torch.Tensor",
+    )
 
     def __init__(self) -> None:
         super().__init__("torch")

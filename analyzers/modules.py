@@ -9,8 +9,20 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 
-_JS_EXTS = ("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".d.ts", "/index.ts", "/index.tsx", "/index.js",
-            "/index.jsx")
+_JS_EXTS = (
+    "",
+    ".ts",
+    ".tsx",
+    ".js",
+    ".jsx",
+    ".mjs",
+    ".cjs",
+    ".d.ts",
+    "/index.ts",
+    "/index.tsx",
+    "/index.js",
+    "/index.jsx",
+)
 
 
 class ModuleIndex:
@@ -53,14 +65,16 @@ class ModuleIndex:
     # Python -----------------------------------------------------------------------------------------------
     def python_package(self, path: str) -> str:
         name = self.python_name.get(path, "")
-        return name if path.endswith("__init__.py") or path.endswith("__init__.pyi") else name.rpartition(".")[0]
+        return (
+            name if path.endswith("__init__.py") or path.endswith("__init__.pyi") else name.rpartition(".")[0]
+        )
 
     def python_absolute(self, path: str, module: str, level: int) -> str:
         """The absolute dotted name of `module` imported with `level` leading dots from `path`."""
         if level == 0:
             return module
         package = self.python_package(path).split(".") if self.python_package(path) else []
-        base = package[:len(package) - (level - 1)] if level - 1 <= len(package) else []
+        base = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
         return ".".join([*base, module] if module else base)
 
     # C / C++ ----------------------------------------------------------------------------------------------
@@ -118,8 +132,8 @@ class ModuleIndex:
         if "src" not in parts:
             return
         cut = len(parts) - 1 - parts[::-1].index("src")
-        crate_root = "/".join(parts[:cut + 1])
-        mod = parts[cut + 1:]
+        crate_root = "/".join(parts[: cut + 1])
+        mod = parts[cut + 1 :]
         if mod and mod[-1] in ("lib", "main", "mod"):
             mod.pop()
         name = "::".join(["crate", *mod])

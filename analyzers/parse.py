@@ -24,7 +24,9 @@ _QUOTES = re.compile(r"^[rRbBuUfF]*('''|\"\"\"|'|\")")
 
 
 def _text(src: bytes, node: Node, limit: int = MAX_TEXT) -> str:
-    return src[node.start_byte:min(node.end_byte, node.start_byte + limit * 4)].decode("utf-8", "replace")[:limit]
+    return src[node.start_byte : min(node.end_byte, node.start_byte + limit * 4)].decode("utf-8", "replace")[
+        :limit
+    ]
 
 
 def _first_line(text: str) -> str:
@@ -45,7 +47,7 @@ def _python_doc(node: Node, src: bytes) -> str:
     string = first.named_child(0)
     if string.type != "string":
         return ""
-    text = src[string.start_byte:min(string.end_byte, string.start_byte + 4000)].decode("utf-8", "replace")
+    text = src[string.start_byte : min(string.end_byte, string.start_byte + 4000)].decode("utf-8", "replace")
     return _first_line(_QUOTES.sub("", text).rstrip("'\""))
 
 
@@ -72,7 +74,7 @@ def _comment_doc(node: Node, src: bytes) -> str:
 def _signature(node: Node, src: bytes) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
-    raw = src[node.start_byte:min(end, node.start_byte + 2000)]
+    raw = src[node.start_byte : min(end, node.start_byte + 2000)]
     return _SPACE.sub(b" ", raw).decode("utf-8", "replace").strip().rstrip(":{ ").strip()[:MAX_TEXT]
 
 
@@ -100,7 +102,7 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             callee = caps["callee"][0]
             start, end = callee.start_byte, callee.end_byte
             taken.add((start, end))
-            raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start:start + 4 * MAX_TEXT]
+            raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start : start + 4 * MAX_TEXT]
             if b" " in raw or b"\n" in raw or b"\t" in raw:
                 raw = _SPACE.sub(b"", raw)
             points.append((start, "call", raw.decode("utf-8", "replace")[:MAX_TEXT]))
@@ -117,8 +119,16 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
             receiver = caps.get("receiver")
             if "receiver.var" in caps:
                 receiver_vars[name.start_byte] = _text(src, caps["receiver.var"][0])
-            defs.append((node.start_byte, node.end_byte, role, node,
-                         _text(src, receiver[0]) if receiver else None, name))
+            defs.append(
+                (
+                    node.start_byte,
+                    node.end_byte,
+                    role,
+                    node,
+                    _text(src, receiver[0]) if receiver else None,
+                    name,
+                )
+            )
             for base in caps.get("base", ()):  # bases captured together with their class (Rust impl)
                 taken.add((base.start_byte, base.end_byte))
                 points.append((base.start_byte, "base", _compact(src, base)))
@@ -167,8 +177,17 @@ def extract_facts(src: bytes, lang: str) -> dict[str, Any]:
 CAPITALISED_REFS = {"python", "javascript", "typescript", "tsx"}
 _CAPITALISED = re.compile(rb"\b[A-Z][A-Za-z0-9_]*")
 _ROLES: dict[str, dict[int, str]] = {}
-_MEMBER_ACCESS = {"attribute", "member_expression", "field_expression", "selector_expression", "scoped_identifier",
-                  "qualified_identifier", "scoped_type_identifier", "qualified_type", "field_access"}
+_MEMBER_ACCESS = {
+    "attribute",
+    "member_expression",
+    "field_expression",
+    "selector_expression",
+    "scoped_identifier",
+    "qualified_identifier",
+    "scoped_type_identifier",
+    "qualified_type",
+    "field_access",
+}
 
 
 def _capitalised_identifiers(src: bytes, root: Node) -> list[tuple[int, int, str]]:
@@ -221,14 +240,15 @@ def _dedupe(defs: list) -> list:
 def _compact(src: bytes, node: Node) -> str:
     """A node's text without whitespace (callees and bases spread over lines), at most MAX_TEXT chars."""
     start, end = node.start_byte, node.end_byte
-    raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start:start + 4 * MAX_TEXT]
+    raw = src[start:end] if end - start <= 4 * MAX_TEXT else src[start : start + 4 * MAX_TEXT]
     if b" " in raw or b"\n" in raw or b"\t" in raw:
         raw = _SPACE.sub(b"", raw)
     return raw.decode("utf-8", "replace")[:MAX_TEXT]
 
 
-def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
-           receiver_vars: dict[int, str]) -> dict[str, Any]:
+def _sweep(
+    src: bytes, lang: str, defs: list, points: list, imports: list, receiver_vars: dict[int, str]
+) -> dict[str, Any]:
     """Assign every call, base, reference and import to its innermost enclosing definition."""
     defs.sort(key=lambda d: (d[0], -d[1]))
     points.sort()
@@ -294,11 +314,26 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
                 seen[qual] = count
                 if count > 1:
                     qual = f"{qual}#{count}"
-                doc = _python_doc(node, src) if lang == "python" and kind != "variable" else _comment_doc(node, src)
+                doc = (
+                    _python_doc(node, src)
+                    if lang == "python" and kind != "variable"
+                    else _comment_doc(node, src)
+                )
                 sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
                 digest = blake2b(src[start:end], digest_size=8).hexdigest()
-                out_defs.append([kind, qual, name, node.start_point.row + 1, node.end_point.row + 1, sig, doc,
-                                 digest, receiver or (stack[-1][1] if stack else "")])
+                out_defs.append(
+                    [
+                        kind,
+                        qual,
+                        name,
+                        node.start_point.row + 1,
+                        node.end_point.row + 1,
+                        sig,
+                        doc,
+                        digest,
+                        receiver or (stack[-1][1] if stack else ""),
+                    ]
+                )
                 if name_node.start_byte in receiver_vars:
                     receivers.append([qual, receiver_vars[name_node.start_byte]])
                 stack.append((end, qual, "class" if kind == "class" else "function"))
@@ -307,5 +342,12 @@ def _sweep(src: bytes, lang: str, defs: list, points: list, imports: list,
             ii += 1
         scope = stack[-1][1] if stack else ""
         stack_end = stack[-1][0] if stack else big
-    return {"defs": out_defs, "calls": calls, "bases": bases, "refs": sorted(refs), "imports": out_imports,
-            "receivers": receivers, "locals": local_types}
+    return {
+        "defs": out_defs,
+        "calls": calls,
+        "bases": bases,
+        "refs": sorted(refs),
+        "imports": out_imports,
+        "receivers": receivers,
+        "locals": local_types,
+    }

@@ -35,7 +35,7 @@ class _Collector(ast.NodeVisitor):
         return self.src[start:end]
 
     def _compact(self, node: ast.AST) -> str:
-        return _SPACE.sub(b"", self._span(node)[:4 * MAX_TEXT]).decode("utf-8", "replace")[:MAX_TEXT]
+        return _SPACE.sub(b"", self._span(node)[: 4 * MAX_TEXT]).decode("utf-8", "replace")[:MAX_TEXT]
 
     @property
     def scope(self) -> str:
@@ -51,19 +51,37 @@ class _Collector(ast.NodeVisitor):
         if count > 1:
             qual = f"{qual}#{count}"
         digest = blake2b(self._span(node), digest_size=8).hexdigest()
-        self.defs.append([kind, qual, name, node.lineno, node.end_lineno, signature[:MAX_TEXT],  # type: ignore[attr-defined]
-                          doc[:MAX_TEXT], digest, parent])
+        self.defs.append(
+            [
+                kind,
+                qual,
+                name,
+                node.lineno,  # type: ignore[attr-defined]
+                node.end_lineno,  # type: ignore[attr-defined]
+                signature[:MAX_TEXT],
+                doc[:MAX_TEXT],
+                digest,
+                parent,
+            ]
+        )
         return qual
 
     def _signature(self, node: ast.AST, body: list[ast.stmt]) -> str:
         text = self._span(node)
-        cut = self.offsets[body[0].lineno - 1] + body[0].col_offset - (self.offsets[node.lineno - 1] + node.col_offset)  # type: ignore[attr-defined]
-        return " ".join(text[:max(0, cut)].decode("utf-8", "replace").split()).rstrip(":").strip()
+        cut = (
+            self.offsets[body[0].lineno - 1]
+            + body[0].col_offset
+            - (self.offsets[node.lineno - 1] + node.col_offset)  # type: ignore[attr-defined]
+        )
+        return " ".join(text[: max(0, cut)].decode("utf-8", "replace").split()).rstrip(":").strip()
 
     @staticmethod
     def _doc(node: ast.AST) -> str:
-        doc = ast.get_docstring(node, clean=True) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                          ast.ClassDef, ast.Module)) else None
+        doc = (
+            ast.get_docstring(node, clean=True)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module))
+            else None
+        )
         return next((line.strip() for line in (doc or "").splitlines() if line.strip()), "")
 
     def _scoped(self, node: ast.AST, kind: str, name: str, body: list[ast.stmt]) -> None:
@@ -142,5 +160,11 @@ def facts_from_ast(src: bytes) -> dict[str, Any] | None:
         return None
     collector = _Collector(src)
     collector.visit(tree)
-    return {"defs": collector.defs, "calls": collector.calls, "bases": collector.bases,
-            "refs": sorted(collector.refs), "imports": collector.imports, "doc": _Collector._doc(tree)}
+    return {
+        "defs": collector.defs,
+        "calls": collector.calls,
+        "bases": collector.bases,
+        "refs": sorted(collector.refs),
+        "imports": collector.imports,
+        "doc": _Collector._doc(tree),
+    }

@@ -29,12 +29,16 @@ Edge = tuple[str, str, str, int]
 class Resolver(LocalTypes):
     """Symbol tables for the whole repository; `resolve_file(path)` gives one file's outgoing edges."""
 
-    def __init__(self, facts: Mapping[str, dict[str, Any]], paths: list[str], lang_of: dict[str, str]) -> None:
+    def __init__(
+        self, facts: Mapping[str, dict[str, Any]], paths: list[str], lang_of: dict[str, str]
+    ) -> None:
         self.facts = facts  # may load lazily: only the files a resolution touches are read
         self.lang_of = lang_of
         self.parsed = [p for p in sorted(paths) if p in lang_of]
         self.modules = ModuleIndex(paths, lang_of)
-        self.defs: dict[str, dict[str, str]] = _Lazy(lambda p: {d[1]: d[0] for d in self.facts[p]["defs"]}, lang_of)
+        self.defs: dict[str, dict[str, str]] = _Lazy(
+            lambda p: {d[1]: d[0] for d in self.facts[p]["defs"]}, lang_of
+        )
         self.bindings: dict[str, dict[str, str | None]] = _Lazy(lambda p: self._bind(p)[0], lang_of)
         self.stars: dict[str, list[str]] = _Lazy(lambda p: self._bind(p)[1], lang_of)
         self.import_edges: dict[str, list[tuple[str, int]]] = _Lazy(lambda p: self._bind(p)[2], lang_of)
@@ -60,8 +64,9 @@ class Resolver(LocalTypes):
         names = self._inner.get(path)
         if names is None:
             defs = self.defs[path]
-            names = self._inner[path] = {q.rpartition(".")[2] for q in defs
-                                         if defs.get(q.rpartition(".")[0]) in ("function", "method")}
+            names = self._inner[path] = {
+                q.rpartition(".")[2] for q in defs if defs.get(q.rpartition(".")[0]) in ("function", "method")
+            }
         return names
 
     def _global_tables(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
@@ -95,7 +100,9 @@ class Resolver(LocalTypes):
                 if star:
                     stars.append(f"mod:{absolute}")
                 elif names is None:
-                    binds[alias or absolute.split(".")[0]] = f"mod:{absolute}" if alias else f"mod:{absolute.split('.')[0]}"
+                    binds[alias or absolute.split(".")[0]] = (
+                        f"mod:{absolute}" if alias else f"mod:{absolute.split('.')[0]}"
+                    )
                 else:
                     for name, bound in names:
                         sub = f"{absolute}.{name}" if absolute else name
@@ -219,7 +226,11 @@ class Resolver(LocalTypes):
         if class_id not in self._bases_memo:
             self._bases_memo[class_id] = []
             path, _, qual = class_id.partition("::")
-            found = [self.resolve_name(path, qual, text) for scope, text in self.facts[path]["bases"] if scope == qual]
+            found = [
+                self.resolve_name(path, qual, text)
+                for scope, text in self.facts[path]["bases"]
+                if scope == qual
+            ]
             self._bases_memo[class_id] = [b for b in found if b and b != class_id]
         return self._bases_memo[class_id]
 
@@ -228,8 +239,11 @@ class Resolver(LocalTypes):
         """The definition, file or folder a bare `name` denotes at `scope` in `path`."""
         defs = self.defs[path]
         lang = self.lang_of[path]
-        parts = scope.split(".") if scope and (lang in ("java", "cpp") or "." in name
-                                                   or name in self._inner_names(path)) else []
+        parts = (
+            scope.split(".")
+            if scope and (lang in ("java", "cpp") or "." in name or name in self._inner_names(path))
+            else []
+        )
         for cut in range(len(parts), 0, -1):
             prefix = ".".join(parts[:cut])
             kind = defs.get(prefix)
@@ -289,7 +303,11 @@ class Resolver(LocalTypes):
                 return f"{path}::{prefix}"
             if kind is None:  # an impl block, Go receiver or C++ out-of-line qualifier
                 found = self.lookup(path, "", prefix.rpartition(".")[2])
-                if found and "::" in found and self.defs[found.partition("::")[0]].get(found.partition("::")[2]) == "class":
+                if (
+                    found
+                    and "::" in found
+                    and self.defs[found.partition("::")[0]].get(found.partition("::")[2]) == "class"
+                ):
                     return found
         return None
 

@@ -69,7 +69,11 @@ def _macro_derefs(root: Node) -> list[Node]:
         if node.type == "token_tree":
             kids = node.children
             for i in range(1, len(kids) - 1):
-                if kids[i].type == "*" and kids[i - 1].type in (",", "(") and kids[i + 1].type == "identifier":
+                if (
+                    kids[i].type == "*"
+                    and kids[i - 1].type in (",", "(")
+                    and kids[i + 1].type == "identifier"
+                ):
                     found.append(kids[i])
         stack.extend(node.children)
     return found
@@ -86,8 +90,12 @@ def rust_safety(source: str) -> RustSafety:
         while stack:
             node = stack.pop()
             parent = node.parent
-            if node.type == "identifier" and (node.text or b"").decode() in statics and parent is not None \
-                    and parent.type != "static_item":
+            if (
+                node.type == "identifier"
+                and (node.text or b"").decode() in statics
+                and parent is not None
+                and parent.type != "static_item"
+            ):
                 uses += 1
             stack.extend(node.children)
     derefs = captures.get("deref", []) + _macro_derefs(root)

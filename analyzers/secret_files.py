@@ -10,8 +10,24 @@ import fnmatch
 import re
 from pathlib import PurePosixPath
 
-SECRET_NAMES = (".env", ".env.*", "*.env", "*.pem", "*.key", ".netrc", "_netrc", ".pypirc", ".git-credentials",
-                "credentials", "credentials.*", "*credentials.json", ".npmrc", "*.p12", "*.pfx", "*.keystore")
+SECRET_NAMES = (
+    ".env",
+    ".env.*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    ".netrc",
+    "_netrc",
+    ".pypirc",
+    ".git-credentials",
+    "credentials",
+    "credentials.*",
+    "*credentials.json",
+    ".npmrc",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+)
 _SSH_KEY = re.compile(r"^id_[a-z0-9]+(\.pub)?$", re.IGNORECASE)  # id_rsa, id_ed25519.pub; not id_utils.py
 
 

@@ -46,8 +46,13 @@ def score(truth: set[tuple], found: set[tuple]) -> dict:
         t = {f for f in truth if f[2] in cats}
         f = {f for f in found if f[2] in cats}
         hit = len(t & f)
-        rows[label] = {"labelled": len(t), "extracted": len(f), "correct": hit,
-                       "precision": hit / len(f) if f else None, "recall": hit / len(t) if t else None}
+        rows[label] = {
+            "labelled": len(t),
+            "extracted": len(f),
+            "correct": hit,
+            "precision": hit / len(f) if f else None,
+            "recall": hit / len(t) if t else None,
+        }
     return rows
 
 
@@ -59,16 +64,24 @@ def run(docs_path: Path, truth_path: Path) -> dict:
     for api, params in labels.items():
         truth |= facts(api, params)
         found |= facts(api, record_labels(extract(ApiDoc(**docs[api]))))
-    result = {"apis": len(labels), "categories": score(truth, found),
-              "false_positives": sorted(map(list, found - truth)), "misses": sorted(map(list, truth - found))}
+    result = {
+        "apis": len(labels),
+        "categories": score(truth, found),
+        "false_positives": sorted(map(list, found - truth)),
+        "misses": sorted(map(list, truth - found)),
+    }
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=Path, default=DATA / "docstrings.json")
-    parser.add_argument("--truth", type=Path, action="append",
-                        help="labels to score (default: the development set, then the held-out set)")
+    parser.add_argument(
+        "--truth",
+        type=Path,
+        action="append",
+        help="labels to score (default: the development set, then the held-out set)",
+    )
     parser.add_argument("--json", type=Path, help="also write the full result (with every miss) here")
     parser.add_argument("--show-errors", action="store_true", help="print false positives and misses")
     args = parser.parse_args(argv)
@@ -82,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(result: dict, name: str, show_errors: bool) -> dict:
-    print(f"\n{name}: constraint extraction on {result['apis']} hand-labelled torch APIs "
-          "(DocTer anchor: 85.4% precision)")
+    print(
+        f"\n{name}: constraint extraction on {result['apis']} hand-labelled torch APIs "
+        "(DocTer anchor: 85.4% precision)"
+    )
     print(f"{'category':44} {'labelled':>8} {'extracted':>9} {'correct':>7} {'precision':>9} {'recall':>7}")
     for name, row in result["categories"].items():
         p = "-" if row["precision"] is None else f"{100 * row['precision']:.1f}%"

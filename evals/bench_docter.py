@@ -59,8 +59,10 @@ def normalize(category: str, value: object) -> list[str]:
 
 def score(truth: dict[str, dict], docs: dict) -> dict:
     """Presence and value precision/recall per category, with every miss and false alarm for `--show-errors`."""
-    rows = {c: {"labelled": 0, "extracted": 0, "both": 0, "facts_l": 0, "facts_e": 0, "facts_ok": 0}
-            for c in SCORED}
+    rows = {
+        c: {"labelled": 0, "extracted": 0, "both": 0, "facts_l": 0, "facts_e": 0, "facts_ok": 0}
+        for c in SCORED
+    }
     errors: list[str] = []
     for api, params in truth.items():
         found = extracted(api, docs)
@@ -82,8 +84,12 @@ def score(truth: dict[str, dict], docs: dict) -> dict:
         row["presence_recall"] = row["both"] / row["labelled"] if row["labelled"] else None
         row["value_precision"] = row["facts_ok"] / row["facts_e"] if row["facts_e"] else None
         row["value_recall"] = row["facts_ok"] / row["facts_l"] if row["facts_l"] else None
-    return {"apis": len(truth), "params": sum(len(p) for p in truth.values()), "categories": rows,
-            "errors": errors}
+    return {
+        "apis": len(truth),
+        "params": sum(len(p) for p in truth.values()),
+        "categories": rows,
+        "errors": errors,
+    }
 
 
 def _pct(value: float | None) -> str:
@@ -92,11 +98,15 @@ def _pct(value: float | None) -> str:
 
 def report(result: dict, split: str, show_errors: bool) -> None:
     print(f"{split}: {result['apis']} APIs, {result['params']} parameters (hand labels, DocTer conventions)")
-    print(f"{'category':10} {'labelled':>8} {'filled':>7} {'presence P':>10} {'presence R':>10} "
-          f"{'value P':>8} {'value R':>8}")
+    print(
+        f"{'category':10} {'labelled':>8} {'filled':>7} {'presence P':>10} {'presence R':>10} "
+        f"{'value P':>8} {'value R':>8}"
+    )
     for category, row in result["categories"].items():
-        print(f"{category:10} {row['labelled']:8} {row['extracted']:7} {_pct(row['presence_precision']):>10} "
-              f"{_pct(row['presence_recall']):>10} {_pct(row['value_precision']):>8} {_pct(row['value_recall']):>8}")
+        print(
+            f"{category:10} {row['labelled']:8} {row['extracted']:7} {_pct(row['presence_precision']):>10} "
+            f"{_pct(row['presence_recall']):>10} {_pct(row['value_precision']):>8} {_pct(row['value_recall']):>8}"
+        )
     if show_errors:
         print("\n".join(result["errors"]))
 

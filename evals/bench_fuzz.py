@@ -37,17 +37,29 @@ def choose_apis(adapter, torch_functions: int) -> list[str]:
 def throughput(args: argparse.Namespace) -> int:
     """Print isolated and bare execs/s on the same generated inputs."""
     adapter = library_adapter("torch")
-    apis = choose_apis(adapter, args.torch_functions)[:args.apis]
-    result = measure(adapter, apis, args.inputs_per_api, make_sandbox("docker"), workers=args.workers,
-                     batch_size=args.batch_size)
+    apis = choose_apis(adapter, args.torch_functions)[: args.apis]
+    result = measure(
+        adapter,
+        apis,
+        args.inputs_per_api,
+        make_sandbox("docker"),
+        workers=args.workers,
+        batch_size=args.batch_size,
+    )
     iso, bare = result["isolated"], result["bare"]
-    print(f"inputs: {iso['inputs']} on {result['apis']} APIs ({args.inputs_per_api} per API), "
-          f"{result['workers']} workers, batches of {result['batch_size']}")
-    print(f"crash-isolated (persistent forked worker, replaced on crash): {iso['execs_per_second']:.1f} execs/s "
-          f"({iso['inputs']} in {iso['seconds']:.1f} s; containers and fork servers started first, in "
-          f"{iso['startup_seconds']:.1f} s)")
-    print(f"bare in-process loop, one interpreter, no isolation:       {bare['execs_per_second']:.1f} execs/s "
-          f"({bare['inputs']} in {bare['seconds']:.1f} s; {result['crashed_or_hung']} crashing/hanging inputs left out)")
+    print(
+        f"inputs: {iso['inputs']} on {result['apis']} APIs ({args.inputs_per_api} per API), "
+        f"{result['workers']} workers, batches of {result['batch_size']}"
+    )
+    print(
+        f"crash-isolated (persistent forked worker, replaced on crash): {iso['execs_per_second']:.1f} execs/s "
+        f"({iso['inputs']} in {iso['seconds']:.1f} s; containers and fork servers started first, in "
+        f"{iso['startup_seconds']:.1f} s)"
+    )
+    print(
+        f"bare in-process loop, one interpreter, no isolation:       {bare['execs_per_second']:.1f} execs/s "
+        f"({bare['inputs']} in {bare['seconds']:.1f} s; {result['crashed_or_hung']} crashing/hanging inputs left out)"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0
@@ -57,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--campaign", action="store_true", help="run the campaign benchmark instead")
     parser.add_argument("--apis", type=int, default=40, help="throughput: APIs to draw inputs from")
-    parser.add_argument("--batch-size", type=int, default=500, help="throughput: inputs per sandbox round trip")
+    parser.add_argument(
+        "--batch-size", type=int, default=500, help="throughput: inputs per sandbox round trip"
+    )
     parser.add_argument("--json", type=Path, help="throughput: also write the figures here")
     parser.add_argument("--out", type=Path, default=Path(".repowright/bench_fuzz"))
     parser.add_argument("--torch-functions", type=int, default=100)
@@ -72,26 +86,43 @@ def main(argv: list[str] | None = None) -> int:
         return throughput(args)
     adapter = library_adapter("torch")
     apis = choose_apis(adapter, args.torch_functions)
-    config = CampaignConfig(apis=apis, inputs_per_api=args.inputs_per_api, seed=args.seed, workers=args.workers,
-                            time_budget=args.time_budget, timeout=args.timeout, verify_limit=args.verify_limit)
+    config = CampaignConfig(
+        apis=apis,
+        inputs_per_api=args.inputs_per_api,
+        seed=args.seed,
+        workers=args.workers,
+        time_budget=args.time_budget,
+        timeout=args.timeout,
+        verify_limit=args.verify_limit,
+    )
     started = time.monotonic()
 
     def progress(phase: str, done: int, total: int) -> None:
         if phase != "inputs" or done == total or done % 500 < config.batch_size:
-            print(f"[{time.monotonic() - started:7.0f} s] {phase} {done}/{total}", file=sys.stderr, flush=True)
+            print(
+                f"[{time.monotonic() - started:7.0f} s] {phase} {done}/{total}", file=sys.stderr, flush=True
+            )
 
-    summary = Campaign(args.out, config, adapter, make_sandbox("docker"), ExecConfig(timeout=args.timeout)).run(progress)
+    summary = Campaign(
+        args.out, config, adapter, make_sandbox("docker"), ExecConfig(timeout=args.timeout)
+    ).run(progress)
     summary["wall_seconds"] = round(time.monotonic() - started, 1)
     functional = sum(1 for a in apis if a.startswith("torch.nn.functional."))
     print(f"APIs: {len(apis)} ({functional} torch.nn.functional + {len(apis) - functional} torch.*)")
-    print(f"inputs run: {summary['inputs']} of {summary['planned_inputs']} planned "
-          f"({summary['execs_per_second']} execs/s over {summary['seconds']} s of execution)")
+    print(
+        f"inputs run: {summary['inputs']} of {summary['planned_inputs']} planned "
+        f"({summary['execs_per_second']} execs/s over {summary['seconds']} s of execution)"
+    )
     print(f"outcomes: {summary['outcomes']}")
-    print(f"distinct crashes (crash / internal assert / hang findings): {summary['distinct_crashes']} "
-          f"on {len(summary['crashing_apis'])} APIs: {', '.join(summary['crashing_apis'])}")
+    print(
+        f"distinct crashes (crash / internal assert / hang findings): {summary['distinct_crashes']} "
+        f"on {len(summary['crashing_apis'])} APIs: {', '.join(summary['crashing_apis'])}"
+    )
     print(f"findings by class: {summary['findings_by_class']}")
-    print(f"reproducers verified by a fresh run: {summary['reproducers_verified']} of "
-          f"{summary['reproducers_checked']} checked")
+    print(
+        f"reproducers verified by a fresh run: {summary['reproducers_verified']} of "
+        f"{summary['reproducers_checked']} checked"
+    )
     print(f"wall time including extraction, reduction and verification: {summary['wall_seconds']} s")
     (args.out / "bench_fuzz.json").write_text(json.dumps(summary, indent=2))
     print(f"report: {args.out / 'report.md'}")

@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs-per-api", type=int, default=20)
     parser.add_argument("--time-budget", type=float, default=420.0)
     parser.add_argument("--timeout", type=float, default=20.0)
-    parser.add_argument("--sandbox", default="local", help="local (default: docker has no GPU here) or docker")
+    parser.add_argument(
+        "--sandbox", default="local", help="local (default: docker has no GPU here) or docker"
+    )
     args = parser.parse_args(argv)
     import torch
 
@@ -37,15 +39,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     adapter = library_adapter("torch-cuda")
     apis = choose_apis(adapter, args.torch_functions)
-    config = CampaignConfig(apis=apis, inputs_per_api=args.inputs_per_api, seed=0, workers=1,
-                            time_budget=args.time_budget, timeout=args.timeout, library="torch-cuda", verify_limit=10)
+    config = CampaignConfig(
+        apis=apis,
+        inputs_per_api=args.inputs_per_api,
+        seed=0,
+        workers=1,
+        time_budget=args.time_budget,
+        timeout=args.timeout,
+        library="torch-cuda",
+        verify_limit=10,
+    )
     exec_config = ExecConfig(timeout=args.timeout, memory_bytes=0, container_memory="100000g")
     started = time.monotonic()
     summary = Campaign(args.out, config, adapter, make_sandbox(args.sandbox), exec_config).run(
-        lambda phase, done, total: print(f"[{time.monotonic() - started:6.0f} s] {phase} {done}/{total}",
-                                         file=sys.stderr, flush=True))
-    print(f"device: {torch.cuda.get_device_name(0)}; APIs {len(apis)}; inputs {summary['inputs']} "
-          f"({summary['execs_per_second']} execs/s)")
+        lambda phase, done, total: print(
+            f"[{time.monotonic() - started:6.0f} s] {phase} {done}/{total}", file=sys.stderr, flush=True
+        )
+    )
+    print(
+        f"device: {torch.cuda.get_device_name(0)}; APIs {len(apis)}; inputs {summary['inputs']} "
+        f"({summary['execs_per_second']} execs/s)"
+    )
     print(f"findings by class: {summary['findings_by_class']}; crashing APIs: {summary['crashing_apis']}")
     print(f"reproducers verified: {summary['reproducers_verified']} of {summary['reproducers_checked']}")
     (args.out / "bench_fuzz_cuda.json").write_text(json.dumps(summary, indent=2))

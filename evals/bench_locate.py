@@ -44,8 +44,13 @@ KS = (1, 3, 5, 10)
 
 def find_repo(repos_dir: Path, repo: str) -> Path | None:
     owner, name = repo.split("/")
-    for candidate in (repos_dir / f"{owner}+{name}" / "repo", repos_dir / f"{owner}+{name}",
-                      repos_dir / f"{owner}__{name}", repos_dir / owner / name, repos_dir / name):
+    for candidate in (
+        repos_dir / f"{owner}+{name}" / "repo",
+        repos_dir / f"{owner}+{name}",
+        repos_dir / f"{owner}__{name}",
+        repos_dir / owner / name,
+        repos_dir / name,
+    ):
         if candidate.exists():
             return candidate
     return None
@@ -56,8 +61,12 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
     (large data files) are left out; returns how many."""
     git = ["git", "--git-dir", str(git_dir / ".git" if (git_dir / ".git").exists() else git_dir)]
     entries = blob_entries(git, commit)
-    batch = subprocess.run([*git, "cat-file", "--batch"], input="".join(f"{sha}\n" for sha, _ in entries).encode(),
-                           capture_output=True, check=True).stdout
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in entries).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
     absent, pos = 0, 0
     for _sha, path in entries:
         end = batch.index(b"\n", pos)
@@ -69,7 +78,7 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
         size = int(header[2])
         dest = target / path
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(batch[pos:pos + size])
+        dest.write_bytes(batch[pos : pos + size])
         pos += size + 1
     return absent
 
@@ -104,7 +113,9 @@ def gold_functions(kg, lines: dict[str, set[int]]) -> set[tuple[str, str]]:
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for _, attrs in kg.graph.nodes(data=True):
         if attrs.get("kind") in ("function", "method") and attrs["path"] in lines:
-            spans.setdefault(attrs["path"], []).append((attrs["start_line"], attrs["end_line"], attrs["qualname"]))
+            spans.setdefault(attrs["path"], []).append(
+                (attrs["start_line"], attrs["end_line"], attrs["qualname"])
+            )
     gold = set()
     for path, numbers in lines.items():
         for number in numbers:
@@ -125,7 +136,9 @@ def edits_outside_functions(kg, lines: dict[str, set[int]]) -> bool:
 
 def bm25_files(kg, root: Path, issue: str, k: int = 10) -> list[str]:
     paths = sorted(n for n, a in kg.graph.nodes(data=True) if a.get("kind") == "file" and a.get("language"))
-    docs = [tokenize(path.replace("/", " ") + " " + (root / path).read_text(errors="replace")) for path in paths]
+    docs = [
+        tokenize(path.replace("/", " ") + " " + (root / path).read_text(errors="replace")) for path in paths
+    ]
     return [paths[i] for i, _ in BM25(docs).top(tokenize(issue), k)]
 
 
@@ -144,8 +157,9 @@ def gold_lines(inst: dict) -> dict[str, set[int]]:
     return patch_lines(inst["patch"])
 
 
-def run_split(insts: list[dict], repos_dir: Path, work: Path, simulations: int,
-              mcts: int = 0) -> tuple[list[dict], list[str]]:
+def run_split(
+    insts: list[dict], repos_dir: Path, work: Path, simulations: int, mcts: int = 0
+) -> tuple[list[dict], list[str]]:
     from .locate_checkout import Checkout
 
     by_repo: dict[str, list[dict]] = defaultdict(list)
@@ -185,22 +199,36 @@ def run_instance(inst: dict, kg, root: Path, simulations: int, mcts: int = 0) ->
     mcts_hits = None
     if mcts > 0:  # the same ranking re-ranked by tree search: an ablation printed beside the plain ranking
         explored = locate(kg, inst["problem_statement"], top=10, simulations=mcts, root=root)
-        mcts_hits = {"files": hits([f.path for f in explored.files], gold_files),
-                     "functions": hits([(f.path, f.name) for f in explored.functions], gold_funcs) if gold_funcs
-                     else None}
+        mcts_hits = {
+            "files": hits([f.path for f in explored.files], gold_files),
+            "functions": hits([(f.path, f.name) for f in explored.functions], gold_funcs)
+            if gold_funcs
+            else None,
+        }
     files = [f.path for f in found.files]
     funcs = [(f.path, f.name) for f in found.functions]
-    row = {"instance_id": inst["instance_id"], "gold_files": sorted(gold_files),
-           "gold_functions": sorted(f"{p}::{n}" for p, n in gold_funcs), "files": files,
-           "functions": [f"{p}::{n}" for p, n in funcs], "bm25_files": baseline,
-           "module_level": edits_outside_functions(kg, lines),
-           "file_hits": hits(files, gold_files), "function_hits": hits(funcs, gold_funcs) if gold_funcs else None,
-           "bm25_file_hits": hits(baseline, gold_files), "mcts_file_hits": mcts_hits and mcts_hits["files"],
-           "mcts_function_hits": mcts_hits and mcts_hits["functions"], "locate_s": round(locate_s, 3), "bm25_s": round(bm25_s, 3)}
-    print(f"{inst['instance_id']:44s} file@1/5 {int(row['file_hits'][1])}/{int(row['file_hits'][5])}  "
-          f"bm25@5 {int(row['bm25_file_hits'][5])}  func@5 "
-          f"{'-' if row['function_hits'] is None else int(row['function_hits'][5])}  locate {locate_s:.2f}s",
-          flush=True)
+    row = {
+        "instance_id": inst["instance_id"],
+        "gold_files": sorted(gold_files),
+        "gold_functions": sorted(f"{p}::{n}" for p, n in gold_funcs),
+        "files": files,
+        "functions": [f"{p}::{n}" for p, n in funcs],
+        "bm25_files": baseline,
+        "module_level": edits_outside_functions(kg, lines),
+        "file_hits": hits(files, gold_files),
+        "function_hits": hits(funcs, gold_funcs) if gold_funcs else None,
+        "bm25_file_hits": hits(baseline, gold_files),
+        "mcts_file_hits": mcts_hits and mcts_hits["files"],
+        "mcts_function_hits": mcts_hits and mcts_hits["functions"],
+        "locate_s": round(locate_s, 3),
+        "bm25_s": round(bm25_s, 3),
+    }
+    print(
+        f"{inst['instance_id']:44s} file@1/5 {int(row['file_hits'][1])}/{int(row['file_hits'][5])}  "
+        f"bm25@5 {int(row['bm25_file_hits'][5])}  func@5 "
+        f"{'-' if row['function_hits'] is None else int(row['function_hits'][5])}  locate {locate_s:.2f}s",
+        flush=True,
+    )
     return row
 
 
@@ -209,34 +237,58 @@ def summarize(rows: list[dict]) -> dict:
         scored = [r[key] for r in rows if r.get(key) is not None]
         return {f"acc@{k}": round(sum(h[k] for h in scored) / len(scored), 4) for k in KS} if scored else None
 
-    return {"instances": len(rows), "with_function_gold": sum(r["function_hits"] is not None for r in rows),
-            "with_module_level_edits": sum(r["module_level"] for r in rows),
-            "locate_file": acc("file_hits"), "locate_function": acc("function_hits"),
-            "bm25_file": acc("bm25_file_hits"), "mcts_file": acc("mcts_file_hits"),
-            "mcts_function": acc("mcts_function_hits"),
-            "mean_locate_s": round(sum(r["locate_s"] for r in rows) / max(1, len(rows)), 3),
-            "mean_bm25_s": round(sum(r["bm25_s"] for r in rows) / max(1, len(rows)), 3)}
+    return {
+        "instances": len(rows),
+        "with_function_gold": sum(r["function_hits"] is not None for r in rows),
+        "with_module_level_edits": sum(r["module_level"] for r in rows),
+        "locate_file": acc("file_hits"),
+        "locate_function": acc("function_hits"),
+        "bm25_file": acc("bm25_file_hits"),
+        "mcts_file": acc("mcts_file_hits"),
+        "mcts_function": acc("mcts_function_hits"),
+        "mean_locate_s": round(sum(r["locate_s"] for r in rows) / max(1, len(rows)), 3),
+        "mean_bm25_s": round(sum(r["bm25_s"] for r in rows) / max(1, len(rows)), 3),
+    }
 
 
 def print_summary(name: str, summary: dict) -> None:
-    print(f"\n== {name}: {summary['instances']} instances ({summary['with_function_gold']} with function-level "
-          f"gold, {summary['with_module_level_edits']} with edits outside every function)")
+    print(
+        f"\n== {name}: {summary['instances']} instances ({summary['with_function_gold']} with function-level "
+        f"gold, {summary['with_module_level_edits']} with edits outside every function)"
+    )
     print(f"{'':22s}" + "".join(f"{'Acc@' + str(k):>9s}" for k in KS))
-    for label, key in (("locate files", "locate_file"), ("BM25 files (baseline)", "bm25_file"),
-                       ("locate functions", "locate_function"), ("ablation: + MCTS files", "mcts_file"),
-                       ("ablation: + MCTS funcs", "mcts_function")):
+    for label, key in (
+        ("locate files", "locate_file"),
+        ("BM25 files (baseline)", "bm25_file"),
+        ("locate functions", "locate_function"),
+        ("ablation: + MCTS files", "mcts_file"),
+        ("ablation: + MCTS funcs", "mcts_function"),
+    ):
         if summary[key] is None:
             continue
         print(f"{label:22s}" + "".join(f"{summary[key][f'acc@{k}'] * 100:8.1f}%" for k in KS))
-    print(f"mean time per instance on a mapped tree: locate {summary['mean_locate_s']:.2f}s, "
-          f"BM25 {summary['mean_bm25_s']:.2f}s")
+    print(
+        f"mean time per instance on a mapped tree: locate {summary['mean_locate_s']:.2f}s, "
+        f"BM25 {summary['mean_bm25_s']:.2f}s"
+    )
 
 
 def time_cli(repo: Path, issue: str) -> dict:
     """Cold and warm `repowright locate` in fresh processes, and BM25 over the same (mapped) tree."""
     with tempfile.TemporaryDirectory(prefix="bench-locate-time-") as tmp:
-        cmd = [sys.executable, "-m", "repowright.agent.cli.main", "locate", str(repo), "--issue", issue, "--json",
-               "--no-model", "--cache-dir", str(Path(tmp) / "cache")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            "locate",
+            str(repo),
+            "--issue",
+            issue,
+            "--json",
+            "--no-model",
+            "--cache-dir",
+            str(Path(tmp) / "cache"),
+        ]
         env = {**os.environ, "REPOWRIGHT_LLM__BASE_URL": ""}
         out = {}
         for label in ("cold", "warm"):
@@ -253,20 +305,29 @@ def time_cli(repo: Path, issue: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repos-dir", type=Path, required=True)
     parser.add_argument("--dataset", type=Path, action="append", help=f"instances (default {FROZEN.name})")
     parser.add_argument("--lite", type=Path, help="SWE-bench Lite dev split (JSONL), printed separately")
     parser.add_argument("--instances", default="", help="comma-separated instance ids (default: all)")
     parser.add_argument("--simulations", type=int, default=0, help="MCTS simulations after ranking (0: none)")
-    parser.add_argument("--mcts-ablation", type=int, default=0, metavar="N",
-                        help="also locate with N MCTS simulations and print it as an ablation")
+    parser.add_argument(
+        "--mcts-ablation",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also locate with N MCTS simulations and print it as an ablation",
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "repowright-bench-locate")
     parser.add_argument("--timing-repo", type=Path, help="a large checkout to time cold and warm locate on")
     parser.add_argument("--timing-issue", default="Calling the parser on an empty file raises an IndexError")
     parser.add_argument("--out", type=Path, default=Path("evals/results/bench_locate.json"))
     args = parser.parse_args()
-    splits = [(p.stem, p) for p in (args.dataset or [FROZEN])] + ([("swebench-lite-dev", args.lite)] if args.lite else [])
+    splits = [(p.stem, p) for p in (args.dataset or [FROZEN])] + (
+        [("swebench-lite-dev", args.lite)] if args.lite else []
+    )
     for _, path in splits:
         if not path.is_file():
             parser.error(f"no dataset at {path}; pass an existing JSONL file")
@@ -281,8 +342,10 @@ def main() -> None:
     if args.timing_repo:
         result["timing"] = time_cli(args.timing_repo, args.timing_issue)
         t = result["timing"]
-        print(f"\nrepowright locate on {args.timing_repo} ({t['files']} files): cold {t['cold_s']:.1f}s, "
-              f"warm {t['warm_s']:.1f}s; BM25 over the mapped tree {t['bm25_s']:.1f}s")
+        print(
+            f"\nrepowright locate on {args.timing_repo} ({t['files']} files): cold {t['cold_s']:.1f}s, "
+            f"warm {t['warm_s']:.1f}s; BM25 over the mapped tree {t['bm25_s']:.1f}s"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
 

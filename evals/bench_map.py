@@ -46,9 +46,12 @@ def run_map(copy: Path, cache: Path, workers: int, want_nodes: bool = False) -> 
     """One map in a fresh interpreter; wall and CPU seconds of the whole process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(copy), str(cache), str(workers),
-                           "nodes" if want_nodes else "-"], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(copy), str(cache), str(workers), "nodes" if want_nodes else "-"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -61,15 +64,34 @@ def run_map(copy: Path, cache: Path, workers: int, want_nodes: bool = False) -> 
 
 def run_cli_warm(copy: Path, cache: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "map", str(copy), "--cache-dir", str(cache), "--json"],
-                   check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            "map",
+            str(copy),
+            "--cache-dir",
+            str(cache),
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     return time.perf_counter() - start
 
 
 def ctags(copy: Path) -> tuple[float, list[str]]:
     start = time.perf_counter()
-    proc = subprocess.run(["ctags", "-R", "-f", "-", "--fields=+Kl", "."], cwd=copy, capture_output=True,
-                          text=True, errors="replace", check=True)
+    proc = subprocess.run(
+        ["ctags", "-R", "-f", "-", "--fields=+Kl", "."],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=True,
+    )
     return time.perf_counter() - start, proc.stdout.splitlines()
 
 
@@ -79,8 +101,11 @@ def ctags_coverage(lines: list[str], pairs: set[tuple[str, str]], mapped: set[st
     ctags kinds checked: Python class/function/member (members are methods; `f = lambda: ...` is a function),
     C/C++ function/class/struct (a C "member" is a struct field, not a method). Anonymous names that ctags
     invents (`__anon...`, `anonFunc...`) have no counterpart and are not checked."""
-    wanted = {"Python": {"class", "function", "member"}, "C": {"function", "struct"},
-              "C++": {"function", "class", "struct"}}
+    wanted = {
+        "Python": {"class", "function", "member"},
+        "C": {"function", "struct"},
+        "C++": {"function", "class", "struct"},
+    }
     checked, missing, unmapped = 0, [], 0
     for line in lines:
         if line.startswith("!_"):
@@ -88,7 +113,9 @@ def ctags_coverage(lines: list[str], pairs: set[tuple[str, str]], mapped: set[st
         parts = line.split("\t")
         fields = dict(p.split(":", 1) for p in parts[3:] if ":" in p)
         kind = parts[3] if len(parts) > 3 and ":" not in parts[3] else fields.get("kind", "")
-        if kind not in wanted.get(fields.get("language", ""), ()) or parts[0].startswith(("__anon", "anonFunc")):
+        if kind not in wanted.get(fields.get("language", ""), ()) or parts[0].startswith(
+            ("__anon", "anonFunc")
+        ):
             continue
         path = parts[1].removeprefix("./")
         if path not in mapped:
@@ -97,11 +124,18 @@ def ctags_coverage(lines: list[str], pairs: set[tuple[str, str]], mapped: set[st
         checked += 1
         if (path, parts[0]) not in pairs:
             missing.append(f"{path}:{parts[0]} ({kind})")
-    return {"checked": checked, "missing": len(missing), "examples": missing[:20], "in_unmapped_files": unmapped}
+    return {
+        "checked": checked,
+        "missing": len(missing),
+        "examples": missing[:20],
+        "in_unmapped_files": unmapped,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stdlib", type=Path, default=DEFAULT_STDLIB)
     parser.add_argument("--workers", type=int, default=0, help="0: all cores")
     parser.add_argument("--edit", default="json/decoder.py", help="the file edited for the one-edit runs")
@@ -125,7 +159,9 @@ def main() -> None:
     coverage = ctags_coverage(tags, pairs, set(interface_edit["files"]))
     phases = {"cold": cold, "warm": warm, "one_edit_body": body_edit, "one_edit_interface": interface_edit}
     result = {
-        "folder": str(args.stdlib), "cpus": os.cpu_count(), "workers": args.workers or os.cpu_count(),
+        "folder": str(args.stdlib),
+        "cpus": os.cpu_count(),
+        "workers": args.workers or os.cpu_count(),
         "stats": cold["stats"],
         **{f"{name}_wall_s": round(p["wall_s"], 3) for name, p in phases.items()},
         **{f"{name}_in_process_s": round(p["seconds_in_process"], 3) for name, p in phases.items()},
@@ -135,18 +171,28 @@ def main() -> None:
         "warm_cli_wall_s": round(warm_cli, 3),
         "peak_rss_parent_mb": round(max(p["maxrss_self_kb"] for p in phases.values()) / 1024, 1),
         "peak_rss_worker_mb": round(max(p["maxrss_child_kb"] for p in phases.values()) / 1024, 1),
-        "ctags_wall_s": round(ctags_s, 3), "ctags_tags": len(tags), "ctags_coverage": coverage,
+        "ctags_wall_s": round(ctags_s, 3),
+        "ctags_tags": len(tags),
+        "ctags_coverage": coverage,
         "load_average": os.getloadavg(),
     }
     for name in phases:
-        print(f"{name:20s} wall {result[name + '_wall_s']:7.3f} s  in-process {result[name + '_in_process_s']:7.3f} s"
-              f"  build {result[name + '_build_s']:7.3f} s  cpu {result[name + '_cpu_s']:7.3f} s"
-              f"  cache hits {result[name + '_cache_hits']}")
+        print(
+            f"{name:20s} wall {result[name + '_wall_s']:7.3f} s  in-process {result[name + '_in_process_s']:7.3f} s"
+            f"  build {result[name + '_build_s']:7.3f} s  cpu {result[name + '_cpu_s']:7.3f} s"
+            f"  cache hits {result[name + '_cache_hits']}"
+        )
     print(f"warm CLI (repowright map --json) wall {warm_cli:.3f} s")
-    print(f"peak RSS: parent {result['peak_rss_parent_mb']} MB, largest worker {result['peak_rss_worker_mb']} MB")
-    print(f"ctags -R wall {ctags_s:.3f} s ({len(tags)} tags); coverage: {coverage['checked']} checked, "
-          f"{coverage['missing']} missing {coverage['examples'][:5]}")
-    print(f"graph: {cold['stats']['files']} files, nodes {cold['stats']['nodes']}, edges {cold['stats']['edges']}")
+    print(
+        f"peak RSS: parent {result['peak_rss_parent_mb']} MB, largest worker {result['peak_rss_worker_mb']} MB"
+    )
+    print(
+        f"ctags -R wall {ctags_s:.3f} s ({len(tags)} tags); coverage: {coverage['checked']} checked, "
+        f"{coverage['missing']} missing {coverage['examples'][:5]}"
+    )
+    print(
+        f"graph: {cold['stats']['files']} files, nodes {cold['stats']['nodes']}, edges {cold['stats']['edges']}"
+    )
     print(f"load average during the run: {result['load_average']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))

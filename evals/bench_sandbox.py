@@ -65,10 +65,18 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     print(f"command: {' '.join(COMMAND)}  ({args.runs} runs each)")
-    print(f"fresh sandbox (create, start, exec, remove): median {result['docker_run_median_s'] * 1000:.0f} ms")
-    print(f"exec in a running session:                   median {result['session_exec_median_s'] * 1000:.0f} ms")
-    print(f"bare subprocess:                             median {result['bare_subprocess_median_s'] * 1000:.0f} ms")
-    print(f"container overhead:                          median {result['container_overhead_median_s'] * 1000:.0f} ms")
+    print(
+        f"fresh sandbox (create, start, exec, remove): median {result['docker_run_median_s'] * 1000:.0f} ms"
+    )
+    print(
+        f"exec in a running session:                   median {result['session_exec_median_s'] * 1000:.0f} ms"
+    )
+    print(
+        f"bare subprocess:                             median {result['bare_subprocess_median_s'] * 1000:.0f} ms"
+    )
+    print(
+        f"container overhead:                          median {result['container_overhead_median_s'] * 1000:.0f} ms"
+    )
     print(f"written: {args.out}", file=sys.stderr)
 
 

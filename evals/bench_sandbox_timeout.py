@@ -26,19 +26,34 @@ TARGET_S = 7.0
 
 def one_run(command: list[str], workdir: str) -> tuple[float, int]:
     """Seconds and exit code of one `sandbox run --timeout 5` of `command` (its output discarded)."""
-    argv = [sys.executable, "-m", "repowright.agent.cli.main", "sandbox", "run", "--timeout", str(TIMEOUT_S),
-            "--workdir", workdir, "--", *command]
+    argv = [
+        sys.executable,
+        "-m",
+        "repowright.agent.cli.main",
+        "sandbox",
+        "run",
+        "--timeout",
+        str(TIMEOUT_S),
+        "--workdir",
+        workdir,
+        "--",
+        *command,
+    ]
     start = time.monotonic()
     proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     return time.monotonic() - start, proc.returncode
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--burn", type=int, default=1, help="cores kept busy by spinning processes meanwhile")
     parser.add_argument("--command", default="yes", help="the flooding command (default: yes)")
-    parser.add_argument("--baseline-runs", type=int, default=5, help="runs of `sleep 100` with the same timeout")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=5, help="runs of `sleep 100` with the same timeout"
+    )
     parser.add_argument("--out", type=Path, default=Path("evals/results/bench_sandbox_timeout.json"))
     args = parser.parse_args()
     command = shlex.split(args.command)
@@ -57,17 +72,28 @@ def main() -> None:
             proc.kill()
             proc.wait()
     within = sum(1 for r in runs if r["exit_code"] == 124 and r["seconds"] <= TARGET_S)
-    result = {"command": ["repowright", "sandbox", "run", "--timeout", str(TIMEOUT_S), "--", *command],
-              "burning_cores": args.burn, "runs": runs, "within_target": within, "target_s": TARGET_S,
-              "max_s": max(r["seconds"] for r in runs), "median_s": statistics.median(r["seconds"] for r in runs),
-              "quiet_baseline_median_s": statistics.median(baseline) if baseline else None, "load_average_1m": load}
+    result = {
+        "command": ["repowright", "sandbox", "run", "--timeout", str(TIMEOUT_S), "--", *command],
+        "burning_cores": args.burn,
+        "runs": runs,
+        "within_target": within,
+        "target_s": TARGET_S,
+        "max_s": max(r["seconds"] for r in runs),
+        "median_s": statistics.median(r["seconds"] for r in runs),
+        "quiet_baseline_median_s": statistics.median(baseline) if baseline else None,
+        "load_average_1m": load,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
-    print(f"{within}/{len(runs)} returned 124 within {TARGET_S:g} s; median {result['median_s']:.2f} s, "
-          f"max {result['max_s']:.2f} s ({args.burn} core(s) burning, load average {load:.1f})")
+    print(
+        f"{within}/{len(runs)} returned 124 within {TARGET_S:g} s; median {result['median_s']:.2f} s, "
+        f"max {result['max_s']:.2f} s ({args.burn} core(s) burning, load average {load:.1f})"
+    )
     if baseline:
-        print(f"quiet command hitting the same timeout (sleep 100): median {result['quiet_baseline_median_s']:.2f} s "
-              f"of {len(baseline)} runs")
+        print(
+            f"quiet command hitting the same timeout (sleep 100): median {result['quiet_baseline_median_s']:.2f} s "
+            f"of {len(baseline)} runs"
+        )
     print(f"written: {args.out}", file=sys.stderr)
 
 

@@ -37,8 +37,13 @@ from repowright.sandbox import Limits, make_sandbox
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_scale.json"
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "data" / "swebench" / "calc"
-FIXTURE_SPEC = {"python": "3.11", "pip_packages": ["pytest"], "install": "python -m pip install -e .",
-                "test_cmd": "pytest -rA", "log_parser": "pytest"}
+FIXTURE_SPEC = {
+    "python": "3.11",
+    "pip_packages": ["pytest"],
+    "install": "python -m pip install -e .",
+    "test_cmd": "pytest -rA",
+    "log_parser": "pytest",
+}
 
 
 class Timed:
@@ -70,15 +75,26 @@ def fixture_world(work: Path, count: int) -> tuple[Path, Path, Path]:
     git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "calc with a bug"]):
         subprocess.run(git + args, check=True, capture_output=True)
-    base = subprocess.run(git + ["rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    base = subprocess.run(
+        git + ["rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     repos = work / "repos"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(repos / "fixture__calc")], check=True)
-    instances = [{"instance_id": f"calc-{i}", "repo": "fixture/calc", "version": "1.0", "base_commit": base,
-                  "environment_setup_commit": base, "patch": (FIXTURE / "gold.diff").read_text(),
-                  "test_patch": (FIXTURE / "test.diff").read_text(), "problem_statement": "add() subtracts",
-                  "FAIL_TO_PASS": json.dumps(["tests/test_calc.py::test_add"]),
-                  "PASS_TO_PASS": json.dumps(["tests/test_calc.py::test_mul", "tests/test_calc.py::test_neg"])}
-                 for i in range(count)]
+    instances = [
+        {
+            "instance_id": f"calc-{i}",
+            "repo": "fixture/calc",
+            "version": "1.0",
+            "base_commit": base,
+            "environment_setup_commit": base,
+            "patch": (FIXTURE / "gold.diff").read_text(),
+            "test_patch": (FIXTURE / "test.diff").read_text(),
+            "problem_statement": "add() subtracts",
+            "FAIL_TO_PASS": json.dumps(["tests/test_calc.py::test_add"]),
+            "PASS_TO_PASS": json.dumps(["tests/test_calc.py::test_mul", "tests/test_calc.py::test_neg"]),
+        }
+        for i in range(count)
+    ]
     dataset = work / "instances.jsonl"
     dataset.write_text("".join(json.dumps(i) + "\n" for i in instances))
     specs = work / "specs.json"
@@ -86,7 +102,9 @@ def fixture_world(work: Path, count: int) -> tuple[Path, Path, Path]:
     return dataset, repos, specs
 
 
-def timed_run(name: str, instances: list[dict], predictions: dict, opts: EvalOptions, executor: Executor) -> dict:
+def timed_run(
+    name: str, instances: list[dict], predictions: dict, opts: EvalOptions, executor: Executor
+) -> dict:
     """One evaluation through `executor`: wall time, instances per minute, overhead per task."""
     timed = Timed(executor)
     start = time.monotonic()
@@ -95,20 +113,29 @@ def timed_run(name: str, instances: list[dict], predictions: dict, opts: EvalOpt
     folder = opts.out_dir / opts.run_id
     seconds = {p.parent.name: json.loads(p.read_text())["seconds"] for p in folder.glob("*/*/outcome.json")}
     overheads = [timed.back[k] - timed.handed[k] - seconds[k] for k in timed.back]
-    return {"executor": name, "wall_seconds": round(wall, 1), "instances": len(instances),
-            "instances_per_minute": round(len(instances) / wall * 60, 2),
-            "overhead_per_task_mean": round(statistics.mean(overheads), 3),
-            "overhead_per_task_median": round(statistics.median(overheads), 3),
-            "overhead_per_task_max": round(max(overheads), 3),
-            "resolved": report["resolved_instances"], "nodes": sorted({json.loads(p.read_text())["node"]
-                                                                      for p in folder.glob("*/*/outcome.json")})}
+    return {
+        "executor": name,
+        "wall_seconds": round(wall, 1),
+        "instances": len(instances),
+        "instances_per_minute": round(len(instances) / wall * 60, 2),
+        "overhead_per_task_mean": round(statistics.mean(overheads), 3),
+        "overhead_per_task_median": round(statistics.median(overheads), 3),
+        "overhead_per_task_max": round(max(overheads), 3),
+        "resolved": report["resolved_instances"],
+        "nodes": sorted({json.loads(p.read_text())["node"] for p in folder.glob("*/*/outcome.json")}),
+    }
 
 
 def start_cluster() -> Any:
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # keep Ray on 127.0.0.1
     from ray.cluster_utils import Cluster
 
-    node: dict[str, Any] = {"num_cpus": 1, "node_ip_address": "127.0.0.1", "object_store_memory": 80 << 20, "memory": 3 << 30}
+    node: dict[str, Any] = {
+        "num_cpus": 1,
+        "node_ip_address": "127.0.0.1",
+        "object_store_memory": 80 << 20,
+        "memory": 3 << 30,
+    }
     cluster = Cluster(initialize_head=True, head_node_args={**node, "include_dashboard": False})
     cluster.add_node(**node)
     cluster.wait_for_nodes()
@@ -135,13 +162,25 @@ def main(argv: list[str] | None = None) -> dict:
     predictions = load_predictions("gold", instances)
 
     def options(run_id: str) -> EvalOptions:
-        return EvalOptions(run_id=run_id, out_dir=work / "runs", cache_dir=work / "envs",
-                           repos_dir=Path(repos).resolve(), workers=args.workers,
-                           limits=Limits(timeout=1800, memory="1g", cpus=1, pids=4096), specs=Specs(specs))
+        return EvalOptions(
+            run_id=run_id,
+            out_dir=work / "runs",
+            cache_dir=work / "envs",
+            repos_dir=Path(repos).resolve(),
+            workers=args.workers,
+            limits=Limits(timeout=1800, memory="1g", cpus=1, pids=4096),
+            specs=Specs(specs),
+        )
 
-    evaluate(instances[:1], {instances[0]["instance_id"]: predictions[instances[0]["instance_id"]]},
-             options("warm-up"), make_sandbox("docker"))  # builds the environment: not timed
-    runs = [timed_run("local", instances, predictions, options("local"), make_executor("local", args.workers))]
+    evaluate(
+        instances[:1],
+        {instances[0]["instance_id"]: predictions[instances[0]["instance_id"]]},
+        options("warm-up"),
+        make_sandbox("docker"),
+    )  # builds the environment: not timed
+    runs = [
+        timed_run("local", instances, predictions, options("local"), make_executor("local", args.workers))
+    ]
     start = time.monotonic()
     cluster = start_cluster()
     try:
@@ -153,14 +192,22 @@ def main(argv: list[str] | None = None) -> dict:
             ray_executor.close()
     finally:
         cluster.shutdown()
-    result = {"dataset": str(dataset), "workers": args.workers, "runs": runs,
-              "ray_cluster_start_and_connect_seconds": round(setup, 1)}
-    print(f"{'executor':9} {'instances':>9} {'wall s':>8} {'inst/min':>9} {'overhead/task s (mean, median, max)':>36}"
-          "  resolved  nodes")
+    result = {
+        "dataset": str(dataset),
+        "workers": args.workers,
+        "runs": runs,
+        "ray_cluster_start_and_connect_seconds": round(setup, 1),
+    }
+    print(
+        f"{'executor':9} {'instances':>9} {'wall s':>8} {'inst/min':>9} {'overhead/task s (mean, median, max)':>36}"
+        "  resolved  nodes"
+    )
     for run in runs:
-        print(f"{run['executor']:9} {run['instances']:9} {run['wall_seconds']:8.1f} {run['instances_per_minute']:9.2f} "
-              f"{run['overhead_per_task_mean']:>14.3f} {run['overhead_per_task_median']:>9.3f} "
-              f"{run['overhead_per_task_max']:>9.3f}    {run['resolved']:>3}/{run['instances']}  {len(run['nodes'])}")
+        print(
+            f"{run['executor']:9} {run['instances']:9} {run['wall_seconds']:8.1f} {run['instances_per_minute']:9.2f} "
+            f"{run['overhead_per_task_mean']:>14.3f} {run['overhead_per_task_median']:>9.3f} "
+            f"{run['overhead_per_task_max']:>9.3f}    {run['resolved']:>3}/{run['instances']}  {len(run['nodes'])}"
+        )
     print(f"ray cluster start + connect (once): {result['ray_cluster_start_and_connect_seconds']} s")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))

@@ -18,8 +18,16 @@ from repowright.agent.translate.compare import RunOutput
 from repowright.agent.translate.verify import Case, Verifier
 from repowright.sandbox import make_sandbox
 
-BZIP2_SOURCES = ["bzip2.c", "blocksort.c", "huffman.c", "crctable.c", "randtable.c", "compress.c",
-                 "decompress.c", "bzlib.c"]
+BZIP2_SOURCES = [
+    "bzip2.c",
+    "blocksort.c",
+    "huffman.c",
+    "crctable.c",
+    "randtable.c",
+    "compress.c",
+    "decompress.c",
+    "bzlib.c",
+]
 
 
 def oracle_cases(root: Path) -> list[tuple[Case, str, str]]:
@@ -27,15 +35,28 @@ def oracle_cases(root: Path) -> list[tuple[Case, str, str]]:
     cases = []
     for i in (1, 2, 3):
         ref, bz2 = (root / f"sample{i}.ref").read_bytes(), (root / f"sample{i}.bz2").read_bytes()
-        cases.append((Case(f"compress-sample{i}", [f"-{i}", "-k", f"sample{i}.ref"], files={f"sample{i}.ref": ref}),
-                      f"sample{i}.ref.bz2", hashlib.sha256(bz2).hexdigest()))
-        cases.append((Case(f"decompress-sample{i}", ["-d", "-k", f"sample{i}.bz2"], files={f"sample{i}.bz2": bz2}),
-                      f"sample{i}", hashlib.sha256(ref).hexdigest()))
+        cases.append(
+            (
+                Case(f"compress-sample{i}", [f"-{i}", "-k", f"sample{i}.ref"], files={f"sample{i}.ref": ref}),
+                f"sample{i}.ref.bz2",
+                hashlib.sha256(bz2).hexdigest(),
+            )
+        )
+        cases.append(
+            (
+                Case(f"decompress-sample{i}", ["-d", "-k", f"sample{i}.bz2"], files={f"sample{i}.bz2": bz2}),
+                f"sample{i}",
+                hashlib.sha256(ref).hexdigest(),
+            )
+        )
     return cases
 
 
 def oracle_hits(runs: list[RunOutput], cases: list[tuple[Case, str, str]]) -> list[bool]:
-    return [run.exit_code == 0 and run.files.get(out) == digest for run, (_, out, digest) in zip(runs, cases, strict=True)]
+    return [
+        run.exit_code == 0 and run.files.get(out) == digest
+        for run, (_, out, digest) in zip(runs, cases, strict=True)
+    ]
 
 
 def evaluate(root: Path, crate: Path | None, backend: str = "docker") -> dict:
@@ -45,8 +66,10 @@ def evaluate(root: Path, crate: Path | None, backend: str = "docker") -> dict:
         ok, log = verifier.build_c(root, "/work/oracle/c")
         result: dict = {"c_build": ok, "c_build_log": log.strip()[-2000:]}
         if ok:
-            runs = [verifier.run_case("/work/oracle/c/prog", case, f"/work/oracle/run/{i}")
-                    for i, (case, _, _) in enumerate(cases)]
+            runs = [
+                verifier.run_case("/work/oracle/c/prog", case, f"/work/oracle/run/{i}")
+                for i, (case, _, _) in enumerate(cases)
+            ]
             hits = oracle_hits(runs, cases)
             result["c_cases"] = {case.name: hit for (case, _, _), hit in zip(cases, hits, strict=True)}
             result["c_oracle_passed"] = f"{sum(hits)}/{len(hits)}"

@@ -32,9 +32,23 @@ def ctags_functions(root: Path) -> list[CtagsFunction]:
     if ctags is None:
         raise RuntimeError("ctags is not installed: apt-get install universal-ctags")
     files = [p.relative_to(root).as_posix() for p in find_c_files(root)]
-    out = subprocess.run([ctags, "--output-format=json", "--languages=C", "--language-force=C",
-                          "--kinds-C=f", "--fields=+n", "-f", "-", *files],
-                         cwd=root, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            ctags,
+            "--output-format=json",
+            "--languages=C",
+            "--language-force=C",
+            "--kinds-C=f",
+            "--fields=+n",
+            "-f",
+            "-",
+            *files,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     tags = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     return [CtagsFunction(t["name"], t["path"], int(t["line"])) for t in tags if t.get("kind") == "function"]
 
@@ -45,16 +59,28 @@ def match_ctags(plan: dict, tags: list[CtagsFunction]) -> dict:
     functions = [u for u in plan["units"] if u["kind"] == "function"]
     missing, via_macro, matched = [], 0, 0
     for tag in tags:
-        spans = [(u, s) for u in functions if u["file"] == tag.file
-                 for s in [(u["start_line"], u["end_line"]), *map(tuple, u["alternatives"])]]
-        hit = [u for u, (start, end) in spans if start <= tag.line <= end
-               and (u["name"] == tag.name or u["via_macro"] == tag.name)]
+        spans = [
+            (u, s)
+            for u in functions
+            if u["file"] == tag.file
+            for s in [(u["start_line"], u["end_line"]), *map(tuple, u["alternatives"])]
+        ]
+        hit = [
+            u
+            for u, (start, end) in spans
+            if start <= tag.line <= end and (u["name"] == tag.name or u["via_macro"] == tag.name)
+        ]
         if hit:
             matched += 1
             via_macro += hit[0]["name"] != tag.name
         else:
             missing.append(f"{tag.file}:{tag.line} {tag.name}")
-    return {"ctags_functions": len(tags), "matched": matched, "matched_via_macro": via_macro, "missing": missing}
+    return {
+        "ctags_functions": len(tags),
+        "matched": matched,
+        "matched_via_macro": via_macro,
+        "missing": missing,
+    }
 
 
 _COMMENTS_AND_STRINGS = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", re.S)
@@ -69,10 +95,13 @@ def regex_call_check(graph) -> dict:
         if unit.kind != "function" or "{" not in unit.source:
             continue
         body = _COMMENTS_AND_STRINGS.sub(" ", unit.source)
-        body = body[body.index("{"):]
+        body = body[body.index("{") :]
         called = {m for m in re.findall(r"\b([A-Za-z_]\w*)\s*\(", body) if m in functions and m != unit.name}
-        edges = {graph.units[t].name for t in graph.graph.successors(unit.id)
-                 if graph.graph.edges[unit.id, t]["kind"] in ("calls", "references")}
+        edges = {
+            graph.units[t].name
+            for t in graph.graph.successors(unit.id)
+            if graph.graph.edges[unit.id, t]["kind"] in ("calls", "references")
+        }
         seen += len(called)
         missing += [f"{unit.id} -> {name}" for name in sorted(called - edges)]
     return {"regex_calls": seen, "regex_calls_missing_from_graph": missing}
@@ -88,15 +117,21 @@ def evaluate(root: Path) -> dict:
     result.update(regex_call_check(graph))
     functions = {u["id"] for u in plan["units"] if u["kind"] == "function"}
     call_edges = [e for e in plan["edges"] if e["kind"] == "calls"]
-    result.update({
-        "root": str(root), "plan_seconds": round(seconds, 3), "units": plan["stats"]["units"],
-        "units_by_kind": plan["stats"]["by_kind"], "edges_by_kind": plan["stats"]["edges"],
-        "call_edges": len(call_edges),
-        "functions_with_callees": len({e["from"] for e in call_edges}),
-        "functions_called": len({e["to"] for e in call_edges} & functions),
-        "components": plan["stats"]["components"], "largest_component": plan["stats"]["largest_component"],
-        "order_violations": order_violations(plan),
-    })
+    result.update(
+        {
+            "root": str(root),
+            "plan_seconds": round(seconds, 3),
+            "units": plan["stats"]["units"],
+            "units_by_kind": plan["stats"]["by_kind"],
+            "edges_by_kind": plan["stats"]["edges"],
+            "call_edges": len(call_edges),
+            "functions_with_callees": len({e["from"] for e in call_edges}),
+            "functions_called": len({e["to"] for e in call_edges} & functions),
+            "components": plan["stats"]["components"],
+            "largest_component": plan["stats"]["largest_component"],
+            "order_violations": order_violations(plan),
+        }
+    )
     return result
 
 

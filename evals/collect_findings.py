@@ -19,15 +19,21 @@ def collect(campaign: Path, out: Path) -> list[dict]:
     """Write report.md, findings.md/json and repro/<id>.py for the severe findings; return those findings."""
     findings = [f for f in json.loads((campaign / "findings.json").read_text()) if f["cls"] in SEVERE]
     (out / "repro").mkdir(parents=True, exist_ok=True)
-    lines = ["# Findings", "", "| class | API | signature | verified in a fresh sandbox | reproducer |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Findings",
+        "",
+        "| class | API | signature | verified in a fresh sandbox | reproducer |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for f in findings:
         if f.get("reproducer"):
             shutil.copy(campaign / f["reproducer"], out / "repro" / Path(f["reproducer"]).name)
         key = f["signature"].split(" | ", 2)[2] or f["cls"]
         verified = {True: "yes", False: "no", None: "not checked"}[f.get("verified")]
-        lines.append(f"| {f['cls']} | `{f['api']}` | {key[:120].replace('|', '/')} | {verified} | "
-                     f"`{f.get('reproducer') or ''}` |")
+        lines.append(
+            f"| {f['cls']} | `{f['api']}` | {key[:120].replace('|', '/')} | {verified} | "
+            f"`{f.get('reproducer') or ''}` |"
+        )
     (out / "findings.md").write_text("\n".join(lines) + "\n")
     (out / "findings.json").write_text(json.dumps(findings, indent=2))
     shutil.copy(campaign / "report.md", out / "report.md")

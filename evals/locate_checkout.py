@@ -21,8 +21,12 @@ def _git_dir(repo: Path) -> Path:
 
 def _blobs(git: list[str], entries: list[tuple[str, str]], target: Path) -> None:
     """Write blobs (sha, path) under target; blobs a partial mirror lacks are left out."""
-    batch = subprocess.run([*git, "cat-file", "--batch"], input="".join(f"{sha}\n" for sha, _ in entries).encode(),
-                           capture_output=True, check=True).stdout
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in entries).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
     pos = 0
     for _sha, path in entries:
         end = batch.index(b"\n", pos)
@@ -35,14 +39,15 @@ def _blobs(git: list[str], entries: list[tuple[str, str]], target: Path) -> None
         if dest.is_symlink() or dest.is_dir():
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(batch[pos:pos + size])
+        dest.write_bytes(batch[pos : pos + size])
         pos += size + 1
 
 
 def blob_entries(git: list[str], commit: str, paths: list[str] | None = None) -> list[tuple[str, str]]:
     """(blob sha, path) of every regular file in `commit` (under `paths`, if given); symlinks left out."""
-    out = subprocess.run([*git, "ls-tree", "-r", "-z", commit, "--", *(paths or [])],
-                         capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [*git, "ls-tree", "-r", "-z", commit, "--", *(paths or [])], capture_output=True, check=True
+    ).stdout
     entries = []
     for item in out.split(b"\0"):
         if item:
@@ -71,8 +76,11 @@ class Checkout:
             self.root.mkdir(parents=True)
             _blobs(self.git, self._tree(commit), self.root)
         elif self.commit != commit:
-            diff = subprocess.run([*self.git, "diff", "--name-only", "--no-renames", "-z", self.commit, commit],
-                                  capture_output=True, check=True).stdout
+            diff = subprocess.run(
+                [*self.git, "diff", "--name-only", "--no-renames", "-z", self.commit, commit],
+                capture_output=True,
+                check=True,
+            ).stdout
             changed = [p.decode("utf-8", "replace") for p in diff.split(b"\0") if p]
             for path in changed:
                 (self.root / path).unlink(missing_ok=True)
@@ -82,8 +90,11 @@ class Checkout:
 
     def _distance(self, commit: str) -> int:
         """How many files differ from the current tree (a full export is cheaper past a few thousand)."""
-        diff = subprocess.run([*self.git, "diff", "--name-only", "--no-renames", "-z", str(self.commit), commit],
-                              capture_output=True, check=True).stdout
+        diff = subprocess.run(
+            [*self.git, "diff", "--name-only", "--no-renames", "-z", str(self.commit), commit],
+            capture_output=True,
+            check=True,
+        ).stdout
         return diff.count(b"\0")
 
     def graph(self) -> KnowledgeGraph:

@@ -68,28 +68,52 @@ def dump_instance(inst: dict, checkout: Checkout) -> dict:
     builder = FeatureBuilder(kg, index, inst["problem_statement"])
     file_rows = builder.file_rows()
     keep = candidate_files(file_rows)
-    nodes = sorted(n for p in keep for n in index.defs_of.get(p, ()) if kg.graph.nodes[n]["kind"] != "variable")
+    nodes = sorted(
+        n for p in keep for n in index.defs_of.get(p, ()) if kg.graph.nodes[n]["kind"] != "variable"
+    )
     def_rows = builder.def_rows(nodes, {})
     feature_s = time.perf_counter() - start
     lines = gold_lines(inst)
     gold_funcs = sorted(f"{p}::{q}" for p, q in gold_functions(kg, lines))
-    return {"instance_id": inst["instance_id"], "repo": inst["repo"], "split": inst["split"],
-            "gold_files": sorted(lines), "gold_functions": gold_funcs,
-            "files": list(file_rows), "file_rows": [[round(x, 4) for x in r] for r in file_rows.values()],
-            "defs": list(def_rows), "def_rows": [[round(x, 4) for x in r] for r in def_rows.values()],
-            "file_features": list(FILE_FEATURES), "def_features": list(DEF_FEATURES),
-            "bm25_files": bm25_files(kg, checkout.root, inst["problem_statement"]),
-            "graph_s": round(graph_s, 2), "feature_s": round(feature_s, 2)}
+    return {
+        "instance_id": inst["instance_id"],
+        "repo": inst["repo"],
+        "split": inst["split"],
+        "gold_files": sorted(lines),
+        "gold_functions": gold_funcs,
+        "files": list(file_rows),
+        "file_rows": [[round(x, 4) for x in r] for r in file_rows.values()],
+        "defs": list(def_rows),
+        "def_rows": [[round(x, 4) for x in r] for r in def_rows.values()],
+        "file_features": list(FILE_FEATURES),
+        "def_features": list(DEF_FEATURES),
+        "bm25_files": bm25_files(kg, checkout.root, inst["problem_statement"]),
+        "graph_s": round(graph_s, 2),
+        "feature_s": round(feature_s, 2),
+    }
 
 
 def commit_time(repo: Path, sha: str) -> int:
-    out = subprocess.run(["git", "--git-dir", str(repo / ".git" if (repo / ".git").exists() else repo), "show",
-                          "-s", "--format=%ct", sha], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            "git",
+            "--git-dir",
+            str(repo / ".git" if (repo / ".git").exists() else repo),
+            "show",
+            "-s",
+            "--format=%ct",
+            sha,
+        ],
+        capture_output=True,
+        text=True,
+    )
     return int(out.stdout.strip() or 0)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", type=Path, action="append", required=True)
     parser.add_argument("--mirror", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=Path("/tmp/locate-bench"))
@@ -110,13 +134,20 @@ def main() -> None:
                 continue
             try:
                 row = dump_instance(inst, checkout)
-            except Exception as exc:  # one unmappable tree must not end a long run; it is reported and skipped
-                print(f"{inst['instance_id']}: skipped, mapping failed: {type(exc).__name__}: {exc}", flush=True)
+            except (
+                Exception
+            ) as exc:  # one unmappable tree must not end a long run; it is reported and skipped
+                print(
+                    f"{inst['instance_id']}: skipped, mapping failed: {type(exc).__name__}: {exc}", flush=True
+                )
                 checkout.commit = None  # re-export from scratch next time
                 continue
             atomic_write(target, json.dumps(row))
-            print(f"{inst['instance_id']:48s} files {len(row['files']):5d} defs {len(row['defs']):5d} "
-                  f"graph {row['graph_s']:.1f}s features {row['feature_s']:.1f}s", flush=True)
+            print(
+                f"{inst['instance_id']:48s} files {len(row['files']):5d} defs {len(row['defs']):5d} "
+                f"graph {row['graph_s']:.1f}s features {row['feature_s']:.1f}s",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -32,23 +32,31 @@ from pathlib import Path
 from repowright.agent.atomic import atomic_write
 
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
-NOT_SOURCE = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts|tools|ci|\.github)(/|$)|(^|/)(setup|noxfile|"
-                        r"conf|tasks|fabfile)\.py$|(^|/)_?version\.py$")
+NOT_SOURCE = re.compile(
+    r"(^|/)(docs?|examples?|benchmarks?|scripts|tools|ci|\.github)(/|$)|(^|/)(setup|noxfile|"
+    r"conf|tasks|fabfile)\.py$|(^|/)_?version\.py$"
+)
 LINKED = re.compile(r"#\d+|\bissue\b|\bfix(es|ed)?\b|\bclose[sd]?\b|\bresolve[sd]?\b|\bbug\b", re.I)
-HOUSEKEEPING = re.compile(r"^\s*(\[?backport|bump|\[pre-commit|pre-commit|release|prepare|version|typo|docs?\b|"
-                          r"doc:|revert|merge|ci\b|ci:|lint|format|style|chore|build|refactor|update changelog|"
-                          r"changelog|clean ?up|tidy|rename|typing|type hint|add type)", re.I)
-TRAILER = re.compile(r"^\s*([\w-]+-by:|co-authored|signed-off|\(cherry picked|git-svn-id|--HG--|extra :|-{3,}|\* ?add (a )?"
-                     r"(changelog|changes|news|release note)|\* ?(update|fix) (changelog|changes|docs|tests?)\b"
-                     r"|\* ?\[pre-commit|\* ?(apply|address) (suggestion|review)|\* ?(lint|format|fix lint|typo)\b)",
-                     re.I)
+HOUSEKEEPING = re.compile(
+    r"^\s*(\[?backport|bump|\[pre-commit|pre-commit|release|prepare|version|typo|docs?\b|"
+    r"doc:|revert|merge|ci\b|ci:|lint|format|style|chore|build|refactor|update changelog|"
+    r"changelog|clean ?up|tidy|rename|typing|type hint|add type)",
+    re.I,
+)
+TRAILER = re.compile(
+    r"^\s*([\w-]+-by:|co-authored|signed-off|\(cherry picked|git-svn-id|--HG--|extra :|-{3,}|\* ?add (a )?"
+    r"(changelog|changes|news|release note)|\* ?(update|fix) (changelog|changes|docs|tests?)\b"
+    r"|\* ?\[pre-commit|\* ?(apply|address) (suggestion|review)|\* ?(lint|format|fix lint|typo)\b)",
+    re.I,
+)
 HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 SEP = "\x1e"
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, check=True,
-                          text=True, errors="replace").stdout
+    return subprocess.run(
+        ["git", "--git-dir", str(repo), *args], capture_output=True, check=True, text=True, errors="replace"
+    ).stdout
 
 
 def clean_message(subject: str, body: str) -> str:
@@ -63,8 +71,9 @@ def clean_message(subject: str, body: str) -> str:
 
 def commits(repo: Path) -> list[dict]:
     """Every non-merge commit with its parent, cleaned message and name-status list."""
-    raw = git(repo, "log", "--no-merges", "--no-renames", "--name-status",
-              f"--format={SEP}%H %P%n%s%n%b{SEP}")
+    raw = git(
+        repo, "log", "--no-merges", "--no-renames", "--name-status", f"--format={SEP}%H %P%n%s%n%b{SEP}"
+    )
     out = []
     parts = raw.split(SEP)
     for i in range(1, len(parts) - 1, 2):
@@ -74,8 +83,15 @@ def commits(repo: Path) -> list[dict]:
             continue
         subject, _, body = body.partition("\n")
         changes = [line.split("\t") for line in parts[i + 1].strip().splitlines() if "\t" in line]
-        out.append({"sha": shas[0], "parent": shas[1], "subject": subject, "query": clean_message(subject, body),
-                    "changes": changes})
+        out.append(
+            {
+                "sha": shas[0],
+                "parent": shas[1],
+                "subject": subject,
+                "query": clean_message(subject, body),
+                "changes": changes,
+            }
+        )
     return out
 
 
@@ -119,16 +135,28 @@ def mine_repo(repo_name: str, git_dir: Path, per_repo: int, min_chars: int, max_
         lines = changed_lines(git_dir, commit["parent"], commit["sha"], gold)
         if set(lines) != set(gold):
             continue
-        found.append({"instance_id": f"{repo_name.replace('/', '__')}-{commit['sha'][:10]}", "repo": repo_name,
-                      "base_commit": commit["parent"], "fix_commit": commit["sha"],
-                      "problem_statement": commit["query"], "gold_files": gold, "gold_lines": lines})
+        found.append(
+            {
+                "instance_id": f"{repo_name.replace('/', '__')}-{commit['sha'][:10]}",
+                "repo": repo_name,
+                "base_commit": commit["parent"],
+                "fix_commit": commit["sha"],
+                "problem_statement": commit["query"],
+                "gold_files": gold,
+                "gold_lines": lines,
+            }
+        )
     random.Random(repo_name).shuffle(found)  # a fixed, repository-seeded sample across the whole history
     return sorted(found[:per_repo], key=lambda i: i["instance_id"])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mirror", type=Path, required=True, help="folder of owner+name/repo git directories")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--mirror", type=Path, required=True, help="folder of owner+name/repo git directories"
+    )
     parser.add_argument("--repos", required=True, help="comma-separated owner/name list")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--per-repo", type=int, default=40)

@@ -45,18 +45,28 @@ def python_specs() -> dict[str, list[str]]:
     """{repo: [versions]} of the Python repositories in swebench's specifications."""
     from swebench.harness.constants import MAP_REPO_VERSION_TO_SPECS
 
-    return {repo: list(versions) for repo, versions in MAP_REPO_VERSION_TO_SPECS.items()
-            if repo not in NON_PYTHON and all("python" in s for s in versions.values())}
+    return {
+        repo: list(versions)
+        for repo, versions in MAP_REPO_VERSION_TO_SPECS.items()
+        if repo not in NON_PYTHON and all("python" in s for s in versions.values())
+    }
 
 
-def commit_for(mirror: Path, repo: str, version: str, dev: dict[tuple[str, str], str]) -> tuple[str, str] | None:
+def commit_for(
+    mirror: Path, repo: str, version: str, dev: dict[tuple[str, str], str]
+) -> tuple[str, str] | None:
     """(commit, where it came from) for a version: its newest release tag, else a dev-split environment commit."""
-    tags = subprocess.run(["git", "-C", str(mirror), "tag", "--list"], capture_output=True, text=True).stdout.split()
+    tags = subprocess.run(
+        ["git", "-C", str(mirror), "tag", "--list"], capture_output=True, text=True
+    ).stdout.split()
     pattern = re.compile(rf"^v?{re.escape(version)}(\.\d+)*$")
-    matching = sorted((t for t in tags if pattern.match(t)), key=lambda t: [int(x) for x in re.findall(r"\d+", t)])
+    matching = sorted(
+        (t for t in tags if pattern.match(t)), key=lambda t: [int(x) for x in re.findall(r"\d+", t)]
+    )
     if matching:
-        sha = subprocess.run(["git", "-C", str(mirror), "rev-list", "-n1", matching[-1]],
-                             capture_output=True, text=True).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(mirror), "rev-list", "-n1", matching[-1]], capture_output=True, text=True
+        ).stdout.strip()
         if sha:
             return sha, f"tag {matching[-1]}"
     if (repo, version) in dev:
@@ -70,7 +80,9 @@ def build(label: str, checkout: Path, instance: dict, mirror: Path, work: Path, 
     args = {"root": str(root), "instance": instance, "mirror": str(mirror), "timeout": timeout}
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", WORKER, json.dumps(args)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER, json.dumps(args)], capture_output=True, text=True, env=env
+    )
     seconds = round(time.monotonic() - start, 1)
     try:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -121,10 +133,19 @@ def main(argv: list[str] | None = None) -> int:
                 if found is None:
                     row.update(status="no commit of this version")
                 else:
-                    instance = {"repo": repo, "version": version, "environment_setup_commit": found[0],
-                                "base_commit": found[0], "instance_id": f"survey__{repo}-{version}"}
-                    row.update(builder=label, commit=found[0], commit_from=found[1],
-                               **build(label, checkout, instance, mirror, args.work, args.timeout))
+                    instance = {
+                        "repo": repo,
+                        "version": version,
+                        "environment_setup_commit": found[0],
+                        "base_commit": found[0],
+                        "instance_id": f"survey__{repo}-{version}",
+                    }
+                    row.update(
+                        builder=label,
+                        commit=found[0],
+                        commit_from=found[1],
+                        **build(label, checkout, instance, mirror, args.work, args.timeout),
+                    )
                 rows.append(row)
                 with args.out.open("a") as handle:
                     handle.write(json.dumps(row) + "\n")

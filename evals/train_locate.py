@@ -39,8 +39,18 @@ GROUPS = {
     "test-to-source links": ("test_link",),
     "graph (proximity, degree)": ("near", "degree"),
 }
-HAND_FILE = {"bm25_code": 1.2, "ident_code_def": 0.4, "ident_def": 0.6, "path_named": 2.0, "frame": 2.0,
-             "dotted": 1.5, "stem": 0.6, "degree": 0.1, "is_test": -1.0, "is_aux": -0.5}
+HAND_FILE = {
+    "bm25_code": 1.2,
+    "ident_code_def": 0.4,
+    "ident_def": 0.6,
+    "path_named": 2.0,
+    "frame": 2.0,
+    "dotted": 1.5,
+    "stem": 0.6,
+    "degree": 0.1,
+    "is_test": -1.0,
+    "is_aux": -0.5,
+}
 
 
 def load_dumps(work: Path, datasets: list[Path]) -> list[dict]:
@@ -57,8 +67,12 @@ def load_dumps(work: Path, datasets: list[Path]) -> list[dict]:
     return dumps
 
 
-def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-3, steps: int = 400,
-        prior: np.ndarray | None = None) -> np.ndarray:
+def fit(
+    groups: list[tuple[np.ndarray, np.ndarray]],
+    l2: float = 1e-3,
+    steps: int = 400,
+    prior: np.ndarray | None = None,
+) -> np.ndarray:
     """Weights minimising the mean listwise loss (-log softmax mass on each group's gold rows) plus L2, by Adam.
     The groups are stacked into one matrix so each step is a few vectorised operations. L2 pulls towards `prior`
     (the hand-set weights), so evidence the tuning data never shows (stack traces: commit messages hold none)
@@ -79,7 +93,7 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-3, steps: in
         grad = l2 * (w - prior) + x.T @ (p - target) / len(groups)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
-        w -= 0.05 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
     return w
 
 
@@ -90,8 +104,11 @@ def _mask(names: tuple[str, ...], drop: tuple[str, ...]) -> np.ndarray:
 def file_matrix(d: dict) -> np.ndarray:
     """The dumped file rows with their rank columns (FILE_COLUMNS), cached on the dump."""
     if "_fx" not in d:
-        d["_fx"] = np.array(file_columns(d["files"], d["file_rows"], d["issue"])) if d["files"] \
+        d["_fx"] = (
+            np.array(file_columns(d["files"], d["file_rows"], d["issue"]))
+            if d["files"]
             else np.zeros((0, len(FILE_COLUMNS)))
+        )
     return d["_fx"]
 
 
@@ -146,7 +163,9 @@ def train(dumps: list[dict], drop: tuple[str, ...] = (), def_files: int = 20) ->
     return {"files": wf, "defs": wd, "fmask": fmask, "dmask": dmask}
 
 
-def evaluate(dumps: list[dict], model: dict[str, np.ndarray], def_files: int = 20) -> dict[str, dict[int, float]]:
+def evaluate(
+    dumps: list[dict], model: dict[str, np.ndarray], def_files: int = 20
+) -> dict[str, dict[int, float]]:
     acc: dict[str, list[dict[int, bool]]] = defaultdict(list)
     for d in dumps:
         files, _ = ranked_files(d, model["files"], model["fmask"])
@@ -177,33 +196,65 @@ def cross_validate(dumps: list[dict], drop: tuple[str, ...] = ()) -> dict[str, d
 
 def hand_model() -> dict[str, np.ndarray]:
     wf = np.array([HAND_FILE.get(n, 0.0) for n in FILE_COLUMNS])
-    wd = np.array([{"bm25_code": 1.2, "name_exact": 1.0, "dotted": 1.5, "frame": 2.0, "file_score": 1.0,
-                    "is_test": -1.0}.get(n, 0.0) for n in DEF_COLUMNS])
+    wd = np.array(
+        [
+            {
+                "bm25_code": 1.2,
+                "name_exact": 1.0,
+                "dotted": 1.5,
+                "frame": 2.0,
+                "file_score": 1.0,
+                "is_test": -1.0,
+            }.get(n, 0.0)
+            for n in DEF_COLUMNS
+        ]
+    )
     return {"files": wf, "defs": wd, "fmask": np.ones(len(FILE_COLUMNS)), "dmask": np.ones(len(DEF_COLUMNS))}
 
 
 def line(label: str, res: dict[str, dict[int, float]], n: dict[str, int]) -> str:
     f, fn, b = res.get("files", {}), res.get("functions", {}), res.get("bm25", {})
-    return (f"{label:34s} files " + " ".join(f"{f.get(k, 0) * 100:5.1f}" for k in KS) + " | functions "
-            + " ".join(f"{fn.get(k, 0) * 100:5.1f}" for k in KS) + f" | BM25@5 {b.get(5, 0) * 100:5.1f}"
-            + f"  (n={n['files']}, with function gold {n['functions']})")
+    return (
+        f"{label:34s} files "
+        + " ".join(f"{f.get(k, 0) * 100:5.1f}" for k in KS)
+        + " | functions "
+        + " ".join(f"{fn.get(k, 0) * 100:5.1f}" for k in KS)
+        + f" | BM25@5 {b.get(5, 0) * 100:5.1f}"
+        + f"  (n={n['files']}, with function gold {n['functions']})"
+    )
 
 
 def save(model: dict[str, np.ndarray], trained_on: str, n: int, path: Path = WEIGHTS_FILE) -> None:
-    data = {"trained_on": trained_on, "instances": n, "loss": "listwise softmax, L2 1e-3 towards the hand-set weights, Adam 400 steps",
-            "files": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(FILE_COLUMNS, model["files"], strict=True)}},
-            "defs": {"bias": 0.0, "weights": {k: round(float(w), 5) for k, w in zip(DEF_COLUMNS, model["defs"], strict=True)}}}
+    data = {
+        "trained_on": trained_on,
+        "instances": n,
+        "loss": "listwise softmax, L2 1e-3 towards the hand-set weights, Adam 400 steps",
+        "files": {
+            "bias": 0.0,
+            "weights": {k: round(float(w), 5) for k, w in zip(FILE_COLUMNS, model["files"], strict=True)},
+        },
+        "defs": {
+            "bias": 0.0,
+            "weights": {k: round(float(w), 5) for k, w in zip(DEF_COLUMNS, model["defs"], strict=True)},
+        },
+    }
     atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/locate-bench"))
     parser.add_argument("--train", default="locate_tune")
-    parser.add_argument("--dataset", type=Path, action="append", required=True, help="instance files (issue text)")
+    parser.add_argument(
+        "--dataset", type=Path, action="append", required=True, help="instance files (issue text)"
+    )
     parser.add_argument("--report", default="locate_tune", help="comma-separated splits to score")
     parser.add_argument("--ablate", action="store_true")
-    parser.add_argument("--cv", action="store_true", help="leave-one-repository-out scores on the training split")
+    parser.add_argument(
+        "--cv", action="store_true", help="leave-one-repository-out scores on the training split"
+    )
     parser.add_argument("--save", action="store_true", help=f"write the weights to {WEIGHTS_FILE}")
     args = parser.parse_args()
     dumps = load_dumps(args.work, args.dataset)

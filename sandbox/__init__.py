@@ -16,8 +16,9 @@ def close_live_sessions() -> None:
         module.close_live_sessions()
 
 
-def make_sandbox(backend: str = "docker", *, image: str | None = None,
-                 labels: Mapping[str, str] | None = None) -> Sandbox:
+def make_sandbox(
+    backend: str = "docker", *, image: str | None = None, labels: Mapping[str, str] | None = None
+) -> Sandbox:
     """The sandbox for `backend` ("docker" or "local"); `labels` mark its containers (docker only)."""
     if backend == "docker":
         from .docker_sandbox import DockerSandbox
@@ -30,5 +31,17 @@ def make_sandbox(backend: str = "docker", *, image: str | None = None,
     raise SandboxError(f"unknown sandbox backend {backend!r}: choose docker or local")
 
 
-__all__ = ["CopyLimitError", "ExecResult", "LimitError", "Limits", "Mount", "Sandbox", "SandboxError", "Session",
-           "base_image_tag", "close_live_sessions", "make_sandbox", "toolchain_mounts"]
+__all__ = [
+    "CopyLimitError",
+    "ExecResult",
+    "LimitError",
+    "Limits",
+    "Mount",
+    "Sandbox",
+    "SandboxError",
+    "Session",
+    "base_image_tag",
+    "close_live_sessions",
+    "make_sandbox",
+    "toolchain_mounts",
+]

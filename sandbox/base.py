@@ -29,8 +29,17 @@ TRUNCATION_MARKER = "\n[repowright: output truncated, {dropped} more bytes dropp
 WORKDIR = "/work"
 COPY_IN_LIMIT = 4 << 30  # a work tree copied in, where the session sets no smaller limit
 
-__all__ = ["COPY_OUT_LIMIT", "DEFAULT_EXCLUDES", "READ_LIMIT", "CopyLimitError", "LimitError", "SandboxError",
-           "safe_extract", "tar_directory", "tar_files"]
+__all__ = [
+    "COPY_OUT_LIMIT",
+    "DEFAULT_EXCLUDES",
+    "READ_LIMIT",
+    "CopyLimitError",
+    "LimitError",
+    "SandboxError",
+    "safe_extract",
+    "tar_directory",
+    "tar_files",
+]
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,9 @@ class ExecResult:
     signal: int | None = None
     seconds: float = 0.0
     workdir_full: bool = False
-    stdout_bytes: bytes = field(default=b"", repr=False)  # the raw bytes behind `stdout` (text replaces bad UTF-8)
+    stdout_bytes: bytes = field(
+        default=b"", repr=False
+    )  # the raw bytes behind `stdout` (text replaces bad UTF-8)
     stderr_bytes: bytes = field(default=b"", repr=False)
 
     @property
@@ -158,7 +169,9 @@ class Session(abc.ABC):
     def put_files(self, files: Mapping[str, bytes | str], dest: str | None = None) -> None:
         self.put_archive(tar_files(files), dest)
 
-    def put_directory(self, src: Path, dest: str | None = None, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> None:
+    def put_directory(
+        self, src: Path, dest: str | None = None, excludes: Iterable[str] = DEFAULT_EXCLUDES
+    ) -> None:
         """Copy a host directory in, streamed, after checking it fits the session's copy-in limit."""
         check_copy_in(Path(src), self.copy_in_limit, excludes)
         self.put_stream(lambda out: write_tar_directory(Path(src), out, ".", excludes), dest)
@@ -167,8 +180,10 @@ class Session(abc.ABC):
         """A spooled tar of `path`, refused before copying when the session reports it too large."""
         size = self.size_of(path)
         if size is not None and size > limit:
-            raise CopyLimitError(f"{what} {path} in the sandbox is {_limits.human_bytes(size)}, more than the "
-                                 f"{_limits.human_bytes(limit)} limit; copy less or compress it inside first")
+            raise CopyLimitError(
+                f"{what} {path} in the sandbox is {_limits.human_bytes(size)}, more than the "
+                f"{_limits.human_bytes(limit)} limit; copy less or compress it inside first"
+            )
         out = spool()
         self.get_stream(path, LimitedSink(out, limit + (1 << 20), f"{what} {path} in the sandbox"))
         out.seek(0)
@@ -204,8 +219,13 @@ class Sandbox(abc.ABC):
     isolated: bool = True
 
     @abc.abstractmethod
-    def session(self, *, limits: Limits | None = None, mounts: Sequence[Mount] = (),
-                env: Mapping[str, str] | None = None) -> Session:
+    def session(
+        self,
+        *,
+        limits: Limits | None = None,
+        mounts: Sequence[Mount] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> Session:
         """Start a long-lived session."""
 
     @abc.abstractmethod
@@ -231,4 +251,3 @@ class Sandbox(abc.ABC):
             if files:
                 sess.put_files(files)
             return sess.exec(cmd, timeout=limits.timeout, stdin=stdin)
-

@@ -34,8 +34,10 @@ class LimitedSink:
     def write(self, chunk: bytes) -> None:
         self.written += len(chunk)
         if self.written > self.limit:
-            raise CopyLimitError(f"{self.what} is larger than the {human_bytes(self.limit)} limit; "
-                                 "copy a smaller file or compress it inside the sandbox first")
+            raise CopyLimitError(
+                f"{self.what} is larger than the {human_bytes(self.limit)} limit; "
+                "copy a smaller file or compress it inside the sandbox first"
+            )
         self.target.write(chunk)
 
 
@@ -78,12 +80,15 @@ def check_copy_in(src: Path, limit: int, excludes: Iterable[str] = DEFAULT_EXCLU
     total, largest = directory_size(src, excludes)
     if total > limit:
         biggest = f"; the largest is {largest} ({human_bytes(largest.stat().st_size)})" if largest else ""
-        raise CopyLimitError(f"{src} holds {human_bytes(total)} of files, more than the sandbox work dir's "
-                             f"{human_bytes(limit)}{biggest}; exclude large files or raise --memory")
+        raise CopyLimitError(
+            f"{src} holds {human_bytes(total)} of files, more than the sandbox work dir's "
+            f"{human_bytes(limit)}{biggest}; exclude large files or raise --memory"
+        )
 
 
-def write_tar_directory(src: Path, out: BinaryIO, arcname: str = ".",
-                        excludes: Iterable[str] = DEFAULT_EXCLUDES) -> None:
+def write_tar_directory(
+    src: Path, out: BinaryIO, arcname: str = ".", excludes: Iterable[str] = DEFAULT_EXCLUDES
+) -> None:
     """Stream a tar of `src` (without excluded names, owned by the sandbox user) into `out`."""
     with tarfile.open(fileobj=out, mode="w|") as tar:
         tar.add(str(src), arcname=arcname, filter=_keep_filter(excludes))
@@ -133,8 +138,10 @@ def first_file(archive: BinaryIO, path: str, limit: int) -> bytes:
         for member in tar:
             if member.isfile():
                 if member.size > limit:
-                    raise CopyLimitError(f"{path} in the sandbox is {human_bytes(member.size)}, more than the "
-                                         f"{human_bytes(limit)} limit for reading a file")
+                    raise CopyLimitError(
+                        f"{path} in the sandbox is {human_bytes(member.size)}, more than the "
+                        f"{human_bytes(limit)} limit for reading a file"
+                    )
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 return extracted.read()

@@ -26,8 +26,18 @@ from .image import ensure_base_image, sandbox_env, toolchain_mounts
 from .owner import owner_alive
 from .probe import PROBE_SCRIPT, assess, parse_probe
 
-__all__ = ["LABEL", "RUN_LABEL", "RUN_LABEL_ENV", "USER", "DockerSandbox", "DockerSession", "close_live_sessions",
-           "docker_client", "init_command", "live_container_ids"]
+__all__ = [
+    "LABEL",
+    "RUN_LABEL",
+    "RUN_LABEL_ENV",
+    "USER",
+    "DockerSandbox",
+    "DockerSession",
+    "close_live_sessions",
+    "docker_client",
+    "init_command",
+    "live_container_ids",
+]
 
 
 def docker_client(timeout: float = 120):
@@ -51,16 +61,27 @@ class DockerSandbox(Sandbox):
     name = "docker"
     isolated = True
 
-    def __init__(self, image: str | None = None, *, toolchains: bool = True, tmpfs_size: str = "2g",
-                 labels: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        image: str | None = None,
+        *,
+        toolchains: bool = True,
+        tmpfs_size: str = "2g",
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         self.client = docker_client()
         self.image = image or ensure_base_image(self.client)
         self.toolchains = toolchains
         self.tmpfs_size = tmpfs_size
         self.labels = dict(labels or {})  # extra labels on every container (to tell a caller's own apart)
 
-    def session(self, *, limits: Limits | None = None, mounts: Sequence[Mount] = (),
-                env: Mapping[str, str] | None = None) -> DockerSession:
+    def session(
+        self,
+        *,
+        limits: Limits | None = None,
+        mounts: Sequence[Mount] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> DockerSession:
         all_mounts = (toolchain_mounts() if self.toolchains else []) + list(mounts)
         return DockerSession(self, limits or Limits(), all_mounts, {**sandbox_env(), **(env or {})})
 
@@ -88,7 +109,9 @@ class DockerSandbox(Sandbox):
     def prune(self, label: str | None = None) -> dict[str, int]:
         """Remove the sandbox containers (those with `label` too, if given) whose owning process is gone."""
         removed = kept = 0
-        for container in self.client.containers.list(all=True, filters={"label": [LABEL, *([label] if label else [])]}):
+        for container in self.client.containers.list(
+            all=True, filters={"label": [LABEL, *([label] if label else [])]}
+        ):
             if owner_alive(container.labels):
                 kept += 1
                 continue

@@ -47,7 +47,9 @@ Feed = Callable[[BinaryIO], object]
 class DockerSession(Session):
     """One running container; `exec` runs commands as the sandbox user with a hard timeout."""
 
-    def __init__(self, sandbox: DockerSandbox, limits: Limits, mounts: list[Mount], env: dict[str, str]) -> None:
+    def __init__(
+        self, sandbox: DockerSandbox, limits: Limits, mounts: list[Mount], env: dict[str, str]
+    ) -> None:
         self.api = sandbox.client.api
         self.limits = limits
         self.env = env
@@ -58,16 +60,30 @@ class DockerSession(Session):
         self.copy_in_limit = self.tmpfs[WORKDIR]
         try:
             cid = self.api.create_container(
-                sandbox.image, command=init_command(sandbox.toolchains), stdin_open=True, detach=False,
-                host_config=self._host_config(limits, mounts), labels={**sandbox.labels, LABEL: "1", **owner_labels(),
-                                                                        RUN_LABEL: os.environ.get(RUN_LABEL_ENV, "")},
-                working_dir=WORKDIR, environment=env, name=f"repowright-{uuid.uuid4().hex[:12]}",
+                sandbox.image,
+                command=init_command(sandbox.toolchains),
+                stdin_open=True,
+                detach=False,
+                host_config=self._host_config(limits, mounts),
+                labels={
+                    **sandbox.labels,
+                    LABEL: "1",
+                    **owner_labels(),
+                    RUN_LABEL: os.environ.get(RUN_LABEL_ENV, ""),
+                },
+                working_dir=WORKDIR,
+                environment=env,
+                name=f"repowright-{uuid.uuid4().hex[:12]}",
             )["Id"]
         except docker.errors.ImageNotFound as exc:
-            raise SandboxError(f"the sandbox image {sandbox.image} is not on this Docker engine; load or build it, "
-                               "or leave [sandbox] image unset to use the offline image") from exc
+            raise SandboxError(
+                f"the sandbox image {sandbox.image} is not on this Docker engine; load or build it, "
+                "or leave [sandbox] image unset to use the offline image"
+            ) from exc
         except docker.errors.APIError as exc:
-            raise SandboxError(f"the engine refused to create a sandbox container: {exc.explanation or exc}") from exc
+            raise SandboxError(
+                f"the engine refused to create a sandbox container: {exc.explanation or exc}"
+            ) from exc
         self.container = sandbox.client.containers.prepare_model({"Id": cid})  # no inspect round trip
         _LIVE.add(self)
         try:  # the lifeline: while this process holds it, the container lives (see container_init)
@@ -85,7 +101,9 @@ class DockerSession(Session):
             network_mode=limits.network,
             read_only=True,
             tmpfs={path: TMPFS_OPTS.format(size=size) for path, size in self.tmpfs.items()},
-            mounts=[docker.types.Mount(m.target, m.source, type="bind", read_only=m.read_only) for m in mounts],
+            mounts=[
+                docker.types.Mount(m.target, m.source, type="bind", read_only=m.read_only) for m in mounts
+            ],
             mem_limit=limits.memory,
             memswap_limit=limits.memory,
             nano_cpus=int(limits.cpus * 1e9),
@@ -94,15 +112,30 @@ class DockerSession(Session):
             security_opt=["no-new-privileges"],
         )
 
-    def exec(self, cmd: str | Sequence[str], *, timeout: float | None = None, env: Mapping[str, str] | None = None,
-             workdir: str | None = None, stdin: bytes | None = None, output_cap: int | None = None) -> ExecResult:
+    def exec(
+        self,
+        cmd: str | Sequence[str],
+        *,
+        timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
+        stdin: bytes | None = None,
+        output_cap: int | None = None,
+    ) -> ExecResult:
         argv = ["/bin/sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
         feed = None if not stdin else (lambda out: out.write(stdin))
         return self._exec(argv, feed, timeout=timeout, env=env, workdir=workdir, output_cap=output_cap)
 
-    def _exec(self, argv: list[str], feed: Feed | None, *, timeout: float | None = None,
-              env: Mapping[str, str] | None = None, workdir: str | None = None,
-              output_cap: int | None = None) -> ExecResult:
+    def _exec(
+        self,
+        argv: list[str],
+        feed: Feed | None,
+        *,
+        timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
+        output_cap: int | None = None,
+    ) -> ExecResult:
         limit = self.limits.timeout if timeout is None else timeout
         cap = self.limits.output_cap if output_cap is None else output_cap
         exec_id = self._exec_create(argv, environment={**self.env, **(env or {})}, workdir=workdir or WORKDIR)
@@ -110,30 +143,52 @@ class DockerSession(Session):
         out, err = CappedBuffer(cap), CappedBuffer(cap)
         timed_out = self._stream(exec_id, feed, out, err, start + limit)
         if timed_out:
-            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9,
-                              seconds=time.monotonic() - start, stdout_bytes=out.raw(), stderr_bytes=err.raw())
+            return ExecResult(
+                124,
+                out.text(),
+                err.text(),
+                timed_out=True,
+                signal=9,
+                seconds=time.monotonic() - start,
+                stdout_bytes=out.raw(),
+                stderr_bytes=err.raw(),
+            )
         exit_code = self._exit_code(exec_id)
         seconds = time.monotonic() - start
         oom = exit_code == 137 and self._oom_increased()
-        full = exit_code != 0 and (exit_code == 137 or _NO_SPACE in err.data or _NO_SPACE in out.data) \
+        full = (
+            exit_code != 0
+            and (exit_code == 137 or _NO_SPACE in err.data or _NO_SPACE in out.data)
             and self._report_full_mounts(err)
+        )
         if oom and not full:
             err.write(b"\n[repowright: killed for exceeding the memory limit]\n")
-        return ExecResult(exit_code, out.text(), err.text(), oom_killed=oom, signal=exit_code_signal(exit_code),
-                          seconds=seconds, workdir_full=full, stdout_bytes=out.raw(), stderr_bytes=err.raw())
+        return ExecResult(
+            exit_code,
+            out.text(),
+            err.text(),
+            oom_killed=oom,
+            signal=exit_code_signal(exit_code),
+            seconds=seconds,
+            workdir_full=full,
+            stdout_bytes=out.raw(),
+            stderr_bytes=err.raw(),
+        )
 
     def _exec_create(self, argv: list[str], **kwargs) -> str:
         """Create an exec as the sandbox user, or a SandboxError saying the session is gone."""
         if self._closed or self._broken:
             raise SandboxError(f"the sandbox session is {self._broken or 'closed'}; start a new one")
         try:
-            return self.api.exec_create(self.container.id, argv, stdout=True, stderr=True, stdin=True,
-                                        user=USER, **kwargs)["Id"]
+            return self.api.exec_create(
+                self.container.id, argv, stdout=True, stderr=True, stdin=True, user=USER, **kwargs
+            )["Id"]
         except docker.errors.APIError as exc:
             if exc.status_code in (404, 409):
                 self._broken = "no longer running"
-            raise SandboxError(f"the sandbox container stopped ({exc.explanation or exc}); "
-                               "start a new session") from exc
+            raise SandboxError(
+                f"the sandbox container stopped ({exc.explanation or exc}); start a new session"
+            ) from exc
 
     def _stream(self, exec_id: str, feed: Feed | None, out, err, deadline: float) -> bool:
         """Feed stdin and read the multiplexed output until EOF or the deadline; True when it timed out.
@@ -147,7 +202,9 @@ class DockerSession(Session):
             raw: socket.socket = _raw_socket(self.api.exec_start(exec_id, socket=True))
         except docker.errors.APIError as exc:
             self._broken = "no longer running"
-            raise SandboxError(f"the sandbox container stopped ({exc.explanation or exc}); start a new session") from exc
+            raise SandboxError(
+                f"the sandbox container stopped ({exc.explanation or exc}); start a new session"
+            ) from exc
         feeder = _Feeder(raw, feed)
         feeder.start()
         pending, stopped, refused = b"", False, None
@@ -220,12 +277,17 @@ class DockerSession(Session):
     def _report_full_mounts(self, err: CappedBuffer) -> bool:
         """Whether a writable mount is full; if so, say which in `err` so the user knows why it failed."""
         lines = self._quick(["df", "-P", "-k", *self.tmpfs]).splitlines()[1:]
-        full = [f"{parts[5]} ({human_bytes(self.tmpfs.get(parts[5], 0))})" for parts in map(str.split, lines)
-                if len(parts) >= 6 and parts[3].isdigit() and int(parts[3]) < 256]
+        full = [
+            f"{parts[5]} ({human_bytes(self.tmpfs.get(parts[5], 0))})"
+            for parts in map(str.split, lines)
+            if len(parts) >= 6 and parts[3].isdigit() and int(parts[3]) < 256
+        ]
         if full:
-            err.write(f"\n[repowright: work dir full: {', '.join(full)} has no space left (the work dir gets half "
-                      f"of the {self.limits.memory} memory limit); delete files or raise --memory. The session "
-                      "is still usable]\n".encode())
+            err.write(
+                f"\n[repowright: work dir full: {', '.join(full)} has no space left (the work dir gets half "
+                f"of the {self.limits.memory} memory limit); delete files or raise --memory. The session "
+                "is still usable]\n".encode()
+            )
         return bool(full)
 
     def _quick(self, argv: list[str]) -> str:
@@ -238,8 +300,11 @@ class DockerSession(Session):
 
     def put_stream(self, write: Feed, dest: str | None = None) -> None:
         target = dest or WORKDIR
-        result = self._exec(["/bin/sh", "-c", 'mkdir -p "$0" && tar -x -m -C "$0"', target], write,
-                            timeout=max(60.0, self.limits.timeout))
+        result = self._exec(
+            ["/bin/sh", "-c", 'mkdir -p "$0" && tar -x -m -C "$0"', target],
+            write,
+            timeout=max(60.0, self.limits.timeout),
+        )
         if result.exit_code != 0:
             reason = result.stderr.strip()[:300] or f"tar exited with {result.exit_code}"
             raise SandboxError(f"copying files into the sandbox failed: {reason}")
@@ -285,8 +350,8 @@ def _demultiplex(pending: bytes, out, err) -> bytes:
         kind, size = pending[0], struct.unpack(">I", pending[4:8])[0]
         if len(pending) < 8 + size:
             break
-        (err if kind == 2 else out).write(pending[8:8 + size])
-        pending = pending[8 + size:]
+        (err if kind == 2 else out).write(pending[8 : 8 + size])
+        pending = pending[8 + size :]
     return pending
 
 
@@ -321,7 +386,9 @@ class _Feeder(threading.Thread):
     def raise_error(self) -> None:
         self.join(timeout=5)
         if self.error is not None:
-            raise SandboxError(f"copying into the sandbox failed on this machine: {self.error}") from self.error
+            raise SandboxError(
+                f"copying into the sandbox failed on this machine: {self.error}"
+            ) from self.error
 
 
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()

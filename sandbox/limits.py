@@ -49,8 +49,10 @@ def check_memory(memory: str) -> int:
         raise LimitError(f"sandbox memory limit {exc}") from None
     most = host_memory()
     if not MIN_MEMORY <= size <= most:
-        raise LimitError(f"sandbox memory limit {memory!r} is out of range: give 6m to {human_bytes(most)} "
-                         "(this machine's memory); 0 does not mean unlimited")
+        raise LimitError(
+            f"sandbox memory limit {memory!r} is out of range: give 6m to {human_bytes(most)} "
+            "(this machine's memory); 0 does not mean unlimited"
+        )
     return size
 
 

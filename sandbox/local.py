@@ -46,16 +46,28 @@ class LocalSandbox(Sandbox):
         if warn:
             print(WARNING, file=sys.stderr)
 
-    def session(self, *, limits: Limits | None = None, mounts: Sequence[Mount] = (),
-                env: Mapping[str, str] | None = None) -> LocalSession:
+    def session(
+        self,
+        *,
+        limits: Limits | None = None,
+        mounts: Sequence[Mount] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> LocalSession:
         return LocalSession(limits or Limits(), dict(env or {}))
 
     def check(self, limits: Limits | None = None) -> dict:
         start = time.monotonic()
         with self.session(limits=limits) as sess:
             result = sess.exec(["true"])
-        return {"backend": "local", "answers": True, "isolated": False, "isolation": "none", "warning": WARNING,
-                "start_exec_remove_seconds": round(time.monotonic() - start, 3), "probe_exit_code": result.exit_code}
+        return {
+            "backend": "local",
+            "answers": True,
+            "isolated": False,
+            "isolation": "none",
+            "warning": WARNING,
+            "start_exec_remove_seconds": round(time.monotonic() - start, 3),
+            "probe_exit_code": result.exit_code,
+        }
 
 
 class LocalSession(Session):
@@ -70,8 +82,15 @@ class LocalSession(Session):
     def _resolve(self, path: str) -> Path:
         return Path(path) if path.startswith("/") else self.root / path
 
-    def exec(self, cmd: str | Sequence[str], *, timeout: float | None = None, env: Mapping[str, str] | None = None,
-             workdir: str | None = None, stdin: bytes | None = None) -> ExecResult:
+    def exec(
+        self,
+        cmd: str | Sequence[str],
+        *,
+        timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
+        stdin: bytes | None = None,
+    ) -> ExecResult:
         limit = self.limits.timeout if timeout is None else timeout
         memory = _memory_bytes(self.limits.memory)
 
@@ -80,12 +99,21 @@ class LocalSession(Session):
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, shell=isinstance(cmd, str), cwd=workdir or self.workdir,
-                                env={**self.env, **(env or {})}, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=limit_child)
+        proc = subprocess.Popen(
+            cmd,
+            shell=isinstance(cmd, str),
+            cwd=workdir or self.workdir,
+            env={**self.env, **(env or {})},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=limit_child,
+        )
         out, err = CappedBuffer(self.limits.output_cap), CappedBuffer(self.limits.output_cap)
-        readers = [threading.Thread(target=_drain, args=(s, b), daemon=True)
-                   for s, b in ((proc.stdout, out), (proc.stderr, err))]
+        readers = [
+            threading.Thread(target=_drain, args=(s, b), daemon=True)
+            for s, b in ((proc.stdout, out), (proc.stderr, err))
+        ]
         for t in readers:
             t.start()
         assert proc.stdin is not None
@@ -105,11 +133,26 @@ class LocalSession(Session):
             t.join(timeout=5)
         seconds = time.monotonic() - start
         if timed_out:
-            return ExecResult(124, out.text(), err.text(), timed_out=True, signal=9, seconds=seconds,
-                              stdout_bytes=out.raw(), stderr_bytes=err.raw())
+            return ExecResult(
+                124,
+                out.text(),
+                err.text(),
+                timed_out=True,
+                signal=9,
+                seconds=seconds,
+                stdout_bytes=out.raw(),
+                stderr_bytes=err.raw(),
+            )
         code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        return ExecResult(code, out.text(), err.text(), signal=exit_code_signal(proc.returncode), seconds=seconds,
-                          stdout_bytes=out.raw(), stderr_bytes=err.raw())
+        return ExecResult(
+            code,
+            out.text(),
+            err.text(),
+            signal=exit_code_signal(proc.returncode),
+            seconds=seconds,
+            stdout_bytes=out.raw(),
+            stderr_bytes=err.raw(),
+        )
 
     def put_stream(self, write: Callable[[BinaryIO], object], dest: str | None = None) -> None:
         target = self._resolve(dest) if dest else self.root
@@ -121,7 +164,13 @@ class LocalSession(Session):
 
     def size_of(self, path: str) -> int | None:
         source = self._resolve(path)
-        return directory_size(source, ())[0] if source.is_dir() else source.stat().st_size if source.exists() else None
+        return (
+            directory_size(source, ())[0]
+            if source.is_dir()
+            else source.stat().st_size
+            if source.exists()
+            else None
+        )
 
     def get_stream(self, path: str, sink: LimitedSink) -> None:
         source = self._resolve(path)

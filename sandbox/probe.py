@@ -39,19 +39,34 @@ def assess(host_config: dict, probe: dict[str, str]) -> dict[str, dict]:
     pids_engine = host_config.get("PidsLimit") or 0
     pids_inside = probe.get("pids_max", "")
     return {
-        "network": _finding(f"interfaces {','.join(interfaces) or '?'} (engine network mode {network_mode})",
-                            interfaces == ["lo"] and network_mode == "none"),
-        "capabilities": _finding(f"CapEff {caps['CapEff']}, CapBnd {caps['CapBnd']}, CapDrop {cap_drop}",
-                                 set(caps.values()) == {"0000000000000000"} and "ALL" in cap_drop
-                                 and not host_config.get("Privileged")),
-        "no_new_privileges": _finding(f"NoNewPrivs {probe.get('NoNewPrivs', '?')}", probe.get("NoNewPrivs") == "1"),
-        "user": _finding(f"uid {probe.get('uid', '?')} gid {probe.get('gid', '?')}",
-                         probe.get("uid", "0") not in ("0", "")),
-        "read_only_root": _finding(f"root file system {probe.get('root', '?')}",
-                                   probe.get("root") == "read-only" and bool(host_config.get("ReadonlyRootfs"))),
-        "pids_limit": _finding(f"{pids_inside or '?'} inside, {pids_engine} in the engine",
-                               pids_engine > 0 and pids_inside == str(pids_engine)),
-        "memory_limit": _finding(f"{host_config.get('Memory') or 0} bytes", (host_config.get("Memory") or 0) > 0),
-        "cpu_limit": _finding(f"{(host_config.get('NanoCpus') or 0) / 1e9:g} cores",
-                              (host_config.get("NanoCpus") or 0) > 0),
+        "network": _finding(
+            f"interfaces {','.join(interfaces) or '?'} (engine network mode {network_mode})",
+            interfaces == ["lo"] and network_mode == "none",
+        ),
+        "capabilities": _finding(
+            f"CapEff {caps['CapEff']}, CapBnd {caps['CapBnd']}, CapDrop {cap_drop}",
+            set(caps.values()) == {"0000000000000000"}
+            and "ALL" in cap_drop
+            and not host_config.get("Privileged"),
+        ),
+        "no_new_privileges": _finding(
+            f"NoNewPrivs {probe.get('NoNewPrivs', '?')}", probe.get("NoNewPrivs") == "1"
+        ),
+        "user": _finding(
+            f"uid {probe.get('uid', '?')} gid {probe.get('gid', '?')}", probe.get("uid", "0") not in ("0", "")
+        ),
+        "read_only_root": _finding(
+            f"root file system {probe.get('root', '?')}",
+            probe.get("root") == "read-only" and bool(host_config.get("ReadonlyRootfs")),
+        ),
+        "pids_limit": _finding(
+            f"{pids_inside or '?'} inside, {pids_engine} in the engine",
+            pids_engine > 0 and pids_inside == str(pids_engine),
+        ),
+        "memory_limit": _finding(
+            f"{host_config.get('Memory') or 0} bytes", (host_config.get("Memory") or 0) > 0
+        ),
+        "cpu_limit": _finding(
+            f"{(host_config.get('NanoCpus') or 0) / 1e9:g} cores", (host_config.get("NanoCpus") or 0) > 0
+        ),
     }

@@ -15,8 +15,17 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-KEEP = ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "UV_CACHE_DIR", "SSL_CERT_FILE", "LANG",
-        "REPOWRIGHT_RUN_LABEL")
+KEEP = (
+    "PATH",
+    "HOME",
+    "DOCKER_HOST",
+    "DOCKER_CONFIG",
+    "XDG_CACHE_HOME",
+    "UV_CACHE_DIR",
+    "SSL_CERT_FILE",
+    "LANG",
+    "REPOWRIGHT_RUN_LABEL",
+)
 
 
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -35,9 +44,23 @@ def isolated_folder(folder: Path) -> Path:
     return folder
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600,
-            stdin: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess:
     """`repowright ARGS` in `cwd` (made isolated; a fresh temporary folder if None) with a scrubbed environment."""
-    folder = isolated_folder(Path(cwd) if cwd is not None else Path(tempfile.mkdtemp(prefix="repowright-cli-")))
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True,
-                          text=True, cwd=folder, env=scrubbed_env(env), timeout=timeout, input=stdin)
+    folder = isolated_folder(
+        Path(cwd) if cwd is not None else Path(tempfile.mkdtemp(prefix="repowright-cli-"))
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "repowright.agent.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env=scrubbed_env(env),
+        timeout=timeout,
+        input=stdin,
+    )

@@ -89,7 +89,11 @@ def cache_files_since(start: float) -> list[str]:
     found = []
     for root in READ_ONLY_INPUTS:
         for folder in root.rglob(".repowright"):
-            found += [str(p.relative_to(ROOT)) for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime >= start]
+            found += [
+                str(p.relative_to(ROOT))
+                for p in folder.rglob("*")
+                if p.is_file() and p.stat().st_mtime >= start
+            ]
     return found
 
 
@@ -100,6 +104,8 @@ def inputs_stay_clean():
     yield
     written = cache_files_since(start)
     assert not written, f"tests wrote caches into their inputs: {written[:5]}"
+
+
 @pytest.fixture(scope="session")
 def ray_cluster():
     """A real two-node Ray cluster on loopback (head + one node, one CPU each), shut down by its handle."""

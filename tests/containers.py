@@ -6,7 +6,9 @@ import os
 import uuid
 
 SESSION_LABEL = f"pytest-{uuid.uuid4().hex[:12]}"
-os.environ["REPOWRIGHT_RUN_LABEL"] = SESSION_LABEL  # the sandbox labels containers with it; children inherit it
+os.environ["REPOWRIGHT_RUN_LABEL"] = (
+    SESSION_LABEL  # the sandbox labels containers with it; children inherit it
+)
 
 
 def own_containers() -> list:

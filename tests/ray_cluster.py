@@ -13,7 +13,9 @@ NODE = {"num_cpus": 1, "node_ip_address": "127.0.0.1", "object_store_memory": 80
 
 def start_cluster(nodes: int = 2):
     """`ray.cluster_utils.Cluster` with `nodes` nodes of one CPU each, every one bound to 127.0.0.1."""
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # else Ray rewrites 127.0.0.1 to the outward address
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = (
+        "0"  # else Ray rewrites 127.0.0.1 to the outward address
+    )
     from ray.cluster_utils import Cluster
 
     cluster = Cluster(initialize_head=True, head_node_args={**NODE, "include_dashboard": False})

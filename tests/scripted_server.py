@@ -21,7 +21,9 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
     finish_reason: str | None = None
-    usage: dict[str, int] | None = None  # reported instead of the server's own count (e.g. an implausible one)
+    usage: dict[str, int] | None = (
+        None  # reported instead of the server's own count (e.g. an implausible one)
+    )
 
 
 @dataclass
@@ -45,8 +47,15 @@ Step = Reply | Fault
 class ScriptedServer:
     """Serves /v1/models and /v1/chat/completions from a script (in order) or a responder function."""
 
-    def __init__(self, script: list[Step] | None = None, responder: Callable[[dict], Step] | None = None, *,
-                 native_tools: bool = True, json_schema: bool = True, model: str = "scripted") -> None:
+    def __init__(
+        self,
+        script: list[Step] | None = None,
+        responder: Callable[[dict], Step] | None = None,
+        *,
+        native_tools: bool = True,
+        json_schema: bool = True,
+        model: str = "scripted",
+    ) -> None:
         self.script = list(script or [])
         self.responder = responder
         self.native_tools = native_tools
@@ -82,15 +91,23 @@ class ScriptedServer:
     def completion(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
         """The JSON body of a chat completion carrying `reply`."""
         message: dict[str, Any] = {"role": "assistant", "content": reply.content or ""}
-        calls = [(name, args if isinstance(args, str) else json.dumps(args)) for name, args in reply.tool_calls]
+        calls = [
+            (name, args if isinstance(args, str) else json.dumps(args)) for name, args in reply.tool_calls
+        ]
         if calls and self.native_tools:
             message["tool_calls"] = [
-                {"id": f"call_{len(self.requests)}_{i}", "type": "function",
-                 "function": {"name": name, "arguments": raw}} for i, (name, raw) in enumerate(calls)
+                {
+                    "id": f"call_{len(self.requests)}_{i}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": raw},
+                }
+                for i, (name, raw) in enumerate(calls)
             ]
         elif calls:
-            blocks = [f'<tool_call>{{"name": {json.dumps(name)}, "arguments": {raw}}}</tool_call>'
-                      for name, raw in calls]
+            blocks = [
+                f'<tool_call>{{"name": {json.dumps(name)}, "arguments": {raw}}}</tool_call>'
+                for name, raw in calls
+            ]
             message["content"] = "\n".join([reply.content or "", *blocks]).strip()
         prompt_tokens = len(json.dumps(body.get("messages", []))) // 4
         completion_tokens = max(1, len(json.dumps(message)) // 4)
@@ -98,11 +115,16 @@ class ScriptedServer:
             prompt_tokens, completion_tokens = reply.usage["prompt_tokens"], reply.usage["completion_tokens"]
         finish = reply.finish_reason or ("tool_calls" if calls and self.native_tools else "stop")
         return {
-            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": self.model,
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
         }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -112,7 +134,9 @@ class ScriptedServer:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def _send(self, status: int, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 payload = data if isinstance(data, bytes) else json.dumps(data).encode()
                 self.send_response(status)
                 for name, value in (headers or {}).items():
@@ -139,7 +163,9 @@ class ScriptedServer:
                     return
                 if body.get("tools") and not server.native_tools:
                     server.requests.append(body)
-                    self._error(400, '"auto" tool choice requires --enable-auto-tool-choice: tools not supported')
+                    self._error(
+                        400, '"auto" tool choice requires --enable-auto-tool-choice: tools not supported'
+                    )
                     return
                 if body.get("response_format", {}).get("type") == "json_schema" and not server.json_schema:
                     server.requests.append(body)
@@ -147,12 +173,17 @@ class ScriptedServer:
                     return
                 step = server.next_step(body)
                 if step is None:
-                    self._error(400, f"scripted server: script exhausted after {len(server.requests)} requests")
+                    self._error(
+                        400, f"scripted server: script exhausted after {len(server.requests)} requests"
+                    )
                 elif isinstance(step, Reply):
                     self._send(200, server.completion(body, step))
                 elif step.kind == "429" and step.retry_after is not None:
-                    self._send(429, {"error": {"message": "injected 429", "type": "scripted", "code": 429}},
-                               {"Retry-After": step.retry_after})
+                    self._send(
+                        429,
+                        {"error": {"message": "injected 429", "type": "scripted", "code": 429}},
+                        {"Retry-After": step.retry_after},
+                    )
                 elif step.kind in ("500", "429"):
                     self._error(int(step.kind), f"injected {step.kind}")
                 elif step.kind == "garbage":
@@ -160,12 +191,16 @@ class ScriptedServer:
                 elif step.kind == "bad_shape":
                     self._send(200, {"choices": "nope"})
                 elif step.kind == "echo_auth":
-                    self._error(401, f"invalid credentials: Authorization: {self.headers.get('Authorization')}")
+                    self._error(
+                        401, f"invalid credentials: Authorization: {self.headers.get('Authorization')}"
+                    )
                 elif step.kind == "timeout":
                     server._stopped.wait(step.seconds)
                     self._error(500, "injected timeout (the client should have given up)")
                 elif step.kind == "malformed_tool_call":
-                    self._send(200, server.completion(body, Reply(tool_calls=[("edit_file", '{"path": "a.py", ')])))
+                    self._send(
+                        200, server.completion(body, Reply(tool_calls=[("edit_file", '{"path": "a.py", ')]))
+                    )
                 elif step.kind == "disconnect":
                     self.close_connection = True
                     self.connection.close()

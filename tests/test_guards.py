@@ -24,8 +24,9 @@ time.sleep(600)  # holds the container until the test kills this process
 @pytest.mark.docker
 def test_the_container_guard_sees_a_child_process_container():
     """A child's container carries this session's label (the guard sees it), and dies with the child."""
-    child = subprocess.Popen([sys.executable, "-c", HOLD], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     try:
         cid = child.stdout.readline().strip()
         assert cid, child.stderr.read()

@@ -48,6 +48,12 @@ def touched_files(patch: str) -> list[tuple[str, str]]:
         header = block.split("\n@@", 1)[0]
         first = header.splitlines()[0]
         path = first.rsplit(" b/", 1)[-1].strip()
-        kind = "added" if "\nnew file mode" in header else "deleted" if "\ndeleted file mode" in header else "modified"
+        kind = (
+            "added"
+            if "\nnew file mode" in header
+            else "deleted"
+            if "\ndeleted file mode" in header
+            else "modified"
+        )
         files.append((path, kind))
     return files

@@ -32,8 +32,10 @@ def _field(data: dict, key: str, kind: type, default: Any) -> Any:
     if value is None:
         return default
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise UserError(f"the event payload's {key!r} is {type(value).__name__}, not {kind.__name__}; "
-                        "GITHUB_EVENT_PATH must be the workflow's event file")
+        raise UserError(
+            f"the event payload's {key!r} is {type(value).__name__}, not {kind.__name__}; "
+            "GITHUB_EVENT_PATH must be the workflow's event file"
+        )
     return value
 
 
@@ -44,8 +46,13 @@ def decide(event_name: str, payload: dict, label: str) -> Trigger:
         return Trigger(False, f"the {event_name or 'unknown'} event carries no issue")
     if issue.get("pull_request"):
         return Trigger(False, "the event concerns a pull request, not an issue")
-    found = Trigger(True, "", _field(issue, "number", int, 0), _field(issue, "title", str, ""),
-                    _field(issue, "body", str, ""))
+    found = Trigger(
+        True,
+        "",
+        _field(issue, "number", int, 0),
+        _field(issue, "title", str, ""),
+        _field(issue, "body", str, ""),
+    )
     labelled, comment = _field(payload, "label", dict, {}), _field(payload, "comment", dict, {})
     if event_name == "issues":
         if payload.get("action") == "labeled" and labelled.get("name") == label:
@@ -58,8 +65,11 @@ def decide(event_name: str, payload: dict, label: str) -> Trigger:
             return Trigger(False, f"the comment does not start with {COMMAND}")
         association = comment.get("author_association", "NONE")
         if association not in TRUSTED_ASSOCIATIONS:
-            return Trigger(False, f"{COMMAND} from {user.get('login', '?')} "
-                                  f"({association}) is ignored: only owners, members and collaborators may ask")
+            return Trigger(
+                False,
+                f"{COMMAND} from {user.get('login', '?')} "
+                f"({association}) is ignored: only owners, members and collaborators may ask",
+            )
         found.reason = f"{COMMAND} from {user.get('login', '?')} ({association})"
         return found
     return Trigger(False, f"repowright does not act on {event_name or 'unknown'} events")

@@ -51,8 +51,14 @@ def _required(environ: MutableMapping[str, str], name: str) -> str:
     return value
 
 
-def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Settings, *, label: str = "repowright",
-               output: str = "pr") -> ActionOutcome:
+def run_action(
+    environ: MutableMapping[str, str],
+    solver: Solver,
+    settings: Settings,
+    *,
+    label: str = "repowright",
+    output: str = "pr",
+) -> ActionOutcome:
     """Act on the event in GITHUB_EVENT_PATH as the workflow asked; post progress, result or failure."""
     if output not in ("pr", "comment"):
         raise UserError(f"output must be pr or comment, not {output!r}")
@@ -60,11 +66,15 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
     try:
         payload = json.loads(event_path.read_bytes().decode("utf-8"))
     except (OSError, ValueError) as exc:  # ValueError: JSON and UTF-8 decoding errors
-        raise UserError(f"cannot read the event payload {event_path} as JSON ({exc}); GITHUB_EVENT_PATH must be "
-                        "the workflow's event file") from exc
+        raise UserError(
+            f"cannot read the event payload {event_path} as JSON ({exc}); GITHUB_EVENT_PATH must be "
+            "the workflow's event file"
+        ) from exc
     if not isinstance(payload, dict):
-        raise UserError(f"the event payload {event_path} is a JSON {type(payload).__name__}, not an object; "
-                        "GITHUB_EVENT_PATH must be the workflow's event file")
+        raise UserError(
+            f"the event payload {event_path} is a JSON {type(payload).__name__}, not an object; "
+            "GITHUB_EVENT_PATH must be the workflow's event file"
+        )
     trigger = decide(environ.get("GITHUB_EVENT_NAME", ""), payload, label)
     if not trigger.act:
         return ActionOutcome(False, trigger.reason)
@@ -93,18 +103,23 @@ def run_action(environ: MutableMapping[str, str], solver: Solver, settings: Sett
             raise RuntimeError(result.error or f"solve ended with status {result.status} and no patch")
         if output == "comment":
             posted = github.comment(issue, scrub(DIFF.format(patch=result.patch.rstrip())))
-            return ActionOutcome(True, trigger.reason, "comment", posted.get("html_url", ""), solve_status,
-                                 str(out_dir))
+            return ActionOutcome(
+                True, trigger.reason, "comment", posted.get("html_url", ""), solve_status, str(out_dir)
+            )
         changes = patch_changes(workspace, result.patch)
         artifact = f"{run_url}#artifacts" if run_url else ""
         pr = github.open_pull_request(
             branch=f"repowright/issue-{issue}-{environ.get('GITHUB_RUN_ID') or os.getpid()}",
             title=f"Resolve #{issue}: {trigger.title}"[:200],
             body=scrub(pull_request_body(issue, result, run_note, artifact)),
-            message=f"Resolve #{issue}: {trigger.title}\n\nProposed by repowright.", changes=changes)
+            message=f"Resolve #{issue}: {trigger.title}\n\nProposed by repowright.",
+            changes=changes,
+        )
         github.comment(issue, OPENED.format(number=pr["number"]))
         write_outputs(environ, {"pr-url": pr.get("html_url", "")})
-        return ActionOutcome(True, trigger.reason, "pull_request", pr.get("html_url", ""), solve_status, str(out_dir))
+        return ActionOutcome(
+            True, trigger.reason, "pull_request", pr.get("html_url", ""), solve_status, str(out_dir)
+        )
     except (RuntimeError, PatchError, GitHubError, UserError, OSError) as exc:
         reason = scrub(str(exc))
         try:
@@ -137,6 +152,15 @@ def write_outputs(environ: Mapping[str, str], values: dict[str, str]) -> None:
 
 def pull_request_body(issue: int, result: Any, run_note: str, artifact_url: str) -> str:
     """The pull request's description: summary, status, the checks table, the files touched, the evidence."""
-    return render("report/pull_request.md", issue=issue, summary=result.summary.strip(), status=result.status,
-                  reason=result.reason, checks=result.checks, environment_errors=result.environment_errors,
-                  files=touched_files(result.patch), artifact_url=artifact_url, run=run_note)
+    return render(
+        "report/pull_request.md",
+        issue=issue,
+        summary=result.summary.strip(),
+        status=result.status,
+        reason=result.reason,
+        checks=result.checks,
+        environment_errors=result.environment_errors,
+        files=touched_files(result.patch),
+        artifact_url=artifact_url,
+        run=run_note,
+    )

@@ -12,10 +12,15 @@ from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
 
 
 def action(
-    label: str = typer.Option("repowright", "--label", envvar="REPOWRIGHT_ACTION_LABEL",
-                              help="The issue label that starts a run."),
-    output: str = typer.Option("pr", "--output", envvar="REPOWRIGHT_ACTION_OUTPUT",
-                               help="pr (open a pull request) or comment (post the diff on the issue)."),
+    label: str = typer.Option(
+        "repowright", "--label", envvar="REPOWRIGHT_ACTION_LABEL", help="The issue label that starts a run."
+    ),
+    output: str = typer.Option(
+        "pr",
+        "--output",
+        envvar="REPOWRIGHT_ACTION_OUTPUT",
+        help="pr (open a pull request) or comment (post the diff on the issue).",
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Solve the issue of this workflow's event (issue labelled, or `/repowright solve` by a maintainer).
@@ -23,6 +28,7 @@ def action(
     Example: repowright action --output comment   (inside a workflow: GITHUB_EVENT_PATH, GITHUB_TOKEN)
     """
     settings = settings_from_flags()
+
     def solver(*args):  # loaded only when the event asks for a solve
         return default_solver()(*args)
 

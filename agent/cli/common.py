@@ -28,7 +28,7 @@ THIRD_PARTY = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3", 
 
 def split_verbosity(argv: list[str]) -> tuple[int, list[str]]:
     """The -v/-vv/--verbose count anywhere before `--` (so after the subcommand too), and argv without them."""
-    level, rest = 0, []
+    level, rest = 0, list[str]()
     for index, arg in enumerate(argv):
         if arg == "--":
             return level, rest + argv[index:]
@@ -43,8 +43,9 @@ def set_verbose(level: int) -> None:
     """-v: repowright's own logs (debug) and tracebacks; -vv: third-party libraries' logs too."""
     state["verbose"] = max(state["verbose"], int(level))
     level = state["verbose"]
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr
+    )
     logging.getLogger("repowright").setLevel(logging.DEBUG if level >= 1 else logging.WARNING)
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(logging.DEBUG if level >= 2 else logging.WARNING)

@@ -19,11 +19,17 @@ from .common import JSON_OPTION_HELP, console, emit_json, writable_dir
 
 
 def constraints(
-    targets: list[str] = typer.Argument(..., help="APIs or modules, e.g. torch.nn.functional.conv2d torch.nn.functional"),
+    targets: list[str] = typer.Argument(
+        ..., help="APIs or modules, e.g. torch.nn.functional.conv2d torch.nn.functional"
+    ),
     out: Path = typer.Option(None, "--out", help="Write one YAML record per API into this directory."),
     library: str = typer.Option("torch", "--library", help="Library adapter to read the docs with (torch)."),
-    model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
-                               "miss (kept only when it quotes the documentation)."),
+    model: bool = typer.Option(
+        False,
+        "--model",
+        help="Also ask the configured model for constraints the rules "
+        "miss (kept only when it quotes the documentation).",
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Print each API's parameters in DocTer's categories (dtype, structure/tensor_t, ndim/shape, range/enum,
@@ -47,9 +53,18 @@ def constraints(
     if out is not None:
         write_records(docs, out)
     if as_json:
-        emit_json([{"api": d["title"], "signature": r.signature, "params": d["constraints"],
-                    "inputs": d["inputs"], **({"dependency": d["dependency"]} if "dependency" in d else {})}
-                   for r, d in zip(records, docs, strict=True)])
+        emit_json(
+            [
+                {
+                    "api": d["title"],
+                    "signature": r.signature,
+                    "params": d["constraints"],
+                    "inputs": d["inputs"],
+                    **({"dependency": d["dependency"]} if "dependency" in d else {}),
+                }
+                for r, d in zip(records, docs, strict=True)
+            ]
+        )
         return
     for record, doc in zip(records, docs, strict=True):
         console.print(summary_table(doc, record.signature))
@@ -77,8 +92,12 @@ def write_records(records: list[dict], out: Path) -> None:
 
 def summary_table(doc: dict, signature: str) -> Table:
     """One row per parameter, DocTer's categories as columns (`*` marks a required parameter)."""
-    table = Table(title=escape(doc["title"]), title_justify="left", caption=escape(signature) or None,
-                  caption_justify="left")
+    table = Table(
+        title=escape(doc["title"]),
+        title_justify="left",
+        caption=escape(signature) or None,
+        caption_justify="left",
+    )
     for column in ("param", "dtype", "structure", "ndim / shape", "range / enum", "default"):
         table.add_column(column)
     required = set(doc["inputs"]["required"])
@@ -87,7 +106,13 @@ def summary_table(doc: dict, signature: str) -> Table:
         ndim = ",".join(c.get("ndim", []))
         shape = " | ".join(c.get("shape", []))
         valid = ", ".join(c.get("range", []) + c.get("enum", []))
-        cells = (name + (" *" if name in required else ""), ", ".join(c.get("dtype", [])), structure,
-                 " ".join(x for x in (ndim and f"ndim {ndim}", shape) if x), valid, str(c.get("default", "")))
+        cells = (
+            name + (" *" if name in required else ""),
+            ", ".join(c.get("dtype", [])),
+            structure,
+            " ".join(x for x in (ndim and f"ndim {ndim}", shape) if x),
+            valid,
+            str(c.get("default", "")),
+        )
         table.add_row(*(escape(cell) for cell in cells))
     return table

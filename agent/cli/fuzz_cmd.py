@@ -19,27 +19,50 @@ from ..fuzz.campaign import Campaign, CampaignConfig
 from ..fuzz.executor import ExecConfig
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
-PHASES = {"constraints": "extracting constraints", "inputs": "running inputs", "reproducers": "reducing + verifying"}
+PHASES = {
+    "constraints": "extracting constraints",
+    "inputs": "running inputs",
+    "reproducers": "reducing + verifying",
+}
 
 
 def fuzz(
     targets: list[str] = typer.Argument(..., help="APIs or modules, e.g. torch.nn.functional torch.clamp"),
     inputs_per_api: int = typer.Option(30, "--inputs-per-api", min=1, help="Inputs generated per API."),
-    time_budget: float = typer.Option(None, "--time-budget", min=1, help="Stop running inputs after S seconds "
-                                      "(over all resumed runs); findings and reports are still written."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Batches of inputs run at once, each in its own "
-                                "sandbox container (on all nodes)."),
+    time_budget: float = typer.Option(
+        None,
+        "--time-budget",
+        min=1,
+        help="Stop running inputs after S seconds "
+        "(over all resumed runs); findings and reports are still written.",
+    ),
+    workers: int = typer.Option(
+        2,
+        "--workers",
+        min=1,
+        help="Batches of inputs run at once, each in its own sandbox container (on all nodes).",
+    ),
     memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox container."),
     batch_size: int = typer.Option(40, "--batch-size", min=1, help="Inputs per batch (one Ray task each)."),
     executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
     ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed of input generation (same seed, same inputs)."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."),
-    out: Path = typer.Option(None, "--out", help="Campaign directory (default: the user cache, fuzz/<targets>-seed<S>); "
-                             "run again with the same arguments to resume."),
+    timeout: float = typer.Option(
+        10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."
+    ),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="Campaign directory (default: the user cache, fuzz/<targets>-seed<S>); "
+        "run again with the same arguments to resume.",
+    ),
     library: str = typer.Option("torch", "--library", help="Library adapter (torch)."),
-    model: bool = typer.Option(False, "--model", help="Also ask the configured model for constraints the rules "
-                               "miss (kept only when it quotes the documentation)."),
+    model: bool = typer.Option(
+        False,
+        "--model",
+        help="Also ask the configured model for constraints the rules "
+        "miss (kept only when it quotes the documentation).",
+    ),
     backend: str = typer.Option(None, "--sandbox", help="docker (default) or local (isolates nothing)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -58,16 +81,40 @@ def fuzz(
     directory = out or cache_home() / "fuzz" / default_name(targets, seed)
     if directory.exists() and not directory.is_dir():
         raise UserError(f"--out {directory} is a file; give a directory")
-    config = CampaignConfig(apis=apis, inputs_per_api=inputs_per_api, seed=seed, workers=workers,
-                            time_budget=time_budget, timeout=timeout, batch_size=batch_size, library=library)
+    config = CampaignConfig(
+        apis=apis,
+        inputs_per_api=inputs_per_api,
+        seed=seed,
+        workers=workers,
+        time_budget=time_budget,
+        timeout=timeout,
+        batch_size=batch_size,
+        library=library,
+    )
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
-    runner = make_executor(executor, workers, ray_address, run_label=run_label(directory),
-                           image=settings.sandbox.image)
-    campaign = Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=timeout, container_memory=memory),
-                        executor=runner)
+    runner = make_executor(
+        executor, workers, ray_address, run_label=run_label(directory), image=settings.sandbox.image
+    )
+    campaign = Campaign(
+        directory,
+        config,
+        adapter,
+        sandbox,
+        ExecConfig(timeout=timeout, container_memory=memory),
+        executor=runner,
+    )
     bar_console = err_console
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=bar_console, transient=False) as bar, closing(runner):
+    with (
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=bar_console,
+            transient=False,
+        ) as bar,
+        closing(runner),
+    ):
         tasks: dict[str, TaskID] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -79,8 +126,12 @@ def fuzz(
             summary = campaign.run(progress)
         except KeyboardInterrupt:
             bar.stop()
-            err_console.print(f"[bold red]interrupted[/]: finished inputs are kept in {directory}; run the same "
-                              "command again to resume", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]interrupted[/]: finished inputs are kept in {directory}; run the same "
+                "command again to resume",
+                highlight=False,
+                soft_wrap=True,
+            )
             gc.freeze()  # skip collecting torch's object graph at exit: seconds on a small machine
             raise typer.Exit(130) from None
     if as_json:
@@ -108,12 +159,14 @@ def finding_line(finding: dict) -> str:
 def print_summary(summary: dict, directory: Path) -> None:
     import json
 
-    console.print(f"[bold]{summary['inputs']}[/] inputs on {summary['apis_run']} APIs in {summary['seconds']} s "
-                  f"({summary['execs_per_second']} execs/s); {summary['findings']} findings, "
-                  f"{summary['distinct_crashes']} crash/assert/hang on {len(summary['crashing_apis'])} APIs; "
-                  f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified; "
-                  f"{summary.get('rejected', 0)} conforming inputs rejected by the library "
-                  f"(on {len(summary.get('rejected_by_api', {}))} APIs, not findings)")
+    console.print(
+        f"[bold]{summary['inputs']}[/] inputs on {summary['apis_run']} APIs in {summary['seconds']} s "
+        f"({summary['execs_per_second']} execs/s); {summary['findings']} findings, "
+        f"{summary['distinct_crashes']} crash/assert/hang on {len(summary['crashing_apis'])} APIs; "
+        f"{summary['reproducers_verified']}/{summary['reproducers_checked']} reproducers verified; "
+        f"{summary.get('rejected', 0)} conforming inputs rejected by the library "
+        f"(on {len(summary.get('rejected_by_api', {}))} APIs, not findings)"
+    )
     for finding in json.loads((directory / "findings.json").read_text()):
         console.print(finding_line(finding), markup=False, highlight=False, soft_wrap=True)
     if summary["stopped_by_budget"]:

@@ -20,14 +20,21 @@ def locate_issue(
     issue: str = typer.Option(None, "--issue", help="The issue text."),
     issue_file: Path = typer.Option(None, "--issue-file", help="A file holding the issue text."),
     top: int = typer.Option(10, "--top", min=1, help="How many files and functions to list."),
-    simulations: int = typer.Option(0, "--simulations", min=0,
-                                    help="MCTS simulations after the learned ranking (0: rank only)."),
+    simulations: int = typer.Option(
+        0, "--simulations", min=0, help="MCTS simulations after the learned ranking (0: rank only)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the search (same seed, same result)."),
-    use_model: bool = typer.Option(None, "--model/--no-model",
-                                   help="Let the model judge relevance (default: when an endpoint is configured)."),
+    use_model: bool = typer.Option(
+        None,
+        "--model/--no-model",
+        help="Let the model judge relevance (default: when an endpoint is configured).",
+    ),
     max_model_calls: int = typer.Option(20, "--max-model-calls", min=0, help="Budget of model judgements."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="Graph cache folder (default: the user "
-                                     "cache, $XDG_CACHE_HOME/repowright/<repo-id>/graph)."),
+    cache_dir: Path = typer.Option(
+        None,
+        "--cache-dir",
+        help="Graph cache folder (default: the user cache, $XDG_CACHE_HOME/repowright/<repo-id>/graph).",
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Locate ISSUE in PATH: ranked files and functions with a score and a one-line reason each.
@@ -51,14 +58,19 @@ def locate_issue(
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
         kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
-        found = locate(kg, issue, top=top, llm=llm, simulations=simulations, seed=seed,
-                       max_model_calls=max_model_calls)
+        found = locate(
+            kg, issue, top=top, llm=llm, simulations=simulations, seed=seed, max_model_calls=max_model_calls
+        )
     if as_json:
         emit_json(found.to_dict())
         return
-    for title, rows in (("files", [(f.path, f.score, f.reason) for f in found.files]),
-                        ("functions", [(f"{f.path}:{f.start_line}-{f.end_line} {f.name}", f.score, f.reason)
-                                       for f in found.functions])):
+    for title, rows in (
+        ("files", [(f.path, f.score, f.reason) for f in found.files]),
+        (
+            "functions",
+            [(f"{f.path}:{f.start_line}-{f.end_line} {f.name}", f.score, f.reason) for f in found.functions],
+        ),
+    ):
         table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
         table.add_column("#", justify="right")
         table.add_column("location")

@@ -32,7 +32,7 @@ from .common import err_console, set_verbose, split_verbosity, state
 app = typer.Typer(
     name="repowright",
     help="Understand whole code repositories and act on them.\n\nExample: repowright locate examples/minicart --issue-file "
-         "examples/minicart-issue.md",
+    "examples/minicart-issue.md",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -62,11 +62,19 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def root(verbose: int = typer.Option(0, "--verbose", "-v", count=True,
-                                     help="Log repowright's progress and show tracebacks (-vv: libraries' logs "
-                                          "too); accepted after the subcommand as well."),
-         show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                           help="Print the version and exit.")) -> None:
+def root(
+    verbose: int = typer.Option(
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        help="Log repowright's progress and show tracebacks (-vv: libraries' logs "
+        "too); accepted after the subcommand as well.",
+    ),
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     set_verbose(verbose)
 
 
@@ -106,9 +114,11 @@ def main() -> None:
     except Exception as exc:  # an unexpected bug: still one line unless -v
         if state["verbose"]:
             err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {type(exc).__name__}: {_error_line(exc)} (run with -v for the "
-                          "traceback)",
-                          highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {type(exc).__name__}: {_error_line(exc)} (run with -v for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(1)
 
 

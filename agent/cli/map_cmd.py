@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from repowright.analyzers.cache import graph_cache_dir
@@ -19,8 +19,11 @@ def map_repository(
     path: Path = typer.Argument(..., help="The repository (or any folder) to map."),
     out: Path = typer.Option(None, "--out", help="Also write the whole graph to this file."),
     fmt: str = typer.Option("json", "--format", help="Format of --out: json (node-link) or graphml."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (default: the user cache, "
-                                     "$XDG_CACHE_HOME/repowright/<repo-id>/graph)."),
+    cache_dir: Path = typer.Option(
+        None,
+        "--cache-dir",
+        help="Cache folder (default: the user cache, $XDG_CACHE_HOME/repowright/<repo-id>/graph).",
+    ),
     workers: int = typer.Option(None, "--workers", help="Parallel parser processes (default: all cores)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -36,28 +39,35 @@ def map_repository(
         writable_file(out, "--out")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir), workers=workers,
-                                   progress=progress)
+        kg = build_knowledge_graph(
+            path, cache_dir=cache_folder(path, cache_dir), workers=workers, progress=progress
+        )
         if out is not None:
             kg.to_graphml(out) if fmt == "graphml" else kg.to_json(out)
     stats = kg.stats
     if as_json:
-        emit_json({key: stats[key] for key in ("files", "nodes", "edges", "skipped", "seconds", "cache_hits",
-                                               "languages")})
+        emit_json(
+            {
+                key: stats[key]
+                for key in ("files", "nodes", "edges", "skipped", "seconds", "cache_hits", "languages")
+            }
+        )
         return
     _print_summary(path, stats, out)
 
 
 def _print_summary(path: Path, stats: dict, out: Path | None) -> None:
-    console.print(f"[bold]{path}[/]: {stats['files']} files in {stats['seconds']:.2f} s "
-                  f"({stats['cache_hits']} from cache)")
+    console.print(
+        f"[bold]{path}[/]: {stats['files']} files in {stats['seconds']:.2f} s "
+        f"({stats['cache_hits']} from cache)"
+    )
     table = Table(show_header=True, header_style="bold")
     table.add_column("files by language")
     table.add_column("", justify="right")
@@ -67,8 +77,12 @@ def _print_summary(path: Path, stats: dict, out: Path | None) -> None:
     table.add_column("", justify="right")
     table.add_column("skipped")
     table.add_column("", justify="right")
-    columns = [list(stats["languages"].items()), list(stats["nodes"].items()), list(stats["edges"].items()),
-               list(stats["skipped"].items())]
+    columns = [
+        list(stats["languages"].items()),
+        list(stats["nodes"].items()),
+        list(stats["edges"].items()),
+        list(stats["skipped"].items()),
+    ]
     for row in range(max(len(c) for c in columns)):
         cells: list[str] = []
         for column in columns:
@@ -89,5 +103,7 @@ def cache_folder(path: Path, cache_dir: Path | None) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise UserError(f"cannot write the graph cache in {folder} ({exc.strerror}); pass --cache-dir DIR") from exc
+        raise UserError(
+            f"cannot write the graph cache in {folder} ({exc.strerror}); pass --cache-dir DIR"
+        ) from exc
     return folder

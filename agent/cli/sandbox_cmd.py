@@ -58,13 +58,19 @@ def check(
         emit_json(report)
     else:
         verdict = "[bold green]sandbox ok[/]" if isolated else "[bold red]sandbox NOT isolated[/]"
-        console.print(f"{verdict}: {report['backend']} backend" + (
-            f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""),
-            soft_wrap=True)
+        console.print(
+            f"{verdict}: {report['backend']} backend"
+            + (f", engine {report['engine_version']}, image {report['image']}" if "image" in report else ""),
+            soft_wrap=True,
+        )
         if isinstance(report["isolation"], dict):
             for name, item in report["isolation"].items():
-                console.print(f"  {'ok  ' if item['ok'] else 'FAIL'} {name}: {item['found']}", highlight=False,
-                              soft_wrap=True, markup=False)
+                console.print(
+                    f"  {'ok  ' if item['ok'] else 'FAIL'} {name}: {item['found']}",
+                    highlight=False,
+                    soft_wrap=True,
+                    markup=False,
+                )
         else:
             console.print(f"isolation: {report['isolation']}")
         console.print(f"start + exec + remove: {report['start_exec_remove_seconds']:.3f} s")
@@ -76,7 +82,9 @@ def check(
 def run(
     cmd: list[str] = typer.Argument(..., help="The command and its arguments, after `--`."),
     timeout: float = typer.Option(None, "--timeout", help="Seconds before the command is killed (exit 124)."),
-    memory: str = typer.Option(None, "--memory", help="Memory limit, e.g. 512m or 2g (exit 137 when exceeded)."),
+    memory: str = typer.Option(
+        None, "--memory", help="Memory limit, e.g. 512m or 2g (exit 137 when exceeded)."
+    ),
     cpus: float = typer.Option(None, "--cpus", help="CPU limit in cores."),
     network: str = typer.Option(None, "--network", help="none (default) or host."),
     workdir: Path = typer.Option(Path("."), "--workdir", help="Directory copied into the sandbox's /work."),
@@ -89,11 +97,18 @@ def run(
     """
     from ..errors import UserError
 
-    settings = settings_from_flags(sandbox__timeout=timeout, sandbox__memory=memory, sandbox__cpus=cpus,
-                                   sandbox__network=network, sandbox__backend=backend)
+    settings = settings_from_flags(
+        sandbox__timeout=timeout,
+        sandbox__memory=memory,
+        sandbox__cpus=cpus,
+        sandbox__network=network,
+        sandbox__backend=backend,
+    )
     if workdir.is_symlink():
-        raise UserError(f"--workdir {workdir} is a symbolic link; pass the directory it points to "
-                        f"({workdir.resolve()}) so it is clear what is copied in")
+        raise UserError(
+            f"--workdir {workdir} is a symbolic link; pass the directory it points to "
+            f"({workdir.resolve()}) so it is clear what is copied in"
+        )
     if not workdir.is_dir():
         raise UserError(f"--workdir {workdir} is not a directory; pass an existing directory to copy in")
     cfg = settings.sandbox
@@ -128,5 +143,7 @@ def clean(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) 
     if as_json:
         emit_json(counts)
     else:
-        console.print(f"removed {counts['removed']} leftover sandbox container(s); "
-                      f"kept {counts['kept']} whose process is still running")
+        console.print(
+            f"removed {counts['removed']} leftover sandbox container(s); "
+            f"kept {counts['kept']} whose process is still running"
+        )

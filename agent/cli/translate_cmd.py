@@ -13,9 +13,11 @@ from repowright.analyzers.c_depgraph import build_c_depgraph
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags, writable_dir
 
-app = typer.Typer(help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.\n\n"
-                  "Example: repowright translate plan examples/c2rust/c",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.\n\n"
+    "Example: repowright translate plan examples/c2rust/c",
+    no_args_is_help=True,
+)
 
 
 SOURCES_HELP = "Comma-separated globs of the .c files that make the program (default: every .c file)."
@@ -32,9 +34,11 @@ def _c_dir(path: Path) -> Path:
 
 
 @app.command("plan")
-def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
-         sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
-         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+def plan(
+    c_dir: Path = typer.Argument(..., help="Folder of the C project."),
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
     """List the C units (functions, globals, types, macros) in translation order, dependencies first.
 
     Example: repowright translate plan examples/c2rust/c
@@ -54,26 +58,44 @@ def plan(c_dir: Path = typer.Argument(..., help="Folder of the C project."),
         for uid in component:
             unit = graph.units[uid]
             deps = graph.depends_on(uid)
-            shown = ", ".join(d.split("::", 1)[1] for d in deps[:4]) + (f" +{len(deps) - 4}" if len(deps) > 4 else "")
-            table.add_row(str(step), uid, unit.kind, f"{unit.start_line}-{unit.end_line}",
-                          str(unit.end_line - unit.start_line + 1), shown)
+            shown = ", ".join(d.split("::", 1)[1] for d in deps[:4]) + (
+                f" +{len(deps) - 4}" if len(deps) > 4 else ""
+            )
+            table.add_row(
+                str(step),
+                uid,
+                unit.kind,
+                f"{unit.start_line}-{unit.end_line}",
+                str(unit.end_line - unit.start_line + 1),
+                shown,
+            )
     console.print(table)
     stats = data["stats"]
-    console.print(f"{stats['units']} units in {stats['files']} files, {sum(stats['edges'].values())} edges, "
-                  f"{stats['components']} components (largest {stats['largest_component']})", highlight=False)
+    console.print(
+        f"{stats['units']} units in {stats['files']} files, {sum(stats['edges'].values())} edges, "
+        f"{stats['components']} components (largest {stats['largest_component']})",
+        highlight=False,
+    )
 
 
 @app.command("verify")
-def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (every .c file is compiled)."),
-           rust: Path = typer.Option(..., "--rust", help="Folder of the Rust crate (with Cargo.toml)."),
-           cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases: name, args, stdin, files. "
-                                             "Default: cases.yaml beside the C sources, else one run without input."),
-           float_tolerance: float | None = typer.Option(None, "--float-tolerance",
-                                                        help="Let printed numbers differ by this relative amount."),
-           no_stderr: bool = typer.Option(False, "--no-stderr", help="Do not compare standard error."),
-           sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
-           backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
-           as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+def verify(
+    c: Path = typer.Option(..., "--c", help="Folder of the C program (every .c file is compiled)."),
+    rust: Path = typer.Option(..., "--rust", help="Folder of the Rust crate (with Cargo.toml)."),
+    cases: Path | None = typer.Option(
+        None,
+        "--cases",
+        help="YAML/JSON cases: name, args, stdin, files. "
+        "Default: cases.yaml beside the C sources, else one run without input.",
+    ),
+    float_tolerance: float | None = typer.Option(
+        None, "--float-tolerance", help="Let printed numbers differ by this relative amount."
+    ),
+    no_stderr: bool = typer.Option(False, "--no-stderr", help="Do not compare standard error."),
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+    backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
     """Build the C program with gcc and the crate with cargo in the sandbox; compare them case by case.
 
     Example: repowright translate verify --c examples/c2rust/c --rust examples/c2rust/rust
@@ -87,9 +109,15 @@ def verify(c: Path = typer.Option(..., "--c", help="Folder of the C program (eve
     case_list = find_cases(c_dir, cases)
     settings = settings_from_flags(sandbox__backend=backend)
     out = err_console
-    with out.status("building and running in the sandbox"), \
-            Verifier(make_sandbox(settings.sandbox.backend), float_tolerance=float_tolerance,
-                     compare_stderr=not no_stderr, sources=_sources(sources)) as verifier:
+    with (
+        out.status("building and running in the sandbox"),
+        Verifier(
+            make_sandbox(settings.sandbox.backend),
+            float_tolerance=float_tolerance,
+            compare_stderr=not no_stderr,
+            sources=_sources(sources),
+        ) as verifier,
+    ):
         report = verifier.verify(c_dir, crate, case_list)
     if as_json:
         emit_json(report.to_json())
@@ -113,17 +141,22 @@ def _print_report(report) -> None:
 
 
 @app.command("run")
-def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
-        out: Path = typer.Option(..., "--out", help="Folder to write the Rust crate (and translation-report.json)."),
-        cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
-        model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
-        base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-        max_fix_rounds: int = typer.Option(3, "--max-fix-rounds", min=0,
-                                           help="Compiler-feedback rounds per component."),
-        max_repairs: int = typer.Option(3, "--max-repairs", min=0, help="Retranslations after a divergence."),
-        sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
-        backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
-        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+def run(
+    c_dir: Path = typer.Argument(..., help="Folder of the C program."),
+    out: Path = typer.Option(
+        ..., "--out", help="Folder to write the Rust crate (and translation-report.json)."
+    ),
+    cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
+    model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    max_fix_rounds: int = typer.Option(
+        3, "--max-fix-rounds", min=0, help="Compiler-feedback rounds per component."
+    ),
+    max_repairs: int = typer.Option(3, "--max-repairs", min=0, help="Retranslations after a divergence."),
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+    backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
     """Translate the C program unit by unit with the model, verify it, and write the crate and a report.
 
     Example: repowright translate run examples/c2rust/c --out stats-rs --max-fix-rounds 3
@@ -141,12 +174,20 @@ def run(c_dir: Path = typer.Argument(..., help="Folder of the C program."),
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=backend)
     llm = llm_from_settings(settings)
     out_console = err_console if as_json else console
-    with Progress(console=err_console, transient=True) as progress, \
-            Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier:
+    with (
+        Progress(console=err_console, transient=True) as progress,
+        Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier,
+    ):
         task = progress.add_task("translating", total=None)
-        result = translate_project(root, out.resolve(), llm, verifier, case_list,
-                                   config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),
-                                   progress=lambda text: progress.update(task, description=text))
+        result = translate_project(
+            root,
+            out.resolve(),
+            llm,
+            verifier,
+            case_list,
+            config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),
+            progress=lambda text: progress.update(task, description=text),
+        )
     if as_json:
         emit_json(result)
     else:

@@ -62,27 +62,39 @@ class Recipe:
 def find_interpreter(version: str) -> Path:
     """The newest pyenv interpreter X.Y.Z for X.Y, else the one running repowright when it is X.Y (a CI runner
     has no pyenv; the sandbox mounts this interpreter's installation read-only)."""
-    candidates = sorted((p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
-                        key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
+    candidates = sorted(
+        (p for p in PYENV_ROOT.glob(f"{version}.*") if (p / "bin/python").exists()),
+        key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)],
+    )
     if candidates:
         return candidates[-1] / "bin" / "python"
     base = Path(os.path.realpath(sys.base_prefix)) / "bin" / f"python{version}"
     if version == f"{sys.version_info[0]}.{sys.version_info[1]}" and base.exists():
         return base
-    raise EnvBuildError(f"no Python {version} interpreter under {PYENV_ROOT} (and this one is "
-                        f"{sys.version_info[0]}.{sys.version_info[1]})")
+    raise EnvBuildError(
+        f"no Python {version} interpreter under {PYENV_ROOT} (and this one is "
+        f"{sys.version_info[0]}.{sys.version_info[1]})"
+    )
 
 
 def is_local_or_option(req: str) -> bool:
     """Whether a requirement line names a path, a file: URL or a pip option rather than a PyPI package."""
     text = req.split(";")[0].strip()
-    return (text.startswith(("-", ".", "/", "~")) or "file:" in text
-            or bool(re.search(r"@\s*(?!https?://|git\+https?://)\S", text)))
+    return (
+        text.startswith(("-", ".", "/", "~"))
+        or "file:" in text
+        or bool(re.search(r"@\s*(?!https?://|git\+https?://)\S", text))
+    )
 
 
-def cached_environment(path: Path, make_recipe: Callable[[], Recipe], extra: dict | None = None, *,
-                       timeout: float = 1800, after: Callable[[Path], None] | None = None,
-                       ) -> tuple[Environment, bool]:
+def cached_environment(
+    path: Path,
+    make_recipe: Callable[[], Recipe],
+    extra: dict | None = None,
+    *,
+    timeout: float = 1800,
+    after: Callable[[Path], None] | None = None,
+) -> tuple[Environment, bool]:
     """The environment at `path`, built now from `make_recipe()` unless a finished build is there; and whether it
     was built now. A cached failure raises EnvBuildError again, saying how to retry."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +109,14 @@ def cached_environment(path: Path, make_recipe: Callable[[], Recipe], extra: dic
         return build_environment(path, make_recipe, dict(extra or {}), timeout=timeout, after=after), True
 
 
-def build_environment(path: Path, make_recipe: Callable[[], Recipe], manifest: dict, *,
-                      timeout: float = 1800, after: Callable[[Path], None] | None = None) -> Environment:
+def build_environment(
+    path: Path,
+    make_recipe: Callable[[], Recipe],
+    manifest: dict,
+    *,
+    timeout: float = 1800,
+    after: Callable[[Path], None] | None = None,
+) -> Environment:
     """Create the virtualenv at `path`, install the recipe, then run `after(path)` (a further step that may raise
     EnvBuildError); the manifest records the outcome either way."""
     shutil.rmtree(path, ignore_errors=True)  # a half-built environment from an interrupted run
@@ -106,8 +124,12 @@ def build_environment(path: Path, make_recipe: Callable[[], Recipe], manifest: d
     installer = None
     try:
         recipe = make_recipe()
-        manifest.update(python=recipe.python, requirements=recipe.requirements, notes=recipe.notes or [],
-                        interpreter=str(recipe.interpreter))
+        manifest.update(
+            python=recipe.python,
+            requirements=recipe.requirements,
+            notes=recipe.notes or [],
+            interpreter=str(recipe.interpreter),
+        )
         installer = Installer(recipe.interpreter, recipe.python, recipe.cutoff, timeout=timeout)
         manifest.update(tool=installer.tool, cutoff=installer.cutoff)
         installer.create(path)

@@ -69,7 +69,9 @@ def _requirement_lines(repo: Path, name: str, seen: set[str], files: dict[str, s
         line = line.split(" #", 1)[0].strip()
         if line.startswith(("-r", "--requirement")):
             include = line.split(maxsplit=1)[-1] if " " in line else line[2:]
-            out += _requirement_lines(repo, str(Path(name).parent / include.strip()).removeprefix("./"), seen, files)
+            out += _requirement_lines(
+                repo, str(Path(name).parent / include.strip()).removeprefix("./"), seen, files
+            )
         elif line and not line.startswith("#"):
             out.append(line)
     return out
@@ -105,7 +107,11 @@ def _tox_deps(text: str) -> list[str]:
     except configparser.Error:
         return []
     raw = parser.get("testenv", "deps", fallback="")
-    return [ln.strip() for ln in raw.splitlines() if ln.strip() and "{" not in ln and not ln.strip().startswith("#")]
+    return [
+        ln.strip()
+        for ln in raw.splitlines()
+        if ln.strip() and "{" not in ln and not ln.strip().startswith("#")
+    ]
 
 
 def _lock_pins(name: str, text: str, own: set[str]) -> list[str]:
@@ -118,7 +124,12 @@ def _lock_pins(name: str, text: str, own: set[str]) -> list[str]:
     for package in data.get("package", []):
         source = package.get("source", {})
         local = isinstance(source, dict) and bool({"editable", "virtual", "directory", "path"} & set(source))
-        if package.get("name") and package.get("version") and not local and package["name"].lower() not in own:
+        if (
+            package.get("name")
+            and package.get("version")
+            and not local
+            and package["name"].lower() not in own
+        ):
             pins.append(f"{package['name']}=={package['version']}")
     return pins
 
@@ -148,8 +159,11 @@ def detect_requirements(repo: Path) -> Detected:
         reqs += more
         found.notes += notes
         found.requires_python = data.get("project", {}).get("requires-python")
-        own = {str(n).lower() for n in (data.get("project", {}).get("name"), data.get("tool", {}).get(
-            "poetry", {}).get("name")) if n}
+        own = {
+            str(n).lower()
+            for n in (data.get("project", {}).get("name"), data.get("tool", {}).get("poetry", {}).get("name"))
+            if n
+        }
     seen: set[str] = set()
     for name in requirement_files(repo):
         reqs += _requirement_lines(repo, name, seen, found.files)
@@ -159,9 +173,13 @@ def detect_requirements(repo: Path) -> Detected:
         if lock in texts:
             found.constraints += _lock_pins(lock, texts[lock], own)
     names = {requirement_name(r) for r in reqs}
-    for req in dict.fromkeys(r.strip() for r in [*reqs, *([] if "pytest" in names else ["pytest"])] if r.strip()):
+    for req in dict.fromkeys(
+        r.strip() for r in [*reqs, *([] if "pytest" in names else ["pytest"])] if r.strip()
+    ):
         if is_local_or_option(req) or requirement_name(req) in own:
-            found.notes.append(f"requirement left out (the project itself, a local path or a pip option): {req}")
+            found.notes.append(
+                f"requirement left out (the project itself, a local path or a pip option): {req}"
+            )
         else:
             found.requirements.append(req)
     return found
@@ -181,8 +199,10 @@ def wanted_python(requires: str | None) -> str:
         return here
     if spec.contains(f"{here}.0", prereleases=True) or spec.contains(f"{here}.99", prereleases=True):
         return here
-    versions = sorted({".".join(p.name.split(".")[:2]) for p in PYENV_ROOT.glob("3.*")},
-                      key=lambda v: [int(x) for x in v.split(".")])
+    versions = sorted(
+        {".".join(p.name.split(".")[:2]) for p in PYENV_ROOT.glob("3.*")},
+        key=lambda v: [int(x) for x in v.split(".")],
+    )
     fitting = [v for v in versions if spec.contains(f"{v}.99", prereleases=True)]
     if not fitting:
         raise EnvBuildError(f"no Python interpreter here satisfies requires-python {requires!r}")

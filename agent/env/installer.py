@@ -41,7 +41,9 @@ class Installer:
         self.interpreter = interpreter
         self.python = python
         self.uv = uv_binary()
-        self.uv_installs = self.uv is not None and tuple(int(x) for x in python.split(".")[:2]) >= UV_MIN_PYTHON
+        self.uv_installs = (
+            self.uv is not None and tuple(int(x) for x in python.split(".")[:2]) >= UV_MIN_PYTHON
+        )
         self.cutoff = cutoff if self.uv else None
         self.timeout = timeout
         self.log: list[str] = []
@@ -56,8 +58,9 @@ class Installer:
         else:
             self._run([str(self.interpreter), "-m", "venv", str(path)])
 
-    def install(self, venv: Path, reqs: list[str], *, target: Path | None = None,
-                constraints: list[str] | None = None) -> bool:
+    def install(
+        self, venv: Path, reqs: list[str], *, target: Path | None = None, constraints: list[str] | None = None
+    ) -> bool:
         """Install `reqs` (within `constraints`, pins from a lock file); True when wheels alone sufficed.
         Raises InstallError when nothing works."""
         python = str(venv / "bin" / "python")
@@ -96,8 +99,17 @@ class Installer:
         with tempfile.NamedTemporaryFile("w", suffix=".in", delete=False) as handle:
             handle.write("\n".join(reqs) + "\n")
         try:
-            argv = [self.uv, "pip", "compile", "-q", "--no-header", "--no-annotate", "--python-version", self.python,
-                    handle.name] + (["--exclude-newer", self.cutoff, *exempt_exact_pins(reqs)] if self.cutoff else [])
+            argv = [
+                self.uv,
+                "pip",
+                "compile",
+                "-q",
+                "--no-header",
+                "--no-annotate",
+                "--python-version",
+                self.python,
+                handle.name,
+            ] + (["--exclude-newer", self.cutoff, *exempt_exact_pins(reqs)] if self.cutoff else [])
             self._run(argv)
             return [line.strip() for line in self.log[-2].splitlines() if "==" in line]
         finally:
@@ -105,7 +117,11 @@ class Installer:
 
     def freeze(self, venv: Path) -> list[str]:
         python = str(venv / "bin" / "python")
-        argv = [self.uv, "pip", "freeze", "--python", python] if self.uv_installs and self.uv else [python, "-m", "pip", "freeze", "--all"]
+        argv = (
+            [self.uv, "pip", "freeze", "--python", python]
+            if self.uv_installs and self.uv
+            else [python, "-m", "pip", "freeze", "--all"]
+        )
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=self._env())
         return proc.stdout.splitlines()
 
@@ -127,8 +143,9 @@ class Installer:
             raise InstallError(f"{' '.join(argv[1:4])} failed: {' | '.join(tail)}")
 
 
-def install_in_steps(installer: Installer, venv: Path, steps: list[list[str]],
-                     constraints: list[str] | None = None) -> bool:
+def install_in_steps(
+    installer: Installer, venv: Path, steps: list[list[str]], constraints: list[str] | None = None
+) -> bool:
     """Install each step into `venv` in order (a later pin replaces an earlier one); True when wheels sufficed."""
     return all([installer.install(venv, step, constraints=constraints) for step in steps])
 
@@ -150,8 +167,20 @@ SWEBENCH_IMAGES_DATE = "2024-01-01T00:00:00Z"  # numpy 1.26, pytest 7.4, setupto
 
 def resolution_cutoff(mirror: Path, commit: str, floor: str = SWEBENCH_IMAGES_DATE) -> str:
     """The date packages resolve as of: `commit`'s committer date (UTC), or `floor` when that is later."""
-    proc = subprocess.run(["git", "-C", str(mirror), "log", "-1", "--format=%cd",
-                           "--date=format-local:%Y-%m-%dT%H:%M:%SZ", commit],
-                          capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+    proc = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(mirror),
+            "log",
+            "-1",
+            "--format=%cd",
+            "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
+            commit,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+    )
     date = proc.stdout.strip()
     return max(date, floor) if date else floor

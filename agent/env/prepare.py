@@ -40,15 +40,21 @@ class RepoEnvironment:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode, "venv": str(self.venv) if self.venv else None, "error": self.error,
-                "notes": self.notes}
+        return {
+            "mode": self.mode,
+            "venv": str(self.venv) if self.venv else None,
+            "error": self.error,
+            "notes": self.notes,
+        }
 
 
 def environments_dir() -> Path:
     return cache_home() / "envs"
 
 
-def prepare_environment(repo: Path, choice: str, sandbox: Sandbox, *, setup: str | None = None) -> RepoEnvironment:
+def prepare_environment(
+    repo: Path, choice: str, sandbox: Sandbox, *, setup: str | None = None
+) -> RepoEnvironment:
     """The environment for `choice` (auto, none, or a virtualenv's path); a failed build is returned, not
     raised, so the run goes on and says why its checks are not trusted."""
     if choice == "none":
@@ -59,15 +65,19 @@ def prepare_environment(repo: Path, choice: str, sandbox: Sandbox, *, setup: str
         env, built = setup_environment(repo, setup, sandbox) if setup else detected_environment(repo)
     except EnvBuildError as exc:
         return RepoEnvironment("failed", error=f"the repository's environment could not be built: {exc}")
-    return RepoEnvironment("built" if built else "cached", env.path, notes=list(env.manifest.get("notes", [])))
+    return RepoEnvironment(
+        "built" if built else "cached", env.path, notes=list(env.manifest.get("notes", []))
+    )
 
 
 def given_virtualenv(path: Path) -> Path:
     """`--env PATH` checked: a folder with pyvenv.cfg and bin/python."""
     path = path.expanduser().resolve()
     if not (path / "pyvenv.cfg").is_file() or not (path / "bin" / "python").exists():
-        raise UserError(f"--env {path} is not a virtualenv (no pyvenv.cfg or bin/python); give one, or use "
-                        "--env auto or --env none")
+        raise UserError(
+            f"--env {path} is not a virtualenv (no pyvenv.cfg or bin/python); give one, or use "
+            "--env auto or --env none"
+        )
     return path
 
 
@@ -77,8 +87,13 @@ def detected_environment(repo: Path) -> tuple[Environment, bool]:
     python = wanted_python(found.requires_python)
 
     def recipe() -> Recipe:
-        return Recipe(python, found.requirements, find_interpreter(python), constraints=found.constraints or None,
-                      notes=found.notes)
+        return Recipe(
+            python,
+            found.requirements,
+            find_interpreter(python),
+            constraints=found.constraints or None,
+            notes=found.notes,
+        )
 
     path = environments_dir() / f"py{python}-{found.key(python)}"
     return cached_environment(path, recipe, {"kind": "detected", "files": sorted(found.files)})
@@ -96,8 +111,12 @@ def setup_environment(repo: Path, command: str, sandbox: Sandbox) -> tuple[Envir
     def run_setup(venv: Path) -> None:
         run_setup_command(sandbox, repo, venv, command)
 
-    return cached_environment(environments_dir() / f"setup-py{python}-{key}", recipe,
-                              {"kind": "setup", "command": command}, after=run_setup)
+    return cached_environment(
+        environments_dir() / f"setup-py{python}-{key}",
+        recipe,
+        {"kind": "setup", "command": command},
+        after=run_setup,
+    )
 
 
 def run_setup_command(sandbox: Sandbox, repo: Path, venv: Path, command: str) -> None:
@@ -106,16 +125,25 @@ def run_setup_command(sandbox: Sandbox, repo: Path, venv: Path, command: str) ->
         os.chmod(folder, 0o777)
         for name in files:
             if not os.path.islink(os.path.join(folder, name)):
-                os.chmod(os.path.join(folder, name), 0o666 | (os.stat(os.path.join(folder, name)).st_mode & 0o111))
+                os.chmod(
+                    os.path.join(folder, name), 0o666 | (os.stat(os.path.join(folder, name)).st_mode & 0o111)
+                )
     inside = SANDBOX_VENV if sandbox.isolated else str(venv)
     mounts = [Mount(str(venv), SANDBOX_VENV, read_only=False)] if sandbox.isolated else []
-    env = {"PATH": f"{inside}/bin:{sandbox_path()}", "VIRTUAL_ENV": inside, "HOME": "/tmp",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+    env = {
+        "PATH": f"{inside}/bin:{sandbox_path()}",
+        "VIRTUAL_ENV": inside,
+        "HOME": "/tmp",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+    }
     limits = Limits(timeout=SETUP_TIMEOUT, memory="4g", cpus=2.0, pids=1024, network="host")
     with sandbox.session(limits=limits, mounts=mounts, env=env) as session:
         session.put_archive(tar_selection(repo, select_files(repo).files))
         result = session.exec(command, timeout=SETUP_TIMEOUT)
     if not result.ok:
         tail = (result.stderr or result.stdout).strip()[-600:]
-        raise EnvBuildError(f"the setup command failed (exit {result.exit_code}"
-                            f"{', timed out' if result.timed_out else ''}): {tail}")
+        raise EnvBuildError(
+            f"the setup command failed (exit {result.exit_code}"
+            f"{', timed out' if result.timed_out else ''}): {tail}"
+        )

@@ -22,7 +22,9 @@ class LibraryAdapter(Protocol):
 
     name: str
     preload: str  # code the fork server runs once before forking (imports, thread settings)
-    support_files: dict[str, str]  # files the sandbox needs next to the inputs (a library not installed there)
+    support_files: dict[
+        str, str
+    ]  # files the sandbox needs next to the inputs (a library not installed there)
 
     def enumerate_many(self, targets: list[str]) -> list[str]: ...
     def constraints(self, api: str) -> ApiConstraints: ...
@@ -36,12 +38,14 @@ class TorchAdapter:
     name = "torch"
     # import once in the fork server what torch otherwise imports lazily on first use (meta-device kernels,
     # sparse, fft, linalg): paid in every forked worker, those imports take seconds and read as hangs
-    preload = ("import torch\ntorch.set_num_threads(1)\ntry:\n"
-               "    m = torch.empty(2, 2, device='meta')\n"
-               "    (m @ m).sum(); torch.floor(m); m.le(m); torch.minimum(m, m); m.sqrt_(); m.nanmean()\n"
-               "    torch.ones(2, 2).to_sparse().to_dense(); torch.fft.fft(torch.ones(4))\n"
-               "    torch.linalg.solve(torch.eye(2), torch.ones(2)); torch.special.erf(torch.ones(1))\n"
-               "except Exception:\n    pass\n")
+    preload = (
+        "import torch\ntorch.set_num_threads(1)\ntry:\n"
+        "    m = torch.empty(2, 2, device='meta')\n"
+        "    (m @ m).sum(); torch.floor(m); m.le(m); torch.minimum(m, m); m.sqrt_(); m.nanmean()\n"
+        "    torch.ones(2, 2).to_sparse().to_dense(); torch.fft.fft(torch.ones(4))\n"
+        "    torch.linalg.solve(torch.eye(2), torch.ones(2)); torch.special.erf(torch.ones(1))\n"
+        "except Exception:\n    pass\n"
+    )
     imports = "import torch\n"
     support_files: dict[str, str] = {}
 
@@ -59,11 +63,15 @@ class TorchAdapter:
             try:
                 found = self.docs.enumerate(target)
             except UnknownApi as exc:
-                raise UserError(f"unknown API or module {target!r} ({exc}); pass e.g. torch.nn.functional.conv2d "
-                                "or torch.nn.functional") from None
+                raise UserError(
+                    f"unknown API or module {target!r} ({exc}); pass e.g. torch.nn.functional.conv2d "
+                    "or torch.nn.functional"
+                ) from None
             apis += [a for a in found if a not in apis]
         if not apis:
-            raise UserError(f"no documented public functions in {' '.join(targets)}; name a module or a function")
+            raise UserError(
+                f"no documented public functions in {' '.join(targets)}; name a module or a function"
+            )
         return apis
 
     def constraints(self, api: str) -> ApiConstraints:
@@ -102,13 +110,19 @@ def with_call_parameters(api: str, record: ApiConstraints, doc: ApiDoc) -> ApiCo
     `torch.Tensor.abs(self_)`), and for a module class the input of its forward call, from its `Shape:` section
     (`- Input: (N, C, L)`), after the constructor's parameters."""
     if api.startswith("torch.Tensor.") and "self" not in record.params:
-        record.params = {"self": ParamConstraints("self", descp="the tensor the method is called on",
-                                                  structure=["tensor"]), **record.params}
+        record.params = {
+            "self": ParamConstraints(
+                "self", descp="the tensor the method is called on", structure=["tensor"]
+            ),
+            **record.params,
+        }
     elif inspect.isclass(resolve(api)) and FORWARD not in record.params:
         entry = param_docs(doc.doc, []).get("input", ParamDoc("input"))
         forward = extract_param(SigParam("input"), entry)
         forward.name, forward.structure, forward.optional, forward.default = FORWARD, ["tensor"], False, None
-        forward.dtype = forward.dtype or ["float32"]  # a module's parameters are float32 unless told otherwise
+        forward.dtype = forward.dtype or [
+            "float32"
+        ]  # a module's parameters are float32 unless told otherwise
         record.params[FORWARD] = forward
     return record
 
@@ -139,7 +153,11 @@ def render_value(spec: Spec) -> str:
         return "None"
     if kind == "seq":
         items = ", ".join(render_value(i) for i in spec["items"])
-        return f"[{items}]" if spec["container"] == "list" else f"({items}{',' if len(spec['items']) == 1 else ''})"
+        return (
+            f"[{items}]"
+            if spec["container"] == "list"
+            else f"({items}{',' if len(spec['items']) == 1 else ''})"
+        )
     if kind in ("dtype", "layout", "memory_format"):
         return f"torch.{spec['value']}"
     if kind == "device":
@@ -172,11 +190,17 @@ def render_tensor(spec: Spec) -> str:
     if spec.get("device") == "meta":
         code = f"torch.empty({size}, dtype={dtype}, device='meta')"
     elif fill == "randn":
-        code = (f"torch.randn({size}, dtype={dtype})" if _floating(spec["dtype"]) else
-                f"torch.randint(-3, 4, {size}).to({dtype})")
+        code = (
+            f"torch.randn({size}, dtype={dtype})"
+            if _floating(spec["dtype"])
+            else f"torch.randint(-3, 4, {size}).to({dtype})"
+        )
     elif fill == "rand":
-        code = f"torch.rand({size}, dtype={dtype})" if _floating(spec["dtype"]) else \
-            f"torch.randint(0, 2, {size}).to({dtype})"
+        code = (
+            f"torch.rand({size}, dtype={dtype})"
+            if _floating(spec["dtype"])
+            else f"torch.randint(0, 2, {size}).to({dtype})"
+        )
     elif fill == "int":
         code = f"torch.randint({int(spec['low'])}, {int(spec['high']) + 1}, {size}).to({dtype})"
     elif fill == "nan":

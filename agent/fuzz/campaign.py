@@ -57,7 +57,12 @@ class CampaignConfig:
     quick_timeout: float = 1.0  # first limit per input; inputs that overrun it run again with `timeout`
 
     def identity(self) -> dict:
-        return {"apis": self.apis, "inputs_per_api": self.inputs_per_api, "seed": self.seed, "library": self.library}
+        return {
+            "apis": self.apis,
+            "inputs_per_api": self.inputs_per_api,
+            "seed": self.seed,
+            "library": self.library,
+        }
 
 
 @dataclass
@@ -70,8 +75,13 @@ class CampaignState:
     extraction_failures: dict[str, str] = field(default_factory=dict)
 
 
-def run_inputs(executor: ForkServerExecutor, inputs: list[tuple[str, str]], twice: frozenset[str],
-               timeout: float, quick_timeout: float) -> dict[str, dict]:
+def run_inputs(
+    executor: ForkServerExecutor,
+    inputs: list[tuple[str, str]],
+    twice: frozenset[str],
+    timeout: float,
+    quick_timeout: float,
+) -> dict[str, dict]:
     """Results by input id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
     ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs.
     Ids in `twice` run a second time and their results are compared (a silent wrong result shows as a change)."""
@@ -91,8 +101,15 @@ def run_twice(batch: list[Case]) -> frozenset[str]:
 class Campaign:
     """Drives one campaign directory; `run()` can be called again after an interruption."""
 
-    def __init__(self, directory: Path, config: CampaignConfig, adapter, sandbox: Sandbox,
-                 exec_config: ExecConfig | None = None, executor: Executor | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        config: CampaignConfig,
+        adapter,
+        sandbox: Sandbox,
+        exec_config: ExecConfig | None = None,
+        executor: Executor | None = None,
+    ) -> None:
         self.dir, self.config, self.adapter, self.sandbox = directory, config, adapter, sandbox
         self.exec_config = exec_config or ExecConfig(timeout=config.timeout)
         self.results_path = directory / "results.jsonl"
@@ -111,16 +128,26 @@ class Campaign:
         if stored.exists():
             previous = json.loads(stored.read_text())
             if previous["identity"] != self.config.identity():
-                raise UserError(f"{self.dir} holds a different campaign (other APIs, seed or inputs per API); "
-                                "use another --out or delete it")
+                raise UserError(
+                    f"{self.dir} holds a different campaign (other APIs, seed or inputs per API); "
+                    "use another --out or delete it"
+                )
             self.state = CampaignState(**previous.get("state", {}))
         self.state.library_version = self.adapter.version()
         self._save()
 
     def _save(self) -> None:
-        atomic_write(self.dir / "campaign.json", json.dumps(
-            {"identity": self.config.identity(), "config": asdict(self.config), "state": asdict(self.state)},
-            indent=2))
+        atomic_write(
+            self.dir / "campaign.json",
+            json.dumps(
+                {
+                    "identity": self.config.identity(),
+                    "config": asdict(self.config),
+                    "state": asdict(self.state),
+                },
+                indent=2,
+            ),
+        )
 
     def load_constraints(self, progress: Progress | None = None) -> None:
         """Extract (or reload) every API's constraint record."""
@@ -185,9 +212,11 @@ class Campaign:
     def _batches(self, todo: list[Case]) -> Iterator[list[Case]]:
         size = self.config.batch_size
         for start in range(0, len(todo), size):
-            yield todo[start:start + size]
+            yield todo[start : start + size]
 
-    def _execute(self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None) -> None:
+    def _execute(
+        self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None
+    ) -> None:
         budget = self.config.time_budget
         executor = self.executor or LocalExecutor(self.config.workers)
         batches = {batch[0].id: batch for batch in self._batches(todo)}
@@ -215,16 +244,32 @@ class Campaign:
         if not executor.remote:
             self._free = queue.SimpleQueue()
             for _ in range(executor.workers):
-                self._pool.append(ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
-                                                     self.adapter.support_files))
+                self._pool.append(
+                    ForkServerExecutor(
+                        self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+                    )
+                )
                 self._free.put(self._pool[-1])
             return self._run_pooled, ((b[0].id, (self._render(b), run_twice(b))) for b in batches)
         spec = executor.node_sandbox(self.sandbox.name)
         library = None if self.adapter.support_files else self.config.library
         executor.check_nodes(check_fuzz_node, spec, library)
         timeouts = (self.config.timeout, self.config.quick_timeout)
-        return run_batch_on_node, ((b[0].id, (spec, self.adapter.preload, self.exec_config, self.adapter.support_files,
-                                               self._render(b), run_twice(b), *timeouts)) for b in batches)
+        return run_batch_on_node, (
+            (
+                b[0].id,
+                (
+                    spec,
+                    self.adapter.preload,
+                    self.exec_config,
+                    self.adapter.support_files,
+                    self._render(b),
+                    run_twice(b),
+                    *timeouts,
+                ),
+            )
+            for b in batches
+        )
 
     def _resources(self) -> Resources:
         return Resources(cpus=1.0, memory=memory_bytes(self.exec_config.container_memory))
@@ -248,9 +293,22 @@ class Campaign:
         lines = []
         for case in batch:
             result = results[case.id]
-            lines.append(json.dumps({"id": case.id, "api": case.api, "kind": case.kind, "violated": case.violated,
-                                     "boundary": case.boundary, "cls": classify(case.kind, result),
-                                     "result": result, "case": case.to_dict(), "node": node}, default=str))
+            lines.append(
+                json.dumps(
+                    {
+                        "id": case.id,
+                        "api": case.api,
+                        "kind": case.kind,
+                        "violated": case.violated,
+                        "boundary": case.boundary,
+                        "cls": classify(case.kind, result),
+                        "result": result,
+                        "case": case.to_dict(),
+                        "node": node,
+                    },
+                    default=str,
+                )
+            )
         with self._lock, self.results_path.open("a") as stream:
             stream.write("\n".join(lines) + "\n")
             stream.flush()
@@ -269,8 +327,12 @@ class Campaign:
         for f in findings:
             if f.id in previous:
                 kept = previous[f.id]
-                f.reproducer, f.reduced, f.verified, f.verify_note = (kept.get("reproducer"), kept.get("reduced", False),
-                                                                      kept.get("verified"), kept.get("verify_note", ""))
+                f.reproducer, f.reduced, f.verified, f.verify_note = (
+                    kept.get("reproducer"),
+                    kept.get("reduced", False),
+                    kept.get("verified"),
+                    kept.get("verify_note", ""),
+                )
         self._reproduce(todo, progress)
         atomic_write(self.dir / "findings.json", json.dumps([f.to_dict() for f in findings], indent=2))
         summary = self.summary(records, findings)
@@ -290,25 +352,34 @@ class Campaign:
         repro_dir = self.dir / "repro"
         repro_dir.mkdir(exist_ok=True)
         ordered = [f for f in findings if f.cls in SEVERE] + [f for f in findings if f.cls not in SEVERE]
-        checked = ordered[:len([f for f in findings if f.cls in SEVERE]) + self.config.verify_limit]
+        checked = ordered[: len([f for f in findings if f.cls in SEVERE]) + self.config.verify_limit]
         records = self.done_results()
         cases = {f.id: self._case(records.get(f.case_id, {}), f.api, f.case_id) for f in ordered}
         if progress:
             progress("reproducers", 0, 2)
-        with ForkServerExecutor(self.sandbox, self.adapter.preload, self.exec_config,
-                                self.adapter.support_files) as executor:
-            reduced = reduce_cases(self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor)
+        with ForkServerExecutor(
+            self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+        ) as executor:
+            reduced = reduce_cases(
+                self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor
+            )
         scripts = []
         for finding in ordered:
             case, finding.reduced = reduced.get(finding.id, (cases[finding.id], False))
-            script = reproducer_script(finding, render_case(self.adapter, self.constraints[finding.api], case),
-                                       self.state.library_version, self.config.library)
+            script = reproducer_script(
+                finding,
+                render_case(self.adapter, self.constraints[finding.api], case),
+                self.state.library_version,
+                self.config.library,
+            )
             atomic_write(repro_dir / f"{finding.id}.py", script)
             finding.reproducer = f"repro/{finding.id}.py"
             scripts.append((finding, script))
         if progress:
             progress("reproducers", 1, 2)
-        verdicts = verify_all(self.sandbox, scripts[:len(checked)], self.exec_config, self.adapter.support_files)
+        verdicts = verify_all(
+            self.sandbox, scripts[: len(checked)], self.exec_config, self.adapter.support_files
+        )
         for finding in ordered:
             if finding.id in verdicts:
                 finding.verified, finding.verify_note = verdicts[finding.id]
@@ -327,20 +398,30 @@ class Campaign:
         severe = [f for f in findings if f.cls in SEVERE]
         seconds = self.state.seconds
         return {
-            "directory": str(self.dir), "library": self.config.library, "version": self.state.library_version,
-            "apis": len(self.config.apis), "apis_with_constraints": len(self.constraints),
-            "apis_run": len({r["api"] for r in records}), "inputs": len(records),
+            "directory": str(self.dir),
+            "library": self.config.library,
+            "version": self.state.library_version,
+            "apis": len(self.config.apis),
+            "apis_with_constraints": len(self.constraints),
+            "apis_run": len({r["api"] for r in records}),
+            "inputs": len(records),
             "planned_inputs": self.config.inputs_per_api * len(self.constraints),
-            "inputs_by_kind": dict(by_kind), "outcomes": dict(by_class), "seconds": round(seconds, 1),
+            "inputs_by_kind": dict(by_kind),
+            "outcomes": dict(by_class),
+            "seconds": round(seconds, 1),
             "execs_per_second": round(len(records) / seconds, 2) if seconds else 0.0,
-            "findings": len(findings), "findings_by_class": dict(Counter(f.cls for f in findings)),
-            "crashing_apis": sorted({f.api for f in severe}), "distinct_crashes": len(severe),
+            "findings": len(findings),
+            "findings_by_class": dict(Counter(f.cls for f in findings)),
+            "crashing_apis": sorted({f.api for f in severe}),
+            "distinct_crashes": len(severe),
             "reproducers_verified": sum(1 for f in findings if f.verified),
             "reproducers_checked": sum(1 for f in findings if f.verified is not None),
-            "complete": self.state.complete, "stopped_by_budget": self.state.stopped_by_budget,
-            "runs": self.state.runs, "extraction_failures": self.state.extraction_failures,
-            "rejected": by_class.get(REJECTED, 0), "resource": by_class.get(RESOURCE, 0),
+            "complete": self.state.complete,
+            "stopped_by_budget": self.state.stopped_by_budget,
+            "runs": self.state.runs,
+            "extraction_failures": self.state.extraction_failures,
+            "rejected": by_class.get(REJECTED, 0),
+            "resource": by_class.get(RESOURCE, 0),
             "rejected_by_api": dict(Counter(r["api"] for r in records if r["cls"] == REJECTED).most_common()),
             "conforming_by_api": dict(Counter(r["api"] for r in records if r["kind"] == "ci")),
         }
-

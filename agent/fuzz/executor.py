@@ -13,7 +13,12 @@ from repowright.sandbox import Limits, Mount, Sandbox, Session
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 SANDBOX_SCRIPT = "/work/forkserver.py"
 SERVE_DIR = "/work/fs"
-ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
+ENV = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONWARNINGS": "ignore",
+}
 
 
 @dataclass
@@ -34,8 +39,13 @@ class ExecConfig:
 class ForkServerExecutor:
     """A long-lived sandbox session that runs batches of inputs; survives any one input's crash or hang."""
 
-    def __init__(self, sandbox: Sandbox, preload: str, config: ExecConfig | None = None,
-                 files: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        preload: str,
+        config: ExecConfig | None = None,
+        files: dict[str, str] | None = None,
+    ) -> None:
         self.sandbox, self.preload, self.files = sandbox, preload, dict(files or {})
         self.config = config or ExecConfig()
         self.session: Session | None = None
@@ -70,19 +80,27 @@ class ForkServerExecutor:
         self.number = 0
         self.session.exec(["/bin/sh", "-c", f"rm -rf {SERVE_DIR} && mkdir -p {SERVE_DIR}"], timeout=30)
         self.session.put_files({"config.json": json.dumps(header)}, dest=SERVE_DIR)
-        script = (f"{cfg.python} {SANDBOX_SCRIPT} --serve {SERVE_DIR} </dev/null >{SERVE_DIR}/log 2>&1 & "
-                  f"pid=$!; echo $pid; while [ ! -f {SERVE_DIR}/ready ]; do "
-                  f"kill -0 $pid 2>/dev/null || {{ tail -5 {SERVE_DIR}/log >&2; exit 1; }}; sleep 0.05; done")
+        script = (
+            f"{cfg.python} {SANDBOX_SCRIPT} --serve {SERVE_DIR} </dev/null >{SERVE_DIR}/log 2>&1 & "
+            f"pid=$!; echo $pid; while [ ! -f {SERVE_DIR}/ready ]; do "
+            f"kill -0 $pid 2>/dev/null || {{ tail -5 {SERVE_DIR}/log >&2; exit 1; }}; sleep 0.05; done"
+        )
         started = self.session.exec(["/bin/sh", "-c", script], timeout=300)
         if started.exit_code != 0:
             from repowright.sandbox import SandboxError
 
-            raise SandboxError(f"the fork server did not start (exit {started.exit_code}): "
-                               f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}")
+            raise SandboxError(
+                f"the fork server did not start (exit {started.exit_code}): "
+                f"{(started.stderr.strip().splitlines() or ['no output'])[-1]}"
+            )
         self.pid = int(started.stdout.split()[0])
 
-    def run(self, inputs: Sequence[tuple[str, str]], timeout: float | None = None,
-            twice: frozenset[str] = frozenset()) -> dict[str, dict]:
+    def run(
+        self,
+        inputs: Sequence[tuple[str, str]],
+        timeout: float | None = None,
+        twice: frozenset[str] = frozenset(),
+    ) -> dict[str, dict]:
         """Results by id for (id, code) inputs, each given `timeout` seconds (default: the configured limit); ids
         in `twice` run a second time and their results are compared. An input whose fork server died with it is
         retried once alone, then reported as `lost`."""
@@ -102,7 +120,11 @@ class ForkServerExecutor:
                 alone = self._exec([first], timeout)
                 results.update(alone)
             if first[0] not in results:
-                results[first[0]] = {"id": first[0], "status": "lost", "stderr": "the fork server died with it"}
+                results[first[0]] = {
+                    "id": first[0],
+                    "status": "lost",
+                    "stderr": "the fork server died with it",
+                }
             pending = rest[1:]
         return results
 
@@ -120,14 +142,21 @@ class ForkServerExecutor:
         cfg, number = self.config, self.number
         self.number += 1
         limit = {"timeout": timeout} if timeout else {}
-        twice = getattr(self, "twice", frozenset())
-        body = "\n".join(json.dumps({"id": i, "code": c, **limit, **({"twice": True} if i in twice else {})})
-                         for i, c in inputs) + "\n"
+        twice: frozenset[str] = getattr(self, "twice", frozenset())
+        body = (
+            "\n".join(
+                json.dumps({"id": i, "code": c, **limit, **({"twice": True} if i in twice else {})})
+                for i, c in inputs
+            )
+            + "\n"
+        )
         self.session.put_files({f"req-{number}.tmp": body}, dest=SERVE_DIR)
         done, part = f"{SERVE_DIR}/res-{number}.jsonl", f"{SERVE_DIR}/res-{number}.part"
-        script = (f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "
-                  f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.25; done; "
-                  f"cat {done} 2>/dev/null || cat {part} 2>/dev/null; true")
+        script = (
+            f"mv {SERVE_DIR}/req-{number}.tmp {SERVE_DIR}/req-{number}.jsonl; "
+            f"while [ ! -f {done} ]; do kill -0 {self.pid} 2>/dev/null || break; sleep 0.25; done; "
+            f"cat {done} 2>/dev/null || cat {part} 2>/dev/null; true"
+        )
         per_input = (timeout or cfg.timeout) + 2.0
         outcome = self.session.exec(["/bin/sh", "-c", script], timeout=60.0 + len(inputs) * per_input)
         results: dict[str, dict] = {}

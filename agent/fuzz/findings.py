@@ -15,8 +15,11 @@ RESOURCE, REJECTED = "resource", "rejected"
 FINDING_CLASSES = (CRASH, ASSERT, HANG, WRONG)
 SEVERE = FINDING_CLASSES
 EXPECTED, OK, VI_ACCEPTED, OTHER = "expected_error", "ok", "vi_accepted", "other"
-MEMORY = re.compile(r"can't allocate memory|not enough memory|out of memory|Cannot allocate memory|"
-                    r"allocate more than|MemoryError|std::bad_alloc|numel.*overflow|exceeds.*maximum", re.IGNORECASE)
+MEMORY = re.compile(
+    r"can't allocate memory|not enough memory|out of memory|Cannot allocate memory|"
+    r"allocate more than|MemoryError|std::bad_alloc|numel.*overflow|exceeds.*maximum",
+    re.IGNORECASE,
+)
 ASSERTION = re.compile(r"INTERNAL ASSERT FAILED|\bCheck failed\b")
 
 
@@ -130,7 +133,16 @@ def deduplicate(records: list[dict]) -> list[Finding]:
                 found[sig].case_ids.append(record["id"])
             continue
         digest = hashlib.sha1(sig.encode()).hexdigest()[:10]
-        found[sig] = Finding(digest, record["api"], cls, sig, record["id"], record["kind"],
-                             constraint_note(record), describe(record["result"]), case_ids=[record["id"]])
+        found[sig] = Finding(
+            digest,
+            record["api"],
+            cls,
+            sig,
+            record["id"],
+            record["kind"],
+            constraint_note(record),
+            describe(record["result"]),
+            case_ids=[record["id"]],
+        )
     order = {c: i for i, c in enumerate(FINDING_CLASSES)}
     return sorted(found.values(), key=lambda f: (order[f.cls], f.api, f.signature))

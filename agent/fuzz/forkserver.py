@@ -38,12 +38,18 @@ def run_input(code, twice=False):
             again = {"__name__": "__main__"}
             exec(compile(code, "<fuzz-input>", "exec"), again)
             if not same(scope["result"], again.get("result")):
-                report = {"status": "mismatch", "message": f"{summary(scope['result'])} then "
-                                                           f"{summary(again.get('result'))}"}
+                report = {
+                    "status": "mismatch",
+                    "message": f"{summary(scope['result'])} then {summary(again.get('result'))}",
+                }
     except BaseException as exc:
         frames = traceback.extract_tb(exc.__traceback__)
-        report = {"status": "exception", "exc_type": type(exc).__name__,
-                  "message": str(exc)[:TAIL], "where": frames[-1].name if frames else ""}
+        report = {
+            "status": "exception",
+            "exc_type": type(exc).__name__,
+            "message": str(exc)[:TAIL],
+            "where": frames[-1].name if frames else "",
+        }
     report["seconds"] = round(time.monotonic() - started, 4)
     return report
 
@@ -55,7 +61,12 @@ def same(a, b):
             return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
-            if a.device.type == "meta" or a.layout != torch.strided or a.shape != b.shape or a.dtype != b.dtype:
+            if (
+                a.device.type == "meta"
+                or a.layout != torch.strided
+                or a.shape != b.shape
+                or a.dtype != b.dtype
+            ):
                 return a.shape == b.shape and a.dtype == b.dtype
             if a.is_floating_point() or a.is_complex():
                 return bool(((a == b) | (torch.isnan(a) & torch.isnan(b))).all())
@@ -189,6 +200,7 @@ def serve(directory):
         with open(request) as lines:
             cases = [json.loads(line) for line in lines if line.strip()]
         with open(part, "w") as out:
+
             def emit(result):
                 out.write(json.dumps(result, default=str) + "\n")
                 out.flush()

@@ -105,7 +105,9 @@ class _Generator:
         scalars = [p for p in params if "tensor" not in p.structure]
         for phase in (scalars, [p for p in params if p not in scalars]):
             for param in phase:
-                if param.optional and (self.rng.random() < 0.45 or param.name == "out" or not param.structure):
+                if param.optional and (
+                    self.rng.random() < 0.45 or param.name == "out" or not param.structure
+                ):
                     continue
                 spec = self.value(param)
                 if spec is not None:
@@ -126,7 +128,9 @@ class _Generator:
 
     def value(self, param: ParamConstraints, structure: str | None = None) -> Spec | None:
         """A conforming value for `param` (None: the parameter cannot be built and is left at its default)."""
-        choices = [s for s in param.structure if s not in ("callable",)] or (["tensor"] if not param.optional else [])
+        choices = [s for s in param.structure if s not in ("callable",)] or (
+            ["tensor"] if not param.optional else []
+        )
         if not choices:
             return None
         structure = structure or self.rng.choice(choices)
@@ -140,15 +144,21 @@ class _Generator:
         if structure == "bool":
             return v.scalar("bool", rng.random() < 0.5)
         if structure == "str":
-            options = param.enum or ([_literal(param.default)] if isinstance(_literal(param.default), str) else [])
+            options = param.enum or (
+                [_literal(param.default)] if isinstance(_literal(param.default), str) else []
+            )
             return v.scalar("str", rng.choice(options)) if options else None
         if structure.startswith("sequence("):
-            element = structure[len("sequence("):-1]
+            element = structure[len("sequence(") : -1]
             length = self.spatial if element != "tensor" else rng.randint(1, 3)
             if element == "tensor":
                 return v.seq([self.plain_tensor(param) for _ in range(length)], "list")
-            items = [v.scalar("int", self._int(param, interval, small=True)) if element == "int"
-                     else v.scalar("float", self._float(param, interval)) for _ in range(length)]
+            items = [
+                v.scalar("int", self._int(param, interval, small=True))
+                if element == "int"
+                else v.scalar("float", self._float(param, interval))
+                for _ in range(length)
+            ]
             return v.seq(items, rng.choice(["tuple", "list"]))
         if structure == "dtype":
             return v.scalar("dtype", rng.choice(["float32", "float32", "float64"]))
@@ -161,7 +171,11 @@ class _Generator:
         if isinstance(default, int) and not isinstance(default, bool) and self.rng.random() < 0.4:
             if interval is None or v.in_interval(default, interval):
                 return default
-        low = 0 if interval is None else math.ceil(interval[0]) + (0 if interval[2] or not float(interval[0]).is_integer() else 1)
+        low = (
+            0
+            if interval is None
+            else math.ceil(interval[0]) + (0 if interval[2] or not float(interval[0]).is_integer() else 1)
+        )
         high = low + (3 if small else 4)
         if interval is not None and interval[1] != math.inf:
             high = min(high, math.floor(interval[1]) - (0 if interval[3] else 1))
@@ -194,13 +208,23 @@ class _Generator:
             return shape
         if param.ndim or param.ndim_min is not None:
             rank = self.rng.choice(param.ndim or [param.ndim_min + k for k in range(3)])  # type: ignore[operator]
-            return self.base_shape[:rank] + [self.rng.randint(1, 4) for _ in range(rank - len(self.base_shape))]
+            return self.base_shape[:rank] + [
+                self.rng.randint(1, 4) for _ in range(rank - len(self.base_shape))
+            ]
         return list(self.base_shape)
 
-    def tensor_for(self, param: ParamConstraints, interval: tuple | None, dims: list[int] | None = None,
-                   dtype: str | None = None) -> Spec:
-        dtype = dtype or (self.rng.choice(param.dtype) if param.dtype else
-                          self.rng.choice(["float32", "float32", "float64"]))
+    def tensor_for(
+        self,
+        param: ParamConstraints,
+        interval: tuple | None,
+        dims: list[int] | None = None,
+        dtype: str | None = None,
+    ) -> Spec:
+        dtype = dtype or (
+            self.rng.choice(param.dtype)
+            if param.dtype
+            else self.rng.choice(["float32", "float32", "float64"])
+        )
         dims = self.dims_for(param) if dims is None else dims
         if dtype == "bool":
             return v.tensor(dims, dtype, 0, 1, fill="int")
@@ -209,8 +233,11 @@ class _Generator:
             return v.tensor(dims, dtype, low, low + 1, fill="int")
         if interval is None:
             return v.tensor(dims, dtype)
-        return v.tensor(dims, dtype, max(interval[0], 0.0), 1.0, fill="rand") if interval[0] >= 0 else \
-            v.tensor(dims, dtype)
+        return (
+            v.tensor(dims, dtype, max(interval[0], 0.0), 1.0, fill="rand")
+            if interval[0] >= 0
+            else v.tensor(dims, dtype)
+        )
 
     def plain_tensor(self, param: ParamConstraints) -> Spec:
         return v.tensor(list(self.base_shape), self.rng.choice(param.dtype) if param.dtype else "float32")
@@ -315,7 +342,10 @@ def _boundary(gen: _Generator, case: Case) -> bool:
         spec = v.seq(items, spec["container"])
     else:
         return False
-    case.args = {n: (spec if n == param.name else case.args[n]) for n in gen.api.params
-                 if n in case.args or n == param.name}
+    case.args = {
+        n: (spec if n == param.name else case.args[n])
+        for n in gen.api.params
+        if n in case.args or n == param.name
+    }
     case.kind, case.boundary = "boundary", f"{param.name}: {name}"
     return True

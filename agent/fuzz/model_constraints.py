@@ -13,10 +13,21 @@ from ..llm import LLM, LLMError
 from ..prompts import render
 
 MODEL_CATEGORIES = ("structure", "dtype", "ndim", "shape", "range", "enum")
-FACT = {"type": "object", "properties": {"value": {}, "sentence": {"type": "string"}},
-        "required": ["value", "sentence"]}
-SCHEMA = {"type": "object", "properties": {"params": {"type": "object", "additionalProperties": {
-    "type": "object", "properties": {c: FACT for c in MODEL_CATEGORIES}}}}, "required": ["params"]}
+FACT = {
+    "type": "object",
+    "properties": {"value": {}, "sentence": {"type": "string"}},
+    "required": ["value", "sentence"],
+}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "params": {
+            "type": "object",
+            "additionalProperties": {"type": "object", "properties": {c: FACT for c in MODEL_CATEGORIES}},
+        }
+    },
+    "required": ["params"],
+}
 
 
 def _squash(text: str) -> str:
@@ -29,8 +40,13 @@ def fill_with_model(record: ApiConstraints, doc: ApiDoc, llm: LLM) -> tuple[ApiC
     params = [name for name in record.params if name in doc.doc]
     if not params:
         return record, 0
-    prompt = render("fuzz_constraints", api=doc.name, signature=record.signature or doc.signature,
-                    doc=doc.doc.strip()[:12000], params=params)
+    prompt = render(
+        "fuzz_constraints",
+        api=doc.name,
+        signature=record.signature or doc.signature,
+        doc=doc.doc.strip()[:12000],
+        params=params,
+    )
     try:
         reply, _ = llm.chat_json([{"role": "user", "content": prompt}], SCHEMA, name="constraints")
     except LLMError:

@@ -10,13 +10,22 @@ from ..node_sandbox import NodeSandbox, check_sandbox, node_sandbox
 from .executor import ExecConfig, ForkServerExecutor
 
 
-def run_batch_on_node(spec: NodeSandbox, preload: str, config: ExecConfig, files: dict[str, str],
-                      inputs: list[tuple[str, str]], twice: frozenset[str], timeout: float,
-                      quick_timeout: float) -> dict[str, dict]:
+def run_batch_on_node(
+    spec: NodeSandbox,
+    preload: str,
+    config: ExecConfig,
+    files: dict[str, str],
+    inputs: list[tuple[str, str]],
+    twice: frozenset[str],
+    timeout: float,
+    quick_timeout: float,
+) -> dict[str, dict]:
     """Run one batch in a fork-server container of this node, as the driver would (`run_inputs`); results by id."""
     from .campaign import run_inputs
 
-    here = replace(config, python=sys.executable, prefix=sys.prefix)  # this node's interpreter, not the driver's
+    here = replace(
+        config, python=sys.executable, prefix=sys.prefix
+    )  # this node's interpreter, not the driver's
     with ForkServerExecutor(node_sandbox(spec), preload, here, files) as executor:
         return run_inputs(executor, inputs, twice, timeout, quick_timeout)
 
@@ -26,5 +35,7 @@ def check_fuzz_node(spec: NodeSandbox, library: str | None) -> list[str]:
     source travels with each batch)."""
     problems = check_sandbox(spec)
     if library is not None and importlib.util.find_spec(library) is None:
-        problems.append(f"{library} is not installed beside repowright on this node; pip install 'repowright[fuzz]'")
+        problems.append(
+            f"{library} is not installed beside repowright on this node; pip install 'repowright[fuzz]'"
+        )
     return problems

@@ -10,15 +10,23 @@ from ..atomic import atomic_write
 from .findings import FINDING_CLASSES, Finding
 
 TEMPLATES = Path(__file__).parent / "templates"
-CLASS_TITLES = {"crash": "Crashes (killed by a signal)", "internal_assert": "Internal assertion failures",
-                "hang": "Hangs (no result within the time limit)",
-                "wrong_result": "Wrong results (two runs of the same input disagree)"}
+CLASS_TITLES = {
+    "crash": "Crashes (killed by a signal)",
+    "internal_assert": "Internal assertion failures",
+    "hang": "Hangs (no result within the time limit)",
+    "wrong_result": "Wrong results (two runs of the same input disagree)",
+}
 
 
 def write_reports(directory: Path, summary: dict, findings: list[Finding]) -> tuple[Path, Path]:
     """Render report.md and report.html into the campaign directory (each written whole, then moved)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      autoescape=_html_template, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=_html_template,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     groups = [(cls, CLASS_TITLES[cls], [f for f in findings if f.cls == cls]) for cls in FINDING_CLASSES]
     scripts = {f.id: _read(directory / f.reproducer) if f.reproducer else "" for f in findings}
     context = {"summary": summary, "groups": groups, "scripts": scripts}

@@ -41,7 +41,9 @@ def shrink_candidates(case: Case, api: ApiConstraints) -> list[Case]:
     def variant(edit: Callable[[dict], bool]) -> None:
         args = copy.deepcopy(case.args)
         if edit(args):
-            out.append(Case(case.id, case.api, case.kind, args, case.sizes, case.violated, case.boundary, case.seed))
+            out.append(
+                Case(case.id, case.api, case.kind, args, case.sizes, case.violated, case.boundary, case.seed)
+            )
 
     for name in case.args:
         if api.params[name].optional:
@@ -71,8 +73,9 @@ def _halve_dim(name: str, index: int, args: dict) -> bool:
     return True
 
 
-def reduce_cases(adapter, apis: dict[str, ApiConstraints], items: list[tuple[Finding, Case]],
-                 executor: ForkServerExecutor) -> dict[str, tuple[Case, bool]]:
+def reduce_cases(
+    adapter, apis: dict[str, ApiConstraints], items: list[tuple[Finding, Case]], executor: ForkServerExecutor
+) -> dict[str, tuple[Case, bool]]:
     """Greedy reduction of many findings at once: each round runs every finding's candidates in one batch and
     keeps, per finding, the first candidate that still fails with the same signature."""
     state = {f.id: (case, False) for f, case in items}
@@ -114,13 +117,17 @@ def reproducer_script(finding: Finding, body: str, version: str, library: str) -
     """The standalone script: what it shows as a comment header, then the call (twice, compared, for a wrong
     result)."""
     expected = finding.detail.replace("\n", " ")[:300]
-    header = [f"# Reproducer for {finding.api} ({finding.cls}), found by repowright fuzz.",
-              f"# {library} {version}; input {finding.case_id}: {finding.constraint}.",
-              f"# Expected outcome: {expected}",
-              f"# Run: python {finding.id}.py"]
+    header = [
+        f"# Reproducer for {finding.api} ({finding.cls}), found by repowright fuzz.",
+        f"# {library} {version}; input {finding.case_id}: {finding.constraint}.",
+        f"# Expected outcome: {expected}",
+        f"# Run: python {finding.id}.py",
+    ]
     if finding.cls == WRONG:
         compare = inspect.getsource(forkserver.same)
-        body = "import sys\n" + compare + "\n" + body + TWICE.format(body=body.rstrip(), marker=MISMATCH_MARKER)
+        body = (
+            "import sys\n" + compare + "\n" + body + TWICE.format(body=body.rstrip(), marker=MISMATCH_MARKER)
+        )
     return "\n".join(header) + "\n" + body
 
 
@@ -136,8 +143,12 @@ except BaseException as exc:
 """
 
 
-def verify_all(sandbox: Sandbox, scripts: list[tuple[Finding, str]], config: ExecConfig,
-               support_files: dict[str, str] | None = None) -> dict[str, tuple[bool, str]]:
+def verify_all(
+    sandbox: Sandbox,
+    scripts: list[tuple[Finding, str]],
+    config: ExecConfig,
+    support_files: dict[str, str] | None = None,
+) -> dict[str, tuple[bool, str]]:
     """Run each reproducer as a fresh interpreter (a new process, not the fork server) in one sandbox and check
     it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON."""
     verdicts: dict[str, tuple[bool, str]] = {}
@@ -158,7 +169,10 @@ def verify_all(sandbox: Sandbox, scripts: list[tuple[Finding, str]], config: Exe
 def judge(finding: Finding, result) -> tuple[bool, str]:
     """Whether a fresh run's result shows the same finding."""
     if finding.cls == HANG:
-        return result.timed_out, "timed out again" if result.timed_out else f"finished (exit {result.exit_code})"
+        return (
+            result.timed_out,
+            "timed out again" if result.timed_out else f"finished (exit {result.exit_code})",
+        )
     if result.signal and not result.timed_out:
         outcome = {"status": "signal", "signal": result.signal}
     else:
@@ -167,10 +181,13 @@ def judge(finding: Finding, result) -> tuple[bool, str]:
             return False, "ran without error" if result.exit_code == 0 else f"exit {result.exit_code}"
         outcome = {"status": "exception", **json.loads(marker[-1].split(" ", 1)[1])}
     if finding.cls == WRONG:
-        disagree = outcome.get("exc_type") == "AssertionError" and MISMATCH_MARKER in outcome.get("message", "")
+        disagree = outcome.get("exc_type") == "AssertionError" and MISMATCH_MARKER in outcome.get(
+            "message", ""
+        )
         return disagree, outcome.get("message", "")[:200] if disagree else "the two runs agreed"
     got = signature(finding.api, classify(finding.kind, outcome), outcome)
     if finding.cls == RESOURCE:
         return classify(finding.kind, outcome) == RESOURCE, got.split(" | ", 2)[2] or "resource exhaustion"
-    return got == finding.signature, (got.split(" | ", 2)[2] if got == finding.signature
-                                      else f"got {got.split(' | ', 1)[1]}")
+    return got == finding.signature, (
+        got.split(" | ", 2)[2] if got == finding.signature else f"got {got.split(' | ', 1)[1]}"
+    )

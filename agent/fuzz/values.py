@@ -12,15 +12,41 @@ Spec = dict[str, Any]
 FLOAT_DTYPES = ["float16", "bfloat16", "float32", "float64"]
 INT_DTYPES = ["uint8", "int8", "int16", "int32", "int64"]
 ALL_DTYPES = FLOAT_DTYPES + INT_DTYPES + ["bool", "complex64", "complex128"]
-SCALAR_KINDS = {"int", "float", "bool", "str", "none", "dtype", "device", "layout", "memory_format",
-                "generator", "callable"}
+SCALAR_KINDS = {
+    "int",
+    "float",
+    "bool",
+    "str",
+    "none",
+    "dtype",
+    "device",
+    "layout",
+    "memory_format",
+    "generator",
+    "callable",
+}
 
 
-def tensor(shape: list[int], dtype: str = "float32", low: float = -math.inf, high: float = math.inf,
-           fill: str = "randn", layout: str = "contiguous", device: str = "cpu") -> Spec:
+def tensor(
+    shape: list[int],
+    dtype: str = "float32",
+    low: float = -math.inf,
+    high: float = math.inf,
+    fill: str = "randn",
+    layout: str = "contiguous",
+    device: str = "cpu",
+) -> Spec:
     """A tensor spec: values drawn by `fill` within [low, high] (randn: unbounded, rand: [0, 1))."""
-    return {"kind": "tensor", "shape": list(shape), "dtype": dtype, "fill": fill, "low": low, "high": high,
-            "layout": layout, "device": device}
+    return {
+        "kind": "tensor",
+        "shape": list(shape),
+        "dtype": dtype,
+        "fill": fill,
+        "low": low,
+        "high": high,
+        "layout": layout,
+        "device": device,
+    }
 
 
 def scalar(kind: str, value: Any = None) -> Spec:
@@ -109,7 +135,9 @@ def _within(spec: Spec, interval: tuple[float, float, bool, bool]) -> bool:
         hi_ok = in_interval(high, interval) or (high == interval[1] and spec["fill"] == "rand")
         return lo_ok and hi_ok
     if kind == "seq":
-        return all(_within(item, interval) for item in spec["items"] if item["kind"] in ("int", "float", "tensor"))
+        return all(
+            _within(item, interval) for item in spec["items"] if item["kind"] in ("int", "float", "tensor")
+        )
     return True
 
 
@@ -140,7 +168,12 @@ def resolve_dim(dim: str, sizes: dict[str, int]) -> int | None:
     return None
 
 
-def case_violations(api: ApiConstraints, args: dict[str, Spec], sizes: dict[str, int]) -> list[tuple[str, str]]:
+def case_violations(
+    api: ApiConstraints, args: dict[str, Spec], sizes: dict[str, int]
+) -> list[tuple[str, str]]:
     """Every (parameter, category) a whole call breaks."""
-    return [(name, category) for name, param in api.params.items()
-            for category in violations(param, args.get(name), sizes)]
+    return [
+        (name, category)
+        for name, param in api.params.items()
+        for category in violations(param, args.get(name), sizes)
+    ]

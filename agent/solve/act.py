@@ -15,7 +15,9 @@ from .trajectory import Trajectory
 
 # How servers say a prompt does not fit: vLLM ("maximum context length"), llama.cpp ("exceeds the available
 # context size"), OpenAI-style ("context_length_exceeded").
-CONTEXT_ERROR = re.compile(r"context[ _]length|context size|context window|prompt is too long|too many tokens", re.I)
+CONTEXT_ERROR = re.compile(
+    r"context[ _]length|context size|context window|prompt is too long|too many tokens", re.I
+)
 MIN_WINDOW = 2048
 
 
@@ -33,8 +35,16 @@ class ActOutcome:
 class Actor:
     """Drives the tool loop for one candidate; steps and tool errors accumulate over its attempts."""
 
-    def __init__(self, llm: LLM, tools: ToolBox, meter: BudgetMeter, trajectory: Trajectory, *,
-                 sample: int, temperature: float | None) -> None:
+    def __init__(
+        self,
+        llm: LLM,
+        tools: ToolBox,
+        meter: BudgetMeter,
+        trajectory: Trajectory,
+        *,
+        sample: int,
+        temperature: float | None,
+    ) -> None:
         self.llm = llm
         self.tools = tools
         self.meter = meter
@@ -76,8 +86,9 @@ class Actor:
             for call in result.tool_calls:
                 text, submitted_now = self._run_call(call)
                 submitted = submitted or submitted_now
-                messages.append({"role": "tool", "tool_call_id": call.id, "name": call.name or "invalid",
-                                 "content": text})
+                messages.append(
+                    {"role": "tool", "tool_call_id": call.id, "name": call.name or "invalid", "content": text}
+                )
             if submitted:
                 return ActOutcome(messages, True, None, self.steps, self.tool_errors)
 
@@ -86,23 +97,48 @@ class Actor:
         error = call.error or check_arguments(call.name, call.arguments)
         if error:
             self.tool_errors += 1
-            self.trajectory.log("tool_call", sample=self.sample, name=call.name, arguments=call.raw_arguments,
-                                ok=False, error=error)
+            self.trajectory.log(
+                "tool_call",
+                sample=self.sample,
+                name=call.name,
+                arguments=call.raw_arguments,
+                ok=False,
+                error=error,
+            )
             left = max(0, budget.max_tool_errors - self.tool_errors)
             return render("solve_correction", error=error, errors_left=left), False
         outcome = self.tools.call(call.name, call.arguments)
         if not outcome.ok:
             self.tool_errors += 1
         text = truncate(outcome.text, budget.max_tool_output)
-        self.trajectory.log("tool_call", sample=self.sample, name=call.name, arguments=call.arguments,
-                            ok=outcome.ok, result=text, result_chars=len(outcome.text))
+        self.trajectory.log(
+            "tool_call",
+            sample=self.sample,
+            name=call.name,
+            arguments=call.arguments,
+            ok=outcome.ok,
+            result=text,
+            result_chars=len(outcome.text),
+        )
         return text, outcome.submitted
 
     def _log_model(self, result: ChatResult, n_messages: int) -> None:
         self.trajectory.log(
-            "model_call", sample=self.sample, step="act", messages=n_messages, content=result.content,
+            "model_call",
+            sample=self.sample,
+            step="act",
+            messages=n_messages,
+            content=result.content,
             **self.trajectory.request(result.request),
-            tool_calls=[{"name": c.name, "arguments": c.arguments if not c.error else c.raw_arguments,
-                         "error": c.error} for c in result.tool_calls],
-            usage=result.usage.to_dict(), finish_reason=result.finish_reason, seconds=round(result.seconds, 3),
+            tool_calls=[
+                {
+                    "name": c.name,
+                    "arguments": c.arguments if not c.error else c.raw_arguments,
+                    "error": c.error,
+                }
+                for c in result.tool_calls
+            ],
+            usage=result.usage.to_dict(),
+            finish_reason=result.finish_reason,
+            seconds=round(result.seconds, 3),
         )

@@ -14,7 +14,7 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = text[: limit * 2 // 3]
-    tail = text[-(limit // 3):]
+    tail = text[-(limit // 3) :]
     dropped = len(text) - len(head) - len(tail)
     return f"{head}\n[... {dropped} characters truncated ...]\n{tail}"
 
@@ -66,16 +66,26 @@ def fit_context(messages: list[dict[str, Any]], window: int, head: int = 2) -> l
     # Still too big: keep only the last turn, with its tool results cut to a share of the window.
     folded = _fold(messages[:head], turns[:-1], turns[-1:], window)
     share = max(1000, int(window * 4 * FILL_RATIO) // max(1, len(folded)))
-    return [{**m, "content": truncate(m.get("content") or "", share)} if m.get("role") in ("tool", "user") and i >= head
-            else m for i, m in enumerate(folded)]
+    return [
+        {**m, "content": truncate(m.get("content") or "", share)}
+        if m.get("role") in ("tool", "user") and i >= head
+        else m
+        for i, m in enumerate(folded)
+    ]
 
 
-def _fold(head: list[dict[str, Any]], old: list[list[dict[str, Any]]], recent: list[list[dict[str, Any]]],
-          window: int) -> list[dict[str, Any]]:
+def _fold(
+    head: list[dict[str, Any]],
+    old: list[list[dict[str, Any]]],
+    recent: list[list[dict[str, Any]]],
+    window: int,
+) -> list[dict[str, Any]]:
     """The head, one summary message for the `old` turns (when any), then the `recent` turns verbatim."""
     out = list(head)
     if old:
-        summary = "Summary of earlier steps (folded to save context):\n" + "\n".join(_describe(t) for t in old)
+        summary = "Summary of earlier steps (folded to save context):\n" + "\n".join(
+            _describe(t) for t in old
+        )
         out.append({"role": "user", "content": truncate(summary, window)})
     out.extend(m for t in recent for m in t)
     return out

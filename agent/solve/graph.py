@@ -91,7 +91,9 @@ def step(name: str, *, always: bool = False):
             except LLMError as exc:
                 ctx.trajectory.log("error", sample=state.get("sample", 0), step=name, message=str(exc))
                 return {"error": str(exc)}
+
         return node
+
     return wrap
 
 
@@ -126,31 +128,49 @@ def summarize(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
 @step("analyze")
 def analyze(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     prompt = render("solve_analyze", issue=state["issue"], summary=state["summary"])
-    return {"analysis": ask(ctx.llm, ctx.trajectory, "analyze", prompt, sample=state["sample"],
-                            temperature=ctx.temperature)}
+    return {
+        "analysis": ask(
+            ctx.llm, ctx.trajectory, "analyze", prompt, sample=state["sample"], temperature=ctx.temperature
+        )
+    }
 
 
 @step("plan")
 def plan(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     prompt = render("solve_plan", issue=state["issue"], analysis=state["analysis"])
-    return {"plan": ask(ctx.llm, ctx.trajectory, "plan", prompt, sample=state["sample"],
-                        temperature=ctx.temperature)}
+    return {
+        "plan": ask(
+            ctx.llm, ctx.trajectory, "plan", prompt, sample=state["sample"], temperature=ctx.temperature
+        )
+    }
 
 
 @step("reproduce")
 def reproduce(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     """Write the reproduction test, set up the workspace around it, and see it fail."""
-    repro, why = write_reproduction(ctx.llm, ctx.trajectory, ctx.repo, state["issue"], state["analysis"],
-                                    sample=state["sample"], temperature=ctx.temperature)
+    repro, why = write_reproduction(
+        ctx.llm,
+        ctx.trajectory,
+        ctx.repo,
+        state["issue"],
+        state["analysis"],
+        sample=state["sample"],
+        temperature=ctx.temperature,
+    )
     if repro is None:
         ctx.trajectory.log("reproduction", sample=state["sample"], usable=False, reason=why)
     assert ctx.session is not None
-    ctx.workspace = Workspace(ctx.session, ctx.repo, timeout=ctx.budget.tool_timeout,
-                              exclude_from_diff=(repro["path"],) if repro else (),
-                              include_secrets=ctx.include_secrets)
+    ctx.workspace = Workspace(
+        ctx.session,
+        ctx.repo,
+        timeout=ctx.budget.tool_timeout,
+        exclude_from_diff=(repro["path"],) if repro else (),
+        include_secrets=ctx.include_secrets,
+    )
     tools = ToolBox(ctx.workspace, ctx.kg, test_cmd=ctx.test_cmd, timeout=ctx.budget.tool_timeout)
-    ctx.actor = Actor(ctx.llm, tools, ctx.meter, ctx.trajectory, sample=state["sample"],
-                      temperature=ctx.temperature)
+    ctx.actor = Actor(
+        ctx.llm, tools, ctx.meter, ctx.trajectory, sample=state["sample"], temperature=ctx.temperature
+    )
     if repro:
         ctx.workspace.write_text(repro["path"], repro["content"])
         result = ctx.workspace.exec(repro["command"])
@@ -158,9 +178,18 @@ def reproduce(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
         ctx.trajectory.log("reproduction", sample=state["sample"], usable=True, **repro)
     messages = [
         {"role": "system", "content": render("solve_system")},
-        {"role": "user", "content": render("solve_act", issue=state["issue"], analysis=state["analysis"],
-                                           plan=state["plan"], reproduction=repro, test_cmd=ctx.test_cmd,
-                                           locations=(state.get("localization") or {}).get("functions", [])[:8])},
+        {
+            "role": "user",
+            "content": render(
+                "solve_act",
+                issue=state["issue"],
+                analysis=state["analysis"],
+                plan=state["plan"],
+                reproduction=repro,
+                test_cmd=ctx.test_cmd,
+                locations=(state.get("localization") or {}).get("functions", [])[:8],
+            ),
+        },
     ]
     return {"reproduction": repro, "messages": messages, "attempt": 0, "attempts": []}
 
@@ -171,8 +200,12 @@ def act(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     outcome = ctx.actor.run(state["messages"])
     if outcome.stop_reason:
         ctx.trajectory.log("stop", sample=state["sample"], reason=outcome.stop_reason)
-    return {"messages": outcome.messages, "submitted": outcome.submitted, "stop_reason": outcome.stop_reason,
-            "attempt": state.get("attempt", 0) + 1}
+    return {
+        "messages": outcome.messages,
+        "submitted": outcome.submitted,
+        "stop_reason": outcome.stop_reason,
+        "attempt": state.get("attempt", 0) + 1,
+    }
 
 
 @step("make_patch", always=True)
@@ -187,12 +220,22 @@ def validate(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     if not state.get("patch", "").strip():
         result: dict[str, Any] = {"checks": {}, "details": {"applies": "no change was made"}, "score": 0}
     else:
-        result = validate_patch(ctx.sandbox, ctx.repo, state["patch"], budget=ctx.budget,
-                                reproduction=state.get("reproduction"), test_cmd=ctx.test_cmd,
-                                kg=ctx.kg, include_secrets=ctx.include_secrets, venv=ctx.venv).to_dict()
+        result = validate_patch(
+            ctx.sandbox,
+            ctx.repo,
+            state["patch"],
+            budget=ctx.budget,
+            reproduction=state.get("reproduction"),
+            test_cmd=ctx.test_cmd,
+            kg=ctx.kg,
+            include_secrets=ctx.include_secrets,
+            venv=ctx.venv,
+        ).to_dict()
     ctx.trajectory.log("validation", sample=state.get("sample", 0), attempt=state.get("attempt", 0), **result)
-    attempts = [*state.get("attempts", []), {"attempt": state.get("attempt", 0), "patch": state.get("patch", ""),
-                                             **result}]
+    attempts = [
+        *state.get("attempts", []),
+        {"attempt": state.get("attempt", 0), "patch": state.get("patch", ""), **result},
+    ]
     return {"validation": result, "attempts": attempts}
 
 
@@ -214,17 +257,31 @@ def feedback(ctx: SolveContext, state: SolveState) -> dict[str, Any]:
     """Tell the model which checks failed and what they printed, then act again."""
     validation = state["validation"]
     details = "\n\n".join(f"{k}:\n{v}" for k, v in validation.get("details", {}).items())
-    message = render("solve_retry", attempt=state["attempt"], max_attempts=ctx.budget.max_attempts,
-                     checks=validation.get("checks", {}) or {"applies": False}, details=details)
+    message = render(
+        "solve_retry",
+        attempt=state["attempt"],
+        max_attempts=ctx.budget.max_attempts,
+        checks=validation.get("checks", {}) or {"applies": False},
+        details=details,
+    )
     return {"messages": [*state["messages"], {"role": "user", "content": message}], "submitted": False}
 
 
 def build_solve_graph(ctx: SolveContext):
     """The compiled StateGraph of one candidate, bound to `ctx`."""
     graph = StateGraph(SolveState)
-    nodes = {"load_graph": load_graph, "explore": explore, "summarize": summarize, "analyze": analyze,
-             "plan": plan, "reproduce": reproduce, "act": act, "make_patch": make_patch, "validate": validate,
-             "feedback": feedback}
+    nodes = {
+        "load_graph": load_graph,
+        "explore": explore,
+        "summarize": summarize,
+        "analyze": analyze,
+        "plan": plan,
+        "reproduce": reproduce,
+        "act": act,
+        "make_patch": make_patch,
+        "validate": validate,
+        "feedback": feedback,
+    }
     for name, fn in nodes.items():
         graph.add_node(name, functools.partial(fn, ctx))
     graph.add_edge(START, "load_graph")
@@ -236,7 +293,8 @@ def build_solve_graph(ctx: SolveContext):
     graph.add_edge("reproduce", "act")
     graph.add_edge("act", "make_patch")
     graph.add_edge("make_patch", "validate")
-    graph.add_conditional_edges("validate", functools.partial(retry_or_stop, ctx),
-                                {"retry": "feedback", "stop": END})
+    graph.add_conditional_edges(
+        "validate", functools.partial(retry_or_stop, ctx), {"retry": "feedback", "stop": END}
+    )
     graph.add_edge("feedback", "act")
     return graph.compile()

@@ -15,8 +15,11 @@ from ..prompts import PROMPTS_DIR
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS_DIR / "report")),
-                              undefined=jinja2.StrictUndefined, autoescape=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PROMPTS_DIR / "report")),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+    )
 
 
 def _diff_lines(patch: str) -> list[tuple[str, str]]:
@@ -30,7 +33,7 @@ def _diff_lines(patch: str) -> list[tuple[str, str]]:
     for patched in files:
         text = str(patched)
         hunks = "".join(str(h) for h in patched)
-        out += [("meta", line) for line in text[:len(text) - len(hunks)].splitlines()]
+        out += [("meta", line) for line in text[: len(text) - len(hunks)].splitlines()]
         for hunk in patched:
             out.append(("hunk", str(hunk).splitlines()[0]))
             out += [(kinds.get(row.line_type, "meta"), str(row).rstrip("\n")) for row in hunk]
@@ -49,29 +52,52 @@ def _event(record: dict[str, Any]) -> dict[str, Any]:
     elif kind == "tool_call":
         title = f"tool · {record.get('name')}{'' if record.get('ok') else ' · failed'}"
         args = record.get("arguments")
-        body = f"{json.dumps(args, ensure_ascii=False)[:600] if not isinstance(args, str) else args[:600]}\n\n" \
-               f"{record.get('result') or record.get('error') or ''}"
+        body = (
+            f"{json.dumps(args, ensure_ascii=False)[:600] if not isinstance(args, str) else args[:600]}\n\n"
+            f"{record.get('result') or record.get('error') or ''}"
+        )
     elif kind == "step":
         title = f"step · {record.get('name')}"
     elif kind == "validation":
         title = f"validation · score {record.get('score')}"
-        body = json.dumps(record.get("checks"), indent=1) + "\n" + "\n".join(
-            f"{k}: {v}" for k, v in (record.get("details") or {}).items())
+        body = (
+            json.dumps(record.get("checks"), indent=1)
+            + "\n"
+            + "\n".join(f"{k}: {v}" for k, v in (record.get("details") or {}).items())
+        )
     elif kind in ("error", "stop", "interrupted", "reproduction", "end"):
         body = json.dumps({k: v for k, v in record.items() if k not in ("type", "t")}, indent=1, default=str)
     else:
         return {}
-    return {"t": record.get("t", 0), "sample": record.get("sample", ""), "kind": kind, "title": title,
-            "body": body[:6000]}
+    return {
+        "t": record.get("t", 0),
+        "sample": record.get("sample", ""),
+        "kind": kind,
+        "title": title,
+        "body": body[:6000],
+    }
 
 
-def write_report(path: Path, records: list[dict[str, Any]], result: dict[str, Any], localization: dict[str, Any],
-                 candidates: list[dict[str, Any]]) -> None:
+def write_report(
+    path: Path,
+    records: list[dict[str, Any]],
+    result: dict[str, Any],
+    localization: dict[str, Any],
+    candidates: list[dict[str, Any]],
+) -> None:
     """Render report.html from the trajectory records and the result (written whole, then renamed)."""
     from ..atomic import atomic_write
 
-    html = _environment().get_template("solve.html.j2").render(
-        result=result, localization=localization, candidates=candidates,
-        events=[e for e in (_event(r) for r in records) if e], diff=_diff_lines(result.get("patch", "")),
-        issue=next((r.get("issue", "") for r in records if r["type"] == "run"), ""))
+    html = (
+        _environment()
+        .get_template("solve.html.j2")
+        .render(
+            result=result,
+            localization=localization,
+            candidates=candidates,
+            events=[e for e in (_event(r) for r in records) if e],
+            diff=_diff_lines(result.get("patch", "")),
+            issue=next((r.get("issue", "") for r in records if r["type"] == "run"), ""),
+        )
+    )
     atomic_write(path, html)

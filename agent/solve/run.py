@@ -52,10 +52,19 @@ class SolveResult:
         return self.status in ("patched", "unverified") and bool(self.patch.strip())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "patch": self.patch, "checks": self.checks, "tokens": self.tokens,
-                "seconds": round(self.seconds, 2), "out_dir": str(self.out_dir), "error": self.error,
-                "reason": self.reason, "environment": self.environment,
-                "environment_errors": self.environment_errors, "summary": self.summary}
+        return {
+            "status": self.status,
+            "patch": self.patch,
+            "checks": self.checks,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 2),
+            "out_dir": str(self.out_dir),
+            "error": self.error,
+            "reason": self.reason,
+            "environment": self.environment,
+            "environment_errors": self.environment_errors,
+            "summary": self.summary,
+        }
 
 
 LATER_SAMPLES_TEMPERATURE = 0.7  # the least temperature of candidates after the first, so they differ
@@ -73,10 +82,16 @@ def run_metadata(repo: Path, settings: Settings) -> dict[str, Any]:
     except PackageNotFoundError:
         ours = "unknown"
     status = read_git(repo, "status", "--porcelain", "--untracked-files=no")
-    return {"repowright_version": ours, "base_url": settings.llm.base_url, "temperature": settings.llm.temperature,
-            "later_samples_temperature": max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature), "seed": EXPLORE_SEED,
-            "started": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": read_git(repo, "rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
+    return {
+        "repowright_version": ours,
+        "base_url": settings.llm.base_url,
+        "temperature": settings.llm.temperature,
+        "later_samples_temperature": max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature),
+        "seed": EXPLORE_SEED,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": read_git(repo, "rev-parse", "HEAD"),
+        "dirty": bool(status) if status is not None else None,
+    }
 
 
 EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
@@ -84,6 +99,7 @@ EXPLORE_MODEL_CALLS = 20  # relevance questions the explorer may ask, at most
 
 def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, str, int, Any], Any]]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
+
     def build() -> Any:
         from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
@@ -93,8 +109,9 @@ def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Callable[[Any, s
         from ..locate import locate
 
         calls = min(EXPLORE_MODEL_CALLS, max(0, calls_left - 10))  # leave most calls for the later steps
-        return locate(kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo,
-                      seed=EXPLORE_SEED)
+        return locate(
+            kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo, seed=EXPLORE_SEED
+        )
 
     return build, explore
 
@@ -103,32 +120,55 @@ def candidate_summary(sample: int, final: dict[str, Any]) -> dict[str, Any]:
     """The best attempt of one candidate (most checks passed; the later one on a tie)."""
     attempts = final.get("attempts") or []
     best = max(attempts, key=lambda a: (a.get("score", 0), a.get("attempt", 0)), default=None)
-    return {"sample": sample, "patch": (best or {}).get("patch", ""), "checks": (best or {}).get("checks", {}),
-            "details": (best or {}).get("details", {}), "score": (best or {}).get("score", 0),
-            "environment_errors": (best or {}).get("environment_errors", {}),
-            "attempts": len(attempts), "submitted": final.get("submitted", False),
-            "stop_reason": final.get("stop_reason"), "error": final.get("error"),
-            "reproduction": final.get("reproduction")}
+    return {
+        "sample": sample,
+        "patch": (best or {}).get("patch", ""),
+        "checks": (best or {}).get("checks", {}),
+        "details": (best or {}).get("details", {}),
+        "score": (best or {}).get("score", 0),
+        "environment_errors": (best or {}).get("environment_errors", {}),
+        "attempts": len(attempts),
+        "submitted": final.get("submitted", False),
+        "stop_reason": final.get("stop_reason"),
+        "error": final.get("error"),
+        "reproduction": final.get("reproduction"),
+    }
 
 
 def choose(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The candidate passing most checks; fewer failures, then a non-empty patch, break ties."""
+
     def key(c: dict[str, Any]) -> tuple:
         failed = sum(1 for v in c["checks"].values() if v is False)
         return (bool(c["patch"].strip()), c["score"], -failed, -c["sample"])
+
     return max(candidates, key=key, default=None)
 
 
-def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, *, samples: int = 1,
-                test_cmd: str | None = None, apply: bool = False, progress: Callable[[str], None] | None = None,
-                budget: Budget | None = None, sandbox: Sandbox | None = None,
-                include_secrets: bool = False, env: str = "auto", setup: str | None = None) -> SolveResult:
+def solve_issue(
+    repo_path: Path,
+    issue_text: str,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    samples: int = 1,
+    test_cmd: str | None = None,
+    apply: bool = False,
+    progress: Callable[[str], None] | None = None,
+    budget: Budget | None = None,
+    sandbox: Sandbox | None = None,
+    include_secrets: bool = False,
+    env: str = "auto",
+    setup: str | None = None,
+) -> SolveResult:
     """Resolve `issue_text` in the repository at `repo_path`; outputs go to `out_dir`."""
     repo = Path(repo_path).resolve()
     if not repo.is_dir():
         raise UserError(f"{repo_path} is not a directory; give the path of a repository checkout")
     if not issue_text.strip():
-        raise UserError("the issue text is empty; pass --issue TEXT, --issue-file FILE or --github owner/repo#N")
+        raise UserError(
+            "the issue text is empty; pass --issue TEXT, --issue-file FILE or --github owner/repo#N"
+        )
     budget = budget or Budget(tool_timeout=settings.sandbox.timeout)
     # every model request and retry ends by the run's wall-time budget (issue 11.5)
     llm = llm_from_settings(settings, deadline=time.monotonic() + budget.max_seconds)
@@ -136,16 +176,35 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trajectory = Trajectory(out_dir / "trajectory.jsonl", llm.scrubber)
-    trajectory.log("run", repo=str(repo), issue=issue_text, model=settings.llm.model, samples=samples,
-                   test_cmd=test_cmd, budget=budget.model_dump(), **run_metadata(repo, settings))
+    trajectory.log(
+        "run",
+        repo=str(repo),
+        issue=issue_text,
+        model=settings.llm.model,
+        samples=samples,
+        test_cmd=test_cmd,
+        budget=budget.model_dump(),
+        **run_metadata(repo, settings),
+    )
     if progress:
         progress("preparing the repository's environment")
     environment = prepare_environment(repo, env, sandbox, setup=setup)
     trajectory.log("environment", **environment.to_dict())
     build, explore = default_graph_steps(repo)
-    ctx = SolveContext(repo=repo, llm=llm, sandbox=sandbox, budget=budget, meter=BudgetMeter(budget, llm),
-                       trajectory=trajectory, test_cmd=test_cmd, build_graph=build, locate=explore,
-                       include_secrets=include_secrets, venv=environment.venv, environment=environment)
+    ctx = SolveContext(
+        repo=repo,
+        llm=llm,
+        sandbox=sandbox,
+        budget=budget,
+        meter=BudgetMeter(budget, llm),
+        trajectory=trajectory,
+        test_cmd=test_cmd,
+        build_graph=build,
+        locate=explore,
+        include_secrets=include_secrets,
+        venv=environment.venv,
+        environment=environment,
+    )
     graph = build_solve_graph(ctx)
     candidates: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -155,15 +214,22 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
             if sample and ctx.meter.spent():
                 trajectory.log("stop", reason=ctx.meter.spent())
                 break
-            ctx.progress = (lambda name, s=sample: progress(f"candidate {s + 1}/{samples}: {name}")) \
-                if progress else None
-            ctx.temperature = None if sample == 0 else max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature)
+            ctx.progress = (
+                (lambda name, s=sample: progress(f"candidate {s + 1}/{samples}: {name}"))
+                if progress
+                else None
+            )
+            ctx.temperature = (
+                None if sample == 0 else max(LATER_SAMPLES_TEMPERATURE, settings.llm.temperature)
+            )
             try:
-                with open_session(sandbox, budget, settings.sandbox.memory, settings.sandbox.cpus,
-                                  environment.venv) as session:
+                with open_session(
+                    sandbox, budget, settings.sandbox.memory, settings.sandbox.cpus, environment.venv
+                ) as session:
                     ctx.session, ctx.workspace, ctx.actor = session, None, None
-                    final = graph.invoke({"issue": issue_text, "sample": sample},
-                                         config={"recursion_limit": RECURSION_LIMIT})
+                    final = graph.invoke(
+                        {"issue": issue_text, "sample": sample}, config={"recursion_limit": RECURSION_LIMIT}
+                    )
             except KeyboardInterrupt:
                 raise
             except Exception as exc:  # a sandbox or tool failure ends this candidate, not the run
@@ -181,8 +247,16 @@ def solve_issue(repo_path: Path, issue_text: str, settings: Settings, out_dir: P
         trajectory.close()
 
 
-def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], errors: list[str], start: float,
-           *, interrupted: bool = False, apply: bool = False) -> SolveResult:
+def finish(
+    ctx: SolveContext,
+    out_dir: Path,
+    candidates: list[dict[str, Any]],
+    errors: list[str],
+    start: float,
+    *,
+    interrupted: bool = False,
+    apply: bool = False,
+) -> SolveResult:
     """Choose the candidate and write patch.diff, result.json, the per-candidate diffs and report.html."""
     best = choose(candidates)
     patch = best["patch"] if best else ""
@@ -194,11 +268,20 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
     else:
         status = "no_patch"
     error = "interrupted" if interrupted else (errors[0] if errors and status == "error" else None)
-    result = SolveResult(status, patch, (best or {}).get("checks", {}), ctx.llm.usage.to_dict(),
-                         time.monotonic() - start, out_dir, error, candidates, reason,
-                         ctx.environment.to_dict() if ctx.environment else {},
-                         (best or {}).get("environment_errors", {}),
-                         submit_summary(ctx.trajectory.records, best["sample"]) if best else "")
+    result = SolveResult(
+        status,
+        patch,
+        (best or {}).get("checks", {}),
+        ctx.llm.usage.to_dict(),
+        time.monotonic() - start,
+        out_dir,
+        error,
+        candidates,
+        reason,
+        ctx.environment.to_dict() if ctx.environment else {},
+        (best or {}).get("environment_errors", {}),
+        submit_summary(ctx.trajectory.records, best["sample"]) if best else "",
+    )
     atomic_write(out_dir / "patch.diff", patch)
     apply_error = None
     if apply and result.patched:
@@ -211,12 +294,34 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
     for c in candidates:
         atomic_write(out_dir / "candidates" / f"sample-{c['sample']}.diff", c["patch"])
     scrub = ctx.trajectory.scrubber.data  # test output in the checks' details may print a secret
-    atomic_write(out_dir / "result.json", json.dumps(scrub({**result.to_dict(), "candidates": [
-        {k: v for k, v in c.items() if k != "patch"} for c in candidates]}), indent=2, default=str))
-    ctx.trajectory.log("end", status=status, checks=result.checks, tokens=result.tokens,
-                       seconds=round(result.seconds, 2), chosen=(best or {}).get("sample"))
-    write_report(out_dir / "report.html", ctx.trajectory.records, scrub(result.to_dict()), ctx.localization or {},
-                 scrub(candidates))
+    atomic_write(
+        out_dir / "result.json",
+        json.dumps(
+            scrub(
+                {
+                    **result.to_dict(),
+                    "candidates": [{k: v for k, v in c.items() if k != "patch"} for c in candidates],
+                }
+            ),
+            indent=2,
+            default=str,
+        ),
+    )
+    ctx.trajectory.log(
+        "end",
+        status=status,
+        checks=result.checks,
+        tokens=result.tokens,
+        seconds=round(result.seconds, 2),
+        chosen=(best or {}).get("sample"),
+    )
+    write_report(
+        out_dir / "report.html",
+        ctx.trajectory.records,
+        scrub(result.to_dict()),
+        ctx.localization or {},
+        scrub(candidates),
+    )
     if apply_error is not None:
         raise apply_error
     return result
@@ -225,7 +330,11 @@ def finish(ctx: SolveContext, out_dir: Path, candidates: list[dict[str, Any]], e
 def submit_summary(records: list[dict[str, Any]], sample: int) -> str:
     """The one-paragraph summary the model gave when it submitted candidate `sample` (last submit wins)."""
     for record in reversed(records):
-        if record.get("type") == "tool_call" and record.get("name") == "submit" and record.get("sample") == sample:
+        if (
+            record.get("type") == "tool_call"
+            and record.get("name") == "submit"
+            and record.get("sample") == sample
+        ):
             arguments = record.get("arguments")
             return str(arguments.get("summary", "")) if isinstance(arguments, dict) else ""
     return ""
@@ -254,10 +363,17 @@ def apply_to_checkout(repo: Path, patch: str) -> None:
     try:
         for args in (["git", "apply", "--check", handle.name], ["git", "apply", handle.name]):
             # The ceiling keeps git from using an enclosing repository, whose root would change what paths mean.
-            done = subprocess.run(args, cwd=repo, capture_output=True, text=True,
-                                  env={**os.environ, "GIT_CEILING_DIRECTORIES": str(repo.parent)})
+            done = subprocess.run(
+                args,
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "GIT_CEILING_DIRECTORIES": str(repo.parent)},
+            )
             if done.returncode != 0:
-                raise UserError(f"the patch does not apply to {repo}: {done.stderr.strip()[:200]}; it is in "
-                                "patch.diff under the run's output folder")
+                raise UserError(
+                    f"the patch does not apply to {repo}: {done.stderr.strip()[:200]}; it is in "
+                    "patch.diff under the run's output folder"
+                )
     finally:
         os.unlink(handle.name)

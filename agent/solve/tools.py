@@ -13,35 +13,78 @@ VIEW_MAX_LINES = 200
 
 
 def _tool(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "function", "function": {
-        "name": name, "description": description,
-        "parameters": {"type": "object", "properties": properties, "required": required}}}
+    return {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {"type": "object", "properties": properties, "required": required},
+        },
+    }
 
 
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
 TOOL_SCHEMAS: list[dict[str, Any]] = [
-    _tool("search_graph", "Search the repository's knowledge graph for classes, functions and files, by exact "
-          "name or by free text (identifiers, docstrings, paths).",
-          {"query": _STR, "mode": {"type": "string", "enum": ["name", "text"]}}, ["query"]),
-    _tool("show_node", "Show one graph node by id (path::Qualified.name): kind, location, signature, docstring, "
-          "callers and callees.", {"id": _STR}, ["id"]),
-    _tool("view_file", f"Show lines of a file with line numbers (at most {VIEW_MAX_LINES} lines a call).",
-          {"path": _STR, "start_line": _INT, "end_line": _INT}, ["path"]),
+    _tool(
+        "search_graph",
+        "Search the repository's knowledge graph for classes, functions and files, by exact "
+        "name or by free text (identifiers, docstrings, paths).",
+        {"query": _STR, "mode": {"type": "string", "enum": ["name", "text"]}},
+        ["query"],
+    ),
+    _tool(
+        "show_node",
+        "Show one graph node by id (path::Qualified.name): kind, location, signature, docstring, "
+        "callers and callees.",
+        {"id": _STR},
+        ["id"],
+    ),
+    _tool(
+        "view_file",
+        f"Show lines of a file with line numbers (at most {VIEW_MAX_LINES} lines a call).",
+        {"path": _STR, "start_line": _INT, "end_line": _INT},
+        ["path"],
+    ),
     _tool("list_dir", "List a directory of the repository (directories end with /).", {"path": _STR}, []),
-    _tool("find_references", "Find where a name is used across the repository (graph references and calls).",
-          {"name": _STR}, ["name"]),
-    _tool("edit_file", "Replace exact text in a file. `search` must occur exactly once in the file; include "
-          "enough surrounding lines to make it unique. Whitespace matters.",
-          {"path": _STR, "search": _STR, "replace": _STR}, ["path", "search", "replace"]),
-    _tool("create_file", "Create a new file (or overwrite one) with the given content.",
-          {"path": _STR, "content": _STR}, ["path", "content"]),
-    _tool("run_command", "Run a shell command in the sandboxed copy of the repository (no network).",
-          {"command": _STR, "timeout": _INT}, ["command"]),
-    _tool("run_tests", "Run tests in the sandbox: the given pytest paths or node ids, or the project's test command "
-          "when none are given.", {"paths": {"type": "array", "items": _STR}}, []),
-    _tool("submit", "Finish: the current changes are the fix. Give a one-paragraph summary of what you changed.",
-          {"summary": _STR}, ["summary"]),
+    _tool(
+        "find_references",
+        "Find where a name is used across the repository (graph references and calls).",
+        {"name": _STR},
+        ["name"],
+    ),
+    _tool(
+        "edit_file",
+        "Replace exact text in a file. `search` must occur exactly once in the file; include "
+        "enough surrounding lines to make it unique. Whitespace matters.",
+        {"path": _STR, "search": _STR, "replace": _STR},
+        ["path", "search", "replace"],
+    ),
+    _tool(
+        "create_file",
+        "Create a new file (or overwrite one) with the given content.",
+        {"path": _STR, "content": _STR},
+        ["path", "content"],
+    ),
+    _tool(
+        "run_command",
+        "Run a shell command in the sandboxed copy of the repository (no network).",
+        {"command": _STR, "timeout": _INT},
+        ["command"],
+    ),
+    _tool(
+        "run_tests",
+        "Run tests in the sandbox: the given pytest paths or node ids, or the project's test command "
+        "when none are given.",
+        {"paths": {"type": "array", "items": _STR}},
+        [],
+    ),
+    _tool(
+        "submit",
+        "Finish: the current changes are the fix. Give a one-paragraph summary of what you changed.",
+        {"summary": _STR},
+        ["summary"],
+    ),
 ]
 TOOL_NAMES = {t["function"]["name"] for t in TOOL_SCHEMAS}
 _TYPES = {"string": str, "integer": int, "array": list}
@@ -83,9 +126,15 @@ class ToolBox:
         self.test_cmd = test_cmd
         self.timeout = timeout
         self.handlers: dict[str, Callable[..., str]] = {
-            "search_graph": self.search_graph, "show_node": self.show_node, "view_file": self.view_file,
-            "list_dir": self.list_dir, "find_references": self.find_references, "edit_file": self.edit_file,
-            "create_file": self.create_file, "run_command": self.run_command, "run_tests": self.run_tests,
+            "search_graph": self.search_graph,
+            "show_node": self.show_node,
+            "view_file": self.view_file,
+            "list_dir": self.list_dir,
+            "find_references": self.find_references,
+            "edit_file": self.edit_file,
+            "create_file": self.create_file,
+            "run_command": self.run_command,
+            "run_tests": self.run_tests,
         }
 
     def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
@@ -131,7 +180,9 @@ class ToolBox:
     def find_references(self, name: str) -> str:
         refs = list(self.kg.references(name))
         if not refs:
-            result = self.ws.exec(f"grep -rnwI --exclude-dir=.git -- {shlex.quote(name)} . | head -50", timeout=60)
+            result = self.ws.exec(
+                f"grep -rnwI --exclude-dir=.git -- {shlex.quote(name)} . | head -50", timeout=60
+            )
             return result.stdout.strip() or f"no references to {name!r} found"
         return "\n".join(self._describe(r) if isinstance(r, str) else str(r) for r in refs[:40])
 
@@ -153,15 +204,21 @@ class ToolBox:
         text = self.ws.read_text(path)
         count = text.count(search) if search else 0
         if count == 0:
-            raise WorkspaceError(f"the search text was not found in {path}; view the file and copy the exact "
-                                 "lines, whitespace included")
+            raise WorkspaceError(
+                f"the search text was not found in {path}; view the file and copy the exact "
+                "lines, whitespace included"
+            )
         if count > 1:
-            raise WorkspaceError(f"the search text occurs {count} times in {path}; add surrounding lines so it "
-                                 "occurs exactly once")
+            raise WorkspaceError(
+                f"the search text occurs {count} times in {path}; add surrounding lines so it "
+                "occurs exactly once"
+            )
         self.ws.write_text(path, text.replace(search, replace, 1))
         line = text[: text.index(search)].count("\n") + 1
-        return f"edited {path} at line {line} ({search.count(chr(10)) + 1} lines replaced by " \
-               f"{replace.count(chr(10)) + 1})"
+        return (
+            f"edited {path} at line {line} ({search.count(chr(10)) + 1} lines replaced by "
+            f"{replace.count(chr(10)) + 1})"
+        )
 
     def create_file(self, path: str, content: str) -> str:
         existed = self.ws.exists(path)

@@ -52,8 +52,11 @@ class Trajectory:
     def log(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Write one record now (a whole line, flushed)."""
         limit = FIELD_CHARS if self.bytes < FULL_BYTES else SMALL_FIELD_CHARS
-        record = {"type": kind, "t": round(time.monotonic() - self._start, 3),
-                  **self.scrubber.data(_cut(fields, limit))}
+        record = {
+            "type": kind,
+            "t": round(time.monotonic() - self._start, 3),
+            **self.scrubber.data(_cut(fields, limit)),
+        }
         line = json.dumps(record, default=str, ensure_ascii=False)
         with self._lock:
             self.records.append(record)

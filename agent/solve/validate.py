@@ -20,7 +20,13 @@ from .context import truncate
 from .tools import format_result
 from .workspace import GIT, Workspace, open_session
 
-CHECKS = ("applies", "parses", "reproduction_fails_before", "reproduction_passes_after", "existing_tests_pass")
+CHECKS = (
+    "applies",
+    "parses",
+    "reproduction_fails_before",
+    "reproduction_passes_after",
+    "existing_tests_pass",
+)
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|(^|/)tests?/[^/]*\.py$")
 DETAIL_CHARS = 4000
 
@@ -43,8 +49,13 @@ class Validation:
         return [k for k, v in self.checks.items() if v is False]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"checks": self.checks, "details": self.details, "tests_run": self.tests_run, "score": self.score,
-                "environment_errors": self.environment_errors}
+        return {
+            "checks": self.checks,
+            "details": self.details,
+            "tests_run": self.tests_run,
+            "score": self.score,
+            "environment_errors": self.environment_errors,
+        }
 
     def record(self, check: str, passed: bool, result: Any, repo: Path) -> None:
         """Set `check` from a test run, unless the run could not even start for want of a dependency: then the
@@ -141,8 +152,9 @@ def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
     return files
 
 
-def related_tests(repo: Path, changed: list[str], names: set[str], exclude: set[str],
-                  callers: Collection[str] = ()) -> list[str]:
+def related_tests(
+    repo: Path, changed: list[str], names: set[str], exclude: set[str], callers: Collection[str] = ()
+) -> list[str]:
     """Python test files that import a changed module, mention a changed function, or call into it (`callers`)."""
     modules = {Path(p).with_suffix("").as_posix().replace("/", ".") for p in changed if p.endswith(".py")}
     stems = {m.rsplit(".", 1)[-1] for m in modules if not m.endswith("__init__")}
@@ -172,7 +184,10 @@ _UNKNOWN_OPTION = re.compile(r"error: unrecognized arguments: (.*)")
 
 def own_module(repo: Path, name: str) -> bool:
     """Whether top-level module `name` is part of the repository (then importing it failing is the code's fault)."""
-    return any(p.exists() for p in (repo / name, repo / f"{name}.py", repo / "src" / name, repo / "src" / f"{name}.py"))
+    return any(
+        p.exists()
+        for p in (repo / name, repo / f"{name}.py", repo / "src" / name, repo / "src" / f"{name}.py")
+    )
 
 
 def environment_error(result: Any, repo: Path) -> str | None:
@@ -198,7 +213,9 @@ _PYTEST_SUMMARY = re.compile(r"^=+ .*\bin [\d.]+s\b.*=+$", re.MULTILINE)
 def failing_tests(result: Any) -> set[str] | None:
     """The failing test ids in pytest's short summary, or None when the output is not a finished pytest run."""
     output = result.stdout + "\n" + result.stderr
-    if result.timed_out or not (_PYTEST_SUMMARY.search(output) or re.search(r"^\d+ (passed|failed)", output, re.M)):
+    if result.timed_out or not (
+        _PYTEST_SUMMARY.search(output) or re.search(r"^\d+ (passed|failed)", output, re.M)
+    ):
         return None
     return {m.group(2) for m in _PYTEST_RESULT.finditer(output)}
 
@@ -214,21 +231,38 @@ def still_pass(before: Any | None, after: Any) -> tuple[bool, str]:
     new = sorted(failed_after - failed_before)
     if new:
         return False, "newly failing: " + ", ".join(new)
-    return True, f"no new failures; {len(failed_after)} failed before the patch too: " + ", ".join(sorted(failed_after))
+    return True, f"no new failures; {len(failed_after)} failed before the patch too: " + ", ".join(
+        sorted(failed_after)
+    )
 
 
-def tests_command(repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, repro_path: str | None) -> str | None:
+def tests_command(
+    repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, repro_path: str | None
+) -> str | None:
     """pytest over the repository's tests that touch the changed code, or None when there are none."""
     nodes = changed_nodes(kg, spans)
     names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
     callers = calling_test_files(kg, nodes) if kg is not None else set()
     tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
-    return "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests) if tests else None
+    return (
+        "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests)
+        if tests
+        else None
+    )
 
 
-def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, reproduction: dict | None,
-                   test_cmd: str | None, kg: Any = None, include_secrets: bool = False,
-                   venv: Path | None = None) -> Validation:
+def validate_patch(
+    sandbox: Sandbox,
+    repo: Path,
+    patch: str,
+    *,
+    budget: Budget,
+    reproduction: dict | None,
+    test_cmd: str | None,
+    kg: Any = None,
+    include_secrets: bool = False,
+    venv: Path | None = None,
+) -> Validation:
     """Run every check in one fresh session holding a clean copy of `repo`."""
     v = Validation()
     timeout = budget.tool_timeout
@@ -236,8 +270,13 @@ def validate_patch(sandbox: Sandbox, repo: Path, patch: str, *, budget: Budget, 
     spans = changed_lines(patch)
     command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
     with open_session(sandbox, budget, venv=venv) as session:
-        ws = Workspace(session, repo, timeout=timeout, exclude_from_diff=(repro_path,) if repro_path else (),
-                       include_secrets=include_secrets)
+        ws = Workspace(
+            session,
+            repo,
+            timeout=timeout,
+            exclude_from_diff=(repro_path,) if repro_path else (),
+            include_secrets=include_secrets,
+        )
         if reproduction:
             ws.write_text(reproduction["path"], reproduction["content"])
             before = ws.exec(reproduction["command"], timeout=timeout)

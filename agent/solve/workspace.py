@@ -18,8 +18,16 @@ from .budget import Budget
 
 GIT = "git -c user.name=repowright -c user.email=repowright@localhost -c core.autocrlf=false"
 # Never part of a patch: caches and build output that tests and tools leave behind.
-IGNORED = ("__pycache__/", "*.pyc", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "target/", "node_modules/",
-           ".repowright/")
+IGNORED = (
+    "__pycache__/",
+    "*.pyc",
+    ".pytest_cache/",
+    ".mypy_cache/",
+    ".ruff_cache/",
+    "target/",
+    "node_modules/",
+    ".repowright/",
+)
 
 
 class WorkspaceError(RuntimeError):
@@ -44,8 +52,9 @@ def python_environment(sandbox: Sandbox, venv: Path | None = None) -> tuple[list
     return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}", **quiet}
 
 
-def open_session(sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0,
-                 venv: Path | None = None) -> Session:
+def open_session(
+    sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0, venv: Path | None = None
+) -> Session:
     """A fresh sandbox session with the Python environment (`venv`, else repowright's own) mounted."""
     mounts, env = python_environment(sandbox, venv)
     limits = Limits(timeout=budget.tool_timeout, memory=memory, cpus=cpus)
@@ -63,8 +72,15 @@ def check_relative(path: str) -> str:
 class Workspace:
     """A repository copy in a sandbox session; `diff()` is the change against the copy as it arrived."""
 
-    def __init__(self, session: Session, repo: Path, *, timeout: float = 120.0,
-                 exclude_from_diff: tuple[str, ...] = (), include_secrets: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        repo: Path,
+        *,
+        timeout: float = 120.0,
+        exclude_from_diff: tuple[str, ...] = (),
+        include_secrets: bool = False,
+    ) -> None:
         self.session = session
         self.repo = repo
         self.timeout = timeout
@@ -76,11 +92,15 @@ class Workspace:
     def baseline(self, exclude_from_diff: tuple[str, ...] = ()) -> None:
         """Commit the current tree as the baseline that `diff()` compares against."""
         excludes = "\n".join((*IGNORED, *exclude_from_diff)) + "\n"
-        script = (f"git init -q . && printf %s {shlex.quote(excludes)} > .git/info/exclude && "
-                  f"{GIT} add -A && {GIT} commit -q --allow-empty -m baseline")
+        script = (
+            f"git init -q . && printf %s {shlex.quote(excludes)} > .git/info/exclude && "
+            f"{GIT} add -A && {GIT} commit -q --allow-empty -m baseline"
+        )
         result = self.git_exec(script, timeout=max(120.0, self.timeout))
         if result.exit_code != 0:
-            raise SandboxError(f"could not record the repository baseline: {(result.stderr or result.stdout)[:300]}")
+            raise SandboxError(
+                f"could not record the repository baseline: {(result.stderr or result.stdout)[:300]}"
+            )
 
     def git_exec(self, script: str, timeout: float | None = None) -> ExecResult:
         return self.session.exec(script, timeout=timeout or self.timeout, env={"GIT_CONFIG_NOSYSTEM": "1"})
@@ -94,8 +114,9 @@ class Workspace:
         try:
             data = self.session.read_file(rel)
         except SandboxError as exc:
-            raise WorkspaceError(f"{rel} does not exist or is not a file; list the directory to see what is there") \
-                from exc
+            raise WorkspaceError(
+                f"{rel} does not exist or is not a file; list the directory to see what is there"
+            ) from exc
         return data.decode("utf-8", errors="replace")
 
     def exists(self, path: str) -> bool:

@@ -64,13 +64,15 @@ def _visible_lines(text: str) -> list[str]:
 
 def text_diff(name: str, expected: str, actual: str) -> str:
     """A unified diff of one stream, C (expected) against Rust (actual)."""
-    lines = difflib.unified_diff(_visible_lines(expected), _visible_lines(actual),
-                                 fromfile=f"{name} (C)", tofile=f"{name} (Rust)", n=2)
+    lines = difflib.unified_diff(
+        _visible_lines(expected), _visible_lines(actual), fromfile=f"{name} (C)", tofile=f"{name} (Rust)", n=2
+    )
     return "".join(lines)
 
 
-def compare_runs(c: RunOutput, rust: RunOutput, float_tolerance: float | None = None,
-                 compare_stderr: bool = True) -> tuple[bool, str]:
+def compare_runs(
+    c: RunOutput, rust: RunOutput, float_tolerance: float | None = None, compare_stderr: bool = True
+) -> tuple[bool, str]:
     """(equal, readable diff) for one case; the diff is empty when they are equal."""
     parts = []
     if c.timed_out or rust.timed_out:

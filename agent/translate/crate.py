@@ -21,8 +21,10 @@ _FENCE = re.compile(r"```(?:rust|rs)?[ \t]*\n(.*?)```", re.DOTALL)
 PARTIAL_MAIN = "\n#[allow(dead_code)]\nfn main() {}\n"
 # rustc's naming and unused-code lints are expected of C names and bottom-up composition; clippy's lints stay on,
 # so the clippy metric counts what the translation really does.
-HEADER = "// Translated from C by repowright; one section per C unit, in dependency order.\n" \
-         "#![allow(dead_code, unused_imports, non_snake_case, non_upper_case_globals)]\n\n"
+HEADER = (
+    "// Translated from C by repowright; one section per C unit, in dependency order.\n"
+    "#![allow(dead_code, unused_imports, non_snake_case, non_upper_case_globals)]\n\n"
+)
 
 
 @cache
@@ -54,17 +56,33 @@ def signatures(code: str) -> list[str]:
         if item.type == "function_item":
             body = item.child_by_field_name("body")
             end = body.start_byte if body is not None else item.end_byte
-            out.append(source[item.start_byte:end].decode().strip() + ";")
-        elif item.type in ("struct_item", "enum_item", "type_item", "const_item", "static_item", "union_item",
-                           "impl_item", "trait_item"):
-            out.append(source[item.start_byte:item.end_byte].decode())
+            out.append(source[item.start_byte : end].decode().strip() + ";")
+        elif item.type in (
+            "struct_item",
+            "enum_item",
+            "type_item",
+            "const_item",
+            "static_item",
+            "union_item",
+            "impl_item",
+            "trait_item",
+        ):
+            out.append(source[item.start_byte : item.end_byte].decode())
         elif item.type == "use_declaration":
-            out.append(source[item.start_byte:item.end_byte].decode())
+            out.append(source[item.start_byte : item.end_byte].decode())
     return out
 
 
-_NAMED_ITEMS = ("function_item", "struct_item", "enum_item", "type_item", "const_item", "static_item", "union_item",
-                "trait_item")
+_NAMED_ITEMS = (
+    "function_item",
+    "struct_item",
+    "enum_item",
+    "type_item",
+    "const_item",
+    "static_item",
+    "union_item",
+    "trait_item",
+)
 
 
 def item_names(code: str) -> set[str]:
@@ -89,7 +107,11 @@ def drop_redefinitions(code: str, defined: set[str]) -> str:
         if name is not None and name.text and name.text.decode() in defined:
             start = item.start_byte
             prev = item.prev_named_sibling
-            while prev is not None and prev.type in ("attribute_item", "line_comment") and prev.end_byte <= start:
+            while (
+                prev is not None
+                and prev.type in ("attribute_item", "line_comment")
+                and prev.end_byte <= start
+            ):
                 start = prev.start_byte  # its #[derive]s and doc comments go with it
                 prev = prev.prev_named_sibling
             cuts.append((start, item.end_byte))

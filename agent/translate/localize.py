@@ -27,7 +27,7 @@ def format_regex(fmt: str) -> re.Pattern[str]:
     """A regex for what a printf format can print (each conversion matches loosely)."""
     out, pos = [], 0
     for match in _CONVERSION.finditer(fmt):
-        out.append(re.escape(fmt[pos:match.start()]))
+        out.append(re.escape(fmt[pos : match.start()]))
         conv = match.group(5)
         out.append("%" if conv == "%" else r".{1}" if conv == "c" else r".*?")
         pos = match.end()

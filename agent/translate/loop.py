@@ -77,8 +77,9 @@ class TranslationRun:
     workdir: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.components = [[u for u in comp if self.plan.units[u].kind in TRANSLATED_KINDS]
-                           for comp in self.plan.order]
+        self.components = [
+            [u for u in comp if self.plan.units[u].kind in TRANSLATED_KINDS] for comp in self.plan.order
+        ]
         self.components = [c for c in self.components if c]
         self.workdir = Path(tempfile.mkdtemp(prefix="repowright-translate-"))
 
@@ -93,7 +94,9 @@ class TranslationRun:
         """(Rust signatures of translated dependencies, C source of the macros used) for a component."""
         deps = {d for u in self.components[index] for d in self.plan.depends_on(u)}
         sigs: list[str] = []
-        for dep_index in sorted({self.component_of(d) for d in deps if self.plan.units[d].kind in TRANSLATED_KINDS}):
+        for dep_index in sorted(
+            {self.component_of(d) for d in deps if self.plan.units[d].kind in TRANSLATED_KINDS}
+        ):
             if dep_index != index and state["code"][dep_index]:
                 sigs += [s for s in signatures(state["code"][dep_index]) if s not in sigs]
         macros = sorted(deps_closure_macros(self.plan, deps))
@@ -101,7 +104,9 @@ class TranslationRun:
 
     def main_rs(self, state: LoopState, upto: int | None = None) -> str:
         last = len(self.components) if upto is None else upto + 1
-        sections = [(", ".join(self.components[i]), state["code"][i]) for i in range(last) if state["code"][i]]
+        sections = [
+            (", ".join(self.components[i]), state["code"][i]) for i in range(last) if state["code"][i]
+        ]
         return compose_main(sections)
 
     def crate(self, main_rs: str) -> Path:
@@ -111,7 +116,9 @@ class TranslationRun:
         """The model's Rust for component `index`, minus items other components already define."""
         result = self.llm.chat([{"role": "user", "content": prompt}], max_tokens=self.config.max_tokens)
         state["events"].append({**event, "tokens": result.usage.to_dict()})
-        elsewhere = set().union(*(item_names(code) for i, code in enumerate(state["code"]) if code and i != index))
+        elsewhere = set().union(
+            *(item_names(code) for i, code in enumerate(state["code"]) if code and i != index)
+        )
         return drop_redefinitions(rust_block(result.content), elsewhere)
 
     def say(self, text: str) -> None:
@@ -132,15 +139,24 @@ class TranslationRun:
         upto = None if state["phase"] == "repair" else state["index"]
         crate = self.crate(self.main_rs(state, upto))
         ok, output = self.verifier.cargo(crate, f"/work/check/{state['index']}", "check")
-        state["events"].append({"step": "cargo check", "component": self.components[state["index"]], "ok": ok})
+        state["events"].append(
+            {"step": "cargo check", "component": self.components[state["index"]], "ok": ok}
+        )
         return {"errors": "" if ok else output.strip()[-6000:], "events": state["events"]}
 
     def fix(self, state: LoopState) -> dict:
         i = state["index"]
         sigs, _ = self.context(state, i)
-        self.say(f"fixing compile errors in {', '.join(self.components[i])} (round {state['fix_rounds'] + 1})")
-        prompt = render("translate_fix", units=self.units(i), code=state["code"][i], dependencies=sigs,
-                        errors=state["errors"])
+        self.say(
+            f"fixing compile errors in {', '.join(self.components[i])} (round {state['fix_rounds'] + 1})"
+        )
+        prompt = render(
+            "translate_fix",
+            units=self.units(i),
+            code=state["code"][i],
+            dependencies=sigs,
+            errors=state["errors"],
+        )
         state["code"][i] = self.ask(prompt, {"step": "fix", "component": self.components[i]}, state, i)
         return {"code": state["code"], "fix_rounds": state["fix_rounds"] + 1, "events": state["events"]}
 
@@ -153,8 +169,14 @@ class TranslationRun:
         crate = self.crate(self.main_rs(state))
         self.last_report = self.verifier.verify(self.plan.root, crate, self.cases)
         passed = sum(c.equal for c in self.last_report.cases)
-        state["events"].append({"step": "verify", "equivalent": self.last_report.equivalent,
-                                "cases_passed": passed, "cases": len(self.last_report.cases)})
+        state["events"].append(
+            {
+                "step": "verify",
+                "equivalent": self.last_report.equivalent,
+                "cases_passed": passed,
+                "cases": len(self.last_report.cases),
+            }
+        )
         return {"events": state["events"], "phase": "translate"}
 
     def localize_divergence(self, state: LoopState) -> dict:
@@ -165,27 +187,46 @@ class TranslationRun:
         actual = case.rust.stdout if case.c.stdout != case.rust.stdout else case.rust.stderr
         ranked = localize(self.plan.ordered_units(), expected, actual)
         kinds = {uid: unit.kind for uid, unit in self.plan.units.items()}
-        candidates = [u for u in suspects(ranked, self.plan.graph, kinds) if any(u in c for c in self.components)]
+        candidates = [
+            u for u in suspects(ranked, self.plan.graph, kinds) if any(u in c for c in self.components)
+        ]
         candidates = candidates or [self.components[-1][0]]
         # A unit already retranslated for this divergence that did not fix it: try the next suspect.
         fresh = [u for u in candidates if u not in state["tried"]]
         unit_id = (fresh or candidates)[0]
-        state["events"].append({"step": "localize", "case": case.name, "unit": unit_id, "candidates": candidates[:5]})
+        state["events"].append(
+            {"step": "localize", "case": case.name, "unit": unit_id, "candidates": candidates[:5]}
+        )
         self.say(f"case {case.name} diverges; localized to {unit_id}")
-        return {"index": self.component_of(unit_id), "phase": "repair", "events": state["events"],
-                "tried": state["tried"] + [unit_id],
-                "report": {"unit": unit_id, "case": case.name, "diff": case.diff}}
+        return {
+            "index": self.component_of(unit_id),
+            "phase": "repair",
+            "events": state["events"],
+            "tried": state["tried"] + [unit_id],
+            "report": {"unit": unit_id, "case": case.name, "diff": case.diff},
+        }
 
     def repair(self, state: LoopState) -> dict:
         i = state["index"]
         target = state["report"] or {}
         unit = self.plan.units[target["unit"]]
         sigs, _ = self.context(state, i)
-        prompt = render("translate_repair", unit=unit, code=state["code"][i], dependencies=sigs,
-                        case_name=target["case"], diff=target["diff"])
+        prompt = render(
+            "translate_repair",
+            unit=unit,
+            code=state["code"][i],
+            dependencies=sigs,
+            case_name=target["case"],
+            diff=target["diff"],
+        )
         state["code"][i] = self.ask(prompt, {"step": "repair", "component": self.components[i]}, state, i)
-        return {"code": state["code"], "repairs": state["repairs"] + 1, "fix_rounds": 0, "events": state["events"],
-                "report": None}
+        return {
+            "code": state["code"],
+            "repairs": state["repairs"] + 1,
+            "fix_rounds": 0,
+            "events": state["events"],
+            "report": None,
+        }
 
     # ---- decisions
     def after_check(self, state: LoopState) -> str:
@@ -214,7 +255,9 @@ class TranslationRun:
         g.add_node("repair", self.repair)
         g.set_entry_point("translate")
         g.add_edge("translate", "check")
-        g.add_conditional_edges("check", self.after_check, {"fix": "fix", "advance": "advance", "verify": "verify"})
+        g.add_conditional_edges(
+            "check", self.after_check, {"fix": "fix", "advance": "advance", "verify": "verify"}
+        )
         g.add_edge("fix", "check")
         g.add_edge("advance", "translate")
         g.add_conditional_edges("verify", self.after_verify, {"localize": "localize", "done": END})
@@ -226,9 +269,18 @@ class TranslationRun:
         """Run the graph to the end; the final state and the composed main.rs."""
         if not self.components:
             raise ValueError("nothing to translate: the C project has no functions, globals or types")
-        state: LoopState = {"index": 0, "code": [""] * len(self.components), "phase": "translate", "fix_rounds": 0,
-                            "errors": "", "repairs": 0, "compile_failures": [], "tried": [], "report": None,
-                            "events": []}
+        state: LoopState = {
+            "index": 0,
+            "code": [""] * len(self.components),
+            "phase": "translate",
+            "fix_rounds": 0,
+            "errors": "",
+            "repairs": 0,
+            "compile_failures": [],
+            "tried": [],
+            "report": None,
+            "events": [],
+        }
         steps = len(self.components) * (self.config.max_fix_rounds + 3) * (self.config.max_repairs + 2) + 20
         final: Any = self.graph().invoke(state, {"recursion_limit": steps})
         return final, self.main_rs(final)

@@ -36,8 +36,16 @@ def clippy_warnings(verifier: Verifier, crate: Path) -> int | None:
     return count
 
 
-def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, cases: list[Case], *,
-                      config: LoopConfig | None = None, progress: Callable[[str], None] | None = None) -> dict:
+def translate_project(
+    c_dir: Path,
+    out: Path,
+    llm: LLM,
+    verifier: Verifier,
+    cases: list[Case],
+    *,
+    config: LoopConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Run the whole loop on `c_dir`, write the crate to `out` and `out`/translation-report.json."""
     plan = build_c_depgraph(c_dir, sources=verifier.sources)
     if not any(u.kind == "function" for u in plan.units.values()):
@@ -61,10 +69,18 @@ def translate_project(c_dir: Path, out: Path, llm: LLM, verifier: Verifier, case
         "equivalent": bool(report and report.equivalent),
         "safety": crate_safety(crate).to_dict(),
         "clippy_warnings": clippy_warnings(verifier, crate),
-        "model": {"calls": llm.usage.calls, "prompt_tokens": llm.usage.prompt_tokens,
-                  "completion_tokens": llm.usage.completion_tokens},
+        "model": {
+            "calls": llm.usage.calls,
+            "prompt_tokens": llm.usage.prompt_tokens,
+            "completion_tokens": llm.usage.completion_tokens,
+        },
     }
-    result = {"c_dir": str(plan.root), "crate": str(crate), "metrics": metrics,
-              "verify": report.to_json() if report else None, "events": final["events"]}
+    result = {
+        "c_dir": str(plan.root),
+        "crate": str(crate),
+        "metrics": metrics,
+        "verify": report.to_json() if report else None,
+        "events": final["events"],
+    }
     atomic_write(crate / REPORT_NAME, json.dumps(result, indent=2, default=str))
     return result

@@ -61,9 +61,14 @@ class VerifyReport:
         return self.build.c and self.build.rust and bool(self.cases) and all(c.equal for c in self.cases)
 
     def to_json(self) -> dict:
-        return {"build": asdict(self.build), "equivalent": self.equivalent,
-                "cases": [{"name": c.name, "equal": c.equal, "diff": c.diff,
-                           "c": asdict(c.c), "rust": asdict(c.rust)} for c in self.cases]}
+        return {
+            "build": asdict(self.build),
+            "equivalent": self.equivalent,
+            "cases": [
+                {"name": c.name, "equal": c.equal, "diff": c.diff, "c": asdict(c.c), "rust": asdict(c.rust)}
+                for c in self.cases
+            ],
+        }
 
 
 def _file_content(value: object, base: Path, where: str) -> str | bytes:
@@ -82,7 +87,9 @@ def load_cases(path: Path) -> list[Case]:
     try:
         data = yaml.safe_load(path.read_text()) if path.suffix != ".json" else json.loads(path.read_text())
     except (OSError, yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read cases file {path}: {exc}; write a YAML list of {{name, args, stdin}}") from exc
+        raise UserError(
+            f"cannot read cases file {path}: {exc}; write a YAML list of {{name, args, stdin}}"
+        ) from exc
     items = data.get("cases") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise UserError(f"{path} holds no cases: write a YAML list of {{name, args, stdin, files}}")
@@ -95,12 +102,20 @@ def load_cases(path: Path) -> list[Case]:
         if wrong or isinstance(item.get("stdin"), dict | list):
             field = (wrong or ["stdin"])[0]
             want = {"args": "a list of strings", "files": "a mapping of name to text or {path: FILE}"}.get(
-                field, "text")
+                field, "text"
+            )
             raise UserError(f"{path}: case {i + 1} has {field}: {item[field]!r}; it must be {want}")
-        cases.append(Case(name=str(item.get("name", f"case{i + 1}")), args=[str(a) for a in item.get("args", [])],
-                          stdin=str(item.get("stdin", "")),
-                          files={str(k): _file_content(v, path.parent, f"{path} case {i + 1}")
-                                 for k, v in (item.get("files") or {}).items()}))
+        cases.append(
+            Case(
+                name=str(item.get("name", f"case{i + 1}")),
+                args=[str(a) for a in item.get("args", [])],
+                stdin=str(item.get("stdin", "")),
+                files={
+                    str(k): _file_content(v, path.parent, f"{path} case {i + 1}")
+                    for k, v in (item.get("files") or {}).items()
+                },
+            )
+        )
     return cases
 
 
@@ -144,9 +159,16 @@ def crate_binary_name(crate_dir: Path) -> str:
 class Verifier:
     """Builds and compares inside one sandbox session (reused across calls, with one cargo target dir)."""
 
-    def __init__(self, sandbox: Sandbox, *, timeout: float = 20.0, build_timeout: float = 300.0,
-                 float_tolerance: float | None = None, compare_stderr: bool = True,
-                 sources: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        timeout: float = 20.0,
+        build_timeout: float = 300.0,
+        float_tolerance: float | None = None,
+        compare_stderr: bool = True,
+        sources: list[str] | None = None,
+    ) -> None:
         self.sandbox = sandbox
         self.sources = sources  # glob patterns of the .c files that make the program (default: all)
         self.timeout = timeout
@@ -182,12 +204,18 @@ class Verifier:
         result = self.session.exec(["sh", "-c", cmd], timeout=self.build_timeout)
         return result.ok, result.stdout + result.stderr
 
-    def cargo(self, crate_dir: Path, dest: str, subcommand: str = "build", message_format: str = "short") -> tuple[bool, str]:
+    def cargo(
+        self, crate_dir: Path, dest: str, subcommand: str = "build", message_format: str = "short"
+    ) -> tuple[bool, str]:
         """`cargo <subcommand>` of the crate copied to `dest`, offline, with the session's target dir."""
         self.session.put_directory(crate_dir, dest, excludes=("target", ".git"))
         cmd = f"cargo {subcommand} --offline --quiet --message-format {message_format}"
-        result = self.session.exec(["sh", "-c", cmd], timeout=self.build_timeout, workdir=dest,
-                                   env={"CARGO_TARGET_DIR": TARGET_DIR, "CARGO_TERM_COLOR": "never"})
+        result = self.session.exec(
+            ["sh", "-c", cmd],
+            timeout=self.build_timeout,
+            workdir=dest,
+            env={"CARGO_TARGET_DIR": TARGET_DIR, "CARGO_TERM_COLOR": "never"},
+        )
         return result.ok, result.stdout + result.stderr
 
     def build_rust(self, crate_dir: Path, dest: str) -> tuple[bool, str]:
@@ -203,10 +231,12 @@ class Verifier:
         if case.files:
             self.session.put_files(case.files, where)
         self.session.exec(["cp", prog, f"{where}/prog"])
-        result = self.session.exec(["./prog", *case.args], workdir=where, timeout=self.timeout,
-                                   stdin=case.stdin.encode())
-        listing = self.session.exec(["sh", "-c", "find . -type f ! -name prog -exec sha256sum {} + | sort"],
-                                    workdir=where)
+        result = self.session.exec(
+            ["./prog", *case.args], workdir=where, timeout=self.timeout, stdin=case.stdin.encode()
+        )
+        listing = self.session.exec(
+            ["sh", "-c", "find . -type f ! -name prog -exec sha256sum {} + | sort"], workdir=where
+        )
         files = {}
         for line in listing.stdout.splitlines():
             digest, _, name = line.partition("  ")
@@ -220,8 +250,11 @@ class Verifier:
         base = f"/work/verify{self._runs}"
         c_ok, c_log = self.build_c(c_dir, f"{base}/c")
         rust_ok, rust_log = self.build_rust(crate_dir, f"{base}/rust")
-        errors = "".join(f"{side} build failed:\n{log}" for side, ok, log in
-                         (("C", c_ok, c_log), ("Rust", rust_ok, rust_log)) if not ok)
+        errors = "".join(
+            f"{side} build failed:\n{log}"
+            for side, ok, log in (("C", c_ok, c_log), ("Rust", rust_ok, rust_log))
+            if not ok
+        )
         build = BuildResult(c_ok, rust_ok, errors)
         if not (c_ok and rust_ok):
             return VerifyReport(build, [])
@@ -232,4 +265,3 @@ class Verifier:
             equal, diff = compare_runs(c_run, rust_run, self.float_tolerance, self.compare_stderr)
             results.append(CaseResult(case.name, equal, diff, c_run, rust_run))
         return VerifyReport(build, results)
-

@@ -54,7 +54,9 @@ def with_mirror(opts: EvalOptions, repo: str, commits: tuple[str, ...] = ()) -> 
 
 
 def _commits(instance: dict) -> tuple[str, ...]:
-    return tuple(str(instance[key]) for key in ("base_commit", "environment_setup_commit") if instance.get(key))
+    return tuple(
+        str(instance[key]) for key in ("base_commit", "environment_setup_commit") if instance.get(key)
+    )
 
 
 def evaluate_on_node(instance: dict, prediction: dict, opts: EvalOptions, spec: NodeSandbox) -> dict:
@@ -69,22 +71,37 @@ def evaluate_on_node(instance: dict, prediction: dict, opts: EvalOptions, spec: 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def evaluate_locally(instance: dict, prediction: dict, opts: EvalOptions, sandbox: Sandbox,
-                     envs: EnvCache, stopping: threading.Event | None = None) -> dict:
+def evaluate_locally(
+    instance: dict,
+    prediction: dict,
+    opts: EvalOptions,
+    sandbox: Sandbox,
+    envs: EnvCache,
+    stopping: threading.Event | None = None,
+) -> dict:
     """A local task: `evaluate_one` straight into the output folder, as always (nothing recorded once stopping)."""
     local_opts = with_mirror(opts, instance["repo"], _commits(instance))
     return {"outcome": evaluate_one(instance, prediction, local_opts, sandbox, envs, stopping), "files": {}}
 
 
-def evaluation_tasks(executor: Executor, todo: list[str], instances: dict[str, dict],
-                     predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
-                     envs: EnvCache, stopping: threading.Event | None = None,
-                     ) -> tuple[Callable[..., dict], Iterable[Item], Resources]:
+def evaluation_tasks(
+    executor: Executor,
+    todo: list[str],
+    instances: dict[str, dict],
+    predictions: dict[str, dict],
+    opts: EvalOptions,
+    sandbox: Sandbox,
+    envs: EnvCache,
+    stopping: threading.Event | None = None,
+) -> tuple[Callable[..., dict], Iterable[Item], Resources]:
     """The task function, its items and their resources for this executor; checks the nodes first."""
     resources = Resources(cpus=opts.limits.cpus, memory=memory_bytes(opts.limits.memory))
     if not executor.remote:
-        return evaluate_locally, ((i, (instances[i], predictions[i], opts, sandbox, envs, stopping)) for i in todo), \
-            resources
+        return (
+            evaluate_locally,
+            ((i, (instances[i], predictions[i], opts, sandbox, envs, stopping)) for i in todo),
+            resources,
+        )
     spec = executor.node_sandbox(sandbox.name)
     repos = sorted({instances[i]["repo"] for i in todo if (predictions[i].get("model_patch") or "").strip()})
     if opts.repos_url is None:  # a repository the driver lacks is an error of its instances, as locally
@@ -103,8 +120,9 @@ def _driver_has_mirror(repos_dir: Path | None, repo: str) -> bool:
 
 def record_evaluation(opts: EvalOptions, prediction: dict, done: Finished) -> dict:
     """Write what a task returned (remote) and the outcome with its node; return the outcome."""
-    return write_returned(instance_dir(opts, prediction), done.value["files"], done.value["outcome"], done.node,
-                          "outcome.json")
+    return write_returned(
+        instance_dir(opts, prediction), done.value["files"], done.value["outcome"], done.node, "outcome.json"
+    )
 
 
 def check_evaluate_node(opts: EvalOptions, repos: list[str], spec: NodeSandbox) -> list[str]:
@@ -117,8 +135,11 @@ def check_evaluate_node(opts: EvalOptions, repos: list[str], spec: NodeSandbox) 
             else:
                 fetch_mirror(opts.repos_url, repo, opts.cache_dir / "repos")
         except UserError as exc:
-            where = "--repos-dir must be a path every node sees" if opts.repos_url is None else \
-                "the URL template must be reachable from every node"
+            where = (
+                "--repos-dir must be a path every node sees"
+                if opts.repos_url is None
+                else "the URL template must be reachable from every node"
+            )
             problems.append(f"{exc} ({where})")
     problems += check_writable(opts.cache_dir, "the environment cache")
     return problems
@@ -142,8 +163,10 @@ def describe_repos(value: str | None) -> tuple[Path | None, str | None]:
         mirror_url(value, "owner/name")  # a malformed template fails here, before any work
         return None, value
     if not Path(value).is_dir():
-        raise UserError(f"--repos-dir {value} is neither a directory nor a URL template such as "
-                        "https://github.com/{owner}/{name}.git; pass the folder of clones or bare mirrors")
+        raise UserError(
+            f"--repos-dir {value} is neither a directory nor a URL template such as "
+            "https://github.com/{owner}/{name}.git; pass the folder of clones or bare mirrors"
+        )
     return Path(value).resolve(), None
 
 
@@ -163,8 +186,9 @@ def solve_locally(instance: dict, solver: Solver, settings: Settings, opts: RunO
     return {"outcome": solve_instance(instance, solver, settings, opts), "files": {}}
 
 
-def solve_tasks(executor: Executor, todo: list[dict], solver: Solver, settings: Settings,
-                opts: RunOptions) -> tuple[Callable[..., dict], Iterable[Item], Resources]:
+def solve_tasks(
+    executor: Executor, todo: list[dict], solver: Solver, settings: Settings, opts: RunOptions
+) -> tuple[Callable[..., dict], Iterable[Item], Resources]:
     """The task function, its items and their resources for this executor; checks the nodes first."""
     box = settings.sandbox
     resources = Resources(cpus=box.cpus, memory=memory_bytes(box.memory))
@@ -177,8 +201,13 @@ def solve_tasks(executor: Executor, todo: list[dict], solver: Solver, settings: 
 
 def record_solve(opts: RunOptions, done: Finished) -> dict:
     """Write what a task returned (remote) and the outcome with its node; return the outcome."""
-    return write_returned(opts.out_dir / "instances" / done.key, done.value["files"], done.value["outcome"],
-                          done.node, "outcome.json")
+    return write_returned(
+        opts.out_dir / "instances" / done.key,
+        done.value["files"],
+        done.value["outcome"],
+        done.node,
+        "outcome.json",
+    )
 
 
 def check_run_node(repos_dir: Path | None, repos: list[str], spec: NodeSandbox) -> list[str]:

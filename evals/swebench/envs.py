@@ -39,8 +39,16 @@ from .specs import Specs
 
 BUILDER_VERSION = "6"  # 6: installs in the official harness's steps; exact pins exempt from the cutoff
 log = logging.getLogger(__name__)
-__all__ = ["EnvBuildError", "EnvCache", "Environment", "find_interpreter", "instance_environment",
-           "is_local_or_option", "requirement_steps", "requirements_for"]
+__all__ = [
+    "EnvBuildError",
+    "EnvCache",
+    "Environment",
+    "find_interpreter",
+    "instance_environment",
+    "is_local_or_option",
+    "requirement_steps",
+    "requirements_for",
+]
 
 
 def _conda_to_pip(spec: str) -> str | None:
@@ -48,7 +56,7 @@ def _conda_to_pip(spec: str) -> str | None:
     name = re.split(r"[=<>! ]", spec.strip(), maxsplit=1)[0]
     if name in ("python", "pip", "") or "::" in spec:
         return None
-    rest = spec.strip()[len(name):].strip()
+    rest = spec.strip()[len(name) :].strip()
     if rest.startswith("=") and not rest.startswith("=="):
         rest = "==" + rest[1:].split("=")[0]
     return name + rest
@@ -68,7 +76,11 @@ def _requirements_text(mirror: Path, commit: str, paths: list[str]) -> str:
                 lines += (git_show(mirror, commit, include) or "").splitlines()
             else:
                 lines.append(line)
-        kept = [ln for ln in lines if not any(ln.strip().startswith(x) for x in ("-e .", "#", ".[test", "-e", "."))]
+        kept = [
+            ln
+            for ln in lines
+            if not any(ln.strip().startswith(x) for x in ("-e .", "#", ".[test", "-e", "."))
+        ]
         from swebench.harness.test_spec.python import clean_requirements
 
         return clean_requirements("\n".join(kept))
@@ -91,8 +103,11 @@ def requirement_steps(instance: dict, specs: Specs, mirror: Path) -> tuple[list[
     env_reqs: list[str] = []
     packages = spec.get("packages", "")
     if packages == "requirements.txt":
-        env_reqs += [ln for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
-                     if ln.strip()]
+        env_reqs += [
+            ln
+            for ln in _requirements_text(mirror, commit, specs.requirement_paths(instance)).splitlines()
+            if ln.strip()
+        ]
     elif packages == "environment.yml":
         text = git_show(mirror, commit, spec.get("environment_file", "environment.yml"))
         if text is None:
@@ -110,14 +125,19 @@ def requirement_steps(instance: dict, specs: Specs, mirror: Path) -> tuple[list[
     declared = declared_dependencies(files)
     notes += declared.unresolved
     steps = []
-    for step in (env_reqs, list(spec.get("pip_packages") or []),
-                 declared.for_extras(_extras_of(spec.get("install", "")))):
+    for step in (
+        env_reqs,
+        list(spec.get("pip_packages") or []),
+        declared.for_extras(_extras_of(spec.get("install", ""))),
+    ):
         kept = []
         # pip drops a requirements file's inline comments (`pkg<2  # why`); on a command line they are an error
         for req in dict.fromkeys(c for r in step if (c := re.sub(r"\s+#.*$", "", r).strip())):
             if is_local_or_option(req):
-                notes.append(f"requirement left out (a local path or a pip option, which would build or point "
-                             f"at code outside PyPI on the host): {req}")
+                notes.append(
+                    f"requirement left out (a local path or a pip option, which would build or point "
+                    f"at code outside PyPI on the host): {req}"
+                )
             else:
                 kept.append(req)
         if kept:
@@ -133,17 +153,26 @@ def requirements_for(instance: dict, specs: Specs, mirror: Path) -> tuple[list[s
 
 def env_key(instance: dict, spec: dict, as_of: str = "") -> str:
     """The cache key: repository, version, environment commit, what the spec asks for, the date floor."""
-    ident = json.dumps([instance["repo"], instance["version"], instance["environment_setup_commit"],
-                        {k: spec.get(k) for k in ("python", "packages", "pip_packages", "pre_install", "install")},
-                        BUILDER_VERSION, as_of], sort_keys=True)
+    ident = json.dumps(
+        [
+            instance["repo"],
+            instance["version"],
+            instance["environment_setup_commit"],
+            {k: spec.get(k) for k in ("python", "packages", "pip_packages", "pre_install", "install")},
+            BUILDER_VERSION,
+            as_of,
+        ],
+        sort_keys=True,
+    )
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 class EnvCache:
     """Builds environments into `root` once and hands out the cached ones afterwards."""
 
-    def __init__(self, root: Path, specs: Specs, *, build_timeout: float = 1800,
-                 as_of: str = SWEBENCH_IMAGES_DATE) -> None:
+    def __init__(
+        self, root: Path, specs: Specs, *, build_timeout: float = 1800, as_of: str = SWEBENCH_IMAGES_DATE
+    ) -> None:
         self.root = Path(root).resolve()
         self.specs = specs
         self.build_timeout = build_timeout
@@ -156,26 +185,36 @@ class EnvCache:
 
     def get(self, instance: dict, mirror: Path) -> tuple[Environment, bool]:
         """The instance's environment and whether it was built now (False: it came from the cache)."""
+
         def recipe() -> Recipe:
             python = str(self.specs.spec(instance).get("python", "3.9"))
             steps, notes = requirement_steps(instance, self.specs, mirror)
             cutoff = resolution_cutoff(mirror, instance["environment_setup_commit"], self.as_of)
-            return Recipe(python, flatten(steps), find_interpreter(python), cutoff=cutoff, notes=notes, steps=steps)
+            return Recipe(
+                python, flatten(steps), find_interpreter(python), cutoff=cutoff, notes=notes, steps=steps
+            )
 
-        manifest = {"repo": instance["repo"], "version": instance["version"],
-                    "environment_setup_commit": instance["environment_setup_commit"]}
+        manifest = {
+            "repo": instance["repo"],
+            "version": instance["version"],
+            "environment_setup_commit": instance["environment_setup_commit"],
+        }
         return cached_environment(self.path_for(instance), recipe, manifest, timeout=self.build_timeout)
 
 
 def instance_environment(envs: EnvCache, repos_dir: Path | None) -> Callable[[dict], str]:
     """For `run`: the environment `solve` checks an instance in (solve's --env), built from its specification;
     "auto" (detection from the checkout's files) when the specification's cannot be built."""
+
     def choose(instance: dict) -> str:
         try:
             env, _ = envs.get(instance, find_mirror(repos_dir, instance["repo"]))
         except (EnvBuildError, UserError) as exc:
-            log.warning("%s: the specification's environment failed (%s); detecting one", instance["instance_id"],
-                        str(exc)[:300])
+            log.warning(
+                "%s: the specification's environment failed (%s); detecting one",
+                instance["instance_id"],
+                str(exc)[:300],
+            )
             return "auto"
         return str(env.path)
 

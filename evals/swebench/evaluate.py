@@ -61,8 +61,14 @@ def recorded_outcome(folder: Path, prediction: dict) -> dict | None:
     return outcome if outcome.get("patch_sha") == patch_sha(prediction) else None
 
 
-def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: Sandbox, envs: EnvCache,
-                 stopping: threading.Event | None = None) -> dict:
+def evaluate_one(
+    instance: dict,
+    prediction: dict,
+    opts: EvalOptions,
+    sandbox: Sandbox,
+    envs: EnvCache,
+    stopping: threading.Event | None = None,
+) -> dict:
     """Evaluate one prediction; write patch.diff, test_output.txt, report.json and outcome.json.
 
     When `stopping` is set by then (the run was interrupted), no outcome is recorded: a resumed run redoes it.
@@ -89,8 +95,15 @@ def evaluate_one(instance: dict, prediction: dict, opts: EvalOptions, sandbox: S
     return outcome
 
 
-def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptions, sandbox: Sandbox,
-                   envs: EnvCache, folder: Path) -> dict:
+def _run_and_grade(
+    instance: dict,
+    prediction: dict,
+    patch: str,
+    opts: EvalOptions,
+    sandbox: Sandbox,
+    envs: EnvCache,
+    folder: Path,
+) -> dict:
     spec = opts.specs.spec(instance)
     parser = opts.specs.parser(instance)
     mirror = find_mirror(opts.repos_dir, instance["repo"])
@@ -99,14 +112,25 @@ def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptio
             raise EnvBuildError(f"{mirror} lacks commit {commit[:12]}; fetch the repository again")
     env, built = envs.get(instance, mirror)
     overlay = overlay_for(instance, spec, env, mirror, opts.cache_dir, opts.packages_as_of)
-    result = run_instance(sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits,
-                          overlay=overlay)
+    result = run_instance(
+        sandbox, instance, patch, env, mirror, spec, timeout=opts.timeout, limits=opts.limits, overlay=overlay
+    )
     atomic_write(folder / "test_output.txt", result.log)
-    info = {"env": str(env.path), "env_built": built, "overlay": str(overlay) if overlay else None, "patch_applied_with": result.applied_with,
-            "timed_out": result.timed_out, "notes": result.notes + env.manifest.get("notes", [])}
+    info = {
+        "env": str(env.path),
+        "env_built": built,
+        "overlay": str(overlay) if overlay else None,
+        "patch_applied_with": result.applied_with,
+        "timed_out": result.timed_out,
+        "notes": result.notes + env.manifest.get("notes", []),
+    }
     if result.applied_with is None:
-        return {**info, "status": "error", "error_kind": "patch_apply",
-                "error": "the patch did not apply with git apply, git apply --reject or patch --fuzz=5"}
+        return {
+            **info,
+            "status": "error",
+            "error_kind": "patch_apply",
+            "error": "the patch did not apply with git apply, git apply --reject or patch --fuzz=5",
+        }
     report = grade(instance, prediction, result.log, parser)
     atomic_write(folder / "report.json", json.dumps(report, indent=4))
     resolved = report[instance["instance_id"]]["resolved"]
@@ -115,8 +139,10 @@ def _run_and_grade(instance: dict, prediction: dict, patch: str, opts: EvalOptio
 
 def run_report(instances: list[dict], predictions: dict[str, dict], outcomes: dict[str, dict]) -> dict:
     """The run report with SWE-bench's fields (schema_version 2) and a `repowright` section."""
-    ids = {kind: sorted(i for i, o in outcomes.items() if o["status"] == kind)
-           for kind in ("resolved", "unresolved", "error", "empty_patch")}
+    ids = {
+        kind: sorted(i for i, o in outcomes.items() if o["status"] == kind)
+        for kind in ("resolved", "unresolved", "error", "empty_patch")
+    }
     completed = sorted(ids["resolved"] + ids["unresolved"])
     incomplete = sorted(i["instance_id"] for i in instances if i["instance_id"] not in outcomes)
     return {
@@ -136,10 +162,15 @@ def run_report(instances: list[dict], predictions: dict[str, dict], outcomes: di
         "error_ids": ids["error"],
         "schema_version": SCHEMA_VERSION,
         "repowright": {
-            "patch_apply_failed_ids": sorted(i for i, o in outcomes.items() if o.get("error_kind") == "patch_apply"),
-            "environment_error_ids": sorted(i for i, o in outcomes.items() if o.get("error_kind") == "environment"),
-            "patch_applied_with": {i: o["patch_applied_with"] for i, o in sorted(outcomes.items())
-                                   if o.get("patch_applied_with")},
+            "patch_apply_failed_ids": sorted(
+                i for i, o in outcomes.items() if o.get("error_kind") == "patch_apply"
+            ),
+            "environment_error_ids": sorted(
+                i for i, o in outcomes.items() if o.get("error_kind") == "environment"
+            ),
+            "patch_applied_with": {
+                i: o["patch_applied_with"] for i, o in sorted(outcomes.items()) if o.get("patch_applied_with")
+            },
             "errors": {i: o["error"] for i, o in sorted(outcomes.items()) if o.get("error")},
         },
     }
@@ -159,9 +190,14 @@ def check_inputs(instances: list[dict], predictions: dict[str, dict], opts: Eval
                 find_mirror(None, by_id[iid]["repo"])
 
 
-def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOptions, sandbox: Sandbox,
-             on_done: Callable[[str, dict, bool], None] | None = None,
-             executor: Executor | None = None) -> tuple[dict, Path]:
+def evaluate(
+    instances: list[dict],
+    predictions: dict[str, dict],
+    opts: EvalOptions,
+    sandbox: Sandbox,
+    on_done: Callable[[str, dict, bool], None] | None = None,
+    executor: Executor | None = None,
+) -> tuple[dict, Path]:
     """Evaluate every prediction (skipping those a previous run finished); return the report and its path.
 
     `executor` runs the instances (default: threads here, `opts.workers` at once).
@@ -169,8 +205,10 @@ def evaluate(instances: list[dict], predictions: dict[str, dict], opts: EvalOpti
     from .cluster import evaluation_tasks, record_evaluation
 
     if sandbox.name != "docker":  # the runner mounts the repository and environment at fixed paths
-        raise UserError(f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
-                        "its environment into a container; start the engine and drop --sandbox local")
+        raise UserError(
+            f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
+            "its environment into a container; start the engine and drop --sandbox local"
+        )
     envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
     check_inputs(instances, predictions, opts)
     by_id = {i["instance_id"]: i for i in instances}

@@ -24,8 +24,10 @@ def is_url_template(value: str) -> bool:
 def mirror_url(template: str, repo: str) -> str:
     """The template filled in for `owner/name`."""
     if not all(field in template for field in FIELDS):
-        raise UserError(f"--repos-dir {template} is neither a folder nor a URL template with {{owner}} and "
-                        "{name}; e.g. https://github.com/{owner}/{name}.git")
+        raise UserError(
+            f"--repos-dir {template} is neither a folder nor a URL template with {{owner}} and "
+            "{name}; e.g. https://github.com/{owner}/{name}.git"
+        )
     owner, _, name = repo.partition("/")
     return template.replace("{owner}", owner).replace("{name}", name)
 

@@ -23,10 +23,20 @@ Parser = Callable[[str, TestSpec], dict[str, str]]
 
 def swebench_test_spec(instance: dict) -> TestSpec:
     """SWE-bench's TestSpec for the fields its parsers and grading read (no scripts: we make our own)."""
-    return TestSpec(instance_id=instance["instance_id"], repo=instance["repo"], version=instance["version"],
-                    repo_script_list=[], eval_script_list=[], env_script_list=[], arch="x86_64",
-                    FAIL_TO_PASS=instance["FAIL_TO_PASS"], PASS_TO_PASS=instance["PASS_TO_PASS"],
-                    language="py", docker_specs={}, namespace=None)
+    return TestSpec(
+        instance_id=instance["instance_id"],
+        repo=instance["repo"],
+        version=instance["version"],
+        repo_script_list=[],
+        eval_script_list=[],
+        env_script_list=[],
+        arch="x86_64",
+        FAIL_TO_PASS=instance["FAIL_TO_PASS"],
+        PASS_TO_PASS=instance["PASS_TO_PASS"],
+        language="py",
+        docker_specs={},
+        namespace=None,
+    )
 
 
 def status_map_from_log(log: str, parser: Parser, spec: TestSpec) -> tuple[dict[str, str], bool]:
@@ -42,8 +52,12 @@ def status_map_from_log(log: str, parser: Parser, spec: TestSpec) -> tuple[dict[
 def grade(instance: dict, prediction: dict, log: str, parser: Parser) -> dict:
     """SWE-bench's per-instance report ({instance_id: {patch_is_None, ..., resolved, tests_status}})."""
     iid = instance["instance_id"]
-    entry = {"patch_is_None": prediction.get("model_patch") is None, "patch_exists": False,
-             "patch_successfully_applied": False, "resolved": False}
+    entry = {
+        "patch_is_None": prediction.get("model_patch") is None,
+        "patch_exists": False,
+        "patch_successfully_applied": False,
+        "resolved": False,
+    }
     if entry["patch_is_None"]:
         return {iid: entry}
     entry["patch_exists"] = True
@@ -52,8 +66,11 @@ def grade(instance: dict, prediction: dict, log: str, parser: Parser) -> dict:
     if not found:
         return {iid: entry}
     entry["patch_successfully_applied"] = True
-    eval_ref = {"instance_id": iid, "FAIL_TO_PASS": instance["FAIL_TO_PASS"],
-                "PASS_TO_PASS": instance["PASS_TO_PASS"]}
+    eval_ref = {
+        "instance_id": iid,
+        "FAIL_TO_PASS": instance["FAIL_TO_PASS"],
+        "PASS_TO_PASS": instance["PASS_TO_PASS"],
+    }
     eval_type = EvalType.FAIL_ONLY if instance["repo"] in FAIL_ONLY_REPOS else EvalType.PASS_AND_FAIL
     report = get_eval_tests_report(status_map, eval_ref, eval_type=eval_type)
     entry["resolved"] = get_resolution_status(report) == ResolvedStatus.FULL.value

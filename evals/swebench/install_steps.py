@@ -39,7 +39,7 @@ def _bre_to_python(pattern: str) -> str:
         if char == "[":
             end = pattern.find("]", i + 2)
             if end != -1:
-                out.append(pattern[i:end + 1])
+                out.append(pattern[i : end + 1])
                 i = end + 1
                 continue
         out.append(char if char in ".*^$" else re.escape(char))

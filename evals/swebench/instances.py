@@ -43,8 +43,10 @@ def _read_hub(name: str) -> list[dict[str, Any]]:
 
         return [dict(row) for row in load_dataset(dataset, split=split or "test")]
     except Exception as exc:  # the hub library raises many types for offline / missing datasets
-        raise UserError(f"cannot load dataset {name!r} from the Hugging Face hub ({type(exc).__name__}); "
-                        "pass a local .json/.jsonl/.csv/.parquet file instead") from exc
+        raise UserError(
+            f"cannot load dataset {name!r} from the Hugging Face hub ({type(exc).__name__}); "
+            "pass a local .json/.jsonl/.csv/.parquet file instead"
+        ) from exc
 
 
 def normalize(row: dict[str, Any], origin: str) -> dict[str, Any]:

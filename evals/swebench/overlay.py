@@ -39,15 +39,26 @@ def installed_versions(env: Environment) -> dict[str, str]:
 
 def marker_env(python: str) -> dict[str, str]:
     """The marker values of a CPython `python` (X.Y) on Linux, for evaluating `; python_version < ...`."""
-    return {"python_version": python, "python_full_version": python + ".0", "implementation_name": "cpython",
-            "platform_python_implementation": "CPython", "sys_platform": "linux", "platform_system": "Linux",
-            "os_name": "posix", "platform_machine": "x86_64", "extra": ""}
+    return {
+        "python_version": python,
+        "python_full_version": python + ".0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "platform_machine": "x86_64",
+        "extra": "",
+    }
 
 
 def missing_requirements(instance: dict, spec: dict, env: Environment, mirror: Path) -> list[str]:
     """Requirements declared at the base commit that the environment lacks or holds at a wrong version."""
-    files = {name: text for name in ("setup.py", "setup.cfg", "pyproject.toml")
-             if (text := git_show(mirror, instance["base_commit"], name)) is not None}
+    files = {
+        name: text
+        for name in ("setup.py", "setup.cfg", "pyproject.toml")
+        if (text := git_show(mirror, instance["base_commit"], name)) is not None
+    }
     wanted = declared_dependencies(files).for_extras(_extras_of(spec.get("install", "")))
     have, markers, missing = installed_versions(env), marker_env(env.python), []
     project = canonicalize_name(re.sub(r"^.*/", "", instance["repo"]))
@@ -63,8 +74,9 @@ def missing_requirements(instance: dict, spec: dict, env: Environment, mirror: P
             continue
         version = have.get(name)
         try:
-            satisfied = version is not None and (not req.specifier or req.specifier.contains(Version(version),
-                                                                                             prereleases=True))
+            satisfied = version is not None and (
+                not req.specifier or req.specifier.contains(Version(version), prereleases=True)
+            )
         except InvalidVersion:
             satisfied = True
         if not satisfied:
@@ -72,8 +84,9 @@ def missing_requirements(instance: dict, spec: dict, env: Environment, mirror: P
     return sorted(set(missing))
 
 
-def overlay_for(instance: dict, spec: dict, env: Environment, mirror: Path, root: Path,
-                as_of: str = SWEBENCH_IMAGES_DATE) -> Path | None:
+def overlay_for(
+    instance: dict, spec: dict, env: Environment, mirror: Path, root: Path, as_of: str = SWEBENCH_IMAGES_DATE
+) -> Path | None:
     """The overlay directory holding what the base commit needs beyond `env`, built once; None if nothing."""
     missing = missing_requirements(instance, spec, env, mirror)
     if not missing:
@@ -84,11 +97,17 @@ def overlay_for(instance: dict, spec: dict, env: Environment, mirror: Path, root
         return path
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    installer = Installer(Path(env.manifest["interpreter"]), env.python, resolution_cutoff(mirror, instance["base_commit"], as_of))
+    installer = Installer(
+        Path(env.manifest["interpreter"]),
+        env.python,
+        resolution_cutoff(mirror, instance["base_commit"], as_of),
+    )
     try:
         binary_only = installer.install(env.path, missing, target=path)
     except InstallError as exc:
         shutil.rmtree(path, ignore_errors=True)
-        raise EnvBuildError(f"installing the base commit's extra requirements {missing} failed: {exc}") from exc
+        raise EnvBuildError(
+            f"installing the base commit's extra requirements {missing} failed: {exc}"
+        ) from exc
     (path / DONE).write_text(json.dumps({"requirements": missing, "binary_only": binary_only}))
     return path

@@ -19,8 +19,11 @@ FORMAT = "official format: objects with instance_id, model_name_or_path, model_p
 def builtin_predictions(name: str, instances: list[dict]) -> dict[str, dict]:
     """`gold` (each instance's own patch) or `empty` (no patch at all) for every instance."""
     return {
-        i["instance_id"]: {"instance_id": i["instance_id"], "model_name_or_path": name,
-                           "model_patch": i["patch"] if name == "gold" else ""}
+        i["instance_id"]: {
+            "instance_id": i["instance_id"],
+            "model_name_or_path": name,
+            "model_patch": i["patch"] if name == "gold" else "",
+        }
         for i in instances
     }
 
@@ -70,7 +73,9 @@ def row_problem(row: Any) -> str | None:
     return None
 
 
-def load_predictions(source: str, instances: list[dict], problems: list[str] | None = None) -> dict[str, dict]:
+def load_predictions(
+    source: str, instances: list[dict], problems: list[str] | None = None
+) -> dict[str, dict]:
     """Predictions by instance id from `source` (`gold`, `empty` or a file), restricted to `instances`.
 
     Malformed rows are left out and described in `problems` (when given); one model per file.
@@ -87,9 +92,11 @@ def load_predictions(source: str, instances: list[dict], problems: list[str] | N
             found.append(f"prediction {number} {problem}")
             continue
         if row["instance_id"] in known:
-            out[row["instance_id"]] = {"instance_id": row["instance_id"],
-                                       "model_name_or_path": row["model_name_or_path"],
-                                       "model_patch": row["model_patch"] or ""}
+            out[row["instance_id"]] = {
+                "instance_id": row["instance_id"],
+                "model_name_or_path": row["model_name_or_path"],
+                "model_patch": row["model_patch"] or "",
+            }
     if problems is not None:
         problems.extend(found)
     if not out:
@@ -97,6 +104,8 @@ def load_predictions(source: str, instances: list[dict], problems: list[str] | N
         raise UserError(f"{source}: no usable prediction matches an instance of the dataset{why} ({FORMAT})")
     models = sorted({p["model_name_or_path"] for p in out.values()})
     if len(models) > 1:
-        raise UserError(f"{source} holds predictions of {len(models)} models ({', '.join(map(repr, models[:5]))}); "
-                        "evaluate one model per run: split the file by model_name_or_path")
+        raise UserError(
+            f"{source} holds predictions of {len(models)} models ({', '.join(map(repr, models[:5]))}); "
+            "evaluate one model per run: split the file by model_name_or_path"
+        )
     return out

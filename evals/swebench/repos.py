@@ -16,22 +16,28 @@ def mirror_name(repo: str) -> str:
 def find_mirror(repos_dir: Path | None, repo: str) -> Path:
     """The git directory holding `repo` under `repos_dir` (a clone or a bare mirror named owner__name)."""
     if repos_dir is None:
-        raise UserError(f"no local copy of {repo}: pass --repos-dir D with D/{mirror_name(repo)} "
-                        "(a clone or a bare mirror)")
+        raise UserError(
+            f"no local copy of {repo}: pass --repos-dir D with D/{mirror_name(repo)} "
+            "(a clone or a bare mirror)"
+        )
     for candidate in (repos_dir / mirror_name(repo), repos_dir / (mirror_name(repo) + ".git")):
         if candidate.exists():
-            proc = subprocess.run(["git", "-C", str(candidate), "rev-parse", "--git-dir"],
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                ["git", "-C", str(candidate), "rev-parse", "--git-dir"], capture_output=True, text=True
+            )
             if proc.returncode == 0:
                 return candidate.resolve()
-    raise UserError(f"{repos_dir}/{mirror_name(repo)} is missing or not a git repository; "
-                    f"clone {repo} there (git clone --mirror https://github.com/{repo})")
+    raise UserError(
+        f"{repos_dir}/{mirror_name(repo)} is missing or not a git repository; "
+        f"clone {repo} there (git clone --mirror https://github.com/{repo})"
+    )
 
 
 def has_commit(mirror: Path, commit: str) -> bool:
     """Whether the mirror holds `commit`."""
-    proc = subprocess.run(["git", "-C", str(mirror), "cat-file", "-e", f"{commit}^{{commit}}"],
-                          capture_output=True)
+    proc = subprocess.run(
+        ["git", "-C", str(mirror), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True
+    )
     return proc.returncode == 0
 
 

@@ -35,16 +35,20 @@ class RunOptions:
     repos_dir: Path | None = None
     workers: int = 1
     retry_errors: bool = False
-    environment: Callable[[dict], str] | None = None  # instance -> solve's env (its spec's, by the core builder)
+    environment: Callable[[dict], str] | None = (
+        None  # instance -> solve's env (its spec's, by the core builder)
+    )
 
 
 def checkout(mirror: Path, commit: str, dest: Path) -> Path:
     """A clean checkout of `commit` at `dest` (git only: nothing of the repository runs)."""
     shutil.rmtree(dest, ignore_errors=True)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for argv in (["git", "clone", "-q", "--shared", "--no-checkout", str(mirror), str(dest)],
-                 ["git", "-C", str(dest), "checkout", "-q", commit],
-                 ["git", "-C", str(dest), "remote", "remove", "origin"]):
+    for argv in (
+        ["git", "clone", "-q", "--shared", "--no-checkout", str(mirror), str(dest)],
+        ["git", "-C", str(dest), "checkout", "-q", commit],
+        ["git", "-C", str(dest), "remote", "remove", "origin"],
+    ):
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
@@ -84,13 +88,19 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
     start = time.monotonic()
     outcome: dict = {"instance_id": iid}
     try:
-        repo = checkout(find_mirror(opts.repos_dir, instance["repo"]), instance["base_commit"], folder / "repo")
+        repo = checkout(
+            find_mirror(opts.repos_dir, instance["repo"]), instance["base_commit"], folder / "repo"
+        )
         (folder / "solve").mkdir(parents=True, exist_ok=True)
         env = {"env": opts.environment(instance)} if opts.environment else {}
         result = solver(repo, instance["problem_statement"], settings, folder / "solve", **env)
-        outcome.update(status=outcome_status(result), patch=result.patch if result.patched else "",
-                       message=result.error or "", usage=usage_with_cost(result.tokens, settings),
-                       solve_status=result.status)
+        outcome.update(
+            status=outcome_status(result),
+            patch=result.patch if result.patched else "",
+            message=result.error or "",
+            usage=usage_with_cost(result.tokens, settings),
+            solve_status=result.status,
+        )
     except Exception as exc:  # one instance's failure is recorded and the run goes on
         outcome.update(status="error", patch="", message=f"{type(exc).__name__}: {exc}"[:2000], usage={})
     finally:
@@ -110,9 +120,14 @@ def totals(outcomes: dict[str, dict]) -> dict:
     return out
 
 
-def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOptions,
-        on_done: Callable[[str, dict, bool], None] | None = None,
-        executor: Executor | None = None) -> tuple[dict, Path]:
+def run(
+    instances: list[dict],
+    solver: Solver,
+    settings: Settings,
+    opts: RunOptions,
+    on_done: Callable[[str, dict, bool], None] | None = None,
+    executor: Executor | None = None,
+) -> tuple[dict, Path]:
     """Solve each instance not finished before; rewrite predictions.jsonl after each one; return totals.
 
     `executor` runs the instances (default: threads here, `opts.workers` at once).
@@ -125,9 +140,20 @@ def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOpti
 
     def write_predictions() -> None:
         order = [i["instance_id"] for i in instances if i["instance_id"] in outcomes]
-        atomic_write(predictions, "".join(json.dumps({"instance_id": iid, "model_name_or_path": opts.model_name,
-                                                      "model_patch": outcomes[iid]["patch"]}) + "\n"
-                                          for iid in order))
+        atomic_write(
+            predictions,
+            "".join(
+                json.dumps(
+                    {
+                        "instance_id": iid,
+                        "model_name_or_path": opts.model_name,
+                        "model_patch": outcomes[iid]["patch"],
+                    }
+                )
+                + "\n"
+                for iid in order
+            ),
+        )
 
     todo = []
     for instance in instances:
@@ -149,7 +175,11 @@ def run(instances: list[dict], solver: Solver, settings: Settings, opts: RunOpti
             write_predictions()
         if on_done:
             on_done(done.key, outcomes[done.key], False)
-    summary = {"total_instances": len(instances), **totals(outcomes), "predictions": str(predictions),
-               "executor": executor.stats().to_dict()}
+    summary = {
+        "total_instances": len(instances),
+        **totals(outcomes),
+        "predictions": str(predictions),
+        "executor": executor.stats().to_dict(),
+    }
     atomic_write(opts.out_dir / "run.json", json.dumps(summary, indent=2))
     return summary, predictions

@@ -29,8 +29,12 @@ APPLY_COMMANDS = (
     ("patch --fuzz=5", "patch --batch --fuzz=5 -p1 -i {patch}"),
 )
 # Offline installs inside the sandbox: no index, no isolated build environments (they would download).
-OFFLINE_PIP = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-               "VIRTUAL_ENV": VENV}
+OFFLINE_PIP = {
+    "PIP_NO_INDEX": "1",
+    "PIP_NO_BUILD_ISOLATION": "0",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "VIRTUAL_ENV": VENV,
+}
 SKIPPED_PREINSTALL = ("apt-get", "apt ", "conda ", "sudo ", "wget ", "curl ", "locale-gen")
 
 
@@ -46,7 +50,9 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def setup_script(instance: dict, env: Environment, spec: dict, overlay: bool = False) -> tuple[str, list[str]]:
+def setup_script(
+    instance: dict, env: Environment, spec: dict, overlay: bool = False
+) -> tuple[str, list[str]]:
     """Shell that clones the base commit from the mounted mirror and layers a writable venv on the env."""
     base = shlex.quote(instance["base_commit"])
     interpreter = env.manifest["interpreter"]
@@ -60,11 +66,14 @@ def setup_script(instance: dict, env: Environment, spec: dict, overlay: bool = F
         f"{interpreter} -m venv --without-pip {VENV}",
         f"SP=$({VENV}/bin/python -c 'import sysconfig; print(sysconfig.get_paths()[\"purelib\"])')",
         # the overlay (base-commit extras) first, so its versions win over the environment's
-        *([f"echo \"import site; site.addsitedir('{OVERLAY}')\" > \"$SP/zy_repowright_overlay.pth\""]
-          if overlay else []),
-        f"echo \"import site; site.addsitedir('{site}')\" > \"$SP/zz_repowright_env.pth\"",
+        *(
+            [f'echo "import site; site.addsitedir(\'{OVERLAY}\')" > "$SP/zy_repowright_overlay.pth"']
+            if overlay
+            else []
+        ),
+        f'echo "import site; site.addsitedir(\'{site}\')" > "$SP/zz_repowright_env.pth"',
         # console scripts of the env, re-pointed at the writable venv so they see the editable install
-        f"for f in {ENV}/bin/*; do n=$(basename \"$f\"); [ -e {VENV}/bin/$n ] && continue; "
+        f'for f in {ENV}/bin/*; do n=$(basename "$f"); [ -e {VENV}/bin/$n ] && continue; '
         f"head -n1 \"$f\" | grep -q '^#!.*python' || continue; "
         f"{{ echo '#!{VENV}/bin/python'; tail -n +2 \"$f\"; }} > {VENV}/bin/$n; chmod +x {VENV}/bin/$n; done",
     ]
@@ -82,17 +91,40 @@ def eval_script(instance: dict, spec: dict) -> str:
     base = shlex.quote(instance["base_commit"])
     files = " ".join(shlex.quote(f) for f in test_files(instance))
     reset = f"git checkout {base} {files}" if files else "echo 'No test files to reset'"
-    lines = ["set -uxo pipefail", f"export PATH={VENV}/bin:$PATH", f"cd {REPO}", *spec.get("eval_commands", []),
-             "git status", "git show --stat", f"git -c core.fileMode=false diff {base}"]
+    lines = [
+        "set -uxo pipefail",
+        f"export PATH={VENV}/bin:$PATH",
+        f"cd {REPO}",
+        *spec.get("eval_commands", []),
+        "git status",
+        "git show --stat",
+        f"git -c core.fileMode=false diff {base}",
+    ]
     if spec.get("install"):
         lines.append(spec["install"])
-    lines += [reset, f"git apply -v - <<'{HEREDOC}'\n{instance['test_patch']}\n{HEREDOC}",
-              f": '{START_TEST_OUTPUT}'", test_command(spec, instance), f": '{END_TEST_OUTPUT}'", reset]
+    lines += [
+        reset,
+        f"git apply -v - <<'{HEREDOC}'\n{instance['test_patch']}\n{HEREDOC}",
+        f": '{START_TEST_OUTPUT}'",
+        test_command(spec, instance),
+        f": '{END_TEST_OUTPUT}'",
+        reset,
+    ]
     return "\n".join(lines) + "\n"
 
 
-def run_instance(sandbox: Sandbox, instance: dict, patch: str, env: Environment, mirror: Path, spec: dict,
-                 *, timeout: float, limits: Limits, overlay: Path | None = None) -> RunResult:
+def run_instance(
+    sandbox: Sandbox,
+    instance: dict,
+    patch: str,
+    env: Environment,
+    mirror: Path,
+    spec: dict,
+    *,
+    timeout: float,
+    limits: Limits,
+    overlay: Path | None = None,
+) -> RunResult:
     """Apply `patch` and run the instance's tests in a fresh sandbox session; the log is SWE-bench-shaped."""
     start = time.monotonic()
     mounts = [Mount(str(mirror), SRC), Mount(str(env.path), ENV)]
@@ -100,15 +132,19 @@ def run_instance(sandbox: Sandbox, instance: dict, patch: str, env: Environment,
         mounts.append(Mount(str(overlay), OVERLAY))
     with sandbox.session(limits=limits, mounts=mounts, env=OFFLINE_PIP) as sess:
         setup, notes = setup_script(instance, env, spec, overlay is not None)
-        sess.put_files({"setup.sh": setup, "eval.sh": eval_script(instance, spec), "model.patch": patch}, "/tmp")
+        sess.put_files(
+            {"setup.sh": setup, "eval.sh": eval_script(instance, spec), "model.patch": patch}, "/tmp"
+        )
         prepared = sess.exec("bash /tmp/setup.sh", timeout=600)
         if not prepared.ok:
             raise RuntimeError(f"sandbox setup failed: {(prepared.stderr or prepared.stdout).strip()[-400:]}")
         # a snapshot may lack some objects (large files): git checks out the rest and says so only on stderr
         absent = sess.exec("git ls-files --deleted", workdir=REPO, timeout=120).stdout.split()
         if absent:
-            notes.append(f"the repository copy lacks {len(absent)} file(s) of the base commit "
-                         f"(absent git objects): {', '.join(absent[:5])}")
+            notes.append(
+                f"the repository copy lacks {len(absent)} file(s) of the base commit "
+                f"(absent git objects): {', '.join(absent[:5])}"
+            )
         applied_with, outputs = None, []
         for name, template in APPLY_COMMANDS:
             tried = sess.exec(template.format(patch="/tmp/model.patch"), workdir=REPO, timeout=120)

@@ -62,13 +62,16 @@ class Specs:
                 raise UserError(f"unknown log_parser {name!r}; choose one of {', '.join(PARSERS_BY_NAME)}")
             return PARSERS_BY_NAME[name]
         if instance["repo"] not in MAP_REPO_TO_PARSER:
-            raise UserError(f"no log parser for {instance['repo']}: name one in its spec (\"log_parser\")")
+            raise UserError(f'no log parser for {instance["repo"]}: name one in its spec ("log_parser")')
         return MAP_REPO_TO_PARSER[instance["repo"]]
 
     def requirement_paths(self, instance: dict) -> list[str]:
         """Where `packages: requirements.txt` is looked up in the repository."""
         spec = self.spec(instance)
-        return list(spec.get("requirements_paths") or MAP_REPO_TO_REQS_PATHS.get(instance["repo"], ["requirements.txt"]))
+        return list(
+            spec.get("requirements_paths")
+            or MAP_REPO_TO_REQS_PATHS.get(instance["repo"], ["requirements.txt"])
+        )
 
 
 def test_command(spec: dict[str, Any], instance: dict) -> str:

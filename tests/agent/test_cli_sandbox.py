@@ -32,13 +32,26 @@ def test_run_timeout_exits_124_quickly(tmp_path):
     start = time.monotonic()
     proc = repowright("sandbox", "run", "--timeout", "2", "--workdir", str(tmp_path), "--", "sleep", "60")
     assert proc.returncode == 124 and "timed out" in proc.stderr
-    assert time.monotonic() - start < 3 * baseline_seconds + 2 + 20  # far from the 60 s an unkilled sleep takes
+    assert (
+        time.monotonic() - start < 3 * baseline_seconds + 2 + 20
+    )  # far from the 60 s an unkilled sleep takes
 
 
 @pytest.mark.docker
 def test_run_memory_kill_exits_137_and_says_so(tmp_path):
-    proc = repowright("sandbox", "run", "--memory", "64m", "--workdir", str(tmp_path), "--json", "--",
-                      "python3", "-c", "x = bytearray(512 << 20)")
+    proc = repowright(
+        "sandbox",
+        "run",
+        "--memory",
+        "64m",
+        "--workdir",
+        str(tmp_path),
+        "--json",
+        "--",
+        "python3",
+        "-c",
+        "x = bytearray(512 << 20)",
+    )
     data = json.loads(proc.stdout)
     assert proc.returncode == 137 and data["oom_killed"] is True and data["exit_code"] == 137
     assert set(data) >= {"exit_code", "stdout", "stderr", "timed_out", "oom_killed", "signal", "seconds"}
@@ -46,8 +59,16 @@ def test_run_memory_kill_exits_137_and_says_so(tmp_path):
 
 @pytest.mark.docker
 def test_network_attempt_fails(tmp_path):
-    proc = repowright("sandbox", "run", "--workdir", str(tmp_path), "--", "python3", "-c",
-                      "import socket; socket.create_connection(('127.0.0.1', 9), timeout=2)")
+    proc = repowright(
+        "sandbox",
+        "run",
+        "--workdir",
+        str(tmp_path),
+        "--",
+        "python3",
+        "-c",
+        "import socket; socket.create_connection(('127.0.0.1', 9), timeout=2)",
+    )
     assert proc.returncode == 1 and "ConnectionRefusedError" in proc.stderr
 
 
@@ -64,15 +85,25 @@ def test_bad_workdir_is_a_one_line_error(tmp_path):
 
 
 def test_config_show_masks_key(tmp_path):
-    proc = repowright("config", "show", "--json", cwd=tmp_path,
-                      env={"REPOWRIGHT_API_KEY": "sk-verysecretvalue", "REPOWRIGHT_MODEL": "m"})
+    proc = repowright(
+        "config",
+        "show",
+        "--json",
+        cwd=tmp_path,
+        env={"REPOWRIGHT_API_KEY": "sk-verysecretvalue", "REPOWRIGHT_MODEL": "m"},
+    )
     data = json.loads(proc.stdout)
     assert data["llm"]["model"] == "m" and "verysecret" not in proc.stdout
 
 
 def test_every_command_has_help():
-    for args in (["--help"], ["sandbox", "run", "--help"], ["sandbox", "check", "--help"], ["serve", "--help"],
-                 ["config", "show", "--help"]):
+    for args in (
+        ["--help"],
+        ["sandbox", "run", "--help"],
+        ["sandbox", "check", "--help"],
+        ["serve", "--help"],
+        ["config", "show", "--help"],
+    ):
         proc = repowright(*args)
         assert proc.returncode == 0 and "Usage" in proc.stdout
 

@@ -21,10 +21,15 @@ def user_env(tmp_path, text: str = "", **env: str) -> dict[str, str]:
 
 
 def test_precedence(tmp_path):
-    (tmp_path / "repowright.toml").write_text('[llm]\nmodel = "from-file"\ntemperature = 0.5\n'
-                                              '[sandbox]\nmemory = "1g"\n')
-    env = user_env(tmp_path, '[llm]\nbase_url = "http://127.0.0.1:1/v1"\napi_key = "sk-secret-key-123"\n'
-                   'temperature = 0.25\n', REPOWRIGHT_MODEL="from-env", REPOWRIGHT_SANDBOX_TIMEOUT="60")
+    (tmp_path / "repowright.toml").write_text(
+        '[llm]\nmodel = "from-file"\ntemperature = 0.5\n[sandbox]\nmemory = "1g"\n'
+    )
+    env = user_env(
+        tmp_path,
+        '[llm]\nbase_url = "http://127.0.0.1:1/v1"\napi_key = "sk-secret-key-123"\ntemperature = 0.25\n',
+        REPOWRIGHT_MODEL="from-env",
+        REPOWRIGHT_SANDBOX_TIMEOUT="60",
+    )
     settings = load_settings({"sandbox": {"timeout": 30}}, start=tmp_path, environ=env)
     assert settings.llm.base_url == "http://127.0.0.1:1/v1"  # user config
     assert settings.llm.temperature == 0.25  # user config over repowright.toml
@@ -36,7 +41,7 @@ def test_precedence(tmp_path):
 
 
 def test_config_file_in_a_parent_directory(tmp_path):
-    (tmp_path / "repowright.toml").write_text('[sandbox]\npids = 64\n')
+    (tmp_path / "repowright.toml").write_text("[sandbox]\npids = 64\n")
     (tmp_path / "sub").mkdir()
     assert load_settings(start=tmp_path / "sub", environ=user_env(tmp_path)).sandbox.pids == 64
 
@@ -63,7 +68,9 @@ def test_unknown_key_names_the_key_and_the_valid_ones(tmp_path):
         load_settings(start=tmp_path, environ=user_env(tmp_path))
     env = user_env(tmp_path, '[sandbox]\nmemroy = "1g"\n')
     (tmp_path / "repowright.toml").unlink()
-    with pytest.raises(UserError, match="unknown key 'memroy'.*config.toml|config.toml.*unknown key 'memroy'"):
+    with pytest.raises(
+        UserError, match="unknown key 'memroy'.*config.toml|config.toml.*unknown key 'memroy'"
+    ):
         load_settings(start=tmp_path, environ=env)
 
 
@@ -98,18 +105,36 @@ def test_repository_file_cannot_weaken_isolation_or_redirect_the_key(tmp_path, c
     assert (s.timeout, s.memory, s.cpus, s.pids) == (120.0, "2g", 1.0, 256)
     assert settings.solve.setup is None  # a command run with the network on is never the repository's choice
     ignored = [r.getMessage() for r in caplog.records if "IGNORED" in r.getMessage()]
-    for key in ("base_url", "api_key", "network", "backend", "image", "timeout", "memory", "cpus", "pids", "setup"):
+    for key in (
+        "base_url",
+        "api_key",
+        "network",
+        "backend",
+        "image",
+        "timeout",
+        "memory",
+        "cpus",
+        "pids",
+        "setup",
+    ):
         assert sum(f"] {key} = " in m for m in ignored) == 1, key
     assert all("sk-attacker" not in m or "api_key" in m for m in ignored)
 
 
 def test_repository_file_may_tighten_but_the_user_config_may_loosen(tmp_path):
-    (tmp_path / "repowright.toml").write_text('[sandbox]\ntimeout = 30\nmemory = "512m"\ncpus = 0.5\npids = 64\n')
+    (tmp_path / "repowright.toml").write_text(
+        '[sandbox]\ntimeout = 30\nmemory = "512m"\ncpus = 0.5\npids = 64\n'
+    )
     s = load_settings(start=tmp_path, environ=user_env(tmp_path)).sandbox
     assert (s.timeout, s.memory, s.cpus, s.pids) == (30, "512m", 0.5, 64)
-    env = user_env(tmp_path, '[sandbox]\nnetwork = "host"\nmemory = "8g"\n[llm]\nbase_url = "http://127.0.0.1:7/v1"\n'
-                             '[solve]\nsetup = "python -m pip install -e ."\n')
+    env = user_env(
+        tmp_path,
+        '[sandbox]\nnetwork = "host"\nmemory = "8g"\n[llm]\nbase_url = "http://127.0.0.1:7/v1"\n'
+        '[solve]\nsetup = "python -m pip install -e ."\n',
+    )
     settings = load_settings(start=tmp_path, environ=env)
-    assert settings.solve.setup == "python -m pip install -e ."  # the user's own file may choose a setup command
+    assert (
+        settings.solve.setup == "python -m pip install -e ."
+    )  # the user's own file may choose a setup command
     assert settings.sandbox.network == "host" and settings.llm.base_url == "http://127.0.0.1:7/v1"
     assert settings.sandbox.memory == "8g"  # the user's own file wins over the repository's

@@ -55,7 +55,9 @@ def test_executor_choice_and_sizes_are_checked():
         make_executor("local", 1, "127.0.0.1:6379")
     with pytest.raises(UserError, match="unknown executor 'slurm'"):
         make_executor("slurm", 1)
-    assert memory_bytes("4g") == 4 << 30 and memory_bytes("512m") == 512 << 20 and memory_bytes("1024") == 1024
+    assert (
+        memory_bytes("4g") == 4 << 30 and memory_bytes("512m") == 512 << 20 and memory_bytes("1024") == 1024
+    )
     with pytest.raises(UserError, match="not a size"):
         memory_bytes("lots")
 
@@ -63,6 +65,14 @@ def test_executor_choice_and_sizes_are_checked():
 def test_only_a_loopback_ray_address_counts_as_loopback():
     from repowright.agent.ray_executor import is_loopback
 
-    assert is_loopback("127.0.0.1:6379") and is_loopback("localhost:6379") and is_loopback("ray://127.0.0.1:10001")
+    assert (
+        is_loopback("127.0.0.1:6379")
+        and is_loopback("localhost:6379")
+        and is_loopback("ray://127.0.0.1:10001")
+    )
     assert is_loopback("[::1]:6379")
-    assert not is_loopback("10.0.0.5:6379") and not is_loopback("head.example.com:6379") and not is_loopback(None)
+    assert (
+        not is_loopback("10.0.0.5:6379")
+        and not is_loopback("head.example.com:6379")
+        and not is_loopback(None)
+    )

@@ -12,14 +12,26 @@ from repowright.agent.errors import UserError
 from repowright.agent.llm import LLM, LLMError, messages_as_text, parse_text_tool_calls
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
-TOOLS = [{"type": "function", "function": {
-    "name": "view_file", "description": "Show a file.",
-    "parameters": {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "view_file",
+            "description": "Show a file.",
+            "parameters": {
+                "type": "object",
+                "properties": {"path": {"type": "string"}},
+                "required": ["path"],
+            },
+        },
+    }
+]
 
 
 def make_llm(srv: ScriptedServer, **overrides) -> LLM:
-    config = dict(base_url=srv.base_url, model="scripted", api_key="x", timeout=2.0, max_retries=2,
-                  retry_backoff=0.01)
+    config = dict(
+        base_url=srv.base_url, model="scripted", api_key="x", timeout=2.0, max_retries=2, retry_backoff=0.01
+    )
     config.update(overrides)
     return LLM(LLMConfig(**config))
 
@@ -39,7 +51,9 @@ def test_plain_completion_and_token_accounting():
 def test_native_tool_call_is_parsed():
     with ScriptedServer([Reply(tool_calls=[("view_file", {"path": "a.py"})])]) as srv:
         result = make_llm(srv).chat([{"role": "user", "content": "look"}], tools=TOOLS)
-    assert [(c.name, c.arguments, c.error) for c in result.tool_calls] == [("view_file", {"path": "a.py"}, None)]
+    assert [(c.name, c.arguments, c.error) for c in result.tool_calls] == [
+        ("view_file", {"path": "a.py"}, None)
+    ]
     assert srv.requests[0]["tools"][0]["function"]["name"] == "view_file"
     assert result.assistant_message()["tool_calls"][0]["function"]["name"] == "view_file"
 
@@ -93,7 +107,10 @@ def test_json_schema_output_and_prompt_fallback():
     with ScriptedServer([Reply(content='```json\n{"score": 3}\n```')], json_schema=False) as srv:
         value, _ = make_llm(srv).chat_json([{"role": "user", "content": "rate"}], schema)
     assert value == {"score": 3}
-    assert "response_format" not in srv.requests[1] and "JSON schema" in srv.requests[1]["messages"][-1]["content"]
+    assert (
+        "response_format" not in srv.requests[1]
+        and "JSON schema" in srv.requests[1]["messages"][-1]["content"]
+    )
 
 
 def test_missing_endpoint_says_how_to_configure():
@@ -102,13 +119,22 @@ def test_missing_endpoint_says_how_to_configure():
 
 
 def test_text_format_round_trip():
-    calls = parse_text_tool_calls('thinking <tool_call>{"name": "x", "arguments": {"a": 1}}</tool_call>'
-                                  '<tool_call>{"name": "y", "arguments": </tool_call>')
+    calls = parse_text_tool_calls(
+        'thinking <tool_call>{"name": "x", "arguments": {"a": 1}}</tool_call>'
+        '<tool_call>{"name": "y", "arguments": </tool_call>'
+    )
     assert (calls[0].name, calls[0].arguments, calls[0].error) == ("x", {"a": 1}, None)
     assert calls[1].error is not None
-    history = [{"role": "assistant", "content": "",
-                "tool_calls": [{"id": "1", "type": "function", "function": {"name": "x", "arguments": '{"a": 1}'}}]},
-               {"role": "tool", "tool_call_id": "1", "name": "x", "content": "result"}]
+    history = [
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {"id": "1", "type": "function", "function": {"name": "x", "arguments": '{"a": 1}'}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "1", "name": "x", "content": "result"},
+    ]
     text = messages_as_text(history)
     assert parse_text_tool_calls(text[0]["content"])[0].arguments == {"a": 1}
     assert text[1]["role"] == "user" and "result" in text[1]["content"]
@@ -120,9 +146,11 @@ def test_retry_after_is_honoured_and_a_dropped_connection_retried(caplog):
         result = make_llm(srv, max_retries=3, retry_backoff=0.01).chat([{"role": "user", "content": "hi"}])
     assert result.content == "ok" and result.usage.retries == 3 and len(srv.requests) == 4
     waits = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
-    assert waits == ["model call failed (APIConnectionError); retrying in 0.0 s",
-                     "model call failed (RateLimitError); retrying in 1.0 s",  # the server's Retry-After
-                     "model call failed (RateLimitError); retrying in 0.0 s"]
+    assert waits == [
+        "model call failed (APIConnectionError); retrying in 0.0 s",
+        "model call failed (RateLimitError); retrying in 1.0 s",  # the server's Retry-After
+        "model call failed (RateLimitError); retrying in 0.0 s",
+    ]
 
 
 @pytest.mark.parametrize("kind", ["garbage", "bad_shape"])

@@ -29,7 +29,10 @@ ISSUE = (EXAMPLES / "minicart-issue.md").read_text()
 def test_signals_read_frames_paths_and_identifiers():
     signals = read_signals(ISSUE)
     assert [(f.path, f.line, f.function) for f in signals.frames] == [
-        ("demo.py", 5, "<module>"), ("minicart/cart.py", 22, "apply_coupon"), ("minicart/coupons.py", 12, "lookup")]
+        ("demo.py", 5, "<module>"),
+        ("minicart/cart.py", 22, "apply_coupon"),
+        ("minicart/coupons.py", 12, "lookup"),
+    ]
     assert "minicart/coupons.py" in signals.paths
     assert "cart.apply_coupon" in signals.dotted and "KeyError" in signals.code_identifiers
     # The source lines a traceback prints are evidence through their frames, not again as names.
@@ -40,7 +43,10 @@ def test_signals_read_frames_paths_and_identifiers():
 def test_locate_ranks_the_faulty_function_first(minicart):
     found = locate(minicart, ISSUE, top=5)
     top2 = {(f.path, f.name, f.start_line, f.end_line) for f in found.functions[:2]}
-    assert top2 == {("minicart/coupons.py", "lookup", 10, 12), ("minicart/cart.py", "Cart.apply_coupon", 20, 23)}
+    assert top2 == {
+        ("minicart/coupons.py", "lookup", 10, 12),
+        ("minicart/cart.py", "Cart.apply_coupon", 20, 23),
+    }
     assert all("stack-trace frame" in f.reason for f in found.functions[:2])
     assert {f.path for f in found.files[:2]} == {"minicart/coupons.py", "minicart/cart.py"}
     assert all(a.score >= b.score for a, b in zip(found.files, found.files[1:], strict=False))
@@ -50,7 +56,9 @@ def test_locate_ranks_the_faulty_function_first(minicart):
 
 
 def test_without_a_trace_words_and_names_still_lead(minicart):
-    found = locate(minicart, "The tax is added before the discount, so `with_tax` gets the wrong amount.", top=3)
+    found = locate(
+        minicart, "The tax is added before the discount, so `with_tax` gets the wrong amount.", top=3
+    )
     assert found.functions[0].name == "with_tax"
     assert found.files[0].path == "minicart/pricing.py"
 

@@ -9,9 +9,21 @@ from repowright.analyzers.secret_files import is_secret_file
 
 
 def make_tree(root) -> None:
-    for path in ("src/app.py", "src/id_utils.py", ".env", ".env.local", "keys/server.pem", "keys/id_ed25519.pub",
-                 ".netrc", ".pypirc", "config/credentials.json", "build/out.txt", "pkg/.gitignore", "pkg/a.py",
-                 "pkg/skip.log"):
+    for path in (
+        "src/app.py",
+        "src/id_utils.py",
+        ".env",
+        ".env.local",
+        "keys/server.pem",
+        "keys/id_ed25519.pub",
+        ".netrc",
+        ".pypirc",
+        "config/credentials.json",
+        "build/out.txt",
+        "pkg/.gitignore",
+        "pkg/a.py",
+        "pkg/skip.log",
+    ):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text("x\n")
     (root / ".gitignore").write_text("build/\n")
@@ -19,8 +31,21 @@ def make_tree(root) -> None:
 
 
 def test_secret_names():
-    assert all(is_secret_file(p) for p in (".env", "a/.env.prod", "k.pem", "x.key", "id_rsa", "id_ed25519.pub",
-                                            ".netrc", ".pypirc", "credentials", "aws/credentials.json"))
+    assert all(
+        is_secret_file(p)
+        for p in (
+            ".env",
+            "a/.env.prod",
+            "k.pem",
+            "x.key",
+            "id_rsa",
+            "id_ed25519.pub",
+            ".netrc",
+            ".pypirc",
+            "credentials",
+            "aws/credentials.json",
+        )
+    )
     assert not any(is_secret_file(p) for p in ("id_utils.py", "environment.py", "keys.py", "README.md"))
 
 
@@ -28,8 +53,15 @@ def test_outside_git_gitignore_rules_apply(tmp_path):
     make_tree(tmp_path)
     chosen = select_files(tmp_path)
     assert chosen.files == [".gitignore", "pkg/.gitignore", "pkg/a.py", "src/app.py", "src/id_utils.py"]
-    assert set(chosen.secrets_left_out) == {".env", ".env.local", "keys/server.pem", "keys/id_ed25519.pub", ".netrc",
-                                            ".pypirc", "config/credentials.json"}
+    assert set(chosen.secrets_left_out) == {
+        ".env",
+        ".env.local",
+        "keys/server.pem",
+        "keys/id_ed25519.pub",
+        ".netrc",
+        ".pypirc",
+        "config/credentials.json",
+    }
     assert ".env" in select_files(tmp_path, include_secrets=True).files
 
 
@@ -39,7 +71,11 @@ def test_in_git_tracked_secrets_stay_out_and_ignored_files_too(tmp_path):
     subprocess.run(["git", "add", "-f", ".env", "keys/server.pem"], cwd=tmp_path, check=True)
     (tmp_path / "src/new.py").write_text("y\n")  # untracked, not ignored: it is part of the work
     chosen = select_files(tmp_path)
-    assert "src/new.py" in chosen.files and "build/out.txt" not in chosen.files and "pkg/skip.log" not in chosen.files
+    assert (
+        "src/new.py" in chosen.files
+        and "build/out.txt" not in chosen.files
+        and "pkg/skip.log" not in chosen.files
+    )
     assert ".env" not in chosen.files and "keys/server.pem" in chosen.secrets_left_out
     import io
     import tarfile

@@ -14,13 +14,27 @@ from repowright.evals.c2rust_plan import ctags_functions, match_ctags, regex_cal
 PROJECT = Path(__file__).parents[1] / "data" / "c2rust" / "project"
 
 EXPECTED_UNITS = {
-    "main.c::helper": "function", "util.c::helper": "function", "main.c::scale": "function",
-    "main.c::pick": "function", "main.c::get_counter": "function", "main.c::entry": "function",
-    "main.c::main": "function", "ops.c::op_add": "function", "ops.c::op_mul": "function",
-    "util.c::util_sum": "function", "ops.c::counter": "global", "main.c::table": "global",
-    "shapes.h::Point": "typedef", "shapes.h::binop": "typedef", "shapes.h::enum Color": "enum",
-    "shapes.h::MAX": "macro", "shapes.h::API": "macro", "shapes.h::DEFINE_GETTER": "macro",
-    "shapes.h::SHAPES_H": "macro", "main.c::NORETURN": "macro", "main.c::Range": "typedef",
+    "main.c::helper": "function",
+    "util.c::helper": "function",
+    "main.c::scale": "function",
+    "main.c::pick": "function",
+    "main.c::get_counter": "function",
+    "main.c::entry": "function",
+    "main.c::main": "function",
+    "ops.c::op_add": "function",
+    "ops.c::op_mul": "function",
+    "util.c::util_sum": "function",
+    "ops.c::counter": "global",
+    "main.c::table": "global",
+    "shapes.h::Point": "typedef",
+    "shapes.h::binop": "typedef",
+    "shapes.h::enum Color": "enum",
+    "shapes.h::MAX": "macro",
+    "shapes.h::API": "macro",
+    "shapes.h::DEFINE_GETTER": "macro",
+    "shapes.h::SHAPES_H": "macro",
+    "main.c::NORETURN": "macro",
+    "main.c::Range": "typedef",
     "main.c::fail": "function",
 }
 EXPECTED_EDGES = {
@@ -87,7 +101,10 @@ def test_ifdef_branches_k_and_r_and_macro_names(plan):
     assert units["main.c::get_counter"]["start_line"] == 34
     assert (units["main.c::fail"]["start_line"], units["main.c::Range"]["start_line"]) == (41, 8)
     assert (units["shapes.h::MAX"]["start_line"], units["shapes.h::MAX"]["end_line"]) == (4, 4)
-    assert (units["shapes.h::DEFINE_GETTER"]["start_line"], units["shapes.h::DEFINE_GETTER"]["end_line"]) == (6, 7)
+    assert (units["shapes.h::DEFINE_GETTER"]["start_line"], units["shapes.h::DEFINE_GETTER"]["end_line"]) == (
+        6,
+        7,
+    )
     assert units["util.c::helper"]["static"] and not units["ops.c::op_add"]["static"]
 
 
@@ -104,7 +121,7 @@ def test_every_ctags_function_is_listed(plan):
 
 
 def test_macro_expansion_pastes_and_stringizes():
-    macro = FunctionMacro("DEF", ("n", "v"), 'int get_##n(void) { puts(#n); return v; }')
+    macro = FunctionMacro("DEF", ("n", "v"), "int get_##n(void) { puts(#n); return v; }")
     assert expand(macro, ["speed", "f(1, 2)"]) == 'int get_speed(void) { puts("speed"); return f(1, 2); }'
     assert split_arguments("a, f(b, c), {1, 2}") == ["a", "f(b, c)", "{1, 2}"]
 

@@ -30,7 +30,13 @@ def test_conv2d_record_matches_its_documentation():
     assert c["input"]["structure"] == ["tensor"] and c["input"]["ndim"] == [4]
     assert c["input"]["shape"] == [["minibatch", "in_channels", "iH", "iW"]]
     assert c["weight"]["shape"] == [["out_channels", "in_channels/groups", "kH", "kW"]]
-    assert c["bias"] == {**c["bias"], "structure": ["tensor"], "ndim": [1], "default": "None", "optional": True}
+    assert c["bias"] == {
+        **c["bias"],
+        "structure": ["tensor"],
+        "ndim": [1],
+        "default": "None",
+        "optional": True,
+    }
     assert c["padding"]["structure"] == ["str", "int", "sequence(int)"]
     assert c["padding"]["enum"] == ["valid", "same"] and c["padding"]["default"] == "0"
     assert "single number or a tuple" in c["stride"]["source"]["structure"]
@@ -42,7 +48,12 @@ def test_keyword_args_dtypes_ranges_and_enums():
     assert clamp["out"]["keyword_only"] is True and clamp["min"]["structure"] == ["tensor", "number"]
     assert record("torch.gather")["index"]["dtype"] == ["int64"]
     bernoulli = record("torch.bernoulli")["input"]
-    assert bernoulli["range"] == "[0, 1]" and bernoulli["dtype"] == ["float16", "bfloat16", "float32", "float64"]
+    assert bernoulli["range"] == "[0, 1]" and bernoulli["dtype"] == [
+        "float16",
+        "bfloat16",
+        "float32",
+        "float64",
+    ]
     assert record("torch.nn.functional.dropout")["p"]["range"] == "[0, 1]"
     assert record("torch.nn.functional.max_pool2d")["dilation"]["range"] == "(0, inf)"
     ce = record("torch.nn.functional.cross_entropy")
@@ -63,7 +74,10 @@ def test_shape_section_and_alternative_shapes():
 
 def test_signature_parsing_handles_documented_forms():
     params = parse_signature("linspace(start, end, steps, *, out=None, dtype=None) -> Tensor")
-    assert [(p.name, p.default, p.keyword_only) for p in params][2:4] == [("steps", None, False), ("out", "None", True)]
+    assert [(p.name, p.default, p.keyword_only) for p in params][2:4] == [
+        ("steps", None, False),
+        ("out", "None", True),
+    ]
     loose = parse_signature("arange(start=0, end, step=1, *, out=None) -> Tensor")  # not valid Python
     assert [p.name for p in loose] == ["start", "end", "step", "out"] and loose[1].default is None
     doc = DOCS["torch.mm"]["doc"]
@@ -71,8 +85,10 @@ def test_signature_parsing_handles_documented_forms():
 
 
 def test_numpydoc_and_google_blocks():
-    doc = "Do it.\n\nParameters\n----------\nx : int\n    how many; must be non-negative.\nmode : str\n" \
-          "    one of ``'a'`` | ``'b'``.\n\nReturns\n-------\nint\n"
+    doc = (
+        "Do it.\n\nParameters\n----------\nx : int\n    how many; must be non-negative.\nmode : str\n"
+        "    one of ``'a'`` | ``'b'``.\n\nReturns\n-------\nint\n"
+    )
     entries = param_docs(doc)
     assert entries["x"].type_text == "int" and "non-negative" in entries["x"].description
     api = extract(ApiDoc("pkg.f", "(x, mode='a')", doc))
@@ -82,8 +98,12 @@ def test_numpydoc_and_google_blocks():
 def test_rules_pieces():
     assert structure_from_type("int or tuple of ints, optional") == ["sequence(int)", "int"]
     assert structure_from_type("tuple", "the output tuple of (Tensor, LongTensor)") == ["sequence(tensor)"]
-    assert shape_dims(r"(\text{out\_channels} , \frac{\text{in\_channels}}{\text{groups}} , kH , kW)") == \
-        ["out_channels", "in_channels/groups", "kH", "kW"]
+    assert shape_dims(r"(\text{out\_channels} , \frac{\text{in\_channels}}{\text{groups}} , kH , kW)") == [
+        "out_channels",
+        "in_channels/groups",
+        "kH",
+        "kW",
+    ]
     assert shape_dims(r"N \times 2 \times 3") == ["N", "2", "3"]
 
 
@@ -102,7 +122,9 @@ def test_ground_truth_quality_floor():
     assert overall["precision"] > 0.90 and overall["recall"] > 0.90
 
 
-@pytest.mark.parametrize("module", ["repowright.analyzers.doc_constraints", "repowright.analyzers.library_docs"])
+@pytest.mark.parametrize(
+    "module", ["repowright.analyzers.doc_constraints", "repowright.analyzers.library_docs"]
+)
 def test_analyzers_do_not_import_torch(module):
     code = f"import sys, {module}; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

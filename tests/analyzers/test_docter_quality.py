@@ -36,8 +36,9 @@ def test_labels_cover_functions_modules_and_tensor_methods() -> None:
     assert not set(labels("dev")) & set(labels("frozen"))
 
 
-@pytest.mark.parametrize("category", ["dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum",
-                                      "default", "optional"])
+@pytest.mark.parametrize(
+    "category", ["dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum", "default", "optional"]
+)
 def test_dev_part_meets_the_target(dev: dict, category: str) -> None:
     row = dev[category]
     if row["labelled"] < 10:
@@ -46,9 +47,12 @@ def test_dev_part_meets_the_target(dev: dict, category: str) -> None:
     assert row["presence_precision"] >= TARGET and row["presence_recall"] >= TARGET, row
 
 
-@pytest.mark.parametrize("category", ["dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum",
-                                      "default", "optional"])
+@pytest.mark.parametrize(
+    "category", ["dtype", "structure", "tensor_t", "shape", "ndim", "range", "enum", "default", "optional"]
+)
 def test_frozen_part_meets_the_target_or_its_floor(frozen: dict, category: str) -> None:
     row = frozen[category]
     precision, recall = FROZEN_FLOORS.get(category, (TARGET, TARGET))
-    assert row["labelled"] > 0 and row["presence_precision"] >= precision and row["presence_recall"] >= recall, row
+    assert (
+        row["labelled"] > 0 and row["presence_precision"] >= precision and row["presence_recall"] >= recall
+    ), row

@@ -31,7 +31,10 @@ def read_docter(path: Path) -> dict[str, dict[str, list[str]]]:
     doc = yaml.safe_load(path.read_text())
     if not TOP_LEVEL - {"dependency", "link"} <= set(doc):
         raise NotDocTer(f"missing top-level keys: {TOP_LEVEL - set(doc)}")
-    if doc["package"] not in ("torch", "tensorflow", "mxnet") or doc["title"].rsplit(".", 1)[-1] != doc["target"]:
+    if (
+        doc["package"] not in ("torch", "tensorflow", "mxnet")
+        or doc["title"].rsplit(".", 1)[-1] != doc["target"]
+    ):
         raise NotDocTer("package/target/title do not agree")
     inputs = doc["inputs"]
     required, optional = inputs.get("required", []), inputs.get("optional", [])
@@ -58,10 +61,22 @@ def read_docter(path: Path) -> dict[str, dict[str, list[str]]]:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("docter")
-    apis = ["torch.nn.functional.conv2d", "torch.gather", "torch.nn.functional.dropout", "torch.nn.Linear",
-            "torch.linalg.solve", "torch.Tensor.index_fill_", "torch.nn.functional.interpolate"]
-    done = subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "constraints", *apis, "--out",
-                           str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    apis = [
+        "torch.nn.functional.conv2d",
+        "torch.gather",
+        "torch.nn.functional.dropout",
+        "torch.nn.Linear",
+        "torch.linalg.solve",
+        "torch.Tensor.index_fill_",
+        "torch.nn.functional.interpolate",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "repowright.agent.cli.main", "constraints", *apis, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -75,14 +90,20 @@ def test_every_file_loads_and_every_category_is_present(written: Path) -> None:
 
 def test_values_follow_docter_semantics(written: Path) -> None:
     conv = read_docter(written / "torch.nn.functional.conv2d.yaml")
-    assert conv["input"] == {"tensor_t": ["torch.tensor"], "shape": ["[minibatch,in_channels,iH,iW]"],
-                             "ndim": ["4"]}
+    assert conv["input"] == {
+        "tensor_t": ["torch.tensor"],
+        "shape": ["[minibatch,in_channels,iH,iW]"],
+        "ndim": ["4"],
+    }
     assert conv["padding"]["enum"] == ["valid", "same"] and "string" in conv["padding"]["dtype"]
     assert conv["stride"]["structure"] == ["tuple"] and conv["stride"]["ndim"] == ["0", "1"]
     assert conv["groups"] == {"dtype": ["int"], "ndim": ["0"], "range": ["[0,inf)"]}
     assert read_docter(written / "torch.gather.yaml")["index"]["dtype"] == ["torch.int64"]
-    assert read_docter(written / "torch.nn.functional.dropout.yaml")["p"] == {"dtype": ["float"], "ndim": ["0"],
-                                                                              "range": ["[0,1]"]}
+    assert read_docter(written / "torch.nn.functional.dropout.yaml")["p"] == {
+        "dtype": ["float"],
+        "ndim": ["0"],
+        "range": ["[0,1]"],
+    }
     linear = read_docter(written / "torch.nn.Linear.yaml")
     assert linear["in_features"]["range"] == ["[0,inf)"] and linear["dtype"] == {"dtype": ["torch.dtype"]}
     solve = read_docter(written / "torch.linalg.solve.yaml")
@@ -91,7 +112,14 @@ def test_values_follow_docter_semantics(written: Path) -> None:
 
 def test_reader_rejects_internal_records(tmp_path: Path) -> None:
     bad = tmp_path / "torch.gather.yaml"
-    bad.write_text(yaml.safe_dump({"api": "torch.gather", "signature": "", "constraints": {
-        "dim": {"descp": "", "structure": ["int"], "ndim": [0], "optional": False}}}))
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "api": "torch.gather",
+                "signature": "",
+                "constraints": {"dim": {"descp": "", "structure": ["int"], "ndim": [0], "optional": False}},
+            }
+        )
+    )
     with pytest.raises(NotDocTer):
         read_docter(bad)

@@ -89,7 +89,9 @@ def test_interface_edit_updates_edges_in_other_files(repo, tmp_path):
 
 def test_added_and_removed_files(repo):
     build_knowledge_graph(repo, workers=1)
-    (repo / "extra.py").write_text("from pkg.shapes import square\n\ndef cube(x):\n    return square(x) * x\n")
+    (repo / "extra.py").write_text(
+        "from pkg.shapes import square\n\ndef cube(x):\n    return square(x) * x\n"
+    )
     (repo / "main.py").unlink()
     kg = build_knowledge_graph(repo, workers=1)
     assert "main.py" not in kg.graph and ("extra.py::cube", "pkg/shapes.py::square", "calls") in _edges(kg)
@@ -119,7 +121,9 @@ def test_cpp_header_detected_by_content_stays_cached(tmp_path, parse_log):
     repo = tmp_path / "cpp"
     shutil.copytree(DATA / "cpp", repo)
     first = build_knowledge_graph(repo, workers=1)
-    assert first.node("shape.h")["language"] == "cpp" and first.node("shape.h::Shape.area")["kind"] == "method"
+    assert (
+        first.node("shape.h")["language"] == "cpp" and first.node("shape.h::Shape.area")["kind"] == "method"
+    )
     parse_log.clear()
     second = build_knowledge_graph(repo, workers=1)
     assert parse_log == [] and second.stats["cache_hits"] == 4

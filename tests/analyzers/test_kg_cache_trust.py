@@ -14,8 +14,17 @@ from repowright.analyzers.cache_check import seal, unseal
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg" / "python"
-FAKE = ["function", "launch_missiles", "launch_missiles", 1, 2, "def launch_missiles()", "Launch the missiles.",
-        "0" * 16, ""]
+FAKE = [
+    "function",
+    "launch_missiles",
+    "launch_missiles",
+    1,
+    2,
+    "def launch_missiles()",
+    "Launch the missiles.",
+    "0" * 16,
+    "",
+]
 
 
 @pytest.fixture
@@ -66,16 +75,23 @@ def test_an_edited_results_shard_is_rebuilt(repo):
     assert not [n for n in kg.graph if "launch_missiles" in n]
 
 
-@pytest.mark.parametrize("content", [
-    marshal.dumps({"nodefs": True}),  # the shape of another version's cache
-    seal("x", marshal.dumps({"defs": "nope"})),  # a seal for another key
-    b"garbage",
-    b"",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        marshal.dumps({"nodefs": True}),  # the shape of another version's cache
+        seal("x", marshal.dumps({"defs": "nope"})),  # a seal for another key
+        b"garbage",
+        b"",
+    ],
+)
 def test_wrongly_shaped_cache_files_do_not_break_map(repo, content):
     first = build_knowledge_graph(repo, workers=1)
     cache = graph_cache_dir(repo)
-    for path in [*cache.glob("facts-*/*/*.bin"), *cache.glob("trees/*/*.bin"), *cache.glob("trees/*/*/*.bin")]:
+    for path in [
+        *cache.glob("facts-*/*/*.bin"),
+        *cache.glob("trees/*/*.bin"),
+        *cache.glob("trees/*/*/*.bin"),
+    ]:
         path.write_bytes(content)
     again = build_knowledge_graph(repo, workers=1)
     assert sorted(again.graph.nodes) == sorted(first.graph.nodes)

@@ -18,7 +18,9 @@ def test_broken_binary_huge_ignored_vendored_generated(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / ".gitignore").write_text("build/\n*.log\n")
-    (repo / "broken.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n\nclass After:\n    pass\n")
+    (repo / "broken.py").write_text(
+        "def ok():\n    return 1\n\ndef broken(:\n    pass\n\nclass After:\n    pass\n"
+    )
     (repo / "latin1.py").write_bytes(b"# caf\xe9\ndef f():\n    return '\xe9'\n")
     (repo / "long.py").write_bytes(b"X = '" + b"a" * (10 * 1024 * 1024) + b"'\ndef after_long():\n    pass\n")
     (repo / "blob.dat").write_bytes(b"\x00\x01\x02binary")
@@ -33,7 +35,9 @@ def test_broken_binary_huge_ignored_vendored_generated(tmp_path):
     (repo / "notes.md").write_text("# Notes\n")
     kg = build_knowledge_graph(repo, workers=1, size_cap=11 * 1024 * 1024)
     graph = kg.graph
-    assert {"broken.py::ok", "broken.py::After", "latin1.py::f", "long.py::X", "long.py::after_long"} <= set(graph)
+    assert {"broken.py::ok", "broken.py::After", "latin1.py::f", "long.py::X", "long.py::after_long"} <= set(
+        graph
+    )
     assert graph.nodes["broken.py"]["syntax_errors"] is True
     assert graph.nodes["long.py::after_long"]["start_line"] == 2
     assert len(graph.nodes["long.py::X"]["signature"]) <= 200
@@ -69,7 +73,10 @@ def test_lookups(tmp_path):
     assert kg.find("Circle.area") == ["pkg/shapes.py::Circle.area"]
     assert kg.find("pkg/base.py") == ["pkg/base.py"]
     assert kg.callers("pkg/shapes.py::square") == ["main.py::run", "pkg/shapes.py::Circle.area"]
-    assert kg.callees("pkg/shapes.py::Circle.describe") == ["pkg/base.py::Shape.name", "pkg/shapes.py::Circle.area"]
+    assert kg.callees("pkg/shapes.py::Circle.describe") == [
+        "pkg/base.py::Shape.name",
+        "pkg/shapes.py::Circle.area",
+    ]
     assert kg.references("describe") == ["main.py::run"]
     assert kg.references("Shape") == ["main.py::helper", "pkg/shapes.py::Circle"]
     top = kg.search_text("the base of all shapes", 3)
@@ -83,18 +90,29 @@ def test_python_that_tree_sitter_cannot_parse_maps_through_ast(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     # Valid Python (a parenthesised attribute split over a dedent) on which the tree-sitter grammar errors out.
-    (repo / "weird.py").write_text("def f():\n    (bar.\nbaz)\n    return 1\n\n\nclass After(Base):\n"
-                                   "    \"\"\"Still found.\"\"\"\n\n    def method(self):\n        return f()\n\n\n"
-                                   "class Base:\n    pass\n")
+    (repo / "weird.py").write_text(
+        "def f():\n    (bar.\nbaz)\n    return 1\n\n\nclass After(Base):\n"
+        '    """Still found."""\n\n    def method(self):\n        return f()\n\n\n'
+        "class Base:\n    pass\n"
+    )
     from repowright.analyzers.languages import parser
+
     assert parser("python").parse((repo / "weird.py").read_bytes()).root_node.has_error
     kg = build_knowledge_graph(repo, workers=1)
-    nodes = {n: (a["kind"], a["start_line"], a["end_line"]) for n, a in kg.graph.nodes(data=True) if "::" in n}
-    assert nodes == {"weird.py::f": ("function", 1, 4), "weird.py::After": ("class", 7, 11),
-                     "weird.py::After.method": ("method", 10, 11), "weird.py::Base": ("class", 14, 15)}
+    nodes = {
+        n: (a["kind"], a["start_line"], a["end_line"]) for n, a in kg.graph.nodes(data=True) if "::" in n
+    }
+    assert nodes == {
+        "weird.py::f": ("function", 1, 4),
+        "weird.py::After": ("class", 7, 11),
+        "weird.py::After.method": ("method", 10, 11),
+        "weird.py::Base": ("class", 14, 15),
+    }
     edges = {(u, v, k) for u, v, k in kg.graph.edges(keys=True) if k != "contains"}
-    assert edges == {("weird.py::After.method", "weird.py::f", "calls"),
-                     ("weird.py::After", "weird.py::Base", "inherits")}
+    assert edges == {
+        ("weird.py::After.method", "weird.py::f", "calls"),
+        ("weird.py::After", "weird.py::Base", "inherits"),
+    }
     assert kg.node("weird.py::After")["doc"] == "Still found."
     assert "syntax_errors" not in kg.node("weird.py")
 
@@ -105,7 +123,8 @@ def test_local_types_resolve_calls_on_instances(tmp_path):
     (repo / "a.py").write_text(
         "class Box:\n    def open(self):\n        return 1\n\n\ndef make():\n    return Box()\n\n\n"
         "def use(b: Box):\n    x = Box()\n    y = make()\n    x = x.copy()\n    b.open()\n    y.open()\n"
-        "    return x.open()\n")
+        "    return x.open()\n"
+    )
     kg = build_knowledge_graph(repo, workers=1)
     assert set(kg.callees("a.py::use")) == {"a.py::Box", "a.py::Box.open", "a.py::make"}
     assert kg.node("a.py::use")["unresolved_calls"] == ["x.copy", "y.open"]
@@ -116,13 +135,16 @@ def test_instance_attribute_types_resolve_calls(tmp_path):
     (repo / "src").mkdir(parents=True)
     (repo / "a.py").write_text(
         "class Engine:\n    def start(self):\n        return 1\n\n\nclass Car:\n    def __init__(self):\n"
-        "        self.engine = Engine()\n\n    def drive(self):\n        return self.engine.start()\n")
+        "        self.engine = Engine()\n\n    def drive(self):\n        return self.engine.start()\n"
+    )
     (repo / "src" / "Car.java").write_text(
         "class Engine { void start() {} }\n\nclass Car {\n    private Engine engine;\n\n"
-        "    void drive() { engine.start(); this.engine.start(); }\n}\n")
+        "    void drive() { engine.start(); this.engine.start(); }\n}\n"
+    )
     (repo / "car.js").write_text(
         "class Engine { start() {} }\n\nclass Car {\n  constructor() { this.engine = new Engine(); }\n"
-        "  drive() { return this.engine.start(); }\n}\n")
+        "  drive() { return this.engine.start(); }\n}\n"
+    )
     kg = build_knowledge_graph(repo, workers=1)
     assert kg.callees("a.py::Car.drive") == ["a.py::Engine.start"]
     assert kg.callees("src/Car.java::Car.drive") == ["src/Car.java::Engine.start"]
@@ -131,8 +153,10 @@ def test_instance_attribute_types_resolve_calls(tmp_path):
 
 def test_function_named_by_a_macro_call_is_a_node(tmp_path):
     """`FUNC_NAME(NAME)(void) {...}` (CPython's test_cppext) is a function named after the macro, as ctags has it."""
-    source = ("#define FUNC_NAME(NAME) PyInit_ ## NAME\n"
-              "PyMODINIT_FUNC\nFUNC_NAME(NAME)(void)\n{\n    return init();\n}\n")
+    source = (
+        "#define FUNC_NAME(NAME) PyInit_ ## NAME\n"
+        "PyMODINIT_FUNC\nFUNC_NAME(NAME)(void)\n{\n    return init();\n}\n"
+    )
     (tmp_path / "ext.cpp").write_text(source)
     (tmp_path / "ext.c").write_text(source)
     graph = build_knowledge_graph(tmp_path, cache_dir=tmp_path / ".cache").graph

@@ -281,7 +281,11 @@ def test_exact_edges(mapped):
 
 def test_exact_definitions(mapped):
     lang, kg = mapped
-    got = {f"{n} {a['kind']} {a['start_line']}-{a['end_line']}" for n, a in kg.graph.nodes(data=True) if "::" in n}
+    got = {
+        f"{n} {a['kind']} {a['start_line']}-{a['end_line']}"
+        for n, a in kg.graph.nodes(data=True)
+        if "::" in n
+    }
     assert got == _lines(EXPECTED_DEFS[lang])
 
 
@@ -290,8 +294,18 @@ def test_hierarchy_and_attributes(mapped):
     graph = kg.graph
     assert graph.nodes["."]["kind"] == "repository"
     for node, attrs in graph.nodes(data=True):
-        assert {"kind", "name", "qualname", "path", "language", "start_line", "end_line", "signature", "doc",
-                "hash"} <= set(attrs), node
+        assert {
+            "kind",
+            "name",
+            "qualname",
+            "path",
+            "language",
+            "start_line",
+            "end_line",
+            "signature",
+            "doc",
+            "hash",
+        } <= set(attrs), node
         if node != ".":  # everything but the root has exactly one container
             parents = [u for u, _, k in graph.in_edges(node, keys=True) if k == "contains"]
             assert len(parents) == 1, (node, parents)

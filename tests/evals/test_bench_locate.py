@@ -11,30 +11,32 @@ from repowright.evals.bench_locate import export, gold_functions, hits, patch_li
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-PATCH = "\n".join([
-    'diff --git a/minicart/coupons.py b/minicart/coupons.py',
-    '--- a/minicart/coupons.py',
-    '+++ b/minicart/coupons.py',
-    '@@ -10,6 +10,6 @@ COUPONS = {',
-    ' def lookup(code):',
-    '     """The percentage a coupon code takes off."""',
-    '-    return COUPONS[code]',
-    '+    return COUPONS[code.upper()]',
-    ' ',
-    ' ',
-    ' def is_valid(code):',
-    'diff --git a/minicart/cart.py b/minicart/cart.py',
-    '--- a/minicart/cart.py',
-    '+++ b/minicart/cart.py',
-    '@@ -1,5 +1,6 @@',
-    ' """The cart: what is in it and what it costs."""',
-    ' ',
-    '+import logging',
-    ' from .coupons import lookup',
-    ' from .pricing import discounted, with_tax',
-    ' ',
-    '',
-])
+PATCH = "\n".join(
+    [
+        "diff --git a/minicart/coupons.py b/minicart/coupons.py",
+        "--- a/minicart/coupons.py",
+        "+++ b/minicart/coupons.py",
+        "@@ -10,6 +10,6 @@ COUPONS = {",
+        " def lookup(code):",
+        '     """The percentage a coupon code takes off."""',
+        "-    return COUPONS[code]",
+        "+    return COUPONS[code.upper()]",
+        " ",
+        " ",
+        " def is_valid(code):",
+        "diff --git a/minicart/cart.py b/minicart/cart.py",
+        "--- a/minicart/cart.py",
+        "+++ b/minicart/cart.py",
+        "@@ -1,5 +1,6 @@",
+        ' """The cart: what is in it and what it costs."""',
+        " ",
+        "+import logging",
+        " from .coupons import lookup",
+        " from .pricing import discounted, with_tax",
+        " ",
+        "",
+    ]
+)
 
 
 def test_patch_lines_and_gold_functions(tmp_path):
@@ -63,12 +65,16 @@ def test_export_writes_the_tree_at_a_commit(tmp_path):
     (repo / "sub" / "b.py").write_text("def f():\n    pass\n")
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "one"], check=True)
-    first = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    first = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (repo / "a.py").write_text("x = 2\n")
     subprocess.run([*git, "commit", "-qam", "two"], check=True)
     out = tmp_path / "out"
     assert export(repo, first, out) == 0
-    assert (out / "a.py").read_text() == "x = 1\n" and (out / "sub" / "b.py").read_text() == "def f():\n    pass\n"
+    assert (out / "a.py").read_text() == "x = 1\n" and (
+        out / "sub" / "b.py"
+    ).read_text() == "def f():\n    pass\n"
 
 
 def test_patch_lines_reads_dashed_content_lines_as_content():

@@ -11,14 +11,20 @@ from repowright.evals.locate_checkout import Checkout
 from repowright.evals.mine_locate_set import clean_message, mine_repo
 from repowright.evals.train_locate import fit
 
-MESSAGE = ("Fix crash when the config file is empty (#12)\n\nLoading an empty setup.cfg raised IndexError in "
-           "read_config because the parser assumed at least one section. An empty file now gives the defaults, "
-           "as documented for missing files.\n\nCo-authored-by: someone <x@y>\nFixes #11\n")
+MESSAGE = (
+    "Fix crash when the config file is empty (#12)\n\nLoading an empty setup.cfg raised IndexError in "
+    "read_config because the parser assumed at least one section. An empty file now gives the defaults, "
+    "as documented for missing files.\n\nCo-authored-by: someone <x@y>\nFixes #11\n"
+)
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t", *args],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def commit(repo: Path, files: dict[str, str], message: str) -> str:
@@ -33,15 +39,34 @@ def commit(repo: Path, files: dict[str, str], message: str) -> str:
 def history(tmp_path: Path) -> Path:
     repo = tmp_path / "proj"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    commit(repo, {"pkg/config.py": "def read_config(text):\n    return text.split('[')[1]\n",
-                  "pkg/other.py": "X = 1\n", "tests/test_config.py": "def test_ok():\n    pass\n"}, "initial")
-    commit(repo, {"pkg/config.py": "def read_config(text):\n    if not text:\n        return {}\n"
-                                   "    return text.split('[')[1]\n",
-                  "tests/test_config.py": "def test_ok():\n    pass\n\ndef test_empty():\n    pass\n"}, MESSAGE)
-    commit(repo, {"pkg/other.py": "X = 2\n", "tests/test_config.py": "def test_ok():\n    assert 1\n"},
-           "Bump X to 2 because the release needs it, see #13 for the long discussion " + "x" * 200)
-    commit(repo, {"pkg/new.py": "Y = 1\n", "pkg/other.py": "X = 3\n", "tests/test_config.py": "# new\n"},
-           "Fix the other module by adding a new helper module, closes #14 " + "y" * 200)
+    commit(
+        repo,
+        {
+            "pkg/config.py": "def read_config(text):\n    return text.split('[')[1]\n",
+            "pkg/other.py": "X = 1\n",
+            "tests/test_config.py": "def test_ok():\n    pass\n",
+        },
+        "initial",
+    )
+    commit(
+        repo,
+        {
+            "pkg/config.py": "def read_config(text):\n    if not text:\n        return {}\n"
+            "    return text.split('[')[1]\n",
+            "tests/test_config.py": "def test_ok():\n    pass\n\ndef test_empty():\n    pass\n",
+        },
+        MESSAGE,
+    )
+    commit(
+        repo,
+        {"pkg/other.py": "X = 2\n", "tests/test_config.py": "def test_ok():\n    assert 1\n"},
+        "Bump X to 2 because the release needs it, see #13 for the long discussion " + "x" * 200,
+    )
+    commit(
+        repo,
+        {"pkg/new.py": "Y = 1\n", "pkg/other.py": "X = 3\n", "tests/test_config.py": "# new\n"},
+        "Fix the other module by adding a new helper module, closes #14 " + "y" * 200,
+    )
     return repo
 
 
@@ -57,7 +82,9 @@ def test_mining_keeps_linked_behavioural_fixes_only(tmp_path):
 
 
 def test_clean_message_drops_trailers_and_changelog_bullets():
-    text = clean_message("Fix it (#3)", "Body line.\n\n* Add changelog entry\nSigned-off-by: a <b>\n---------\n")
+    text = clean_message(
+        "Fix it (#3)", "Body line.\n\n* Add changelog entry\nSigned-off-by: a <b>\n---------\n"
+    )
     assert text == "Fix it (#3)\nBody line."
 
 

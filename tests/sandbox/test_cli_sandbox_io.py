@@ -24,17 +24,36 @@ def test_strip_terminal_controls_keeps_text_and_drops_sequences():
 
 @pytest.mark.docker
 def test_binary_output_reaches_a_pipe_byte_for_byte(tmp_path):
-    proc = subprocess.run([*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "sh", "-c",
-                           r"printf '\377\376\000\033[31m'"], capture_output=True, timeout=120)
-    assert proc.returncode == 0 and proc.stdout == b"\xff\xfe\x00\x1b[31m"  # before: U+FFFD replaced the bytes
+    proc = subprocess.run(
+        [
+            *CLI,
+            "sandbox",
+            "run",
+            "--workdir",
+            str(tmp_path),
+            "--",
+            "sh",
+            "-c",
+            r"printf '\377\376\000\033[31m'",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert (
+        proc.returncode == 0 and proc.stdout == b"\xff\xfe\x00\x1b[31m"
+    )  # before: U+FFFD replaced the bytes
 
 
 @pytest.mark.docker
 def test_escape_sequences_do_not_reach_a_terminal(tmp_path):
     master, slave = pty.openpty()
     try:
-        proc = subprocess.run([*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "sh", "-c", HOSTILE],
-                              stdout=slave, stderr=subprocess.PIPE, timeout=120)
+        proc = subprocess.run(
+            [*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "sh", "-c", HOSTILE],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
         os.close(slave)
         shown = b""
         while True:
@@ -55,16 +74,30 @@ def test_escape_sequences_do_not_reach_a_terminal(tmp_path):
 def test_workdir_symlink_is_one_line_exit_2(tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
-    proc = subprocess.run([*CLI, "sandbox", "run", "--workdir", str(tmp_path / "link"), "--", "true"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*CLI, "sandbox", "run", "--workdir", str(tmp_path / "link"), "--", "true"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = proc.stderr.strip().splitlines()
-    assert proc.returncode == 2 and len(lines) == 1 and "symbolic link" in lines[0] and str(tmp_path / "real") in lines[0]
+    assert (
+        proc.returncode == 2
+        and len(lines) == 1
+        and "symbolic link" in lines[0]
+        and str(tmp_path / "real") in lines[0]
+    )
 
 
 @pytest.mark.docker
 def test_check_fails_when_the_configured_network_is_on():
-    proc = subprocess.run([*CLI, "sandbox", "check", "--json"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "REPOWRIGHT_SANDBOX_NETWORK": "host"})
+    proc = subprocess.run(
+        [*CLI, "sandbox", "check", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "REPOWRIGHT_SANDBOX_NETWORK": "host"},
+    )
     report = json.loads(proc.stdout)
     assert proc.returncode == 1 and report["isolated"] is False  # before: exit 0 and "network": "none"
     assert report["isolation"]["network"]["ok"] is False and "host" in report["isolation"]["network"]["found"]
@@ -79,7 +112,11 @@ def test_check_passes_with_the_defaults():
 @pytest.mark.docker
 def test_a_work_dir_too_large_to_copy_in_is_one_line_exit_2(tmp_path):
     subprocess.run(["truncate", "-s", "2500M", str(tmp_path / "huge.bin")], check=True)
-    proc = subprocess.run([*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "true"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*CLI, "sandbox", "run", "--workdir", str(tmp_path), "--", "true"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1 and "huge.bin" in lines[0] and "work dir" in lines[0]

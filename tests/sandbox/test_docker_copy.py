@@ -38,7 +38,9 @@ def test_a_copy_that_grows_past_its_limit_while_streaming_is_stopped(docker_sand
         sess.exec("head -c 30000000 /dev/urandom > blob")
         sink = io.BytesIO()
         with pytest.raises(CopyLimitError):
-            sess.get_stream("blob", LimitedSink(sink, 5 << 20, "blob"))  # no size check first: the stream's cap
+            sess.get_stream(
+                "blob", LimitedSink(sink, 5 << 20, "blob")
+            )  # no size check first: the stream's cap
         assert len(sink.getvalue()) <= 5 << 20
         assert sess.exec("echo usable").stdout == "usable\n"
 

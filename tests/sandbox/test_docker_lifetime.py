@@ -71,8 +71,9 @@ SESSION_HOLDER = (
 )
 
 
-@pytest.mark.parametrize("signum,init", [(signal.SIGTERM, "reaper"), (signal.SIGKILL, "reaper"),
-                                         (signal.SIGKILL, "shell")])
+@pytest.mark.parametrize(
+    "signum,init", [(signal.SIGTERM, "reaper"), (signal.SIGKILL, "reaper"), (signal.SIGKILL, "shell")]
+)
 def test_a_killed_session_holder_leaves_no_container(signum, init):
     child = subprocess.Popen([sys.executable, "-c", SESSION_HOLDER, init], stdout=subprocess.PIPE, text=True)
     try:
@@ -86,8 +87,22 @@ def test_a_killed_session_holder_leaves_no_container(signum, init):
 
 
 def test_sighup_to_sandbox_run_leaves_no_container(tmp_path):
-    child = subprocess.Popen([sys.executable, "-m", "repowright.agent.cli.main", "sandbox", "run", "--timeout", "300",
-                              "--workdir", str(tmp_path), "--", "sleep", "300"])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            "sandbox",
+            "run",
+            "--timeout",
+            "300",
+            "--workdir",
+            str(tmp_path),
+            "--",
+            "sleep",
+            "300",
+        ]
+    )
     try:
         assert wait_for(lambda: any(c.status == "running" for c in containers_of(child.pid)), 60)
         child.send_signal(signal.SIGHUP)
@@ -110,8 +125,14 @@ def orphan_container(tag: str):
     import docker.types
 
     mounts = [docker.types.Mount(m.target, m.source, type="bind", read_only=True) for m in toolchain_mounts()]
-    return client.containers.run(ensure_base_image(client), ["/usr/bin/sleep", "600"], detach=True, mounts=mounts,
-                                 labels={**labels, LABEL: "1", "repowright.test": tag}, network_mode="none")
+    return client.containers.run(
+        ensure_base_image(client),
+        ["/usr/bin/sleep", "600"],
+        detach=True,
+        mounts=mounts,
+        labels={**labels, LABEL: "1", "repowright.test": tag},
+        network_mode="none",
+    )
 
 
 def test_clean_removes_only_containers_whose_owner_is_gone():
@@ -124,7 +145,9 @@ def test_clean_removes_only_containers_whose_owner_is_gone():
         with sandbox.session() as live:
             counts = sandbox.prune(label=f"repowright.test={tag}")
             assert counts == {"removed": 1, "kept": 1}
-            assert live.exec("echo still here").stdout == "still here\n"  # before the fix: removed, APIError 409
+            assert (
+                live.exec("echo still here").stdout == "still here\n"
+            )  # before the fix: removed, APIError 409
         assert wait_for(lambda: not _exists(orphan), 30)
     finally:
         orphan.remove(force=True) if _exists(orphan) else None

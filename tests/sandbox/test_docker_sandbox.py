@@ -36,8 +36,9 @@ def test_timeout_kills_the_command_and_its_children(docker_sandbox):
 
 
 def test_memory_limit_kill_is_reported(docker_sandbox):
-    result = docker_sandbox.run(["python3", "-c", "x = bytearray(512 << 20)"],
-                                limits=Limits(timeout=60, memory="64m"))
+    result = docker_sandbox.run(
+        ["python3", "-c", "x = bytearray(512 << 20)"], limits=Limits(timeout=60, memory="64m")
+    )
     assert result.exit_code == 137 and result.oom_killed
     assert "memory limit" in result.stderr
 
@@ -47,7 +48,9 @@ def test_fork_bomb_is_contained_by_pids_limit(docker_sandbox):
     with docker_sandbox.session(limits=Limits(timeout=30, pids=64)) as sess:
         result = sess.exec(["bash", "-c", bomb], timeout=6)
         assert "Resource temporarily unavailable" in result.stderr  # forks were refused at the limit
-        pids = sess.container.stats(stream=False)["pids_stats"]["current"]  # the engine's count, from the host
+        pids = sess.container.stats(stream=False)["pids_stats"][
+            "current"
+        ]  # the engine's count, from the host
     assert 0 < pids <= 64  # the bomb is held at the limit inside its container
 
 
@@ -75,8 +78,10 @@ def test_no_network_only_loopback_and_host_listener_unreachable(docker_sandbox):
 
 
 def test_writes_outside_the_work_dir_fail(docker_sandbox):
-    script = "for p in /etc/x /usr/x /x /root/x; do touch $p 2>/dev/null && echo wrote $p; done; " \
-             "touch /work/ok /tmp/ok && echo workdir-ok; id -u"
+    script = (
+        "for p in /etc/x /usr/x /x /root/x; do touch $p 2>/dev/null && echo wrote $p; done; "
+        "touch /work/ok /tmp/ok && echo workdir-ok; id -u"
+    )
     result = docker_sandbox.run(script)
     assert "wrote" not in result.stdout
     assert "workdir-ok" in result.stdout
@@ -100,7 +105,9 @@ def test_files_copied_in_and_out_intact(docker_sandbox, tmp_path):
 
 
 def test_output_is_capped_with_a_marker(docker_sandbox):
-    result = docker_sandbox.run(["python3", "-c", "print('x' * (3 << 20))"], limits=Limits(output_cap=1 << 20))
+    result = docker_sandbox.run(
+        ["python3", "-c", "print('x' * (3 << 20))"], limits=Limits(output_cap=1 << 20)
+    )
     assert len(result.stdout) < (1 << 20) + 200
     assert "output truncated" in result.stdout
 
@@ -130,6 +137,8 @@ def test_check_reports_isolation_found_inside(docker_sandbox):
 def test_check_fails_the_network_when_it_is_on(docker_sandbox):
     report = docker_sandbox.check(Limits(timeout=30, network="host", pids=100))
     assert not report["isolated"] and not report["isolation"]["network"]["ok"]
-    assert "eth" in report["isolation"]["network"]["found"] or "host" in report["isolation"]["network"]["found"]
+    assert (
+        "eth" in report["isolation"]["network"]["found"] or "host" in report["isolation"]["network"]["found"]
+    )
     assert report["isolation"]["pids_limit"] == {"found": "100 inside, 100 in the engine", "ok": True}
     assert all(item["ok"] for name, item in report["isolation"].items() if name != "network")

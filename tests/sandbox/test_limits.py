@@ -11,12 +11,28 @@ from repowright.sandbox import LimitError, Limits
 from repowright.sandbox.limits import parse_size, tmpfs_sizes
 
 BAD = [
-    {"timeout": 0}, {"timeout": -1}, {"timeout": -5}, {"timeout": float("inf")}, {"timeout": float("nan")},
+    {"timeout": 0},
+    {"timeout": -1},
+    {"timeout": -5},
+    {"timeout": float("inf")},
+    {"timeout": float("nan")},
     {"timeout": 1e12},
-    {"memory": "0"}, {"memory": "-1"}, {"memory": "banana"}, {"memory": "1k"}, {"memory": "1e12"}, {"memory": "inf"},
+    {"memory": "0"},
+    {"memory": "-1"},
+    {"memory": "banana"},
+    {"memory": "1k"},
+    {"memory": "1e12"},
+    {"memory": "inf"},
     {"memory": "100t"},
-    {"cpus": 0}, {"cpus": -1}, {"cpus": float("inf")}, {"cpus": float("nan")}, {"cpus": 1e12},
-    {"pids": 0}, {"pids": -1}, {"pids": 10**12}, {"pids": 2.5},
+    {"cpus": 0},
+    {"cpus": -1},
+    {"cpus": float("inf")},
+    {"cpus": float("nan")},
+    {"cpus": 1e12},
+    {"pids": 0},
+    {"pids": -1},
+    {"pids": 10**12},
+    {"pids": 2.5},
     {"network": "bridge"},
 ]
 
@@ -42,22 +58,54 @@ def test_writable_mounts_leave_memory_for_processes():
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "repowright.agent.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("flag,value", [("--memory", "banana"), ("--memory", "0"), ("--memory", "1k"),
-                                        ("--timeout", "0"), ("--timeout", "-1"), ("--timeout", "inf"),
-                                        ("--timeout", "nan"), ("--cpus", "-1"), ("--cpus", "0"), ("--cpus", "1e12")])
+@pytest.mark.parametrize(
+    "flag,value",
+    [
+        ("--memory", "banana"),
+        ("--memory", "0"),
+        ("--memory", "1k"),
+        ("--timeout", "0"),
+        ("--timeout", "-1"),
+        ("--timeout", "inf"),
+        ("--timeout", "nan"),
+        ("--cpus", "-1"),
+        ("--cpus", "0"),
+        ("--cpus", "1e12"),
+    ],
+)
 def test_cli_bad_limit_is_one_line_exit_2(flag, value, tmp_path):
     proc = cli("sandbox", "run", flag, value, "--workdir", str(tmp_path), "--", "true")
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: sandbox") and flag.strip("-").rstrip("s") in lines[0]
+    assert (
+        len(lines) == 1 and lines[0].startswith("error: sandbox") and flag.strip("-").rstrip("s") in lines[0]
+    )
 
 
 def test_pids_from_the_environment_is_validated(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "sandbox", "run", "--workdir",
-                           str(tmp_path), "--", "true"], capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "REPOWRIGHT_SANDBOX_PIDS": "0"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            "sandbox",
+            "run",
+            "--workdir",
+            str(tmp_path),
+            "--",
+            "true",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "REPOWRIGHT_SANDBOX_PIDS": "0"},
+    )
     assert proc.returncode == 2 and "pids" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -43,7 +43,11 @@ class FakeGitHub:
         if self.fail and re.search(self.fail, path):
             return 422, {"message": "Validation Failed"}
         routes = [
-            ("POST", r"/issues/(\d+)/comments$", lambda m: {"id": 1, "html_url": f"https://github.test/c/{m[1]}"}),
+            (
+                "POST",
+                r"/issues/(\d+)/comments$",
+                lambda m: {"id": 1, "html_url": f"https://github.test/c/{m[1]}"},
+            ),
             ("GET", r"/repos/[^/]+/[^/]+$", lambda m: {"default_branch": "main"}),
             ("GET", r"/git/ref/heads/main$", lambda m: {"object": {"sha": BASE_SHA}}),
             ("GET", rf"/git/commits/{BASE_SHA}$", lambda m: {"tree": {"sha": "t" * 40}}),
@@ -51,7 +55,11 @@ class FakeGitHub:
             ("POST", r"/git/trees$", lambda m: {"sha": "2" * 40}),
             ("POST", r"/git/commits$", lambda m: {"sha": "3" * 40}),
             ("POST", r"/git/refs$", lambda m: {"ref": body["ref"]}),
-            ("POST", r"/pulls$", lambda m: {"number": 12, "html_url": "https://github.test/octo/calc/pull/12"}),
+            (
+                "POST",
+                r"/pulls$",
+                lambda m: {"number": 12, "html_url": "https://github.test/octo/calc/pull/12"},
+            ),
         ]
         for verb, pattern, reply in routes:
             match = re.search(pattern, path)

@@ -44,20 +44,33 @@ class FixingSolver:
         self.calls: list[dict] = []
 
     def __call__(self, repo_path: Path, issue_text: str, settings: Settings, out_dir: Path) -> SolveResult:
-        self.calls.append({"issue_text": issue_text, "token_in_env": any(TOKEN in v for v in os.environ.values()),
-                           "settings": settings.model_dump_json()})
+        self.calls.append(
+            {
+                "issue_text": issue_text,
+                "token_in_env": any(TOKEN in v for v in os.environ.values()),
+                "settings": settings.model_dump_json(),
+            }
+        )
         clone = out_dir / "clone"
         subprocess.run(["git", "clone", "-q", str(repo_path), str(clone)], check=True)
         source = clone / "calc" / "__init__.py"
         source.write_text(source.read_text().replace("return a - b", "return a + b"))
-        return SolveResult("patched", git(clone, "diff"), {}, {"prompt_tokens": 10, "completion_tokens": 5}, 1.0,
-                           out_dir)
+        return SolveResult(
+            "patched", git(clone, "diff"), {}, {"prompt_tokens": 10, "completion_tokens": 5}, 1.0, out_dir
+        )
 
 
 def environ(server: FakeGitHub, event_file: str, event_name: str, workspace: Path) -> dict[str, str]:
-    return {"GITHUB_EVENT_PATH": str(DATA / "action" / event_file), "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_REPOSITORY": "octo/calc", "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": server.url,
-            "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "GITHUB_WORKSPACE": str(workspace)}
+    return {
+        "GITHUB_EVENT_PATH": str(DATA / "action" / event_file),
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_REPOSITORY": "octo/calc",
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": server.url,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_WORKSPACE": str(workspace),
+    }
 
 
 def test_label_opens_a_pull_request_with_the_exact_requests(workspace, monkeypatch):
@@ -81,10 +94,14 @@ def test_label_opens_a_pull_request_with_the_exact_requests(workspace, monkeypat
         ("POST", f"{REPO_PREFIX}/issues/7/comments"),
     ]
     bodies = [body for _, _, body, _ in server.requests]
-    assert bodies[0] == {"body": "repowright is working on this issue (run: https://github.com/octo/calc/actions/runs/42)."}
+    assert bodies[0] == {
+        "body": "repowright is working on this issue (run: https://github.com/octo/calc/actions/runs/42)."
+    }
     assert base64.b64decode(bodies[4]["content"]).decode() == fixed
-    assert bodies[5] == {"base_tree": "t" * 40, "tree": [{"path": "calc/__init__.py", "mode": "100644",
-                                                          "type": "blob", "sha": "1" * 40}]}
+    assert bodies[5] == {
+        "base_tree": "t" * 40,
+        "tree": [{"path": "calc/__init__.py", "mode": "100644", "type": "blob", "sha": "1" * 40}],
+    }
     assert bodies[6]["parents"] == ["b" * 40] and bodies[6]["tree"] == "2" * 40
     assert bodies[7] == {"ref": "refs/heads/repowright/issue-7-42", "sha": "3" * 40}
     assert bodies[8]["head"] == "repowright/issue-7-42" and bodies[8]["base"] == "main"
@@ -99,8 +116,12 @@ def test_label_opens_a_pull_request_with_the_exact_requests(workspace, monkeypat
 def test_collaborator_comment_posts_the_diff(workspace):
     solver = FixingSolver()
     with FakeGitHub() as server:
-        outcome = run_action(environ(server, "comment_collaborator.json", "issue_comment", workspace), solver,
-                             Settings(), output="comment")
+        outcome = run_action(
+            environ(server, "comment_collaborator.json", "issue_comment", workspace),
+            solver,
+            Settings(),
+            output="comment",
+        )
     assert outcome.status == "comment"
     assert [(m, p) for m, p, _, _ in server.requests] == [("POST", f"{REPO_PREFIX}/issues/7/comments")] * 2
     diff = server.requests[1][2]["body"]
@@ -108,9 +129,14 @@ def test_collaborator_comment_posts_the_diff(workspace):
     assert "-    return a - b\n+    return a + b" in diff
 
 
-@pytest.mark.parametrize("event_file,event_name", [("comment_stranger.json", "issue_comment"),
-                                                   ("issues_other_label.json", "issues"),
-                                                   ("comment_on_pull_request.json", "issue_comment")])
+@pytest.mark.parametrize(
+    "event_file,event_name",
+    [
+        ("comment_stranger.json", "issue_comment"),
+        ("issues_other_label.json", "issues"),
+        ("comment_on_pull_request.json", "issue_comment"),
+    ],
+)
 def test_no_request_for_events_that_do_not_qualify(workspace, event_file, event_name):
     solver = FixingSolver()
     with FakeGitHub() as server:
@@ -120,8 +146,9 @@ def test_no_request_for_events_that_do_not_qualify(workspace, event_file, event_
 
 def test_stranger_is_told_nothing_and_reason_names_the_association(workspace):
     with FakeGitHub() as server:
-        outcome = run_action(environ(server, "comment_stranger.json", "issue_comment", workspace),
-                             FixingSolver(), Settings())
+        outcome = run_action(
+            environ(server, "comment_stranger.json", "issue_comment", workspace), FixingSolver(), Settings()
+        )
     assert "CONTRIBUTOR" in outcome.reason and "drive-by" in outcome.reason
 
 
@@ -134,12 +161,15 @@ def test_failures_are_posted_on_the_issue(workspace):
     assert outcome.status == "failed"
     assert [body["body"] for _, _, body, _ in server.requests] == [
         "repowright is working on this issue (run: https://github.com/octo/calc/actions/runs/42).",
-        "repowright could not resolve this issue: no candidate patch passed the tests"]
+        "repowright could not resolve this issue: no candidate patch passed the tests",
+    ]
 
 
 def test_api_refusal_while_opening_the_pull_request_is_reported(workspace):
     with FakeGitHub(fail=r"/pulls$") as server:
-        outcome = run_action(environ(server, "issues_labeled.json", "issues", workspace), FixingSolver(), Settings())
+        outcome = run_action(
+            environ(server, "issues_labeled.json", "issues", workspace), FixingSolver(), Settings()
+        )
     assert outcome.status == "failed" and "POST /pulls answered 422" in outcome.url
     last = server.requests[-1]
     assert last[1] == f"{REPO_PREFIX}/issues/7/comments" and "answered 422" in last[2]["body"]

@@ -14,8 +14,15 @@ API_KEY = "sk-model-key-0123456789"
 
 def test_failure_comment_redacts_the_api_key_and_the_token(workspace):  # noqa: F811
     def echoing(repo_path, issue_text, settings, out_dir):  # a server that echoed the credentials back
-        return SolveResult("error", "", {}, {}, 1.0, out_dir,
-                           error=f"the model server answered 401: Authorization: Bearer {API_KEY} (token {TOKEN})")
+        return SolveResult(
+            "error",
+            "",
+            {},
+            {},
+            1.0,
+            out_dir,
+            error=f"the model server answered 401: Authorization: Bearer {API_KEY} (token {TOKEN})",
+        )
 
     settings = Settings(llm=LLMConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key=API_KEY))
     with FakeGitHub() as server:

@@ -20,14 +20,21 @@ C_PROJECT = Path(__file__).resolve().parents[2] / "data" / "c2rust"
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", *args], capture_output=True,
-                          text=True, cwd=cwd, env={**os.environ, **CLEAN_ENV, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "repowright.agent.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **CLEAN_ENV, **(env or {})},
+        timeout=600,
+    )
 
 
 def snapshot(repo: Path) -> tuple[str, dict[str, int]]:
     """`git status --porcelain --ignored` and the mtime of every file and folder, .git left out."""
-    status = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=repo, capture_output=True,
-                            text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
     times = {str(p.relative_to(repo)): p.stat().st_mtime_ns for p in repo.rglob("*") if ".git" not in p.parts}
     return status, times
 
@@ -50,14 +57,37 @@ def test_commands_leave_the_checkout_untouched(tmp_path, user_cache):
         proc = cli(*args, cwd=repo)
         assert proc.returncode == 0, proc.stderr
         assert snapshot(repo) == before, args
-    responder = StepResponder({"act": [
-        Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
-                                         "replace": "len(values)"})]),
-        Reply(tool_calls=[("run_tests", {})]),
-        Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})])]})
+    responder = StepResponder(
+        {
+            "act": [
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("run_tests", {})]),
+                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
+            ]
+        }
+    )
     with ScriptedServer(responder=responder) as srv:
-        proc = cli("solve", str(repo), "--issue", "mean([2, 4, 6]) is 6.0", "--max-steps", "5", cwd=repo,
-                   env=model_env(srv.base_url))
+        proc = cli(
+            "solve",
+            str(repo),
+            "--issue",
+            "mean([2, 4, 6]) is 6.0",
+            "--max-steps",
+            "5",
+            cwd=repo,
+            env=model_env(srv.base_url),
+        )
     assert proc.returncode == 0, proc.stderr
     assert snapshot(repo) == before
     (run,) = (repository_cache_dir(repo) / "runs").iterdir()

@@ -30,12 +30,30 @@ def lines(path: Path) -> list[dict]:
 def test_ctrl_c_stops_promptly_with_a_resume_hint(tmp_path):
     out = tmp_path / "campaign"
     # --timeout 30: a batch in flight can take that long per input, which is what the old shutdown waited for
-    proc = subprocess.Popen([sys.executable, "-m", "repowright.agent.cli.main", "fuzz", "torch.nn.functional",
-                             "--inputs-per-api", "40", "--workers", "2", "--timeout", "30", "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            # a runner started in the background ignores SIGINT, and children inherit that
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            "fuzz",
+            "torch.nn.functional",
+            "--inputs-per-api",
+            "40",
+            "--workers",
+            "2",
+            "--timeout",
+            "30",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # a runner started in the background ignores SIGINT, and children inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 240
         while len(lines(out / "results.jsonl")) < 20 and time.monotonic() < deadline and proc.poll() is None:

@@ -23,8 +23,15 @@ def test_map_json_counts_and_cache(tmp_path):
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)
     assert data["files"] == 4 and data["cache_hits"] == 0 and data["skipped"] == {}
-    assert data["nodes"] == {"class": 2, "directory": 1, "file": 4, "function": 5, "method": 4, "repository": 1,
-                             "variable": 5}
+    assert data["nodes"] == {
+        "class": 2,
+        "directory": 1,
+        "file": 4,
+        "function": 5,
+        "method": 4,
+        "repository": 1,
+        "variable": 5,
+    }
     assert data["edges"] == {"calls": 9, "contains": 21, "imports": 5, "inherits": 1, "references": 2}
     second = json.loads(repowright("map", str(repo), "--json").stdout)
     assert second["cache_hits"] == 4 and second["nodes"] == data["nodes"] and second["edges"] == data["edges"]
@@ -43,7 +50,11 @@ def test_map_summary_and_exports(tmp_path):
 
 def test_map_errors_are_one_line(tmp_path):
     missing = repowright("map", str(tmp_path / "nope"))
-    assert missing.returncode == 2 and missing.stderr.strip().count("\n") == 0 and "not a directory" in missing.stderr
+    assert (
+        missing.returncode == 2
+        and missing.stderr.strip().count("\n") == 0
+        and "not a directory" in missing.stderr
+    )
     bad = repowright("map", str(tmp_path), "--format", "xml")
     assert bad.returncode == 2 and "--format xml" in bad.stderr
 
@@ -52,4 +63,8 @@ def test_map_unwritable_cache_is_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     proc = repowright("map", str(DATA / "go"), "--cache-dir", str(blocker / "cache"))
-    assert proc.returncode == 2 and "cannot write the graph cache" in proc.stderr and "--cache-dir" in proc.stderr
+    assert (
+        proc.returncode == 2
+        and "cannot write the graph cache" in proc.stderr
+        and "--cache-dir" in proc.stderr
+    )

@@ -24,13 +24,24 @@ def command(*args: str) -> list[str]:
 
 
 def repowright(*args: str, cwd, env=None, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run(command(*args), capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **CLEAN_ENV, **(env or {})}, timeout=timeout)
+    return subprocess.run(
+        command(*args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **CLEAN_ENV, **(env or {})},
+        timeout=timeout,
+    )
 
 
 def model_env(url: str) -> dict[str, str]:
-    return {"REPOWRIGHT_BASE_URL": url, "REPOWRIGHT_MODEL": "scripted", "REPOWRIGHT_API_KEY": "x",
-            "REPOWRIGHT_RETRY_BACKOFF": "0.01", "REPOWRIGHT_SANDBOX_TIMEOUT": "60"}
+    return {
+        "REPOWRIGHT_BASE_URL": url,
+        "REPOWRIGHT_MODEL": "scripted",
+        "REPOWRIGHT_API_KEY": "x",
+        "REPOWRIGHT_RETRY_BACKOFF": "0.01",
+        "REPOWRIGHT_SANDBOX_TIMEOUT": "60",
+    }
 
 
 def test_no_endpoint_is_a_one_line_error(tmp_path):
@@ -54,17 +65,47 @@ def test_exactly_one_issue_source(tmp_path):
 @pytest.mark.docker
 def test_github_issue_json_output(tmp_path):
     repo, _ = copy_fixture("stats", tmp_path)
-    responder = StepResponder({
-        "reproduce": [reproduction("test_repro.py", "from textstats.stats import mean\n\n\ndef test_mean():\n"
-                                                    "    assert mean([2, 4, 6]) == 4.0\n")],
-        "act": [Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
-                                                 "replace": "len(values)"})]),
-                Reply(tool_calls=[("submit", {"summary": "fixed"})])]})
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro.py",
+                    "from textstats.stats import mean\n\n\ndef test_mean():\n"
+                    "    assert mean([2, 4, 6]) == 4.0\n",
+                )
+            ],
+            "act": [
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
+            ],
+        }
+    )
     with ScriptedServer(responder=responder) as srv, FakeGitHub() as gh:
-        proc = repowright(str(repo), "--github", "octo/hello#7", "--json", "--out", str(tmp_path / "out"),
-                          "--max-steps", "5", "--max-seconds", "600",
-                          cwd=tmp_path, env={**model_env(srv.base_url), "GITHUB_API_URL": gh.url,
-                                             "GITHUB_TOKEN": "t0k"})
+        proc = repowright(
+            str(repo),
+            "--github",
+            "octo/hello#7",
+            "--json",
+            "--out",
+            str(tmp_path / "out"),
+            "--max-steps",
+            "5",
+            "--max-seconds",
+            "600",
+            cwd=tmp_path,
+            env={**model_env(srv.base_url), "GITHUB_API_URL": gh.url, "GITHUB_TOKEN": "t0k"},
+        )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert {"status", "patch", "checks", "tokens", "seconds"} <= set(data)
@@ -75,7 +116,12 @@ def test_github_issue_json_output(tmp_path):
     first = json.loads((tmp_path / "out" / "trajectory.jsonl").read_text().splitlines()[0])
     assert first["budget"]["max_steps"] == 5 and first["budget"]["max_seconds"] == 600
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "candidates", "patch.diff", "report.html", "result.json", "trajectory.jsonl"]
+        "candidates",
+        "patch.diff",
+        "report.html",
+        "result.json",
+        "trajectory.jsonl",
+    ]
 
 
 @pytest.mark.docker
@@ -84,20 +130,33 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
     responder = StepResponder({"act": [Fault("timeout")]})  # the act call hangs until the interrupt
     with ScriptedServer(responder=responder) as srv:
         env = {**os.environ, **CLEAN_ENV, **model_env(srv.base_url), "REPOWRIGHT_TIMEOUT": "600"}
-        child = subprocess.Popen(command(str(repo), "--issue", issue), cwd=tmp_path, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            command(str(repo), "--issue", issue),
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         while "act" not in responder.seen and child.poll() is None:
-            time.sleep(0.2)  # no deadline of our own: a loaded machine only makes this slower (pytest-timeout)
+            time.sleep(
+                0.2
+            )  # no deadline of our own: a loaded machine only makes this slower (pytest-timeout)
         assert "act" in responder.seen, "the run never reached the act step"
         child.send_signal(signal.SIGINT)
         _, stderr = child.communicate(timeout=60)
     (run_dir,) = (repository_cache_dir(repo) / "runs").iterdir()  # the user cache: the checkout stays clean
     assert not (repo / ".repowright").exists()
-    assert child.returncode == 130 and f"interrupted: the trajectory and report so far are in {run_dir}" in stderr
+    assert (
+        child.returncode == 130
+        and f"interrupted: the trajectory and report so far are in {run_dir}" in stderr
+    )
     records = [json.loads(line) for line in (run_dir / "trajectory.jsonl").read_text().splitlines()]
     assert [r["type"] for r in records][-2:] == ["interrupted", "end"]
     assert (run_dir / "report.html").exists() and (run_dir / "patch.diff").read_text() == ""
     from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
-    left = docker_client().containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={child.pid}"]})
+    left = docker_client().containers.list(
+        all=True, filters={"label": [LABEL, f"repowright.pid={child.pid}"]}
+    )
     assert not left

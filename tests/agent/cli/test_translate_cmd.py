@@ -36,8 +36,9 @@ def test_plan_rejects_a_missing_directory(tmp_path):
 
 @pytest.mark.docker
 def test_verify_json_and_exit_codes(tmp_path):
-    ok = runner.invoke(app, ["translate", "verify", "--c", str(EXAMPLE / "c"), "--rust", str(EXAMPLE / "rust"),
-                             "--json"])
+    ok = runner.invoke(
+        app, ["translate", "verify", "--c", str(EXAMPLE / "c"), "--rust", str(EXAMPLE / "rust"), "--json"]
+    )
     assert ok.exit_code == 0, ok.output
     data = json.loads(ok.stdout)
     assert data["equivalent"] and data["build"] == {"c": True, "rust": True, "errors": ""}
@@ -55,8 +56,21 @@ def test_verify_json_and_exit_codes(tmp_path):
 def test_run_writes_an_equivalent_crate(tmp_path, monkeypatch):
     with ScriptedServer(responder=ScriptedTranslator()) as server:
         monkeypatch.setenv("REPOWRIGHT_API_KEY", "x")
-        result = runner.invoke(app, ["translate", "run", str(LOOP_DATA / "c"), "--out", str(tmp_path / "out"),
-                                     "--base-url", server.base_url, "--model", "scripted", "--json"])
+        result = runner.invoke(
+            app,
+            [
+                "translate",
+                "run",
+                str(LOOP_DATA / "c"),
+                "--out",
+                str(tmp_path / "out"),
+                "--base-url",
+                server.base_url,
+                "--model",
+                "scripted",
+                "--json",
+            ],
+        )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["metrics"]["equivalent"] and (tmp_path / "out" / "src" / "main.rs").is_file()

@@ -22,8 +22,15 @@ HANG_SECONDS = 3.0
 
 def campaign(directory: Path, sandbox) -> Campaign:
     adapter = library_adapter(str(PLANTED))
-    config = CampaignConfig(apis=adapter.enumerate_many(APIS), inputs_per_api=10, seed=5, workers=1,
-                            timeout=HANG_SECONDS, batch_size=5, library=str(PLANTED))
+    config = CampaignConfig(
+        apis=adapter.enumerate_many(APIS),
+        inputs_per_api=10,
+        seed=5,
+        workers=1,
+        timeout=HANG_SECONDS,
+        batch_size=5,
+        library=str(PLANTED),
+    )
     return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=HANG_SECONDS))
 
 
@@ -34,7 +41,9 @@ def totals(summary: dict) -> dict:
 
 def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, docker_sandbox):
     whole = campaign(tmp_path / "whole", docker_sandbox).run()
-    findings = {(f["api"], f["cls"]): f for f in json.loads((tmp_path / "whole" / "findings.json").read_text())}
+    findings = {
+        (f["api"], f["cls"]): f for f in json.loads((tmp_path / "whole" / "findings.json").read_text())
+    }
 
     crash = findings[("planted_lib.scale", "crash")]
     assert crash["signature"].endswith("SIGSEGV") and crash["verified"] is True
@@ -43,7 +52,9 @@ def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, do
     assert findings[("planted_lib.spin", "hang")]["verified"] is True
     wrong = findings[("planted_lib.tally", "wrong_result")]
     assert wrong["verified"] is True and "disagree" in wrong["verify_note"]
-    assert not any(api == "planted_lib.pick" for api, _ in findings)  # refusing 'sum' is a rejection, not a bug
+    assert not any(
+        api == "planted_lib.pick" for api, _ in findings
+    )  # refusing 'sum' is a rejection, not a bug
     assert whole["rejected_by_api"]["planted_lib.pick"] >= 1
     assert whole["planned_inputs"] == whole["inputs"] == 40 and whole["complete"]
     report = (tmp_path / "whole" / "report.md").read_text()

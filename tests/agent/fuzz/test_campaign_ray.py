@@ -16,11 +16,29 @@ APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin", "planted_li
 
 
 def fuzz(out: Path, *extra: str) -> dict:
-    args = ["fuzz", *APIS, "--library", str(PLANTED), "--inputs-per-api", "8", "--seed", "5", "--timeout", "1",
-            "--batch-size", "12", "--memory", "1g", "--out", str(out), "--json", *extra]
+    args = [
+        "fuzz",
+        *APIS,
+        "--library",
+        str(PLANTED),
+        "--inputs-per-api",
+        "8",
+        "--seed",
+        "5",
+        "--timeout",
+        "1",
+        "--batch-size",
+        "12",
+        "--memory",
+        "1g",
+        "--out",
+        str(out),
+        "--json",
+        *extra,
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout[result.stdout.index("{"):])
+    return json.loads(result.stdout[result.stdout.index("{") :])
 
 
 def findings(summary: dict) -> list[tuple]:
@@ -35,5 +53,6 @@ def test_ray_campaign_finds_what_the_local_one_finds(tmp_path, ray_cluster):
     assert ray["inputs"] == local["inputs"] == 32 and ray["outcomes"] == local["outcomes"]
     results = [json.loads(line) for line in (tmp_path / "ray" / "results.jsonl").read_text().splitlines()]
     assert sorted(r["id"] for r in results) == sorted(
-        json.loads(line)["id"] for line in (tmp_path / "local" / "results.jsonl").read_text().splitlines())
+        json.loads(line)["id"] for line in (tmp_path / "local" / "results.jsonl").read_text().splitlines()
+    )
     assert len({r["node"] for r in results}) == 2  # batches ran on both nodes

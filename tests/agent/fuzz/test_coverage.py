@@ -11,11 +11,22 @@ from repowright.analyzers.library_docs import TorchDocs
 
 def test_torch_means_every_part():
     docs = TorchDocs()
-    nn, methods, everything = docs.enumerate("torch.nn"), docs.enumerate("torch.Tensor"), docs.enumerate("torch")
+    nn, methods, everything = (
+        docs.enumerate("torch.nn"),
+        docs.enumerate("torch.Tensor"),
+        docs.enumerate("torch"),
+    )
     assert "torch.nn.Conv1d" in nn and "torch.nn.LSTM" in nn and "torch.nn.Sequential" not in nn
     assert "torch.Tensor.index_fill_" in methods and "torch.Tensor.share_memory_" not in methods
-    for part in ("torch.gather", "torch.nn.functional.conv2d", "torch.linalg.solve", "torch.fft.fft",
-                 "torch.special.logit", "torch.nn.Conv1d", "torch.Tensor.index_fill_"):
+    for part in (
+        "torch.gather",
+        "torch.nn.functional.conv2d",
+        "torch.linalg.solve",
+        "torch.fft.fft",
+        "torch.special.logit",
+        "torch.nn.Conv1d",
+        "torch.Tensor.index_fill_",
+    ):
         assert part in everything, part
     assert len(everything) == len(set(everything)) > 1000
     assert not any(api in ("torch.save", "torch.load", "torch.manual_seed") for api in everything)
@@ -36,4 +47,6 @@ def test_tensor_method_gets_a_generated_self():
     record = adapter.constraints("torch.Tensor.index_fill_")
     assert list(record.params)[:2] == ["self", "dim"]
     case = next(c for c in generate_cases(record, 20, seed=0) if c.kind == "ci")
-    assert "result = torch.Tensor.index_fill_(self_, dim_, index_, value_)" in render_case(adapter, record, case)
+    assert "result = torch.Tensor.index_fill_(self_, dim_, index_, value_)" in render_case(
+        adapter, record, case
+    )

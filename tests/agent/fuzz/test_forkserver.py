@@ -30,12 +30,25 @@ def test_fork_server_survives_crashes_and_hangs(docker_sandbox):
         results = executor.run(PLANTED)
         again = executor.run([("second-batch", "import torch\nresult = torch.arange(3)\n")])
     assert [results[i]["status"] for i, _ in PLANTED] == [
-        "ok", "signal", "signal", "signal", "signal", "timeout", "exception", "exception", "ok", "ok"]
+        "ok",
+        "signal",
+        "signal",
+        "signal",
+        "signal",
+        "timeout",
+        "exception",
+        "exception",
+        "ok",
+        "ok",
+    ]
     assert results["segfault"]["signal"] == signal.SIGSEGV
     assert results["abort"]["signal"] == signal.SIGABRT
     assert results["fpe"]["signal"] == signal.SIGFPE
     assert results["bus"]["signal"] == signal.SIGBUS
     assert results["hang"]["seconds"] >= 2.0
-    assert results["error"]["exc_type"] == "RuntimeError" and "cannot be multiplied" in results["error"]["message"]
+    assert (
+        results["error"]["exc_type"] == "RuntimeError"
+        and "cannot be multiplied" in results["error"]["message"]
+    )
     assert "allocate" in results["memory"]["message"]  # the per-child memory limit turns it into an error
     assert again["second-batch"]["status"] == "ok"

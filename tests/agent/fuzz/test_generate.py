@@ -59,24 +59,38 @@ def built_values(sandbox, cases: list[tuple[str, list[str], str]]) -> dict[str, 
     from repowright.sandbox import Limits
 
     config = ExecConfig()
-    with sandbox.session(limits=Limits(timeout=600, memory="4g"), mounts=config.mounts(), env=config.env) as s:
+    with sandbox.session(
+        limits=Limits(timeout=600, memory="4g"), mounts=config.mounts(), env=config.env
+    ) as s:
         s.put_files({"describe.py": DESCRIBE, "cases.json": json.dumps(cases)})
         done = s.exec([config.python, "describe.py", "cases.json"], timeout=600)
     assert done.exit_code == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
 
-SCALAR_OK = {"int": {"int"}, "float": {"float", "int"}, "number": {"int", "float"}, "bool": {"bool"},
-             "str": {"str"}, "dtype": {"dtype"}, "device": {"str"}, "layout": {"layout"},
-             "memory_format": {"memory_format"}, "generator": {"generator"}, "callable": {"callable"},
-             "tensor": {"tensor"}}
+SCALAR_OK = {
+    "int": {"int"},
+    "float": {"float", "int"},
+    "number": {"int", "float"},
+    "bool": {"bool"},
+    "str": {"str"},
+    "dtype": {"dtype"},
+    "device": {"str"},
+    "layout": {"layout"},
+    "memory_format": {"memory_format"},
+    "generator": {"generator"},
+    "callable": {"callable"},
+    "tensor": {"tensor"},
+}
 
 
 def fits_structure(kinds: list[str], value: dict) -> bool:
     for kind in kinds:
         if kind.startswith("sequence("):
-            element = kind[len("sequence("):-1]
-            if value["kind"] in ("list", "tuple") and all(fits_structure([element], i) for i in value["items"]):
+            element = kind[len("sequence(") : -1]
+            if value["kind"] in ("list", "tuple") and all(
+                fits_structure([element], i) for i in value["items"]
+            ):
                 return True
         elif value["kind"] in SCALAR_OK.get(kind, set()):
             return True
@@ -96,8 +110,9 @@ def numbers(value: dict) -> list[float]:
 def inside(x: float, interval: str) -> bool:
     low, high = interval.strip("[]() ").split(",")
     lo, hi = float(low), float(high)
-    return (lo <= x if interval.strip().startswith("[") else lo < x) and \
-        (x <= hi if interval.strip().endswith("]") else x < hi)
+    return (lo <= x if interval.strip().startswith("[") else lo < x) and (
+        x <= hi if interval.strip().endswith("]") else x < hi
+    )
 
 
 def shape_fits(documented: list[str], shape: list[int], sizes: dict[str, int]) -> bool:
@@ -129,8 +144,11 @@ def broken_constraints(param: ParamConstraints, value: dict | None, sizes: dict[
         elif param.shape and not any(shape_fits(s, value["shape"], sizes) for s in param.shape):
             broken.add("shape")
     interval = param.range
-    if interval and re.fullmatch(r"[\[(]\s*-?[\d.]+|[\[(]\s*-inf", interval.split(",")[0]) and \
-            not all(inside(x, interval) for x in numbers(value)):
+    if (
+        interval
+        and re.fullmatch(r"[\[(]\s*-?[\d.]+|[\[(]\s*-inf", interval.split(",")[0])
+        and not all(inside(x, interval) for x in numbers(value))
+    ):
         broken.add("range")
     if param.enum and value["kind"] == "str" and value["value"] not in param.enum:
         broken.add("enum")
@@ -164,8 +182,11 @@ def test_ci_conforms_and_vi_breaks_exactly_one(name, built):
             assert case.boundary
             continue
         got = values[case_id]
-        broken = {(p, c) for p, param in api.params.items()
-                  for c in broken_constraints(param, got.get(p), case.sizes)}
+        broken = {
+            (p, c)
+            for p, param in api.params.items()
+            for c in broken_constraints(param, got.get(p), case.sizes)
+        }
         if case.kind == "ci":
             assert broken == set(), (case.id, broken, got)
         else:
@@ -187,7 +208,9 @@ def test_oracle_sees_each_kind_of_violation():
     assert broken_constraints(q, {"kind": "list", "items": [{"kind": "int", "value": -1}]}, {}) == {"range"}
     assert broken_constraints(q, {"kind": "float", "value": 1.5}, {}) == {"structure"}
     s = ParamConstraints("w", structure=["tensor"], shape=[["N", "C"]])
-    assert broken_constraints(s, {"kind": "tensor", "dtype": "float32", "shape": [2, 3]}, {"C": 4}) == {"shape"}
+    assert broken_constraints(s, {"kind": "tensor", "dtype": "float32", "shape": [2, 3]}, {"C": 4}) == {
+        "shape"
+    }
     e = ParamConstraints("mode", structure=["str"], enum=["mean", "sum"])
     assert broken_constraints(e, {"kind": "str", "value": "max"}, {}) == {"enum"}
 
@@ -233,7 +256,10 @@ def test_checker_sees_each_kind_of_violation():
 
 
 def test_rendering_and_reduction_candidates():
-    assert render_value(tensor([2, 3], layout="noncontiguous")) == "torch.randn([2, 6], dtype=torch.float32)[..., ::2]"
+    assert (
+        render_value(tensor([2, 3], layout="noncontiguous"))
+        == "torch.randn([2, 6], dtype=torch.float32)[..., ::2]"
+    )
     assert render_value(tensor([2, 3], layout="zero_stride")).endswith(".expand([2, 3])")
     assert render_value({"kind": "float", "value": float("nan")}) == "float('nan')"
     api = APIS["torch.nn.functional.conv2d"]
@@ -241,4 +267,6 @@ def test_rendering_and_reduction_candidates():
     assert positional(api, case.args)[:2] == ["input", "weight"]
     smaller = shrink_candidates(case, api)
     assert any("stride" not in c.args for c in smaller)
-    assert all(c.args["input"]["shape"] != case.args["input"]["shape"] or c.args != case.args for c in smaller)
+    assert all(
+        c.args["input"]["shape"] != case.args["input"]["shape"] or c.args != case.args for c in smaller
+    )

@@ -20,12 +20,20 @@ def test_model_fills_gaps_with_grounded_facts_only():
     doc = ApiDoc(**DOCS["torch.nn.functional.gelu"])
     record = extract(doc)
     assert record.params["input"].structure == [] and record.params["approximate"].enum == ["none", "tanh"]
-    reply = {"params": {
-        "input": {"structure": {"value": ["tensor"], "sentence": "it applies element-wise the function"},
-                  "ndim": {"value": [4], "sentence": "the input must be a 4-D tensor"}},  # not in the docs
-        "approximate": {"enum": {"value": ["none", "tanh", "exact"],
-                                 "sentence": "When the approximate argument is 'tanh'"}},
-    }}
+    reply = {
+        "params": {
+            "input": {
+                "structure": {"value": ["tensor"], "sentence": "it applies element-wise the function"},
+                "ndim": {"value": [4], "sentence": "the input must be a 4-D tensor"},
+            },  # not in the docs
+            "approximate": {
+                "enum": {
+                    "value": ["none", "tanh", "exact"],
+                    "sentence": "When the approximate argument is 'tanh'",
+                }
+            },
+        }
+    }
     with ScriptedServer([Reply(content=json.dumps(reply))]) as server:
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
         filled, added = fill_with_model(record, doc, llm)

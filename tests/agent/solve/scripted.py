@@ -60,12 +60,17 @@ class StepResponder:
 
 def reproduction(path: str, content: str) -> Reply:
     """The reproduce step's JSON reply for a pytest file."""
-    return Reply(content=json.dumps({"path": path, "content": content,
-                                     "command": f"python -m pytest -q -p no:cacheprovider {path}"}))
+    return Reply(
+        content=json.dumps(
+            {"path": path, "content": content, "command": f"python -m pytest -q -p no:cacheprovider {path}"}
+        )
+    )
 
 
 def settings_for(base_url: str, **llm: Any) -> Settings:
-    config = dict(base_url=base_url, model="scripted", api_key="x", timeout=5.0, max_retries=2, retry_backoff=0.01)
+    config = dict(
+        base_url=base_url, model="scripted", api_key="x", timeout=5.0, max_retries=2, retry_backoff=0.01
+    )
     config.update(llm)
     return Settings(llm=LLMConfig(**config), sandbox=SandboxConfig(backend="docker", timeout=60))
 

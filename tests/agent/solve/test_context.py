@@ -22,9 +22,19 @@ def test_short_text_is_unchanged():
 def _conversation(turns: int, size: int) -> list[dict]:
     messages = [{"role": "system", "content": "sys"}, {"role": "user", "content": "task"}]
     for i in range(turns):
-        messages.append({"role": "assistant", "content": "", "tool_calls": [
-            {"id": f"c{i}", "type": "function", "function": {"name": "view_file",
-                                                             "arguments": json.dumps({"path": f"f{i}.py"})}}]})
+        messages.append(
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {
+                        "id": f"c{i}",
+                        "type": "function",
+                        "function": {"name": "view_file", "arguments": json.dumps({"path": f"f{i}.py"})},
+                    }
+                ],
+            }
+        )
         messages.append({"role": "tool", "tool_call_id": f"c{i}", "name": "view_file", "content": "y" * size})
     return messages
 

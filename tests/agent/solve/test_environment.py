@@ -15,21 +15,37 @@ from tests.scripted_server import Reply, ScriptedServer
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
 MISSING = "repowright-no-such-package-7f3a"  # not on PyPI: the environment cannot be built
-FAKE_HUMANIZE = ("python -c \"import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], "
-                 "'humanize.py').write_text('def intcomma(n):\\n    return format(n, \\\",\\\")\\n')\"")
+FAKE_HUMANIZE = (
+    "python -c \"import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], "
+    "'humanize.py').write_text('def intcomma(n):\\n    return format(n, \\\",\\\")\\n')\""
+)
 
 
 def script() -> StepResponder:
-    return StepResponder({
-        "reproduce": [reproduction("test_repro_total.py", "from ledger.report import total\n\n\n"
-                                   "def test_first_entry_counts():\n"
-                                   "    assert total([{'amount': 1000}, {'amount': 2500}]) == 3500\n")],
-        "act": [
-            Reply(tool_calls=[("edit_file", {"path": "ledger/report.py", "search": "entries[1:]",
-                                             "replace": "entries"})]),
-            Reply(tool_calls=[("run_tests", {"paths": ["tests/test_report.py"]})]),
-            Reply(tool_calls=[("submit", {"summary": "count the first entry too"})]),
-        ]})
+    return StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro_total.py",
+                    "from ledger.report import total\n\n\n"
+                    "def test_first_entry_counts():\n"
+                    "    assert total([{'amount': 1000}, {'amount': 2500}]) == 3500\n",
+                )
+            ],
+            "act": [
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {"path": "ledger/report.py", "search": "entries[1:]", "replace": "entries"},
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("run_tests", {"paths": ["tests/test_report.py"]})]),
+                Reply(tool_calls=[("submit", {"summary": "count the first entry too"})]),
+            ],
+        }
+    )
 
 
 def solve(tmp_path, docker_sandbox, **options):
@@ -39,8 +55,9 @@ def solve(tmp_path, docker_sandbox, **options):
         pyproject.write_text(pyproject.read_text().replace("humanize>=4", MISSING))
     responder = script()
     with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url), tmp_path / "out", sandbox=docker_sandbox,
-                             **options)
+        result = solve_issue(
+            repo, issue, settings_for(srv.base_url), tmp_path / "out", sandbox=docker_sandbox, **options
+        )
     tools = [r for r in read_trajectory(tmp_path / "out" / "trajectory.jsonl") if r["type"] == "tool_call"]
     return result, next(t for t in tools if t["name"] == "run_tests")
 
@@ -77,6 +94,8 @@ def test_the_setup_command_fills_the_environment_inside_the_sandbox(tmp_path, do
 def test_env_none_shows_the_missing_dependency_as_an_environment_error(tmp_path, docker_sandbox):
     result, run_tests = solve(tmp_path, docker_sandbox, env="none")
     assert result.environment["mode"] == "none"
-    assert result.checks["existing_tests_pass"] is None and "humanize" in result.environment_errors[
-        "existing_tests_pass"]
+    assert (
+        result.checks["existing_tests_pass"] is None
+        and "humanize" in result.environment_errors["existing_tests_pass"]
+    )
     assert result.checks["reproduction_passes_after"] is True and result.status == "patched"

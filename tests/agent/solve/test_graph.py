@@ -20,8 +20,10 @@ def test_retry_only_for_failures_an_edit_can_repair():
     assert retry_or_stop(ctx(), state({"applies": True, "reproduction_passes_after": False})) == "retry"
     assert retry_or_stop(ctx(), state({"applies": True, "existing_tests_pass": False})) == "retry"
     assert retry_or_stop(ctx(), state({"applies": True, "reproduction_passes_after": True})) == "stop"
-    assert retry_or_stop(ctx(), state({"reproduction_fails_before": False, "reproduction_passes_after": True})) \
+    assert (
+        retry_or_stop(ctx(), state({"reproduction_fails_before": False, "reproduction_passes_after": True}))
         == "stop"
+    )
     assert retry_or_stop(ctx(), {"validation": {"checks": {}}, "patch": "", "attempt": 1}) == "retry"
 
 
@@ -36,7 +38,17 @@ def test_no_retry_past_the_limits():
 def test_graph_reads_as_the_pipeline():
     graph = build_solve_graph(ctx()).get_graph()
     edges = {(e.source, e.target) for e in graph.edges}
-    chain = ["__start__", "load_graph", "explore", "summarize", "analyze", "plan", "reproduce", "act", "make_patch",
-             "validate"]
+    chain = [
+        "__start__",
+        "load_graph",
+        "explore",
+        "summarize",
+        "analyze",
+        "plan",
+        "reproduce",
+        "act",
+        "make_patch",
+        "validate",
+    ]
     assert set(zip(chain, chain[1:], strict=False)) <= edges
     assert {("validate", "feedback"), ("validate", "__end__"), ("feedback", "act")} <= edges

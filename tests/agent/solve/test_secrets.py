@@ -40,42 +40,84 @@ def plant(repo) -> None:
         (repo / path).write_text(text + "\n")
     (repo / ".gitignore").write_text("notes/\n")
     (repo / "textstats/settings.py").write_text(
-        f'"""Where the service lives."""\nAPI = "{API_KEY}"\nGH = "{GITHUB}"\nPW = "{PASSWORD}"\n')
+        f'"""Where the service lives."""\nAPI = "{API_KEY}"\nGH = "{GITHUB}"\nPW = "{PASSWORD}"\n'
+    )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A", "."], cwd=repo, check=True)
-    subprocess.run([*git, "add", "-f", *FILES], cwd=repo, check=True)  # tracked: only the name rule holds them
+    subprocess.run(
+        [*git, "add", "-f", *FILES], cwd=repo, check=True
+    )  # tracked: only the name rule holds them
     subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True)
 
 
-def test_planted_secrets_reach_no_prompt_trajectory_report_or_log(tmp_path, docker_sandbox, monkeypatch, caplog):
+def test_planted_secrets_reach_no_prompt_trajectory_report_or_log(
+    tmp_path, docker_sandbox, monkeypatch, caplog
+):
     repo, issue = copy_fixture("stats", tmp_path)
     plant(repo)
     assert "id_rsa" in subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True).stdout
     monkeypatch.setenv("GITHUB_TOKEN", GITHUB)
     monkeypatch.setenv("MY_SERVICE_PASSWORD", PASSWORD)
     paths = [*FILES, IGNORED[0]]
-    responder = StepResponder({"act": [
-        Reply(tool_calls=[("view_file", {"path": p}) for p in paths]),
-        Reply(tool_calls=[("view_file", {"path": "textstats/settings.py"})]),
-        Reply(tool_calls=[("run_command", {"command": "ls -aR; cat " + " ".join(paths) +
-                                           " textstats/settings.py; env; grep -r planted . || true"})]),
-        Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
-                                         "replace": "len(values)"})]),
-        Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
-    ]})
+    responder = StepResponder(
+        {
+            "act": [
+                Reply(tool_calls=[("view_file", {"path": p}) for p in paths]),
+                Reply(tool_calls=[("view_file", {"path": "textstats/settings.py"})]),
+                Reply(
+                    tool_calls=[
+                        (
+                            "run_command",
+                            {
+                                "command": "ls -aR; cat "
+                                + " ".join(paths)
+                                + " textstats/settings.py; env; grep -r planted . || true"
+                            },
+                        )
+                    ]
+                ),
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
+            ]
+        }
+    )
     out = tmp_path / "out"
     caplog.set_level(logging.DEBUG)
     with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url, api_key=API_KEY), out, sandbox=docker_sandbox,
-                             budget=Budget(tool_timeout=60, max_tool_errors=20))
+        result = solve_issue(
+            repo,
+            issue,
+            settings_for(srv.base_url, api_key=API_KEY),
+            out,
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=60, max_tool_errors=20),
+        )
     assert result.patch, result.to_dict()
-    secrets = [API_KEY, GITHUB, PASSWORD, IGNORED[1], *(text.split()[-1].split("=")[-1].strip('"}')
-                                                       for text in FILES.values())]
+    secrets = [
+        API_KEY,
+        GITHUB,
+        PASSWORD,
+        IGNORED[1],
+        *(text.split()[-1].split("=")[-1].strip('"}') for text in FILES.values()),
+    ]
     sent = "\n".join(str(r) for r in srv.requests)
     assert "textstats/settings.py" in sent and "[redacted api_key]" in sent  # the module was shown, scrubbed
     assert "does not exist" in sent  # the secret files are not in the sandbox copy
-    written = {p.relative_to(out).as_posix(): p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()}
+    written = {
+        p.relative_to(out).as_posix(): p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()
+    }
     assert {"trajectory.jsonl", "report.html", "result.json", "patch.diff"} <= set(written)
     for secret in secrets:
         assert secret not in sent, f"{secret} reached the model"

@@ -48,16 +48,36 @@ def check_outputs(out: Path, result) -> list[dict]:
 
 def test_python_bug_is_fixed(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
-    responder = StepResponder({
-        "reproduce": [reproduction("test_repro_mean.py", "from textstats.stats import mean\n\n\n"
-                                   "def test_mean():\n    assert mean([2, 4, 6]) == 4.0\n")],
-        "act": [
-            Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
-            Reply(content="The divisor is off by one.", tool_calls=[("edit_file", {
-                "path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "len(values)"})]),
-            Reply(tool_calls=[("run_tests", {})]),
-            Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
-        ]}, relevant=("mean",))
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro_mean.py",
+                    "from textstats.stats import mean\n\n\n"
+                    "def test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
+                )
+            ],
+            "act": [
+                Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
+                Reply(
+                    content="The divisor is off by one.",
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ],
+                ),
+                Reply(tool_calls=[("run_tests", {})]),
+                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
+            ],
+        },
+        relevant=("mean",),
+    )
     out = tmp_path / "out"
     with ScriptedServer(responder=responder) as srv:
         result = solve_issue(repo, issue, settings_for(srv.base_url), out, sandbox=docker_sandbox)
@@ -80,27 +100,54 @@ def test_python_bug_is_fixed(tmp_path, docker_sandbox):
     assert "textstats/stats.py" in summarize and "(len(values) - 1)" in summarize
     act_prompt = responder.seen["act"][0]["messages"][1]["content"]
     assert "test_repro_mean.py" in act_prompt and "1 failed" in act_prompt  # the reproduction was run first
-    assert "- textstats/stats.py:4-8 mean\n- textstats/words.py" in act_prompt  # the explorer's best locations
+    assert (
+        "- textstats/stats.py:4-8 mean\n- textstats/words.py" in act_prompt
+    )  # the explorer's best locations
     tool_names = [r["name"] for r in records if r["type"] == "tool_call"]
     assert tool_names == ["view_file", "edit_file", "run_tests", "submit"]
 
 
 def test_bug_two_calls_from_the_symptom(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("pricing", tmp_path)
-    responder = StepResponder({
-        "reproduce": [reproduction("test_repro_invoice.py", "from shop.invoice import render_invoice\n\n\n"
-                                   "def test_total():\n    lines = [{'name': 'pen', 'price': 2.0, 'quantity': 3}]\n"
-                                   "    assert render_invoice('Ada', lines).endswith('Total: 6.00')\n")],
-        "act": [
-            Reply(tool_calls=[("search_graph", {"query": "render_invoice", "mode": "name"})]),
-            Reply(tool_calls=[("show_node", {"id": "shop/invoice.py::render_invoice"})]),
-            Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::order_total"})]),
-            Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::line_total"})]),
-            Reply(tool_calls=[("view_file", {"path": "shop/pricing.py", "start_line": 1, "end_line": 8})]),
-            Reply(tool_calls=[("edit_file", {"path": "shop/pricing.py", "search": "return price * percent / 100",
-                                             "replace": "return price * (100 - percent) / 100"})]),
-            Reply(tool_calls=[("submit", {"summary": "apply_discount returned the discount, not the price"})]),
-        ]}, relevant=("pricing",))
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro_invoice.py",
+                    "from shop.invoice import render_invoice\n\n\n"
+                    "def test_total():\n    lines = [{'name': 'pen', 'price': 2.0, 'quantity': 3}]\n"
+                    "    assert render_invoice('Ada', lines).endswith('Total: 6.00')\n",
+                )
+            ],
+            "act": [
+                Reply(tool_calls=[("search_graph", {"query": "render_invoice", "mode": "name"})]),
+                Reply(tool_calls=[("show_node", {"id": "shop/invoice.py::render_invoice"})]),
+                Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::order_total"})]),
+                Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::line_total"})]),
+                Reply(
+                    tool_calls=[("view_file", {"path": "shop/pricing.py", "start_line": 1, "end_line": 8})]
+                ),
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "shop/pricing.py",
+                                "search": "return price * percent / 100",
+                                "replace": "return price * (100 - percent) / 100",
+                            },
+                        )
+                    ]
+                ),
+                Reply(
+                    tool_calls=[
+                        ("submit", {"summary": "apply_discount returned the discount, not the price"})
+                    ]
+                ),
+            ],
+        },
+        relevant=("pricing",),
+    )
     out = tmp_path / "out"
     with ScriptedServer(responder=responder) as srv:
         result = solve_issue(repo, issue, settings_for(srv.base_url), out, sandbox=docker_sandbox)
@@ -119,20 +166,51 @@ def test_bug_two_calls_from_the_symptom(tmp_path, docker_sandbox):
 
 def test_failed_first_candidate_is_retried_and_recovers(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("slug", tmp_path)
-    responder = StepResponder({
-        "reproduce": [reproduction("test_repro_slug.py", "from slugkit.text import slugify\n\n\n"
-                                   "def test_title():\n    assert slugify('Hello,  World!') == 'hello-world'\n")],
-        "act": [
-            Reply(tool_calls=[("edit_file", {"path": "slugkit/text.py", "search": 'sub("-", title)',
-                                             "replace": 'sub("-", title.lower())'})]),
-            Reply(tool_calls=[("submit", {"summary": "lowercase the title"})]),
-            # after the failed validation: collapse runs and strip the ends
-            Reply(tool_calls=[("edit_file", {"path": "slugkit/text.py", "search": 'r"[^a-z0-9]"',
-                                             "replace": 'r"[^a-z0-9]+"'}),
-                              ("edit_file", {"path": "slugkit/text.py", "search": 'sub("-", title.lower())',
-                                             "replace": 'sub("-", title.lower()).strip("-")'})]),
-            Reply(tool_calls=[("submit", {"summary": "lowercase, collapse separators, strip dashes"})]),
-        ]}, relevant=("slugify",))
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro_slug.py",
+                    "from slugkit.text import slugify\n\n\n"
+                    "def test_title():\n    assert slugify('Hello,  World!') == 'hello-world'\n",
+                )
+            ],
+            "act": [
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "slugkit/text.py",
+                                "search": 'sub("-", title)',
+                                "replace": 'sub("-", title.lower())',
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "lowercase the title"})]),
+                # after the failed validation: collapse runs and strip the ends
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {"path": "slugkit/text.py", "search": 'r"[^a-z0-9]"', "replace": 'r"[^a-z0-9]+"'},
+                        ),
+                        (
+                            "edit_file",
+                            {
+                                "path": "slugkit/text.py",
+                                "search": 'sub("-", title.lower())',
+                                "replace": 'sub("-", title.lower()).strip("-")',
+                            },
+                        ),
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "lowercase, collapse separators, strip dashes"})]),
+            ],
+        },
+        relevant=("slugify",),
+    )
     out = tmp_path / "out"
     with ScriptedServer(responder=responder) as srv:
         result = solve_issue(repo, issue, settings_for(srv.base_url), out, apply=True, sandbox=docker_sandbox)
@@ -152,10 +230,25 @@ def test_front_doors_seam_reaches_the_pipeline(tmp_path):
     from repowright.agent.solver import default_solver
 
     repo, issue = copy_fixture("stats", tmp_path)
-    responder = StepResponder({"act": [
-        Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
-                                         "replace": "len(values)"})]),
-        Reply(tool_calls=[("submit", {"summary": "fixed"})])]})
+    responder = StepResponder(
+        {
+            "act": [
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
+            ]
+        }
+    )
     with ScriptedServer(responder=responder) as srv:
         result = default_solver()(repo, issue, settings_for(srv.base_url), tmp_path / "out")
     assert result.patched and "+    return sum(values) / len(values)" in result.patch

@@ -14,7 +14,10 @@ from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
 pytestmark = pytest.mark.docker
-GOOD_EDIT = ("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "len(values)"})
+GOOD_EDIT = (
+    "edit_file",
+    {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "len(values)"},
+)
 SUBMIT = ("submit", {"summary": "fixed"})
 
 
@@ -23,8 +26,15 @@ def run(tmp_path, sandbox, act, *, budget=None, llm=None, script=None, **kwargs)
     repo, issue = copy_fixture("stats", tmp_path)
     responder = StepResponder({"act": act, **(script or {})})
     with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url, **(llm or {})), tmp_path / "out",
-                             budget=budget or Budget(tool_timeout=30), sandbox=sandbox, **kwargs)
+        result = solve_issue(
+            repo,
+            issue,
+            settings_for(srv.base_url, **(llm or {})),
+            tmp_path / "out",
+            budget=budget or Budget(tool_timeout=30),
+            sandbox=sandbox,
+            **kwargs,
+        )
     return result, read_trajectory(tmp_path / "out" / "trajectory.jsonl"), responder, srv.requests
 
 
@@ -34,17 +44,22 @@ def tool_messages(body):
 
 def test_server_500s_and_timeouts_are_retried(tmp_path, docker_sandbox):
     # the timeout fault hangs until the server stops: only it outlasts the client's 5 s, whatever the load
-    result, records, _, _ = run(tmp_path, docker_sandbox, [Fault("timeout"), Reply(tool_calls=[GOOD_EDIT]),
-                                                           Fault("500"), Reply(tool_calls=[SUBMIT])],
-                                script={"summarize": [Fault("500"), Fault("500"), Reply(content="a summary")]},
-                                llm={"timeout": 5.0})
+    result, records, _, _ = run(
+        tmp_path,
+        docker_sandbox,
+        [Fault("timeout"), Reply(tool_calls=[GOOD_EDIT]), Fault("500"), Reply(tool_calls=[SUBMIT])],
+        script={"summarize": [Fault("500"), Fault("500"), Reply(content="a summary")]},
+        llm={"timeout": 5.0},
+    )
     assert result.status == "patched" and result.checks["applies"]
     assert result.tokens["retries"] == 4  # one per injected fault
     assert records[-1]["type"] == "end"
 
 
 def test_a_server_that_keeps_failing_ends_the_run_with_an_error(tmp_path, docker_sandbox):
-    result, records, _, requests = run(tmp_path, docker_sandbox, [], script={"summarize": [Fault("500")] * 10})
+    result, records, _, requests = run(
+        tmp_path, docker_sandbox, [], script={"summarize": [Fault("500")] * 10}
+    )
     assert result.status == "error" and "failed 3 times" in result.error
     assert len([r for r in requests if "[step: summarize]" in json.dumps(r)]) == 3
     assert [r["type"] for r in records][-1] == "end"
@@ -52,9 +67,13 @@ def test_a_server_that_keeps_failing_ends_the_run_with_an_error(tmp_path, docker
 
 
 def test_malformed_tool_calls_get_a_correction_then_the_run_goes_on(tmp_path, docker_sandbox):
-    act = [Fault("malformed_tool_call"), Reply(tool_calls=[("delete_everything", {})]),
-           Reply(tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": "one"})]),
-           Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]
+    act = [
+        Fault("malformed_tool_call"),
+        Reply(tool_calls=[("delete_everything", {})]),
+        Reply(tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": "one"})]),
+        Reply(tool_calls=[GOOD_EDIT]),
+        Reply(tool_calls=[SUBMIT]),
+    ]
     result, records, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched"
     corrections = tool_messages(responder.seen["act"][3])
@@ -65,17 +84,26 @@ def test_malformed_tool_calls_get_a_correction_then_the_run_goes_on(tmp_path, do
 
 
 def test_the_error_budget_stops_a_model_that_keeps_sending_garbage(tmp_path, docker_sandbox):
-    result, records, _, _ = run(tmp_path, docker_sandbox, [Fault("malformed_tool_call")] * 10,
-                                budget=Budget(max_tool_errors=2, tool_timeout=30))
+    result, records, _, _ = run(
+        tmp_path,
+        docker_sandbox,
+        [Fault("malformed_tool_call")] * 10,
+        budget=Budget(max_tool_errors=2, tool_timeout=30),
+    )
     assert result.status == "no_patch"
     stop = next(r for r in records if r["type"] == "stop")
     assert "too many malformed or failing tool calls (3)" in stop["reason"]
 
 
 def test_several_megabytes_of_tool_output_are_truncated(tmp_path, docker_sandbox):
-    act = [Reply(tool_calls=[("run_command", {"command": "python -c \"print('x' * 5_000_000)\""})]),
-           Reply(tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": 1, "end_line": 100000})]),
-           Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]
+    act = [
+        Reply(tool_calls=[("run_command", {"command": "python -c \"print('x' * 5_000_000)\""})]),
+        Reply(
+            tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": 1, "end_line": 100000})]
+        ),
+        Reply(tool_calls=[GOOD_EDIT]),
+        Reply(tool_calls=[SUBMIT]),
+    ]
     result, records, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched"
     shown = tool_messages(responder.seen["act"][1])[0]
@@ -85,9 +113,16 @@ def test_several_megabytes_of_tool_output_are_truncated(tmp_path, docker_sandbox
 
 
 def test_edits_with_missing_or_ambiguous_search_text_are_refused(tmp_path, docker_sandbox):
-    act = [Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "len(vals)", "replace": "x"})]),
-           Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "values", "replace": "xs"})]),
-           Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]
+    act = [
+        Reply(
+            tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "len(vals)", "replace": "x"})]
+        ),
+        Reply(
+            tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "values", "replace": "xs"})]
+        ),
+        Reply(tool_calls=[GOOD_EDIT]),
+        Reply(tool_calls=[SUBMIT]),
+    ]
     result, _, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched" and "xs" not in result.patch
     missing, ambiguous = tool_messages(responder.seen["act"][2])
@@ -98,8 +133,9 @@ def test_edits_with_missing_or_ambiguous_search_text_are_refused(tmp_path, docke
 def test_a_hanging_test_command_is_killed_and_reported(tmp_path, docker_sandbox):
     act = [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[("run_tests", {})]), Reply(tool_calls=[SUBMIT])]
     # the limit applies to every command of the run, so it is far above what the others take under load
-    result, records, responder, _ = run(tmp_path, docker_sandbox, act, test_cmd="sleep 600",
-                                        budget=Budget(tool_timeout=10, max_attempts=1))
+    result, records, responder, _ = run(
+        tmp_path, docker_sandbox, act, test_cmd="sleep 600", budget=Budget(tool_timeout=10, max_attempts=1)
+    )
     assert result.status == "patched"
     assert "timed out after 10 s" in tool_messages(responder.seen["act"][2])[-1]
     assert result.checks["existing_tests_pass"] is False and result.checks["applies"] is True
@@ -109,20 +145,29 @@ def test_a_hanging_test_command_is_killed_and_reported(tmp_path, docker_sandbox)
 
 def test_step_budget(tmp_path, docker_sandbox):
     view = Reply(tool_calls=[("list_dir", {})])
-    result, records, _, _ = run(tmp_path, docker_sandbox, [view] * 10, budget=Budget(max_steps=3, tool_timeout=30))
+    result, records, _, _ = run(
+        tmp_path, docker_sandbox, [view] * 10, budget=Budget(max_steps=3, tool_timeout=30)
+    )
     assert result.status == "no_patch"
     assert any("step budget spent (3 of 3)" in r.get("reason", "") for r in records if r["type"] == "stop")
     assert sum(1 for r in records if r["type"] == "model_call" and r["step"] == "act") == 3
 
 
-@pytest.mark.parametrize("limits, reason", [
-    (dict(max_model_calls=4), "model-call budget spent (4 of 4)"),
-    (dict(max_tokens=1500), "token budget spent"),
-    (dict(max_seconds=0.0), "wall-time budget spent"),
-])
+@pytest.mark.parametrize(
+    "limits, reason",
+    [
+        (dict(max_model_calls=4), "model-call budget spent (4 of 4)"),
+        (dict(max_tokens=1500), "token budget spent"),
+        (dict(max_seconds=0.0), "wall-time budget spent"),
+    ],
+)
 def test_call_token_and_time_budgets(tmp_path, docker_sandbox, limits, reason):
-    result, records, _, requests = run(tmp_path, docker_sandbox, [Reply(tool_calls=[("list_dir", {})])] * 10,
-                                       budget=Budget(tool_timeout=30, **limits))
+    result, records, _, requests = run(
+        tmp_path,
+        docker_sandbox,
+        [Reply(tool_calls=[("list_dir", {})])] * 10,
+        budget=Budget(tool_timeout=30, **limits),
+    )
     assert result.status == "no_patch"
     assert any(reason in r.get("reason", "") for r in records if r["type"] == "stop")
     assert len(requests) <= limits.get("max_model_calls", 10)
@@ -133,8 +178,13 @@ def test_context_stays_within_the_window(tmp_path, docker_sandbox):
     window = 4000
     act = [Reply(tool_calls=[("run_command", {"command": f"seq {i} 3000"})]) for i in range(8)]
     act += [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]
-    result, _, responder, _ = run(tmp_path, docker_sandbox, act, llm={"context_window": window},
-                                  budget=Budget(tool_timeout=30, max_tool_output=6000))
+    result, _, responder, _ = run(
+        tmp_path,
+        docker_sandbox,
+        act,
+        llm={"context_window": window},
+        budget=Budget(tool_timeout=30, max_tool_output=6000),
+    )
     assert result.status == "patched"
     sizes = [estimate_tokens(body["messages"]) for body in responder.seen["act"]]
     assert max(sizes) <= window
@@ -147,7 +197,12 @@ def test_interrupt_leaves_a_readable_trajectory_and_report(tmp_path, docker_sand
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run(tmp_path, docker_sandbox, [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])], progress=progress)
+        run(
+            tmp_path,
+            docker_sandbox,
+            [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])],
+            progress=progress,
+        )
     out = tmp_path / "out"
     lines = (out / "trajectory.jsonl").read_text().splitlines()
     records = [json.loads(line) for line in lines]  # every line is whole JSON
@@ -158,14 +213,28 @@ def test_interrupt_leaves_a_readable_trajectory_and_report(tmp_path, docker_sand
 
 
 def test_samples_choose_the_candidate_passing_most_checks(tmp_path, docker_sandbox):
-    wrong = ("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "(len(values) + 1)"})
-    repro = reproduction("test_repro.py", "from textstats.stats import mean\n\n\ndef test_mean():\n"
-                                          "    assert mean([2, 4, 6]) == 4.0\n")
-    act = [Reply(tool_calls=[wrong]), Reply(tool_calls=[SUBMIT]), Reply(tool_calls=[GOOD_EDIT]),
-           Reply(tool_calls=[SUBMIT])]
-    result, records, responder, _ = run(tmp_path, docker_sandbox, act, samples=2,
-                                        script={"reproduce": [repro, repro]},
-                                        budget=Budget(tool_timeout=30, max_attempts=1))
+    wrong = (
+        "edit_file",
+        {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "(len(values) + 1)"},
+    )
+    repro = reproduction(
+        "test_repro.py",
+        "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
+    )
+    act = [
+        Reply(tool_calls=[wrong]),
+        Reply(tool_calls=[SUBMIT]),
+        Reply(tool_calls=[GOOD_EDIT]),
+        Reply(tool_calls=[SUBMIT]),
+    ]
+    result, records, responder, _ = run(
+        tmp_path,
+        docker_sandbox,
+        act,
+        samples=2,
+        script={"reproduce": [repro, repro]},
+        budget=Budget(tool_timeout=30, max_attempts=1),
+    )
     assert [c["score"] for c in result.candidates] == [4, 5]
     assert result.status == "patched" and "+    return sum(values) / len(values)" in result.patch
     assert next(r for r in records if r["type"] == "end")["chosen"] == 1
@@ -178,12 +247,20 @@ def test_a_server_without_tool_calling_gets_the_text_format(tmp_path, docker_san
     repo, issue = copy_fixture("stats", tmp_path)
     responder = StepResponder({"act": [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
     with ScriptedServer(responder=responder, native_tools=False) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url), tmp_path / "out", sandbox=docker_sandbox,
-                             budget=Budget(tool_timeout=30))
+        result = solve_issue(
+            repo,
+            issue,
+            settings_for(srv.base_url),
+            tmp_path / "out",
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=30),
+        )
     assert result.status == "patched" and result.checks["applies"]
     last = responder.seen["act"][-1]
-    assert "tools" not in last and "<tool_call>" in last["messages"][-1]["content"]  # the format's instructions
-    assert any("<tool_result name=\"edit_file\">" in (m.get("content") or "") for m in last["messages"])
+    assert (
+        "tools" not in last and "<tool_call>" in last["messages"][-1]["content"]
+    )  # the format's instructions
+    assert any('<tool_result name="edit_file">' in (m.get("content") or "") for m in last["messages"])
 
 
 class SmallWindowServer(ScriptedServer):
@@ -202,8 +279,11 @@ class SmallWindowServer(ScriptedServer):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if len(json.dumps(json.loads(raw).get("messages", []))) > server.limit_chars:
                     server.refused += 1
-                    self._error(400, "This model's maximum context length is 4096 tokens. However, you "
-                                     "requested 9000 tokens in the messages. Please reduce the length.")
+                    self._error(
+                        400,
+                        "This model's maximum context length is 4096 tokens. However, you "
+                        "requested 9000 tokens in the messages. Please reduce the length.",
+                    )
                     return
                 self.rfile = io.BytesIO(raw)
                 super().do_POST()
@@ -216,8 +296,14 @@ def test_a_server_with_a_smaller_window_than_configured(tmp_path, docker_sandbox
     act = [Reply(tool_calls=[("run_command", {"command": f"seq {i} 2500"})]) for i in range(6)]
     responder = StepResponder({"act": [*act, Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
     with SmallWindowServer(24_000, responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url, context_window=32768), tmp_path / "out",
-                             sandbox=docker_sandbox, budget=Budget(tool_timeout=30))
+        result = solve_issue(
+            repo,
+            issue,
+            settings_for(srv.base_url, context_window=32768),
+            tmp_path / "out",
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=30),
+        )
     assert srv.refused >= 1
     assert result.status == "patched" and result.checks["applies"]
     records = read_trajectory(tmp_path / "out" / "trajectory.jsonl")

@@ -23,8 +23,14 @@ def test_ten_megabyte_replies_are_capped_counted_and_bounded_on_disk(tmp_path, d
 
     with ScriptedServer(responder=flood) as srv:
         settings = settings_for(srv.base_url, context_window=16384)
-        result = solve_issue(repo, issue, settings, tmp_path / "out", sandbox=docker_sandbox,
-                             budget=Budget(tool_timeout=30, max_model_calls=12))
+        result = solve_issue(
+            repo,
+            issue,
+            settings,
+            tmp_path / "out",
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=30, max_model_calls=12),
+        )
     out = tmp_path / "out"
     assert result.tokens["completion_tokens"] >= len(FLOOD) // 4  # counted locally, not the server's 2
     assert result.tokens["calls"] < 12  # the real count spends the token budget early
@@ -40,8 +46,14 @@ def test_a_hanging_server_stops_at_the_time_budget(tmp_path, docker_sandbox):
     with ScriptedServer(responder=lambda body: Fault("timeout", seconds=600)) as srv:
         settings = settings_for(srv.base_url, timeout=300.0, max_retries=3)
         start = time.monotonic()
-        result = solve_issue(repo, issue, settings, tmp_path / "out", sandbox=docker_sandbox,
-                             budget=Budget(tool_timeout=30, max_seconds=10))
+        result = solve_issue(
+            repo,
+            issue,
+            settings,
+            tmp_path / "out",
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=30, max_seconds=10),
+        )
         took = time.monotonic() - start
     assert result.status == "error" and "time budget" in result.error
     # generous and relative: one request timeout alone is 300 s (1,200 s with retries); the budget is 10 s
@@ -52,8 +64,14 @@ def test_an_echoed_api_key_is_in_no_output(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
     key = "sk-user-key-0123456789"
     with ScriptedServer(responder=lambda body: Fault("echo_auth")) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url, api_key=key), tmp_path / "out",
-                             sandbox=docker_sandbox, budget=Budget(tool_timeout=30))
+        result = solve_issue(
+            repo,
+            issue,
+            settings_for(srv.base_url, api_key=key),
+            tmp_path / "out",
+            sandbox=docker_sandbox,
+            budget=Budget(tool_timeout=30),
+        )
     assert result.status == "error" and "[redacted api_key]" in result.error and key not in result.error
     for name in ("result.json", "trajectory.jsonl", "report.html"):
         text = (tmp_path / "out" / name).read_text()
@@ -69,12 +87,31 @@ def test_an_echoed_api_key_is_not_printed_by_the_cli(tmp_path):
     repo, issue = copy_fixture("stats", tmp_path)
     key = "sk-user-key-9876543210"
     with ScriptedServer(responder=lambda body: Fault("echo_auth")) as srv:
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("REPOWRIGHT_")},
-               "REPOWRIGHT_BASE_URL": srv.base_url, "REPOWRIGHT_MODEL": "scripted", "REPOWRIGHT_API_KEY": key,
-               "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("REPOWRIGHT_")},
+            "REPOWRIGHT_BASE_URL": srv.base_url,
+            "REPOWRIGHT_MODEL": "scripted",
+            "REPOWRIGHT_API_KEY": key,
+            "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        }
         for extra in ([], ["--json"]):
-            proc = subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "solve", str(repo), "--issue",
-                                   issue, "--out", str(tmp_path / f"out{len(extra)}"), *extra], env=env,
-                                  capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "repowright.agent.cli.main",
+                    "solve",
+                    str(repo),
+                    "--issue",
+                    issue,
+                    "--out",
+                    str(tmp_path / f"out{len(extra)}"),
+                    *extra,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             assert proc.returncode == 1 and "answered 401" in proc.stdout + proc.stderr, proc.stderr
             assert key not in proc.stdout + proc.stderr

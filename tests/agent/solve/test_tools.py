@@ -18,7 +18,12 @@ REPO = DATA / "pricing" / "repo"
 def toolbox(docker_sandbox, tmp_path_factory):
     with open_session(docker_sandbox, Budget(tool_timeout=20)) as session:
         ws = Workspace(session, REPO, timeout=20, exclude_from_diff=("repro_test.py",))
-        yield ToolBox(ws, build_knowledge_graph(REPO, cache_dir=tmp_path_factory.mktemp("cache")), test_cmd=None, timeout=20)
+        yield ToolBox(
+            ws,
+            build_knowledge_graph(REPO, cache_dir=tmp_path_factory.mktemp("cache")),
+            test_cmd=None,
+            timeout=20,
+        )
 
 
 def test_argument_checks():
@@ -48,7 +53,11 @@ def test_view_and_list(toolbox):
     assert view.splitlines()[0] == "shop/pricing.py (lines 4-6 of 16)"
     assert "    6     return price * percent / 100" in view
     assert "[10 more lines; view from line 7]" in view
-    assert toolbox.call("list_dir", {"path": "shop"}).text.split() == ["__init__.py", "invoice.py", "pricing.py"]
+    assert toolbox.call("list_dir", {"path": "shop"}).text.split() == [
+        "__init__.py",
+        "invoice.py",
+        "pricing.py",
+    ]
     assert "tests/" in toolbox.call("list_dir", {}).text.split()
     bad = toolbox.call("view_file", {"path": "../etc/passwd"})
     assert not bad.ok and "relative to the repository root" in bad.text
@@ -62,8 +71,14 @@ def test_edit_requires_unique_existing_search_text_and_diff_tracks_changes(toolb
     twice = toolbox.call("edit_file", {"path": "shop/pricing.py", "search": "line", "replace": "row"})
     assert not twice.ok and "occurs" in twice.text and "exactly once" in twice.text
     assert toolbox.ws.diff() == ""
-    done = toolbox.call("edit_file", {"path": "shop/pricing.py", "search": "price * percent / 100",
-                                      "replace": "price * (100 - percent) / 100"})
+    done = toolbox.call(
+        "edit_file",
+        {
+            "path": "shop/pricing.py",
+            "search": "price * percent / 100",
+            "replace": "price * (100 - percent) / 100",
+        },
+    )
     assert done.ok and "line 6" in done.text
     toolbox.call("create_file", {"path": "shop/notes.txt", "content": "hello\n"})
     toolbox.call("create_file", {"path": "repro_test.py", "content": "def test(): pass\n"})
@@ -78,7 +93,10 @@ def test_edit_requires_unique_existing_search_text_and_diff_tracks_changes(toolb
 def test_commands_and_tests_run_in_the_sandbox(toolbox):
     out = toolbox.call("run_command", {"command": "id -u; cat /etc/hostname >/dev/null; pwd"}).text
     assert out.splitlines()[0] == "exit code 0" and "1000" in out and "/work" in out
-    net = toolbox.call("run_command", {"command": "python -c \"import socket; socket.create_connection(('1.1.1.1', 80), 2)\""})
+    net = toolbox.call(
+        "run_command",
+        {"command": "python -c \"import socket; socket.create_connection(('1.1.1.1', 80), 2)\""},
+    )
     assert "exit code 1" in net.text
     tests = toolbox.call("run_tests", {"paths": ["tests/test_invoice.py"]}).text
     assert "1 passed" in tests and tests.startswith("$ python -m pytest")

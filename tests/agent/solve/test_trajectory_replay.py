@@ -21,18 +21,44 @@ pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_container
 def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c", "--allow-empty"],
-                   cwd=repo, check=True)
-    responder = StepResponder({
-        "reproduce": [reproduction("test_repro.py", "from textstats.stats import mean\n\n\ndef test_mean():\n"
-                                                    "    assert mean([2, 4, 6]) == 4.0\n")],
-        "act": [Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
-                Reply(tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "(len(values) - 1)",
-                                                 "replace": "len(values)"})]),
-                Reply(tool_calls=[("submit", {"summary": "divide by the count"})])]}, relevant=("mean",))
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c", "--allow-empty"],
+        cwd=repo,
+        check=True,
+    )
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro.py",
+                    "from textstats.stats import mean\n\n\ndef test_mean():\n"
+                    "    assert mean([2, 4, 6]) == 4.0\n",
+                )
+            ],
+            "act": [
+                Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "divide by the count"})]),
+            ],
+        },
+        relevant=("mean",),
+    )
     out = tmp_path / "out"
     with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url, temperature=0.2), out, sandbox=docker_sandbox)
+        result = solve_issue(
+            repo, issue, settings_for(srv.base_url, temperature=0.2), out, sandbox=docker_sandbox
+        )
     assert result.patched and result.summary == "divide by the count"
     records = read_trajectory(out / "trajectory.jsonl")
     run = records[0]
@@ -50,8 +76,12 @@ def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbo
     assert stored < sum(len(r["messages"]) for r in srv.requests)  # repeated prefixes are stored once
 
     def show(*flags: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "repowright.agent.cli.main", "trajectory", "show", str(out),
-                               *flags], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "repowright.agent.cli.main", "trajectory", "show", str(out), *flags],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -59,6 +89,10 @@ def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbo
     rows = [re.match(r"^\s*(\d+)\s+[\d.]+s(?: #\d+)? (\w+)", line) for line in plain.splitlines()]
     numbers, steps = [int(m.group(1)) for m in rows if m], [m.group(2) for m in rows if m]
     assert numbers == list(range(len(numbers))) and len(numbers) == len(plain.splitlines())
-    assert steps[0] == "run" and steps[-1] == "end" and {"model_call", "tool_call", "validation"} <= set(steps)
+    assert (
+        steps[0] == "run" and steps[-1] == "end" and {"model_call", "tool_call", "validation"} <= set(steps)
+    )
     assert steps.count("model_call") == len(calls) and "divide by the count" in plain
-    assert "returns 6.0 but the mean of 2, 4 and 6 is 4.0" in show("--messages")  # the requests, as the model got them
+    assert "returns 6.0 but the mean of 2, 4 and 6 is 4.0" in show(
+        "--messages"
+    )  # the requests, as the model got them

@@ -22,28 +22,35 @@ from repowright.sandbox import ExecResult
 from tests.agent.solve.scripted import DATA
 
 REPO = DATA / "stats" / "repo"
-GOOD = "\n".join([
-    "diff --git a/textstats/stats.py b/textstats/stats.py",
-    "--- a/textstats/stats.py",
-    "+++ b/textstats/stats.py",
-    "@@ -5,7 +5,7 @@ def mean(values):",
-    '     """The arithmetic mean of a non-empty sequence of numbers."""',
-    "     if not values:",
-    '         raise ValueError("mean of an empty sequence")',
-    "-    return sum(values) / (len(values) - 1)",
-    "+    return sum(values) / len(values)",
-    " ",
-    " ",
-    " def spread(values):",
-    "",
-])
-REPRO = {"path": "test_repro.py", "content": "from textstats.stats import mean\n\n\ndef test_mean():\n"
-         "    assert mean([2, 4, 6]) == 4.0\n", "command": "python -m pytest -q -p no:cacheprovider test_repro.py"}
+GOOD = "\n".join(
+    [
+        "diff --git a/textstats/stats.py b/textstats/stats.py",
+        "--- a/textstats/stats.py",
+        "+++ b/textstats/stats.py",
+        "@@ -5,7 +5,7 @@ def mean(values):",
+        '     """The arithmetic mean of a non-empty sequence of numbers."""',
+        "     if not values:",
+        '         raise ValueError("mean of an empty sequence")',
+        "-    return sum(values) / (len(values) - 1)",
+        "+    return sum(values) / len(values)",
+        " ",
+        " ",
+        " def spread(values):",
+        "",
+    ]
+)
+REPRO = {
+    "path": "test_repro.py",
+    "content": "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
+    "command": "python -m pytest -q -p no:cacheprovider test_repro.py",
+}
 
 
 def test_changed_lines_and_parse_errors():
     assert changed_lines(GOOD) == {"textstats/stats.py": [(8, 8)]}
-    added = "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n@@ -0,0 +1,2 @@\n+a\n+b\n"
+    added = (
+        "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n@@ -0,0 +1,2 @@\n+a\n+b\n"
+    )
     assert changed_lines(added) == {"n.py": [(1, 2)]}
     removed = "--- a/m.py\n+++ b/m.py\n@@ -3,4 +3,2 @@\n x\n-y\n-z\n w\n"
     assert changed_lines(removed) == {"m.py": [(4, 4)]}
@@ -68,15 +75,28 @@ def test_tests_that_reach_changed_code_through_calls_are_found(tmp_path):
     assert calling_test_files(kg, nodes) == {"tests/test_invoice.py"}
     assert related_tests(repo, ["shop/pricing.py"], {"apply_discount"}, set()) == []
     assert related_tests(repo, ["shop/pricing.py"], set(), set(), {"tests/test_invoice.py"}) == [
-        "tests/test_invoice.py"]
+        "tests/test_invoice.py"
+    ]
 
 
 @pytest.mark.docker
 def test_a_good_patch_passes_every_check(docker_sandbox, tmp_path):
-    v = validate_patch(docker_sandbox, REPO, GOOD, budget=Budget(tool_timeout=60), reproduction=REPRO,
-                       test_cmd=None, kg=build_knowledge_graph(REPO, cache_dir=tmp_path / "cache"))
-    assert v.checks == {"applies": True, "parses": True, "reproduction_fails_before": True,
-                        "reproduction_passes_after": True, "existing_tests_pass": True}
+    v = validate_patch(
+        docker_sandbox,
+        REPO,
+        GOOD,
+        budget=Budget(tool_timeout=60),
+        reproduction=REPRO,
+        test_cmd=None,
+        kg=build_knowledge_graph(REPO, cache_dir=tmp_path / "cache"),
+    )
+    assert v.checks == {
+        "applies": True,
+        "parses": True,
+        "reproduction_fails_before": True,
+        "reproduction_passes_after": True,
+        "existing_tests_pass": True,
+    }
     assert v.score == 5 and v.tests_run.endswith("tests/test_stats.py")
 
 
@@ -88,8 +108,14 @@ def test_broken_patches_fail_the_right_checks(docker_sandbox):
     assert v.checks["applies"] is False and v.checks["reproduction_fails_before"] is True
     assert "git apply" in v.details["applies"]
     syntax = GOOD.replace("+    return sum(values) / len(values)", "+    return sum(values) / len(values")
-    v = validate_patch(docker_sandbox, REPO, syntax, budget=budget, reproduction=REPRO,
-                       test_cmd="python -m pytest -q -p no:cacheprovider tests")
+    v = validate_patch(
+        docker_sandbox,
+        REPO,
+        syntax,
+        budget=budget,
+        reproduction=REPRO,
+        test_cmd="python -m pytest -q -p no:cacheprovider tests",
+    )
     assert v.checks["applies"] is True and v.checks["parses"] is False
     assert v.checks["reproduction_passes_after"] is False and v.checks["existing_tests_pass"] is False
     assert v.tests_run == "python -m pytest -q -p no:cacheprovider tests"
@@ -99,8 +125,10 @@ def result(code: int, stdout: str, timed_out: bool = False) -> ExecResult:
     return ExecResult(code, stdout, "", timed_out=timed_out)
 
 
-QUIET_FAIL = ("F.\n=== FAILURES ===\n...\n=========================== short test summary info ===="
-              "========================\nFAILED tests/test_a.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.03s\n")
+QUIET_FAIL = (
+    "F.\n=== FAILURES ===\n...\n=========================== short test summary info ===="
+    "========================\nFAILED tests/test_a.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.03s\n"
+)
 
 
 def test_failing_tests_and_still_pass():
@@ -124,11 +152,22 @@ def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker
     budget = Budget(tool_timeout=60)
     v = validate_patch(docker_sandbox, repo, GOOD, budget=budget, reproduction=None, test_cmd=None)
     assert v.checks["existing_tests_pass"] is True
-    assert "failed before the patch too: tests/test_stats.py::test_known_broken" in v.details["existing_tests"]
-    spread_broken = "\n".join([
-        *GOOD.splitlines()[:3], "@@ -9,5 +9,5 @@", " ", " ", " def spread(values):",
-        '     """The difference between the largest and the smallest value."""',
-        "-    return max(values) - min(values)", "+    return 0", ""])
+    assert (
+        "failed before the patch too: tests/test_stats.py::test_known_broken" in v.details["existing_tests"]
+    )
+    spread_broken = "\n".join(
+        [
+            *GOOD.splitlines()[:3],
+            "@@ -9,5 +9,5 @@",
+            " ",
+            " ",
+            " def spread(values):",
+            '     """The difference between the largest and the smallest value."""',
+            "-    return max(values) - min(values)",
+            "+    return 0",
+            "",
+        ]
+    )
     v = validate_patch(docker_sandbox, repo, spread_broken, budget=budget, reproduction=None, test_cmd=None)
     assert v.checks["applies"] is True, v.details
     assert v.checks["existing_tests_pass"] is False

@@ -33,22 +33,30 @@ def test_localize_picks_the_unit_whose_format_printed_the_wrong_line():
 
 
 def test_crate_composition_and_signatures():
-    code = rust_block("text\n```rust\nuse std::fmt;\nfn add(a: i32, b: i32) -> i32 { a + b }\nstruct P { x: i32 }\n```")
+    code = rust_block(
+        "text\n```rust\nuse std::fmt;\nfn add(a: i32, b: i32) -> i32 { a + b }\nstruct P { x: i32 }\n```"
+    )
     assert signatures(code) == ["use std::fmt;", "fn add(a: i32, b: i32) -> i32;", "struct P { x: i32 }"]
     main_rs = compose_main([("m::add", code)])
     assert main_rs.count("use std::fmt;") == 1 and "fn main() {}" in main_rs  # no main yet: a placeholder
-    assert "fn main() {}" not in compose_main([("m::main", "fn main() { println!(\"hi\"); }\n")])
+    assert "fn main() {}" not in compose_main([("m::main", 'fn main() { println!("hi"); }\n')])
 
 
 def test_suspects_follow_the_call_graph_from_the_printing_unit():
     plan = build_c_depgraph(DATA / "loop" / "c")
     kinds = {uid: u.kind for uid, u in plan.units.items()}
     # print_row printed the wrong line; main computed the value it printed, with mix
-    assert suspects(["calc.c::print_row"], plan.graph, kinds) == ["calc.c::print_row", "calc.c::main", "calc.c::mix"]
+    assert suspects(["calc.c::print_row"], plan.graph, kinds) == [
+        "calc.c::print_row",
+        "calc.c::main",
+        "calc.c::mix",
+    ]
 
 
 def test_repeated_items_are_dropped_from_a_reply():
-    code = "/// a point\n#[derive(Clone, Copy)]\nstruct Point { x: i32 }\nfn mix(a: u32) -> u32 { a }\n" \
-           "fn print_row(p: Point) { println!(\"{}\", p.x); }\n"
+    code = (
+        "/// a point\n#[derive(Clone, Copy)]\nstruct Point { x: i32 }\nfn mix(a: u32) -> u32 { a }\n"
+        'fn print_row(p: Point) { println!("{}", p.x); }\n'
+    )
     assert item_names(code) == {"Point", "mix", "print_row"}
-    assert drop_redefinitions(code, {"Point", "mix"}) == "fn print_row(p: Point) { println!(\"{}\", p.x); }\n"
+    assert drop_redefinitions(code, {"Point", "mix"}) == 'fn print_row(p: Point) { println!("{}", p.x); }\n'

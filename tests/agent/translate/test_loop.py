@@ -30,8 +30,13 @@ class ScriptedTranslator:
     def __call__(self, body: dict) -> Reply:
         prompt = body["messages"][-1]["content"]
         unit = re.search(r"UNIT: \S+::(\w+)", prompt).group(1)
-        step = ("fix" if "does not compile" in prompt else "repair" if "behaves differently" in prompt
-                else "translate")
+        step = (
+            "fix"
+            if "does not compile" in prompt
+            else "repair"
+            if "behaves differently" in prompt
+            else "translate"
+        )
         self.steps.append((step, unit))
         if (step, unit) in self.overrides:
             return Reply(content=f"```rust\n{self.overrides[step, unit]}```")
@@ -45,13 +50,21 @@ def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_
     translator = ScriptedTranslator()
     with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
-        result = translate_project(DATA / "c", tmp_path / "crate", llm, verifier, find_cases(DATA / "c", None),
-                                   config=LoopConfig(max_fix_rounds=2, max_repairs=2))
+        result = translate_project(
+            DATA / "c",
+            tmp_path / "crate",
+            llm,
+            verifier,
+            find_cases(DATA / "c", None),
+            config=LoopConfig(max_fix_rounds=2, max_repairs=2),
+        )
         prompts = [b["messages"][-1]["content"] for b in server.requests]
 
     assert translator.steps == [
-        ("translate", "mix"), ("fix", "mix"),  # u64 literal: cargo check fails, the errors go back
-        ("translate", "print_row"), ("translate", "main"),
+        ("translate", "mix"),
+        ("fix", "mix"),  # u64 literal: cargo check fails, the errors go back
+        ("translate", "print_row"),
+        ("translate", "main"),
         ("repair", "print_row"),  # verify diverges; localized by its printf format
     ]
     assert "mismatched types" in prompts[1] or "E0308" in prompts[1]
@@ -83,13 +96,26 @@ def test_a_wrong_value_from_a_callee_is_found_along_the_call_graph(docker_sandbo
     """mix compiles but hashes wrongly; print_row prints the wrong line, and retranslating it (and then
     main) changes nothing, so the loop moves on to the next suspect, mix, and ends equivalent."""
     wrong_mix = (REPLIES / "mix.fixed.rs").read_text().replace("16777619", "16777618")
-    translator = ScriptedTranslator({("translate", "mix"): wrong_mix,
-                                     ("translate", "print_row"): (REPLIES / "print_row.fixed.rs").read_text()})
+    translator = ScriptedTranslator(
+        {
+            ("translate", "mix"): wrong_mix,
+            ("translate", "print_row"): (REPLIES / "print_row.fixed.rs").read_text(),
+        }
+    )
     with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
-        result = translate_project(DATA / "c", tmp_path / "crate", llm, verifier, find_cases(DATA / "c", None),
-                                   config=LoopConfig(max_fix_rounds=1, max_repairs=3))
+        result = translate_project(
+            DATA / "c",
+            tmp_path / "crate",
+            llm,
+            verifier,
+            find_cases(DATA / "c", None),
+            config=LoopConfig(max_fix_rounds=1, max_repairs=3),
+        )
     assert translator.steps[3:] == [("repair", "print_row"), ("repair", "main"), ("repair", "mix")]
     assert [e["unit"] for e in result["events"] if e["step"] == "localize"] == [
-        "calc.c::print_row", "calc.c::main", "calc.c::mix"]
+        "calc.c::print_row",
+        "calc.c::main",
+        "calc.c::mix",
+    ]
     assert result["metrics"]["equivalent"] and result["metrics"]["repairs"] == 3

@@ -42,11 +42,18 @@ def test_example_is_equivalent(verifier):
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("old,new,expected", [
-    ('"{} {:5.1}%"', '"{} {:5.2}%"', "-o   8.9%\n-e   6.7%\n-h   4.4%\n+o  8.89%"),  # one printf format
-    ("return ExitCode::from(1);", "return ExitCode::from(2);", "exit code: C 1, Rust 2"),
-    ('println!("mean word length {}", fmt_g3', 'print!("mean word length {}", fmt_g3', "+mean word length 3.89o   8.9%"),  # a lost newline
-])
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ('"{} {:5.1}%"', '"{} {:5.2}%"', "-o   8.9%\n-e   6.7%\n-h   4.4%\n+o  8.89%"),  # one printf format
+        ("return ExitCode::from(1);", "return ExitCode::from(2);", "exit code: C 1, Rust 2"),
+        (
+            'println!("mean word length {}", fmt_g3',
+            'print!("mean word length {}", fmt_g3',
+            "+mean word length 3.89o   8.9%",
+        ),  # a lost newline
+    ],
+)
 def test_one_difference_fails_with_a_readable_diff(verifier, tmp_path, old, new, expected):
     crate = mutated_crate(tmp_path, old, new)
     cases = [Case("pangram", stdin="The quick brown fox jumps over the lazy dog.\n"), Case("empty")]
@@ -95,7 +102,11 @@ def test_compare_runs_reports_each_difference():
     rust = RunOutput(3, "a\n", "warn\n", {})
     equal, diff = compare_runs(c, rust)
     assert not equal
-    assert "exit code: C 0, Rust 3" in diff and "+warn" in diff and "output file out.txt: missing in Rust" in diff
+    assert (
+        "exit code: C 0, Rust 3" in diff
+        and "+warn" in diff
+        and "output file out.txt: missing in Rust" in diff
+    )
     assert compare_runs(c, rust, compare_stderr=False)[1].count("stderr") == 0
 
 
@@ -127,17 +138,20 @@ def test_cases_with_binary_input_files_and_source_selection(tmp_path):
 def test_binary_input_files_reach_the_program_byte_for_byte(verifier, tmp_path):
     c_dir = tmp_path / "c"
     c_dir.mkdir()
-    (c_dir / "sum.c").write_text('#include <stdio.h>\nint main(int c, char **v) {\n'
-                                 '  FILE *f = fopen(v[1], "rb"); unsigned s = 0; int ch;\n'
-                                 '  while ((ch = fgetc(f)) != EOF) s = s * 31 + ch;\n'
-                                 '  FILE *o = fopen("out.txt", "w"); fprintf(o, "%u\\n", s); return 0; }\n')
+    (c_dir / "sum.c").write_text(
+        "#include <stdio.h>\nint main(int c, char **v) {\n"
+        '  FILE *f = fopen(v[1], "rb"); unsigned s = 0; int ch;\n'
+        "  while ((ch = fgetc(f)) != EOF) s = s * 31 + ch;\n"
+        '  FILE *o = fopen("out.txt", "w"); fprintf(o, "%u\\n", s); return 0; }\n'
+    )
     crate = tmp_path / "rust"
     (crate / "src").mkdir(parents=True)
     (crate / "Cargo.toml").write_text('[package]\nname = "sum"\nversion = "0.1.0"\nedition = "2021"\n')
     (crate / "src" / "main.rs").write_text(
-        'fn main() { let p = std::env::args().nth(1).unwrap(); let d = std::fs::read(p).unwrap();\n'
-        ' let s = d.iter().fold(0u32, |s, &b| s.wrapping_mul(31).wrapping_add(b as u32));\n'
-        ' std::fs::write("out.txt", format!("{s}\\n")).unwrap(); }\n')
+        "fn main() { let p = std::env::args().nth(1).unwrap(); let d = std::fs::read(p).unwrap();\n"
+        " let s = d.iter().fold(0u32, |s, &b| s.wrapping_mul(31).wrapping_add(b as u32));\n"
+        ' std::fs::write("out.txt", format!("{s}\\n")).unwrap(); }\n'
+    )
     case = Case("bin", ["in.bin"], files={"in.bin": bytes(range(256)) * 4})
     report = verifier.verify(c_dir, crate, [case])
     assert report.equivalent, report.cases[0].diff
@@ -152,10 +166,15 @@ def test_clippy_counts_the_lints_of_a_composed_crate(verifier, tmp_path):
     from repowright.agent.translate.crate import compose_main, write_crate
     from repowright.agent.translate.pipeline import clippy_warnings
 
-    linted = [("a.c::one", "fn one() -> i32 {\n    return 1;\n}"),
-              ("a.c::two", "fn two(v: &[i32]) -> bool {\n    return v.len() == 0;\n}"),
-              ("a.c::main", 'fn main() {\n    println!("{} {}", one(), two(&[1]));\n}')]
-    clean = [("a.c::one", "fn one() -> i32 {\n    1\n}"),
-             ("a.c::two", "fn two(v: &[i32]) -> bool {\n    v.is_empty()\n}"), linted[2]]
+    linted = [
+        ("a.c::one", "fn one() -> i32 {\n    return 1;\n}"),
+        ("a.c::two", "fn two(v: &[i32]) -> bool {\n    return v.len() == 0;\n}"),
+        ("a.c::main", 'fn main() {\n    println!("{} {}", one(), two(&[1]));\n}'),
+    ]
+    clean = [
+        ("a.c::one", "fn one() -> i32 {\n    1\n}"),
+        ("a.c::two", "fn two(v: &[i32]) -> bool {\n    v.is_empty()\n}"),
+        linted[2],
+    ]
     assert clippy_warnings(verifier, write_crate(tmp_path / "linted", "linted", compose_main(linted))) == 3
     assert clippy_warnings(verifier, write_crate(tmp_path / "clean", "clean", compose_main(clean))) == 0

@@ -11,8 +11,13 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "swebench"
 REPO = "fixture/calc"
-SPEC = {"python": "3.11", "pip_packages": ["pytest"], "install": "python -m pip install -e .",
-        "test_cmd": "pytest -rA", "log_parser": "pytest"}
+SPEC = {
+    "python": "3.11",
+    "pip_packages": ["pytest"],
+    "install": "python -m pip install -e .",
+    "test_cmd": "pytest -rA",
+    "log_parser": "pytest",
+}
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -21,9 +26,14 @@ def git(cwd: Path, *args: str) -> str:
 
 def make_instance(iid: str, base: str) -> dict:
     return {
-        "instance_id": iid, "repo": REPO, "version": "1.0", "base_commit": base,
-        "environment_setup_commit": base, "patch": (DATA / "calc" / "gold.diff").read_text(),
-        "test_patch": (DATA / "calc" / "test.diff").read_text(), "problem_statement": "add() subtracts",
+        "instance_id": iid,
+        "repo": REPO,
+        "version": "1.0",
+        "base_commit": base,
+        "environment_setup_commit": base,
+        "patch": (DATA / "calc" / "gold.diff").read_text(),
+        "test_patch": (DATA / "calc" / "test.diff").read_text(),
+        "problem_statement": "add() subtracts",
         "FAIL_TO_PASS": json.dumps(["tests/test_calc.py::test_add"]),
         "PASS_TO_PASS": json.dumps(["tests/test_calc.py::test_mul", "tests/test_calc.py::test_neg"]),
     }
@@ -44,10 +54,18 @@ def calc_world(tmp_path_factory) -> dict:
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(repos / "fixture__calc")], check=True)
     specs = root / "specs.json"
     specs.write_text(json.dumps({REPO: {"1.0": SPEC}, "fixture/gone": {"1.0": SPEC}}))
-    return {"root": root, "repos": repos, "specs": specs, "base": base, "cache": root / "envs",
-            "make_instance": make_instance, "write_dataset": write_dataset,
-            "patches": {name: (DATA / "calc" / f"{name}.diff").read_text()
-                        for name in ("gold", "wrong", "stale", "fuzzy")}}
+    return {
+        "root": root,
+        "repos": repos,
+        "specs": specs,
+        "base": base,
+        "cache": root / "envs",
+        "make_instance": make_instance,
+        "write_dataset": write_dataset,
+        "patches": {
+            name: (DATA / "calc" / f"{name}.diff").read_text() for name in ("gold", "wrong", "stale", "fuzzy")
+        },
+    }
 
 
 def write_dataset(path: Path, instances: list[dict]) -> Path:

@@ -39,8 +39,14 @@ def test_a_template_is_cloned_once_and_fetched_when_a_commit_is_missing(tmp_path
 
 def test_repos_dir_is_a_folder_or_a_template_with_owner_and_name(tmp_path):
     assert describe_repos(str(tmp_path)) == (tmp_path.resolve(), None)
-    assert describe_repos("https://github.com/{owner}/{name}.git") == (None, "https://github.com/{owner}/{name}.git")
-    assert mirror_url("https://github.com/{owner}/{name}.git", "psf/requests") == "https://github.com/psf/requests.git"
+    assert describe_repos("https://github.com/{owner}/{name}.git") == (
+        None,
+        "https://github.com/{owner}/{name}.git",
+    )
+    assert (
+        mirror_url("https://github.com/{owner}/{name}.git", "psf/requests")
+        == "https://github.com/psf/requests.git"
+    )
     with pytest.raises(UserError, match="neither a folder nor a URL template"):
         describe_repos("https://github.com/{owner}.git")
     with pytest.raises(UserError, match="cannot fetch org/none"):

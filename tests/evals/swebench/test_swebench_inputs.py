@@ -16,10 +16,28 @@ from repowright.evals.swebench.instances import load_instances
 from repowright.evals.swebench.predictions import load_predictions
 
 ROWS = [
-    {"instance_id": "a__b-1", "repo": "a/b", "version": "1.0", "base_commit": "c1", "patch": "P1", "test_patch": "T1",
-     "FAIL_TO_PASS": json.dumps(["t::one"]), "PASS_TO_PASS": json.dumps([]), "environment_setup_commit": "e1"},
-    {"instance_id": "c__d-2", "repo": "c/d", "version": "2.0", "base_commit": "c2", "patch": "P2", "test_patch": "T2",
-     "FAIL_TO_PASS": json.dumps(["t::two"]), "PASS_TO_PASS": json.dumps(["t::three"]), "environment_setup_commit": ""},
+    {
+        "instance_id": "a__b-1",
+        "repo": "a/b",
+        "version": "1.0",
+        "base_commit": "c1",
+        "patch": "P1",
+        "test_patch": "T1",
+        "FAIL_TO_PASS": json.dumps(["t::one"]),
+        "PASS_TO_PASS": json.dumps([]),
+        "environment_setup_commit": "e1",
+    },
+    {
+        "instance_id": "c__d-2",
+        "repo": "c/d",
+        "version": "2.0",
+        "base_commit": "c2",
+        "patch": "P2",
+        "test_patch": "T2",
+        "FAIL_TO_PASS": json.dumps(["t::two"]),
+        "PASS_TO_PASS": json.dumps(["t::three"]),
+        "environment_setup_commit": "",
+    },
 ]
 
 
@@ -62,17 +80,24 @@ def test_predictions_official_format_gold_and_empty(tmp_path):
     assert load_predictions("gold", instances)["a__b-1"]["model_patch"] == "P1"
     assert load_predictions("empty", instances)["c__d-2"]["model_patch"] == ""
     preds = tmp_path / "p.json"
-    preds.write_text(json.dumps([{"instance_id": "c__d-2", "model_name_or_path": "m", "model_patch": "X"},
-                                 {"instance_id": "other", "model_name_or_path": "m", "model_patch": "Y"}]))
+    preds.write_text(
+        json.dumps(
+            [
+                {"instance_id": "c__d-2", "model_name_or_path": "m", "model_patch": "X"},
+                {"instance_id": "other", "model_name_or_path": "m", "model_patch": "Y"},
+            ]
+        )
+    )
     assert load_predictions(str(preds), instances) == {
-        "c__d-2": {"instance_id": "c__d-2", "model_name_or_path": "m", "model_patch": "X"}}
+        "c__d-2": {"instance_id": "c__d-2", "model_name_or_path": "m", "model_patch": "X"}
+    }
     preds.write_text(json.dumps([{"instance_id": "c__d-2", "model_patch": "X"}]))
     with pytest.raises(UserError, match="model_name_or_path"):
         load_predictions(str(preds), instances)
 
 
 def test_declared_dependencies_without_running_setup_py():
-    setup_py = '''
+    setup_py = """
 import os
 from setuptools import setup
 REQUIRES = ["numpy >= 1.16", "pandas"]
@@ -80,13 +105,25 @@ EXTRAS = {"test": ["pytest"], "doc": ["sphinx"]}
 EXTRAS["all"] = sorted(set(sum(EXTRAS.values(), [])))
 EXTRAS["dev"] = EXTRAS["test"] + ["flake8"]
 setup(name="x", install_requires=REQUIRES, extras_require=EXTRAS, setup_requires=os.environ["NOPE"])
-'''
-    deps = declared_dependencies({"setup.py": setup_py, "pyproject.toml": '[build-system]\nrequires = ["setuptools_scm"]\n',
-                                  "setup.cfg": "[options]\ninstall_requires =\n    click>=7  # cli\n"})
+"""
+    deps = declared_dependencies(
+        {
+            "setup.py": setup_py,
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools_scm"]\n',
+            "setup.cfg": "[options]\ninstall_requires =\n    click>=7  # cli\n",
+        }
+    )
     assert deps.install == ["numpy >= 1.16", "pandas", "click>=7"]
     assert deps.extras["all"] == ["pytest", "sphinx"] and deps.extras["dev"] == ["pytest", "flake8"]
     assert deps.build == ["setuptools_scm"] and any("setup_requires" in u for u in deps.unresolved)
-    assert deps.for_extras(["dev"]) == ["numpy >= 1.16", "pandas", "click>=7", "setuptools_scm", "pytest", "flake8"]
+    assert deps.for_extras(["dev"]) == [
+        "numpy >= 1.16",
+        "pandas",
+        "click>=7",
+        "setuptools_scm",
+        "pytest",
+        "flake8",
+    ]
 
 
 def test_evaluate_refuses_the_local_sandbox(tmp_path):
@@ -108,17 +145,39 @@ def test_environment_requirements_leave_out_local_code(tmp_path):
 
     repo = tmp_path / "repo"
     repo.mkdir()
-    (repo / "requirements.txt").write_text("-r more.txt\n-e .\n./plugins/x\nlocal @ file:///tmp/x\nclick>=7\n")
+    (repo / "requirements.txt").write_text(
+        "-r more.txt\n-e .\n./plugins/x\nlocal @ file:///tmp/x\nclick>=7\n"
+    )
     (repo / "more.txt").write_text("# comment\njinja2\n")
-    (repo / "setup.py").write_text('from setuptools import setup\nsetup(install_requires=["attrs"], '
-                                   'extras_require={"dev": ["pytest"]})\n')
-    for argv in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+    (repo / "setup.py").write_text(
+        'from setuptools import setup\nsetup(install_requires=["attrs"], '
+        'extras_require={"dev": ["pytest"]})\n'
+    )
+    for argv in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+    ):
         subprocess.run(["git", "-C", str(repo), *argv], check=True)
-    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     specs_file = tmp_path / "specs.json"
-    specs_file.write_text(json.dumps({"o/r": {"1": {"python": "3.11", "packages": "requirements.txt",
-                                                    "pip_packages": ["pytest-cov"], "install": "pip install -e .[dev]",
-                                                    "test_cmd": "pytest"}}}))
+    specs_file.write_text(
+        json.dumps(
+            {
+                "o/r": {
+                    "1": {
+                        "python": "3.11",
+                        "packages": "requirements.txt",
+                        "pip_packages": ["pytest-cov"],
+                        "install": "pip install -e .[dev]",
+                        "test_cmd": "pytest",
+                    }
+                }
+            }
+        )
+    )
     instance = {"repo": "o/r", "version": "1", "environment_setup_commit": head, "base_commit": head}
     reqs, notes = requirements_for(instance, Specs(specs_file), repo)
     assert reqs == ["jinja2", "click>=7", "pytest-cov", "attrs", "pytest"]

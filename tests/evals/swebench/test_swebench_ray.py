@@ -27,15 +27,33 @@ SMALL = ("--cpus", "1", "--memory", "1g", "--timeout", "300")
 
 def argv(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> list[str]:
     repos = [] if "--repos-dir" in extra else ["--repos-dir", str(world["repos"])]
-    return ["eval", "swebench", "evaluate", "--dataset", str(dataset), "--predictions", predictions,
-            "--run-id", run_id, *repos, "--specs", str(world["specs"]),
-            "--out", str(world["root"] / "out"), "--cache-dir", str(world["cache"]), *SMALL, "--json", *extra]
+    return [
+        "eval",
+        "swebench",
+        "evaluate",
+        "--dataset",
+        str(dataset),
+        "--predictions",
+        predictions,
+        "--run-id",
+        run_id,
+        *repos,
+        "--specs",
+        str(world["specs"]),
+        "--out",
+        str(world["root"] / "out"),
+        "--cache-dir",
+        str(world["cache"]),
+        *SMALL,
+        "--json",
+        *extra,
+    ]
 
 
 def evaluate(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> dict:
     result = CliRunner().invoke(app, argv(world, dataset, predictions, run_id, *extra))
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout[result.stdout.index("{"):])
+    return json.loads(result.stdout[result.stdout.index("{") :])
 
 
 def on_ray(cluster, workers: int) -> tuple[str, ...]:
@@ -45,9 +63,18 @@ def on_ray(cluster, workers: int) -> tuple[str, ...]:
 def driver(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> subprocess.Popen:
     """The command in its own process, as a user would start it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
-    return subprocess.Popen([sys.executable, "-m", "repowright.agent.cli.main",
-                             *argv(world, dataset, predictions, run_id, *extra)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "repowright.agent.cli.main",
+            *argv(world, dataset, predictions, run_id, *extra),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def same_report(report: dict) -> dict:
@@ -71,13 +98,16 @@ def wait_for(condition, timeout: float = 240.0, proc: subprocess.Popen | None = 
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        assert proc is None or proc.poll() is None, proc.stderr.read().decode() if proc and proc.stderr else ""
+        assert proc is None or proc.poll() is None, (
+            proc.stderr.read().decode() if proc and proc.stderr else ""
+        )
         time.sleep(0.2)
 
 
 def dataset_of(world: dict, name: str, ids: list[str]) -> Path:
-    return world["write_dataset"](world["root"] / f"{name}.jsonl",
-                                  [world["make_instance"](i, world["base"]) for i in ids])
+    return world["write_dataset"](
+        world["root"] / f"{name}.jsonl", [world["make_instance"](i, world["base"]) for i in ids]
+    )
 
 
 def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_cluster):
@@ -85,8 +115,15 @@ def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_c
     template = f"file://{calc_world['repos']}/{{owner}}__{{name}}"  # each node clones from it
     for predictions in ("gold", "empty"):
         local = evaluate(calc_world, dataset, predictions, f"local-{predictions}", "--workers", "2")
-        ray = evaluate(calc_world, dataset, predictions, f"ray-{predictions}", *on_ray(ray_cluster, 2),
-                       "--repos-dir", template)
+        ray = evaluate(
+            calc_world,
+            dataset,
+            predictions,
+            f"ray-{predictions}",
+            *on_ray(ray_cluster, 2),
+            "--repos-dir",
+            template,
+        )
         assert same_report(ray) == same_report(local)
         assert ray["repowright"]["executor"] == {"kind": "ray", "retried_tasks": 0, "retried": {}}
         ran = outcomes(calc_world, f"ray-{predictions}")
@@ -94,8 +131,12 @@ def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_c
         assert {o["node"] for o in outcomes(calc_world, f"local-{predictions}").values()} == {"local"}
     assert local["empty_patch_ids"] == ["same-1", "same-2", "same-3"]
     gold = calc_world["root"] / "out/ray-gold/gold"
-    assert sorted(p.name for p in (gold / "same-2").iterdir()) == \
-        ["outcome.json", "patch.diff", "report.json", "test_output.txt"]
+    assert sorted(p.name for p in (gold / "same-2").iterdir()) == [
+        "outcome.json",
+        "patch.diff",
+        "report.json",
+        "test_output.txt",
+    ]
     assert json.loads((gold / "same-2/report.json").read_text())["same-2"]["resolved"] is True
     assert not run_containers(calc_world, "ray-gold")
     assert (calc_world["cache"] / "repos" / "fixture__calc" / "HEAD").exists()
@@ -120,7 +161,9 @@ def test_a_node_removed_mid_run_loses_nothing(calc_world, ray_cluster):
     assert report["repowright"]["executor"]["retried_tasks"] == len(retried) >= 1
     for nodes in retried.values():  # started on the removed node, finished on another
         assert nodes[0].endswith(doomed.node_id) and not nodes[-1].endswith(doomed.node_id)
-    assert {o["node"] for o in outcomes(calc_world, "lost").values()}.isdisjoint({n[0] for n in retried.values()})
+    assert {o["node"] for o in outcomes(calc_world, "lost").values()}.isdisjoint(
+        {n[0] for n in retried.values()}
+    )
     remove_labelled({"repowright.run": run_label(calc_world["root"] / "out/lost")})  # the dead node's
 
 

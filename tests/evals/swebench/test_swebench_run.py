@@ -49,9 +49,18 @@ class CalcModel(ScriptedServer):
 
 
 def settings(base_url: str) -> Settings:
-    return Settings(llm=LLMConfig(base_url=base_url, model="scripted", api_key="x", timeout=30, max_retries=1,
-                                  retry_backoff=0.01, **PRICES),
-                    sandbox=SandboxConfig(backend="docker", timeout=120))
+    return Settings(
+        llm=LLMConfig(
+            base_url=base_url,
+            model="scripted",
+            api_key="x",
+            timeout=30,
+            max_retries=1,
+            retry_backoff=0.01,
+            **PRICES,
+        ),
+        sandbox=SandboxConfig(backend="docker", timeout=120),
+    )
 
 
 def expected(usage: list[dict]) -> tuple[int, int, float]:
@@ -68,11 +77,14 @@ def dataset(calc_world, path, issues: dict[str, str]):
 
 
 def test_an_outage_is_an_error_that_retry_errors_solves_again(calc_world, tmp_path):
-    instances = load_instances(str(dataset(calc_world, tmp_path / "d.jsonl",
-                                           {"s-1": "", "s-2": GIVE_UP, "s-3": OUTAGE})))
+    instances = load_instances(
+        str(dataset(calc_world, tmp_path / "d.jsonl", {"s-1": "", "s-2": GIVE_UP, "s-3": OUTAGE}))
+    )
     opts = RunOptions(out_dir=tmp_path / "run", model_name="org/m", repos_dir=calc_world["repos"])
     with CalcModel(down=True) as down:
-        run(instances[:1], solve_issue, settings(down.base_url), opts)  # a first run that finished one instance
+        run(
+            instances[:1], solve_issue, settings(down.base_url), opts
+        )  # a first run that finished one instance
         first_usage = list(down.usage)
         summary, _ = run(instances, solve_issue, settings(down.base_url), opts)
     assert (summary["solved"], summary["no_patch"], summary["error"]) == (1, 1, 1)
@@ -86,8 +98,12 @@ def test_an_outage_is_an_error_that_retry_errors_solves_again(calc_world, tmp_pa
     with CalcModel(down=False) as up:
         summary, predictions = run(instances, solve_issue, settings(up.base_url), opts)
         assert up.usage == []  # every outcome is final, errors included
-        summary, predictions = run(instances, solve_issue, settings(up.base_url),
-                                   RunOptions(**{**opts.__dict__, "retry_errors": True}))
+        summary, predictions = run(
+            instances,
+            solve_issue,
+            settings(up.base_url),
+            RunOptions(**{**opts.__dict__, "retry_errors": True}),
+        )
     assert (summary["solved"], summary["no_patch"], summary["error"]) == (2, 1, 0)
     retried = json.loads((opts.out_dir / "instances/s-3/outcome.json").read_text())
     assert retried["status"] == "solved" and retried["usage"]["cost"] == expected(up.usage)[2]
@@ -96,9 +112,15 @@ def test_an_outage_is_an_error_that_retry_errors_solves_again(calc_world, tmp_pa
     assert [bool(r["model_patch"]) for r in rows] == [True, False, True]
 
     # the predictions evaluate: both solved instances resolve
-    eval_opts = EvalOptions(run_id="from-run", out_dir=tmp_path / "eval", cache_dir=calc_world["cache"],
-                            repos_dir=calc_world["repos"], timeout=300, limits=Limits(timeout=300, memory="2g"),
-                            specs=Specs(calc_world["specs"]))
+    eval_opts = EvalOptions(
+        run_id="from-run",
+        out_dir=tmp_path / "eval",
+        cache_dir=calc_world["cache"],
+        repos_dir=calc_world["repos"],
+        timeout=300,
+        limits=Limits(timeout=300, memory="2g"),
+        specs=Specs(calc_world["specs"]),
+    )
     report, _ = evaluate(instances, {r["instance_id"]: r for r in rows}, eval_opts, make_sandbox("docker"))
     assert report["resolved_ids"] == ["s-1", "s-3"]
 
@@ -115,8 +137,12 @@ def test_solve_gets_the_instance_environment_evaluate_uses(calc_world, tmp_path)
         seen.append(options)
         return SolveResult("no_patch", "", {}, {}, 1.0, out_dir)
 
-    opts = RunOptions(out_dir=tmp_path / "run", model_name="m", repos_dir=calc_world["repos"],
-                      environment=instance_environment(envs, calc_world["repos"]))
+    opts = RunOptions(
+        out_dir=tmp_path / "run",
+        model_name="m",
+        repos_dir=calc_world["repos"],
+        environment=instance_environment(envs, calc_world["repos"]),
+    )
     run(load_instances(str(dataset)), solver, Settings(), opts)
     (options,) = seen
     env_path = Path(options["env"])
@@ -127,10 +153,25 @@ def test_solve_gets_the_instance_environment_evaluate_uses(calc_world, tmp_path)
 
 def test_the_run_command_reports_outages_tokens_and_cost(calc_world, tmp_path):
     data = dataset(calc_world, tmp_path / "d.jsonl", {"c-1": OUTAGE})
-    args = ["eval", "swebench", "run", "--dataset", str(data), "--out", str(tmp_path / "run"),
-            "--repos-dir", str(calc_world["repos"]), "--model", "scripted"]
-    env = {"REPOWRIGHT_API_KEY": "x", "REPOWRIGHT_MAX_RETRIES": "0", "REPOWRIGHT_INPUT_COST_PER_MILLION": "3",
-           "REPOWRIGHT_OUTPUT_COST_PER_MILLION": "15"}
+    args = [
+        "eval",
+        "swebench",
+        "run",
+        "--dataset",
+        str(data),
+        "--out",
+        str(tmp_path / "run"),
+        "--repos-dir",
+        str(calc_world["repos"]),
+        "--model",
+        "scripted",
+    ]
+    env = {
+        "REPOWRIGHT_API_KEY": "x",
+        "REPOWRIGHT_MAX_RETRIES": "0",
+        "REPOWRIGHT_INPUT_COST_PER_MILLION": "3",
+        "REPOWRIGHT_OUTPUT_COST_PER_MILLION": "15",
+    }
     with CalcModel(down=True) as down:
         failed = run_cli(*args, "--base-url", down.base_url, cwd=tmp_path, env=env)
     assert failed.returncode == 0, failed.stderr
@@ -139,8 +180,10 @@ def test_the_run_command_reports_outages_tokens_and_cost(calc_world, tmp_path):
         done = run_cli(*args, "--base-url", up.base_url, "--retry-errors", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     prompt, completion, cost = expected(up.usage)
-    assert f"solved 1 of 1 (no patch 0, errors 0); tokens {prompt} in, {completion} out; cost ${cost:.4f}" \
+    assert (
+        f"solved 1 of 1 (no patch 0, errors 0); tokens {prompt} in, {completion} out; cost ${cost:.4f}"
         in done.stdout
+    )
     assert f"cost ${cost:.4f}" in done.stdout + done.stderr
     summary = json.loads((tmp_path / "run" / "run.json").read_text())
     assert (summary["solved"], summary["cost"]) == (1, cost)
@@ -153,31 +196,43 @@ class FixingSolver:
     def __init__(self, give_up: str = "") -> None:
         self.give_up = give_up
 
-    def __call__(self, repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, **options) -> SolveResult:
+    def __call__(
+        self, repo_path: Path, issue_text: str, settings: Settings, out_dir: Path, **options
+    ) -> SolveResult:
         if out_dir.parent.name == self.give_up:
             return SolveResult("no_patch", "", {}, {}, 1.0, out_dir, error="no candidate passed")
         source = repo_path / "calc" / "__init__.py"
         source.write_text(source.read_text().replace("return a - b", "return a + b"))
-        diff = subprocess.run(["git", "-C", str(repo_path), "diff"], capture_output=True, text=True, check=True)
-        return SolveResult("patched", diff.stdout, {}, {"prompt_tokens": 100, "completion_tokens": 20}, 1.0, out_dir)
+        diff = subprocess.run(
+            ["git", "-C", str(repo_path), "diff"], capture_output=True, text=True, check=True
+        )
+        return SolveResult(
+            "patched", diff.stdout, {}, {"prompt_tokens": 100, "completion_tokens": 20}, 1.0, out_dir
+        )
 
 
 def test_run_on_a_ray_cluster_writes_the_same_predictions(calc_world, tmp_path, ray_cluster):
     from repowright.agent.ray_executor import RayExecutor
 
     make, base = calc_world["make_instance"], calc_world["base"]
-    dataset = calc_world["write_dataset"](tmp_path / "d.jsonl", [make(i, base) for i in ("r-1", "r-2", "r-3")])
+    dataset = calc_world["write_dataset"](
+        tmp_path / "d.jsonl", [make(i, base) for i in ("r-1", "r-2", "r-3")]
+    )
     instances = load_instances(str(dataset))
     local_opts = RunOptions(out_dir=tmp_path / "local", model_name="org/m", repos_dir=calc_world["repos"])
     run(instances, FixingSolver(give_up="r-2"), Settings(), local_opts)
     opts = RunOptions(out_dir=tmp_path / "ray", model_name="org/m", repos_dir=calc_world["repos"])
     executor = RayExecutor(2, ray_cluster.address)
     try:
-        summary, predictions = run(instances, FixingSolver(give_up="r-2"), Settings(), opts, executor=executor)
+        summary, predictions = run(
+            instances, FixingSolver(give_up="r-2"), Settings(), opts, executor=executor
+        )
     finally:
         executor.close()
     assert predictions.read_text() == (local_opts.out_dir / "predictions.jsonl").read_text()
     assert (summary["solved"], summary["no_patch"], summary["executor"]["kind"]) == (2, 1, "ray")
-    nodes = {json.loads((opts.out_dir / f"instances/{i}/outcome.json").read_text())["node"] for i in ("r-1", "r-3")}
+    nodes = {
+        json.loads((opts.out_dir / f"instances/{i}/outcome.json").read_text())["node"] for i in ("r-1", "r-3")
+    }
     assert all("/" in node for node in nodes)  # host/<Ray node id>: written by the driver from the result
     assert not (opts.out_dir / "instances/r-1/repo").exists()
