@@ -60,8 +60,26 @@ class SandboxConfig(BaseModel):
 
 
 class SolveConfig(BaseModel):
-    setup: str | None = (
-        None  # command that fills the checks' environment; from the user only, never a repository
+    model_config = ConfigDict(extra="forbid")
+
+    setup: str | None = Field(
+        default=None,
+        description="Command that fills the checks' environment; from the user only, never a repository.",
+    )
+    max_steps: int = Field(
+        default=40, ge=1, description="Tool-loop turns per candidate, over all its attempts."
+    )
+    max_model_calls: int = Field(default=120, ge=1, description="Model calls over the whole run.")
+    max_tokens: int = Field(
+        default=2_000_000, ge=1, description="Prompt + completion tokens over the whole run."
+    )
+    max_seconds: float = Field(default=1800.0, gt=0, description="Wall time of the whole run, in seconds.")
+    samples: int = Field(
+        default=1, ge=1, description="Candidate patches to try; the best validated one wins."
+    )
+    parallel: int = Field(default=1, ge=1, description="Candidates run at once, each in its own sandbox.")
+    test_command: str | None = Field(
+        default=None, description="Command that runs the repository's tests (default: pytest)."
     )
 
 
