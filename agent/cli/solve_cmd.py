@@ -51,12 +51,19 @@ def solve(
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (REPOWRIGHT_BASE_URL)."
     ),
-    samples: int = typer.Option(
-        1,
+    samples: int | None = typer.Option(
+        None,
         "--samples",
         min=1,
         max=16,
-        help="Candidate patches to generate; the one passing most checks is chosen.",
+        help="Candidate patches to generate; the one passing most checks is chosen ([solve] samples, default 1).",
+    ),
+    parallel: int | None = typer.Option(
+        None,
+        "--parallel",
+        min=1,
+        max=16,
+        help="Candidates run at once, each in its own sandbox, within one budget ([solve] parallel, default 1).",
     ),
     test_cmd: str | None = typer.Option(
         None,
@@ -70,7 +77,8 @@ def solve(
     out: Path | None = typer.Option(
         None,
         "--out",
-        help="Output folder (default: the user cache, $XDG_CACHE_HOME/repowright/<repo-id>/runs/<id>/).",
+        help="Output folder (default: the user cache, $XDG_CACHE_HOME/repowright/<repo-id>/runs/<id>/); "
+        "a run killed part way continues from its last completed steps when rerun with the same --out.",
     ),
     sandbox: str | None = typer.Option(
         None, "--sandbox", help="docker (default) or local (isolates nothing)."
@@ -114,9 +122,21 @@ def solve(
 
     Example: repowright solve examples/minicart --issue-file examples/minicart-issue.md --max-seconds 600
     """
-    from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs
+    from ..solve import solve_issue  # langgraph is slow to import: only when this command runs
 
-    settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)
+    settings = settings_from_flags(
+        llm__model=model,
+        llm__base_url=base_url,
+        sandbox__backend=sandbox,
+        solve__samples=samples,
+        solve__parallel=parallel,
+        solve__test_command=test_cmd,
+        solve__setup=setup,
+        solve__max_steps=max_steps,
+        solve__max_model_calls=max_model_calls,
+        solve__max_tokens=max_tokens,
+        solve__max_seconds=max_seconds,
+    )
     if not settings.llm.base_url or not settings.llm.model:
         raise UserError(
             "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or pass "
@@ -124,17 +144,7 @@ def solve(
         )
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
-    setup = setup or settings.solve.setup  # a repository's repowright.toml cannot set it (agent/config.py)
     text = _issue_text(issue, issue_file, github)
-    limits = {
-        "max_steps": max_steps,
-        "max_model_calls": max_model_calls,
-        "max_tokens": max_tokens,
-        "max_seconds": max_seconds,
-    }
-    budget = Budget.model_validate(
-        {"tool_timeout": settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None}}
-    )
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     out_dir = writable_dir(out or repository_cache_dir(path) / "runs" / run_id, "--out")
     with Progress(
@@ -150,14 +160,10 @@ def solve(
                 path,
                 text,
                 settings,
-                out_dir,
-                samples=samples,
-                test_cmd=test_cmd,
+                out_dir,  # budget, samples, parallel, test command and setup come from settings
                 apply=apply,
-                budget=budget,
                 include_secrets=include_secrets,
                 env=env,
-                setup=setup,
                 progress=lambda message: bar.update(task, description=message),
             )
         except KeyboardInterrupt:

@@ -1,6 +1,10 @@
-"""Resolve an issue in a repository: knowledge graph, MCTS exploration, a tool-using agent, validated patches."""
+"""Resolve an issue in a repository: knowledge graph, MCTS exploration, a tool-using agent, validated patches.
+
+Start reading at graph.py: it draws the pipeline and holds both of its graphs.
+"""
 
 from .budget import Budget
-from .run import SolveResult, solve_issue
+from .outputs import SolveResult
+from .run import solve_issue
 
 __all__ = ["Budget", "SolveResult", "solve_issue"]

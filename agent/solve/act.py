@@ -30,10 +30,12 @@ class ActOutcome:
     stop_reason: str | None
     steps: int
     tool_errors: int
+    window: int  # the context window the server accepts, as learned so far
 
 
 class Actor:
-    """Drives the tool loop for one candidate; steps and tool errors accumulate over its attempts."""
+    """Drives the tool loop for one candidate; steps and tool errors accumulate over its attempts (the counts
+    so far are handed in, so an attempt resumed in a new process goes on counting)."""
 
     def __init__(
         self,
@@ -44,6 +46,9 @@ class Actor:
         *,
         sample: int,
         temperature: float | None,
+        steps: int = 0,
+        tool_errors: int = 0,
+        window: int | None = None,
     ) -> None:
         self.llm = llm
         self.tools = tools
@@ -51,9 +56,9 @@ class Actor:
         self.trajectory = trajectory
         self.sample = sample
         self.temperature = temperature
-        self.steps = 0
-        self.tool_errors = 0
-        self.window = llm.config.context_window  # halved when the server says a prompt is too long
+        self.steps = steps
+        self.tool_errors = tool_errors
+        self.window = window or llm.config.context_window  # halved when the server says a prompt is too long
 
     def run(self, messages: list[dict[str, Any]]) -> ActOutcome:
         """Continue the conversation until submit or a budget; never raises for the model's mistakes."""
@@ -65,7 +70,7 @@ class Actor:
             if reason is None and self.tool_errors > budget.max_tool_errors:
                 reason = f"too many malformed or failing tool calls ({self.tool_errors})"
             if reason:
-                return ActOutcome(messages, False, reason, self.steps, self.tool_errors)
+                return ActOutcome(messages, False, reason, self.steps, self.tool_errors, self.window)
             self.steps += 1
             messages = fit_context(messages, self.window)
             try:
@@ -90,7 +95,7 @@ class Actor:
                     {"role": "tool", "tool_call_id": call.id, "name": call.name or "invalid", "content": text}
                 )
             if submitted:
-                return ActOutcome(messages, True, None, self.steps, self.tool_errors)
+                return ActOutcome(messages, True, None, self.steps, self.tool_errors, self.window)
 
     def _run_call(self, call: Any) -> tuple[str, bool]:
         budget = self.meter.budget

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 from pydantic import BaseModel
 
-from ..llm import LLM
+from ..config import Settings
+from ..llm import LLM, Usage
 
 
 class Budget(BaseModel):
@@ -21,22 +24,63 @@ class Budget(BaseModel):
     tool_timeout: float = 120.0  # seconds a command or test run may take in the sandbox
     max_tool_output: int = 12_000  # characters of one tool result shown to the model
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Budget:
+        """The budget `[solve]` and `[sandbox] timeout` describe (flags are already in `settings`)."""
+        solve = settings.solve
+        return cls(
+            max_steps=solve.max_steps,
+            max_model_calls=solve.max_model_calls,
+            max_tokens=solve.max_tokens,
+            max_seconds=solve.max_seconds,
+            tool_timeout=settings.sandbox.timeout,
+        )
+
 
 class BudgetMeter:
-    """Checks the run-wide limits against the model client's totals and the clock."""
+    """Checks the run-wide limits against the model client's totals and the clock; shared by every candidate.
 
-    def __init__(self, budget: Budget, llm: LLM) -> None:
+    A resumed run starts from what the interrupted runs spent (`prior`, `prior_seconds`), so one budget covers
+    them all. `stop` makes every later check answer with its reason (how a Ctrl-C reaches parallel candidates).
+    """
+
+    def __init__(
+        self, budget: Budget, llm: LLM, *, prior: Usage | None = None, prior_seconds: float = 0.0
+    ) -> None:
         self.budget = budget
         self.llm = llm
-        self.started = time.monotonic()
+        self.prior = prior or Usage()
+        self.started = time.monotonic() - prior_seconds
+        self._stopped: str | None = None
+        self._lock = threading.Lock()
 
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
 
+    def usage(self) -> Usage:
+        """Model calls and tokens of the whole run, interrupted runs before this one included."""
+        total = Usage()
+        total.add(self.prior)
+        total.add(self.llm.usage)
+        return total
+
+    def usage_dict(self) -> dict[str, Any]:
+        return self.usage().to_dict()
+
+    def stop(self, reason: str) -> None:
+        with self._lock:
+            self._stopped = self._stopped or reason
+
+    @property
+    def stopped(self) -> str | None:
+        return self._stopped
+
     def spent(self) -> str | None:
         """Why the run must stop now, or None while there is budget left."""
-        usage, b = self.llm.usage, self.budget
+        if self._stopped:
+            return self._stopped
+        usage, b = self.usage(), self.budget
         if usage.calls >= b.max_model_calls:
             return f"model-call budget spent ({usage.calls} of {b.max_model_calls})"
         if usage.total_tokens >= b.max_tokens:

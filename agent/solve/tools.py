@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .workspace import Workspace, WorkspaceError
+from .workspace import Workspace, WorkspaceError, pytest_command
 
 VIEW_MAX_LINES = 200
 
@@ -231,10 +231,7 @@ class ToolBox:
         return format_result(result, self.timeout if timeout is None else min(timeout, self.timeout))
 
     def run_tests(self, paths: list[str] | None = None) -> str:
-        if paths:
-            command = "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(p) for p in paths)
-        else:
-            command = self.test_cmd or "python -m pytest -q -p no:cacheprovider"
+        command = pytest_command(paths) if paths else (self.test_cmd or pytest_command())
         return f"$ {command}\n" + self.run_command(command)
 
 

@@ -38,16 +38,27 @@ def _cut(value: Any, limit: int) -> Any:
 class Trajectory:
     """Appends records (model calls, tool calls, steps, validation) to trajectory.jsonl and keeps them in memory."""
 
-    def __init__(self, path: Path, scrubber: Scrubber | None = None) -> None:
+    def __init__(self, path: Path, scrubber: Scrubber | None = None, *, resume: bool = False) -> None:
+        """A new trajectory at `path`; with `resume`, the records already there are kept and continued."""
         self.path = path
         self.scrubber = scrubber or Scrubber.from_environment()  # nothing secret reaches the file
-        self.bytes = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("w", encoding="utf-8")
+        self.records: list[dict[str, Any]] = read_trajectory(path) if resume and path.is_file() else []
+        self.bytes = path.stat().st_size if self.records else 0
+        if self.bytes and not path.read_bytes().endswith(b"\n"):
+            with path.open("a") as torn:  # a line torn by a killed process stays on its own (and is skipped)
+                torn.write("\n")
+        self._file = path.open("a" if self.records else "w", encoding="utf-8")
         self._lock = threading.Lock()
-        self._start = time.monotonic()
-        self.records: list[dict[str, Any]] = []
-        self._stored: set[str] = set()  # ids of the messages and tool lists already written
+        # times go on from the last record, so a resumed run's trajectory reads as one timeline
+        self._start = time.monotonic() - (self.records[-1].get("t", 0.0) if self.records else 0.0)
+        # ids of the messages and tool lists already written
+        self._stored = {str(r.get("id")) for r in self.records if r.get("type") in ("message", "tools")}
+
+    @property
+    def seconds(self) -> float:
+        """Seconds since the run started (interrupted runs before this one included)."""
+        return time.monotonic() - self._start
 
     def log(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Write one record now (a whole line, flushed)."""
@@ -77,8 +88,10 @@ class Trajectory:
 
     def _store(self, kind: str, key: str, value: Any) -> str:
         ident = hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        if ident not in self._stored:
+        with self._lock:  # candidates running at once share the trajectory
+            new = ident not in self._stored
             self._stored.add(ident)
+        if new:
             self.log(kind, id=ident, **{key: value})
         return ident
 

@@ -4,7 +4,6 @@ and passes after, and the existing tests that touch the changed code still pass.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +11,10 @@ from typing import Any
 
 from unidiff import PatchSet, UnidiffParseError
 
-from repowright.sandbox import Sandbox
-
 from ..repo_files import select_files
-from .budget import Budget
 from .context import truncate
 from .tools import format_result
-from .workspace import GIT, Workspace, open_session
+from .workspace import GIT, SessionFactory, Workspace, pytest_command
 
 CHECKS = (
     "applies",
@@ -244,32 +240,26 @@ def tests_command(
     names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
     callers = calling_test_files(kg, nodes) if kg is not None else set()
     tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
-    return (
-        "python -m pytest -q -p no:cacheprovider " + " ".join(shlex.quote(t) for t in tests)
-        if tests
-        else None
-    )
+    return pytest_command(tests) if tests else None
 
 
 def validate_patch(
-    sandbox: Sandbox,
+    sessions: SessionFactory,
     repo: Path,
     patch: str,
     *,
-    budget: Budget,
     reproduction: dict | None,
     test_cmd: str | None,
     kg: Any = None,
     include_secrets: bool = False,
-    venv: Path | None = None,
 ) -> Validation:
-    """Run every check in one fresh session holding a clean copy of `repo`."""
+    """Run every check in one fresh session (the run's limits and environment) holding a clean copy of `repo`."""
     v = Validation()
-    timeout = budget.tool_timeout
+    timeout = sessions.timeout
     repro_path = reproduction["path"] if reproduction else None
     spans = changed_lines(patch)
     command = test_cmd or (tests_command(repo, spans, kg, repro_path) if patch.strip() else None)
-    with open_session(sandbox, budget, venv=venv) as session:
+    with sessions.open() as session:
         ws = Workspace(
             session,
             repo,

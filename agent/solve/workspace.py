@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from repowright.sandbox import ExecResult, Limits, Mount, Sandbox, SandboxError, Session
 from repowright.sandbox.image import base_image_tag, sandbox_path
 
+from ..config import SandboxConfig
 from ..env.prepare import SANDBOX_VENV
 from ..repo_files import select_files, tar_selection
-from .budget import Budget
 
 GIT = "git -c user.name=repowright -c user.email=repowright@localhost -c core.autocrlf=false"
 # Never part of a patch: caches and build output that tests and tools leave behind.
@@ -52,13 +53,53 @@ def python_environment(sandbox: Sandbox, venv: Path | None = None) -> tuple[list
     return [Mount(sys.prefix, SANDBOX_VENV)], {"PATH": f"{SANDBOX_VENV}/bin:{sandbox_path()}", **quiet}
 
 
-def open_session(
-    sandbox: Sandbox, budget: Budget, memory: str = "2g", cpus: float = 1.0, venv: Path | None = None
-) -> Session:
-    """A fresh sandbox session with the Python environment (`venv`, else repowright's own) mounted."""
-    mounts, env = python_environment(sandbox, venv)
-    limits = Limits(timeout=budget.tool_timeout, memory=memory, cpus=cpus)
-    return sandbox.session(limits=limits, mounts=mounts, env=env)
+PYTEST = "python -m pytest -q -p no:cacheprovider"  # how the repository's tests run, everywhere in solve
+
+
+def pytest_command(paths: list[str] | tuple[str, ...] = ()) -> str:
+    """pytest over `paths` (test files or node ids), or over the whole repository when none are given."""
+    return " ".join([PYTEST, *(shlex.quote(p) for p in paths)])
+
+
+@dataclass(frozen=True)
+class SessionFactory:
+    """Opens sandbox sessions with the run's limits and the Python environment mounted; shared, read-only.
+
+    Every session of a solve (each candidate's workspace, each validation) comes from here, so the
+    configured memory, CPUs, pids, network and timeout reach all of them.
+    """
+
+    sandbox: Sandbox
+    limits: Limits
+    mounts: tuple[Mount, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def for_run(
+        cls, sandbox: Sandbox, settings: SandboxConfig, *, timeout: float, venv: Path | None = None
+    ) -> SessionFactory:
+        """The factory for `settings`' limits, with `timeout` per command and `venv` (else ours) mounted."""
+        limits = Limits(
+            timeout=timeout,
+            memory=settings.memory,
+            cpus=settings.cpus,
+            pids=settings.pids,
+            network=settings.network,
+        )
+        return cls.with_limits(sandbox, limits, venv)
+
+    @classmethod
+    def with_limits(cls, sandbox: Sandbox, limits: Limits, venv: Path | None = None) -> SessionFactory:
+        mounts, env = python_environment(sandbox, venv)
+        return cls(sandbox, limits, tuple(mounts), tuple(env.items()))
+
+    @property
+    def timeout(self) -> float:
+        return self.limits.timeout
+
+    def open(self) -> Session:
+        """A fresh session (a context manager: closing it removes the container)."""
+        return self.sandbox.session(limits=self.limits, mounts=list(self.mounts), env=dict(self.env))
 
 
 def check_relative(path: str) -> str:
@@ -143,6 +184,18 @@ class Workspace:
     def changed_files(self) -> list[str]:
         result = self.git_exec(f"{GIT} add -A && {GIT} diff --cached --name-only --diff-filter=AM")
         return [line for line in result.stdout.splitlines() if line]
+
+    def restore(self, patch: str) -> None:
+        """Apply `patch` (a `diff()` of an earlier workspace) on the baseline: how a resumed candidate gets its
+        work back in a fresh sandbox."""
+        if not patch.strip():
+            return
+        self.session.put_files({".git/resume.diff": patch})  # inside .git: never part of the tree or the diff
+        result = self.git_exec(f"{GIT} apply --binary .git/resume.diff")
+        if result.exit_code != 0:
+            raise SandboxError(
+                f"could not restore the candidate's changes: {(result.stderr or result.stdout)[:300]}"
+            )
 
     def reset(self) -> None:
         """Throw away every change since the baseline."""

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from repowright.agent.errors import UserError
-from repowright.agent.solve.run import apply_to_checkout
+from repowright.agent.solve.outputs import apply_to_checkout
 
 PATCH = """diff --git a/pkg/a.py b/pkg/a.py
 --- a/pkg/a.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from repowright.agent.solve.budget import Budget
-from repowright.agent.solve.graph import build_solve_graph, retry_or_stop
+from repowright.agent.solve.graph import build_candidate_graph, build_understand_graph, retry_or_stop
 
 
 def ctx(spent=None):
@@ -35,20 +35,19 @@ def test_no_retry_past_the_limits():
     assert retry_or_stop(ctx(), state(failing, error="server down")) == "stop"
 
 
-def test_graph_reads_as_the_pipeline():
-    graph = build_solve_graph(ctx()).get_graph()
-    edges = {(e.source, e.target) for e in graph.edges}
-    chain = [
-        "__start__",
-        "load_graph",
-        "explore",
-        "summarize",
-        "analyze",
-        "plan",
-        "reproduce",
-        "act",
-        "make_patch",
-        "validate",
-    ]
-    assert set(zip(chain, chain[1:], strict=False)) <= edges
-    assert {("validate", "feedback"), ("validate", "__end__"), ("feedback", "act")} <= edges
+def edges_of(graph) -> set[tuple[str, str]]:
+    return {(e.source, e.target) for e in graph.get_graph().edges}
+
+
+def chain(*names: str) -> set[tuple[str, str]]:
+    return set(zip(names, names[1:], strict=False))
+
+
+def test_graphs_read_as_the_pipeline():
+    understand = edges_of(build_understand_graph())
+    assert understand == chain("__start__", "load_graph", "explore", "summarize", "__end__")
+    candidate = edges_of(build_candidate_graph())
+    steps = ("analyze", "plan", "write_reproduction", "run_reproduction", "brief", "act", "make_patch")
+    assert chain("__start__", *steps, "validate") <= candidate
+    assert {("validate", "feedback"), ("validate", "__end__"), ("feedback", "act")} <= candidate
+    assert not {"load_graph", "explore", "summarize"} & {n for edge in candidate for n in edge}

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from repowright.agent.solve import solve_issue
-from repowright.agent.solve.budget import Budget
 from repowright.agent.solve.trajectory import read_trajectory
-from repowright.agent.solve.workspace import GIT, Workspace, open_session
+from repowright.agent.solve.workspace import GIT, SessionFactory, Workspace
+from repowright.sandbox import Limits
 from tests.agent.solve.scripted import DATA, StepResponder, copy_fixture, reproduction, settings_for
 from tests.scripted_server import Reply, ScriptedServer
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.docker
 
 def hidden_test(sandbox, patch: str | None, name: str):
     """Run the fixture's hidden test in a fresh sandbox on its pristine repository, with `patch` applied if given."""
-    with open_session(sandbox, Budget(tool_timeout=60)) as session:
+    with SessionFactory.with_limits(sandbox, Limits(timeout=60)).open() as session:
         ws = Workspace(session, DATA / name / "repo", timeout=60)
         if patch:
             session.put_files({"fix.diff": patch}, dest="/tmp")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from repowright.agent.solve.budget import Budget
 from repowright.agent.solve.tools import ToolBox, check_arguments
-from repowright.agent.solve.workspace import Workspace, open_session
+from repowright.agent.solve.workspace import SessionFactory, Workspace
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from repowright.sandbox import Limits
 from tests.agent.solve.scripted import DATA
 
 pytestmark = pytest.mark.docker
@@ -16,7 +16,7 @@ REPO = DATA / "pricing" / "repo"
 
 @pytest.fixture(scope="module")
 def toolbox(docker_sandbox, tmp_path_factory):
-    with open_session(docker_sandbox, Budget(tool_timeout=20)) as session:
+    with SessionFactory.with_limits(docker_sandbox, Limits(timeout=20)).open() as session:
         ws = Workspace(session, REPO, timeout=20, exclude_from_diff=("repro_test.py",))
         yield ToolBox(
             ws,

@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-from repowright.agent.solve.budget import Budget
 from repowright.agent.solve.validate import (
     calling_test_files,
     changed_lines,
@@ -17,8 +16,9 @@ from repowright.agent.solve.validate import (
     still_pass,
     validate_patch,
 )
+from repowright.agent.solve.workspace import SessionFactory
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
-from repowright.sandbox import ExecResult
+from repowright.sandbox import ExecResult, Limits
 from tests.agent.solve.scripted import DATA
 
 REPO = DATA / "stats" / "repo"
@@ -44,6 +44,10 @@ REPRO = {
     "content": "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
     "command": "python -m pytest -q -p no:cacheprovider test_repro.py",
 }
+
+
+def sessions(sandbox):
+    return SessionFactory.with_limits(sandbox, Limits(timeout=60))
 
 
 def test_changed_lines_and_parse_errors():
@@ -82,10 +86,9 @@ def test_tests_that_reach_changed_code_through_calls_are_found(tmp_path):
 @pytest.mark.docker
 def test_a_good_patch_passes_every_check(docker_sandbox, tmp_path):
     v = validate_patch(
-        docker_sandbox,
+        sessions(docker_sandbox),
         REPO,
         GOOD,
-        budget=Budget(tool_timeout=60),
         reproduction=REPRO,
         test_cmd=None,
         kg=build_knowledge_graph(REPO, cache_dir=tmp_path / "cache"),
@@ -102,17 +105,15 @@ def test_a_good_patch_passes_every_check(docker_sandbox, tmp_path):
 
 @pytest.mark.docker
 def test_broken_patches_fail_the_right_checks(docker_sandbox):
-    budget = Budget(tool_timeout=60)
     stale = GOOD.replace("(len(values) - 1)", "(len(values) - 2)")
-    v = validate_patch(docker_sandbox, REPO, stale, budget=budget, reproduction=REPRO, test_cmd=None)
+    v = validate_patch(sessions(docker_sandbox), REPO, stale, reproduction=REPRO, test_cmd=None)
     assert v.checks["applies"] is False and v.checks["reproduction_fails_before"] is True
     assert "git apply" in v.details["applies"]
     syntax = GOOD.replace("+    return sum(values) / len(values)", "+    return sum(values) / len(values")
     v = validate_patch(
-        docker_sandbox,
+        sessions(docker_sandbox),
         REPO,
         syntax,
-        budget=budget,
         reproduction=REPRO,
         test_cmd="python -m pytest -q -p no:cacheprovider tests",
     )
@@ -149,8 +150,7 @@ def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker
     shutil.copytree(REPO, repo)
     with (repo / "tests" / "test_stats.py").open("a") as handle:
         handle.write("\n\ndef test_known_broken():\n    assert spread([1]) == 1\n")
-    budget = Budget(tool_timeout=60)
-    v = validate_patch(docker_sandbox, repo, GOOD, budget=budget, reproduction=None, test_cmd=None)
+    v = validate_patch(sessions(docker_sandbox), repo, GOOD, reproduction=None, test_cmd=None)
     assert v.checks["existing_tests_pass"] is True
     assert (
         "failed before the patch too: tests/test_stats.py::test_known_broken" in v.details["existing_tests"]
@@ -168,7 +168,7 @@ def test_tests_failing_before_the_patch_are_not_held_against_it(tmp_path, docker
             "",
         ]
     )
-    v = validate_patch(docker_sandbox, repo, spread_broken, budget=budget, reproduction=None, test_cmd=None)
+    v = validate_patch(sessions(docker_sandbox), repo, spread_broken, reproduction=None, test_cmd=None)
     assert v.checks["applies"] is True, v.details
     assert v.checks["existing_tests_pass"] is False
     assert "newly failing: tests/test_stats.py::test_spread" in v.details["existing_tests"]
