@@ -1,0 +1,71 @@
+"""The user's [sandbox] limits reach every sandbox session of a solve: the agent's workspace and validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from repowright.agent.solve.trajectory import read_trajectory
+from tests.agent.cli.test_solve_cmd import model_env, repowright
+from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction
+from tests.scripted_server import Reply, ScriptedServer
+
+pytestmark = pytest.mark.docker
+# what the kernel enforces on the container, read from inside it (cgroup v2, else v1)
+LIMITS = (
+    "(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes) && "
+    "(cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max)"
+)
+
+
+def test_user_config_limits_reach_the_workspace_and_validation(tmp_path):
+    repo, issue = copy_fixture("stats", tmp_path)
+    config = tmp_path / "xdg" / "repowright" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[sandbox]\nmemory = "300m"\npids = 77\n')
+    responder = StepResponder(
+        {
+            "reproduce": [
+                reproduction(
+                    "test_repro.py",
+                    "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
+                )
+            ],
+            "act": [
+                Reply(tool_calls=[("run_command", {"command": LIMITS})]),
+                Reply(
+                    tool_calls=[
+                        (
+                            "edit_file",
+                            {
+                                "path": "textstats/stats.py",
+                                "search": "(len(values) - 1)",
+                                "replace": "len(values)",
+                            },
+                        )
+                    ]
+                ),
+                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
+            ],
+        }
+    )
+    out = tmp_path / "out"
+    with ScriptedServer(responder=responder) as srv:
+        proc = repowright(
+            str(repo),
+            "--issue",
+            issue,
+            "--out",
+            str(out),
+            "--test-cmd",
+            f"{LIMITS} && python -m pytest -q -p no:cacheprovider tests",
+            cwd=tmp_path,
+            env={**model_env(srv.base_url), "XDG_CONFIG_HOME": str(tmp_path / "xdg")},
+        )
+    assert proc.returncode == 0, proc.stderr
+    seen_by_agent = next(r for r in read_trajectory(out / "trajectory.jsonl") if r["type"] == "tool_call")
+    assert "314572800\n77" in seen_by_agent["result"]  # 300 MiB and 77 pids in the agent's session
+    (candidate,) = json.loads((out / "result.json").read_text())["candidates"]
+    assert candidate["checks"]["existing_tests_pass"] is True
+    assert "314572800\n77" in candidate["details"]["existing_tests"]  # and in the validation container
