@@ -24,18 +24,17 @@ returns the workspace's patch so far, so a resumed candidate gets it back in a f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypedDict
+from typing import Any, TypedDict
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
-from langgraph.runtime import Runtime
 
 from ..llm import LLMError
 from ..prompts import render
 from .act import Actor
 from .checkpoint import run_thread
+from .node import Interrupted, step
 from .resources import CandidateResources, SolveContext
 from .steps import TracedLLM, ask, summarize_prompt, write_reproduction
 from .tools import format_result
@@ -125,48 +124,6 @@ def candidate_input(understanding: Understanding, sample: int, ctx: SolveContext
         "summary": understanding.summary,
         "locations": understanding.localization.get("functions", [])[:ACT_LOCATIONS],
     }
-
-
-# -- the step wrapper -----------------------------------------------------------------------------------
-class HasContext(Protocol):
-    @property
-    def ctx(self) -> SolveContext: ...
-
-
-class Interrupted(Exception):
-    """The run was interrupted while this candidate ran in another thread: stop without checkpointing."""
-
-
-def step(name: str, *, always: bool = False) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., Any]]:
-    """Wrap a node: report progress, log it, skip it after an error or a spent budget (unless `always`),
-    and turn model failures into state."""
-
-    def wrap(fn: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
-        def node(state: dict[str, Any], runtime: Runtime[Any]) -> dict[str, Any]:
-            run: HasContext = runtime.context
-            ctx, sample = run.ctx, state.get("sample", 0)
-            if ctx.meter.stopped:
-                raise Interrupted(ctx.meter.stopped)
-            if (state.get("error") or state.get("stop_reason")) and not always:
-                return {}
-            if ctx.progress:
-                ctx.progress(f"candidate {sample + 1}/{ctx.samples}: {name}" if "sample" in state else name)
-            ctx.trajectory.log("step", sample=sample, name=name)
-            spent = None if always else ctx.meter.spent()
-            if spent:
-                ctx.trajectory.log("stop", sample=sample, step=name, reason=spent)
-                return {"stop_reason": spent}
-            try:
-                return fn(run, state)
-            except LLMError as exc:
-                ctx.trajectory.log("error", sample=sample, step=name, message=str(exc))
-                return {"error": str(exc)}
-
-        # not functools.wraps: langgraph would read the wrapped function's first parameter as the state's type
-        node.__name__, node.__doc__ = fn.__name__, fn.__doc__
-        return node
-
-    return wrap
 
 
 # -- understand's steps ---------------------------------------------------------------------------------
