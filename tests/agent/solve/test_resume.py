@@ -161,6 +161,10 @@ def uninterrupted(tmp_path_factory) -> dict[str, Any]:
     assert result["status"] == "patched" and result["chosen"] == 1, result
     assert [score for _, score, _ in result["candidates"]] == [3, 5]
     assert not (tmp / "out" / "checkpoints.sqlite").exists()  # a finished run keeps only its outputs
+    records = read_trajectory(tmp / "out" / "trajectory.jsonl")
+    first_of_1 = next(i for i, r in enumerate(records) if r["type"] == "step" and r["sample"] == 1)
+    validated_0 = next(i for i, r in enumerate(records) if r["type"] == "validation" and r["sample"] == 0)
+    assert first_of_1 < validated_0  # --parallel 2: candidate 1 started before candidate 0 was done
     return result
 
 
