@@ -223,3 +223,26 @@ def test_killed_during_validate(tmp_path, uninterrupted):
     assert [r["sample"] for r in records[:resumed] if r["type"] == "validation"] == [0]  # killed during 1's
     assert after == []  # every model step had finished: the rerun asks the model nothing
     assert [r["sample"] for r in records[resumed:] if r["type"] == "validation"] == [1]
+
+
+def test_a_fresh_workspace_gets_the_patch_so_far_back(docker_sandbox):
+    """What a resumed candidate relies on: its patch so far, applied in a new sandbox, is the same change."""
+    from repowright.agent.solve.workspace import SessionFactory, Workspace
+    from repowright.sandbox import Limits
+    from tests.agent.solve.scripted import DATA
+
+    repo = DATA / "stats" / "repo"
+    sessions = SessionFactory.with_limits(docker_sandbox, Limits(timeout=60))
+    with sessions.open() as session:
+        first = Workspace(session, repo, timeout=60, exclude_from_diff=("test_repro.py",))
+        first.write_text("test_repro.py", REPRO["content"])
+        first.write_text("textstats/new.py", "VALUE = 1\n")
+        text = first.read_text("textstats/stats.py").replace("(len(values) - 1)", "len(values)")
+        first.write_text("textstats/stats.py", text)
+        patch = first.diff()
+    assert "textstats/new.py" in patch and "test_repro.py" not in patch
+    with sessions.open() as session:
+        again = Workspace(session, repo, timeout=60)
+        again.restore(patch)
+        assert again.diff() == patch
+        assert again.read_text("textstats/stats.py") == text
