@@ -79,6 +79,8 @@ class Understanding:
 
 @dataclass(frozen=True)
 class UnderstandRun:
+    """The understand graph's runtime context: the run's shared, read-only context."""
+
     ctx: SolveContext
 
 
@@ -110,6 +112,8 @@ class CandidateState(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class CandidateRun:
+    """A candidate graph's runtime context: the shared context, and the candidate's own sandbox resources."""
+
     ctx: SolveContext
     own: CandidateResources
 
