@@ -96,6 +96,7 @@ def finish(
     apply: bool = False,
 ) -> SolveResult:
     """Choose the candidate and write patch.diff, result.json, the per-candidate diffs and report.html."""
+    candidates = sorted(candidates, key=lambda c: c["sample"])  # parallel candidates end in any order
     best = choose(candidates)
     patch = best["patch"] if best else ""
     reason = unverified_reason(best, ctx.environment) if patch.strip() else None

@@ -69,15 +69,14 @@ def solve_issue(
             if not (understanding.error or understanding.stop_reason):
                 graph = build_candidate_graph(saver)
 
-                def candidate(sample: int) -> dict[str, Any] | None:
+                def candidate(sample: int) -> None:
                     if sample and ctx.meter.spent():  # no new candidate once the budget is spent
                         ctx.trajectory.log("stop", reason=ctx.meter.spent())
-                        return None
+                        return
                     final = solve_candidate(graph, ctx, understanding, sample)
-                    return candidate_summary(sample, final)
+                    candidates.append(candidate_summary(sample, final))  # kept even if the run is interrupted
 
-                found = fan_out(list(range(samples)), parallel, candidate)
-                candidates = [c for c in found if c is not None]
+                fan_out(list(range(samples)), parallel, candidate)
                 errors += [c["error"] for c in candidates if c["error"]]
     except KeyboardInterrupt:
         ctx.meter.stop("interrupted")  # candidates still running in other threads stop at their next step
