@@ -26,8 +26,8 @@ def _short(value: Any, limit: int = PREVIEW) -> str:
 def describe(record: dict[str, Any]) -> str:
     """One line for a trajectory record: what happened, without the bulk."""
     kind = record.get("type", "?")
-    if kind == "run":
-        return (
+    if kind in ("run", "resumed"):
+        return ("continued after an interruption: " if kind == "resumed" else "") + (
             f"model {record.get('model')} (temperature {record.get('temperature')}), repowright "
             f"{record.get('repowright_version')}, commit {str(record.get('commit'))[:12]}, "
             f"started {record.get('started')}"

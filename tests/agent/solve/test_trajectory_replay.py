@@ -96,3 +96,12 @@ def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbo
     assert "returns 6.0 but the mean of 2, 4 and 6 is 4.0" in show(
         "--messages"
     )  # the requests, as the model got them
+
+
+def test_a_resumed_run_is_shown_as_continued():
+    """`trajectory show` names the record a resumed solve writes instead of dumping it raw."""
+    from repowright.agent.cli.trajectory_cmd import describe
+
+    line = describe({"type": "resumed", "model": "m", "temperature": 0.0, "commit": "0123456789abcdef"})
+    assert line.startswith("continued after an interruption: model m (temperature 0.0)")
+    assert "commit 0123456789ab," in line
