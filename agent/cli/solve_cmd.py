@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from repowright.analyzers.cache import repository_cache_dir
 
-from ..errors import UserError
+from ..errors import UserError, require_endpoint
 from .common import (
     JSON_OPTION_HELP,
     console,
@@ -51,12 +51,12 @@ def solve(
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (REPOWRIGHT_BASE_URL)."
     ),
-    samples: int = typer.Option(
-        1,
+    samples: int | None = typer.Option(
+        None,
         "--samples",
         min=1,
         max=16,
-        help="Candidate patches to generate; the one passing most checks is chosen.",
+        help="Candidate patches to generate; the one passing most checks is chosen (default 1).",
     ),
     test_cmd: str | None = typer.Option(
         None,
@@ -116,24 +116,31 @@ def solve(
     """
     from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs
 
-    settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)
-    if not settings.llm.base_url or not settings.llm.model:
-        raise UserError(
-            "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or pass "
-            "--base-url and --model), or start one with `repowright serve --engine vllm --model M`"
-        )
+    settings = settings_from_flags(
+        llm__model=model,
+        llm__base_url=base_url,
+        sandbox__backend=sandbox,
+        solve__samples=samples,
+        solve__test_command=test_cmd,
+        solve__setup=setup,  # a repository's repowright.toml cannot set it (agent/config.py)
+        solve__max_steps=max_steps,
+        solve__max_model_calls=max_model_calls,
+        solve__max_tokens=max_tokens,
+        solve__max_seconds=max_seconds,
+    )
+    require_endpoint(settings.llm.base_url, settings.llm.model)
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
-    setup = setup or settings.solve.setup  # a repository's repowright.toml cannot set it (agent/config.py)
+    cfg = settings.solve
     text = _issue_text(issue, issue_file, github)
-    limits = {
-        "max_steps": max_steps,
-        "max_model_calls": max_model_calls,
-        "max_tokens": max_tokens,
-        "max_seconds": max_seconds,
-    }
     budget = Budget.model_validate(
-        {"tool_timeout": settings.sandbox.timeout, **{k: v for k, v in limits.items() if v is not None}}
+        {
+            "tool_timeout": settings.sandbox.timeout,
+            "max_steps": cfg.max_steps,
+            "max_model_calls": cfg.max_model_calls,
+            "max_tokens": cfg.max_tokens,
+            "max_seconds": cfg.max_seconds,
+        }
     )
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     out_dir = writable_dir(out or repository_cache_dir(path) / "runs" / run_id, "--out")
@@ -151,13 +158,13 @@ def solve(
                 text,
                 settings,
                 out_dir,
-                samples=samples,
-                test_cmd=test_cmd,
+                samples=cfg.samples,
+                test_cmd=cfg.test_command,
                 apply=apply,
                 budget=budget,
                 include_secrets=include_secrets,
                 env=env,
-                setup=setup,
+                setup=cfg.setup,
                 progress=lambda message: bar.update(task, description=message),
             )
         except KeyboardInterrupt:

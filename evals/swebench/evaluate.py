@@ -40,6 +40,7 @@ class EvalOptions:
     limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
     specs: Specs = field(default_factory=Specs)
     packages_as_of: str = SWEBENCH_IMAGES_DATE
+    env_build_timeout: float = 1800.0
 
 
 def patch_sha(prediction: dict) -> str:
@@ -209,7 +210,9 @@ def evaluate(
             f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
             "its environment into a container; start the engine and drop --sandbox local"
         )
-    envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
+    envs = EnvCache(
+        opts.cache_dir, opts.specs, build_timeout=opts.env_build_timeout, as_of=opts.packages_as_of
+    )
     check_inputs(instances, predictions, opts)
     by_id = {i["instance_id"]: i for i in instances}
     outcomes: dict[str, dict] = {}
