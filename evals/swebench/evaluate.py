@@ -17,6 +17,7 @@ from repowright.agent.executor import Executor, LocalExecutor
 from repowright.sandbox import Limits, Sandbox, SandboxError, close_live_sessions
 
 from .envs import EnvBuildError, EnvCache
+from .errors import HarnessError
 from .grading import grade
 from .overlay import overlay_for
 from .repos import find_mirror, has_commit
@@ -88,7 +89,7 @@ def evaluate_one(
             outcome.update(status="error", error_kind="environment", error=str(exc))
         except UserError as exc:
             outcome.update(status="error", error_kind="repository", error=str(exc))
-        except (SandboxError, RuntimeError) as exc:
+        except (SandboxError, HarnessError) as exc:
             outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
     outcome["seconds"] = round(time.monotonic() - start, 1)
     if stopping is None or not stopping.is_set():

@@ -21,6 +21,7 @@ from repowright.agent.solver import Solver
 if TYPE_CHECKING:
     from repowright.agent.solve.run import SolveResult
 
+from .errors import CheckoutError
 from .repos import find_mirror
 
 FINAL = ("solved", "no_patch", "error")
@@ -51,7 +52,7 @@ def checkout(mirror: Path, commit: str, dest: Path) -> Path:
     ):
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
+            raise CheckoutError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
     return dest
 
 
