@@ -44,5 +44,5 @@ def show(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
         fields = SECTIONS[section].model_fields
         for key, value in values.items():
             source = sources.get((section, key), "default")
-            console.print(f"  # {fields[key].description} ({source})", highlight=False, markup=False)
+            console.print(f"  # {fields[key].description}  [{source}]", highlight=False, markup=False)
             console.print(f"  {key} = {value!r}", highlight=False, markup=False)

@@ -85,13 +85,13 @@ def test_config_show_lists_every_section_field_source_and_description(tmp_path):
         start = lines.index(f"[{section}]")
         for name, info in model.model_fields.items():
             index = next(i for i in range(start, len(lines)) if lines[i].startswith(f"  {name} = "))
-            assert lines[index - 1].startswith(f"  # {info.description} ("), (section, name)
+            assert lines[index - 1].startswith(f"  # {info.description}  ["), (section, name)
     assert (
-        "  # Batches run at once, each in its own container. (environment REPOWRIGHT_FUZZ_WORKERS)\n  workers = 5\n"
+        "  # Batches run at once, each in its own container.  [environment REPOWRIGHT_FUZZ_WORKERS]\n  workers = 5\n"
         in proc.stdout
     )
     assert (
-        f"  # Files and functions listed. (repository file {tmp_path / 'repowright.toml'})\n  top = 3\n"
+        f"  # Files and functions listed.  [repository file {tmp_path / 'repowright.toml'}]\n  top = 3\n"
         in proc.stdout
     )
     data = json.loads(run_cli("config", "show", "--json", cwd=tmp_path).stdout)
