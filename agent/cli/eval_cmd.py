@@ -10,8 +10,6 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from repowright.sandbox import Limits
-
 from ..config import SwebenchConfig
 from ..errors import UserError
 from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
@@ -127,7 +125,7 @@ def evaluate_cmd(
     """
     from repowright.analyzers.cache import cache_home
     from repowright.evals.swebench.cluster import describe_repos
-    from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+    from repowright.evals.swebench.evaluate import EvalOptions, evaluate, limits_of
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
     from repowright.evals.swebench.specs import Specs
@@ -163,7 +161,7 @@ def evaluate_cmd(
         repos_url=url,
         workers=cfg.workers,
         timeout=cfg.timeout,
-        limits=Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids),
+        limits=limits_of(cfg),
         specs=Specs(specs_file),
         env_build_timeout=cfg.env_build_timeout,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from repowright.agent.atomic import atomic_write
+from repowright.agent.config import SwebenchConfig
 from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE
 from repowright.agent.errors import UserError
 from repowright.agent.executor import Executor, LocalExecutor
@@ -27,6 +28,14 @@ from .specs import Specs
 SCHEMA_VERSION = 2
 
 
+_DEFAULTS = SwebenchConfig()  # the settings' defaults, named once there
+
+
+def limits_of(cfg: SwebenchConfig) -> Limits:
+    """The sandbox limits of one instance's evaluation, from the [swebench] settings."""
+    return Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids)
+
+
 @dataclass
 class EvalOptions:
     """Where things live and how hard to try."""
@@ -36,12 +45,12 @@ class EvalOptions:
     cache_dir: Path
     repos_dir: Path | None = None
     repos_url: str | None = None  # a git URL template with {owner} and {name}: each node clones what it needs
-    workers: int = 1
-    timeout: float = 1800.0
-    limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
+    workers: int = _DEFAULTS.workers
+    timeout: float = _DEFAULTS.timeout
+    limits: Limits = field(default_factory=lambda: limits_of(_DEFAULTS))
     specs: Specs = field(default_factory=Specs)
     packages_as_of: str = SWEBENCH_IMAGES_DATE
-    env_build_timeout: float = 1800.0
+    env_build_timeout: float = _DEFAULTS.env_build_timeout
 
 
 def patch_sha(prediction: dict) -> str:
