@@ -97,3 +97,25 @@ def test_config_show_lists_every_section_field_source_and_description(tmp_path):
     data = json.loads(run_cli("config", "show", "--json", cwd=tmp_path).stdout)
     assert data["locate"]["top"] == 3 and data["sources"]["locate"]["top"].startswith("repository file")
     assert data["sources"]["fuzz"]["workers"] == "default" and set(SECTIONS) <= set(data)
+
+
+def test_a_command_takes_its_section_from_every_layer(tmp_path):
+    """locate's `top`: the repository file's value, then the environment's, then the flag's reaches the ranking."""
+    import shutil
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    repo = tmp_path / "minicart"
+    shutil.copytree(examples / "minicart", repo, ignore=shutil.ignore_patterns(".repowright"))
+    (tmp_path / "repowright.toml").write_text("[locate]\ntop = 2\n")
+    args = ("locate", str(repo), "--issue-file", str(examples / "minicart-issue.md"), "--json")
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def listed(*extra: str, env: dict[str, str] | None = None) -> int:
+        proc = run_cli(*args, *extra, cwd=tmp_path, env={**cache, **(env or {})})
+        assert proc.returncode == 0, proc.stderr
+        return len(json.loads(proc.stdout)["files"])
+
+    assert listed() == 2
+    assert listed(env={"REPOWRIGHT_LOCATE_TOP": "4"}) == 4
+    assert listed("--top", "3", env={"REPOWRIGHT_LOCATE_TOP": "4"}) == 3
