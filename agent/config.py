@@ -1,9 +1,12 @@
-"""Configuration: one pydantic model; flags > REPOWRIGHT_* environment > user config > repowright.toml > defaults.
+"""Configuration: the settings model (`config_sections.py`) built once per command from its layers, for every
+section alike: flags > REPOWRIGHT_<SECTION>_<FIELD> environment > user config > repowright.toml > defaults.
+`explain_settings` also says which layer each value came from (`repowright config show`).
 
 Trust: the user config file (`$XDG_CONFIG_HOME/repowright/config.toml`), the environment and flags come from the
 user. A `repowright.toml` found from the current directory up usually belongs to the repository being worked on,
-so it may tighten sandbox limits and pick a model, but never loosen isolation or choose where credentials go
-(see `_repository_layer`); what it is refused is named once, loudly, on stderr.
+so it may tighten limits and budgets and pick a model, but never loosen isolation, raise a budget, or choose
+where credentials, code or output go (see `_repository_layer`); what it is refused is named once, loudly, on
+stderr.
 """
 
 from __future__ import annotations
