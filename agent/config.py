@@ -1,9 +1,12 @@
-"""Configuration: one pydantic model; flags > REPOWRIGHT_* environment > user config > repowright.toml > defaults.
+"""Configuration: the settings model (`config_sections.py`) built once per command from its layers, for every
+section alike: flags > REPOWRIGHT_<SECTION>_<FIELD> environment > user config > repowright.toml > defaults.
+`explain_settings` also says which layer each value came from (`repowright config show`).
 
 Trust: the user config file (`$XDG_CONFIG_HOME/repowright/config.toml`), the environment and flags come from the
 user. A `repowright.toml` found from the current directory up usually belongs to the repository being worked on,
-so it may tighten sandbox limits and pick a model, but never loosen isolation or choose where credentials go
-(see `_repository_layer`); what it is refused is named once, loudly, on stderr.
+so it may tighten limits and budgets and pick a model, but never loosen isolation, raise a budget, or choose
+where credentials, code or output go (see `_repository_layer`); what it is refused is named once, loudly, on
+stderr.
 """
 
 from __future__ import annotations
@@ -14,98 +17,54 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from .config_sections import (
+    SECTIONS,
+    FuzzConfig,
+    LLMConfig,
+    LocateConfig,
+    SandboxConfig,
+    Settings,
+    SolveConfig,
+    SwebenchConfig,
+    TranslateConfig,
+)
 from .errors import UserError
+
+__all__ = [
+    "FuzzConfig",
+    "LLMConfig",
+    "LocateConfig",
+    "SandboxConfig",
+    "Settings",
+    "SolveConfig",
+    "SwebenchConfig",
+    "TranslateConfig",
+    "explain_settings",
+    "load_settings",
+]
 
 ENV_PREFIX = "REPOWRIGHT_"
 log = logging.getLogger(__name__)
 
 
-class LLMConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str | None = None
-    model: str | None = None
-    api_key: str | None = None
-    timeout: float = 120.0
-    max_retries: int = 3
-    retry_backoff: float = 1.0  # seconds before the first retry; doubles each time, at most 30
-    concurrency: int = 4
-    tool_mode: Literal["auto", "native", "text"] = "auto"
-    context_window: int = 32768
-    temperature: float = 0.0
-    # Price in dollars per million prompt (input) and completion (output) tokens; 0 for a local model.
-    input_cost_per_million: float = Field(default=0.0, ge=0)
-    output_cost_per_million: float = Field(default=0.0, ge=0)
-    # --- caps on what a model returns (issue 11.4) ---
-    max_output_tokens: int = Field(default=4096, ge=1)  # sent as max_tokens on every request (never more)
-    max_reply_chars: int = Field(
-        default=200_000, ge=1000
-    )  # a longer reply is cut, and counted as this long at least
-
-
-class SandboxConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    backend: Literal["docker", "local"] = "docker"
-    image: str | None = None
-    timeout: float = 120.0
-    memory: str = "2g"
-    cpus: float = 1.0
-    pids: int = 256
-    network: Literal["none", "host"] = "none"
-
-
-class SolveConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    setup: str | None = Field(
-        default=None,
-        description="Command that fills the checks' environment; from the user only, never a repository.",
-    )
-    max_steps: int = Field(
-        default=40, ge=1, description="Tool-loop turns per candidate, over all its attempts."
-    )
-    max_model_calls: int = Field(default=120, ge=1, description="Model calls over the whole run.")
-    max_tokens: int = Field(
-        default=2_000_000, ge=1, description="Prompt + completion tokens over the whole run."
-    )
-    max_seconds: float = Field(default=1800.0, gt=0, description="Wall time of the whole run, in seconds.")
-    samples: int = Field(
-        default=1, ge=1, description="Candidate patches to try; the best validated one wins."
-    )
-    parallel: int = Field(default=1, ge=1, description="Candidates run at once, each in its own sandbox.")
-    test_command: str | None = Field(
-        default=None, description="Command that runs the repository's tests (default: pytest)."
-    )
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    llm: LLMConfig = Field(default_factory=LLMConfig)
-    sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
-    solve: SolveConfig = Field(default_factory=SolveConfig)
-
-    def masked(self) -> dict[str, Any]:
-        """The settings as a dict with the API key hidden."""
-        data = self.model_dump()
-        key = data["llm"].get("api_key")
-        if key:
-            data["llm"]["api_key"] = key[:3] + "…" + "*" * 4 if len(key) > 8 else "****"
-        return data
-
-
-# Environment variable -> (section, field); e.g. REPOWRIGHT_BASE_URL sets llm.base_url.
+# Environment variable -> (section, field): REPOWRIGHT_<SECTION>_<FIELD> for every field, plus the older names
+# that stay valid: REPOWRIGHT_<FIELD> for [llm] (REPOWRIGHT_BASE_URL) and REPOWRIGHT_SANDBOX for the backend.
+# When both spellings are set, the sectioned one wins (it comes later here).
 _ENV_FIELDS: dict[str, tuple[str, str]] = {
     **{f"{ENV_PREFIX}{name.upper()}": ("llm", name) for name in LLMConfig.model_fields},
-    **{f"{ENV_PREFIX}SANDBOX_{name.upper()}": ("sandbox", name) for name in SandboxConfig.model_fields},
     f"{ENV_PREFIX}SANDBOX": ("sandbox", "backend"),
+    **{
+        f"{ENV_PREFIX}{section.upper()}_{name.upper()}": (section, name)
+        for section, model in SECTIONS.items()
+        for name in model.model_fields
+    },
 }
-_SECTIONS: dict[str, type[BaseModel]] = {"llm": LLMConfig, "sandbox": SandboxConfig, "solve": SolveConfig}
+_SECTIONS = SECTIONS
+Source = str  # "default", "repository file PATH", "user file PATH", "environment NAME", "flag"
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -162,10 +121,20 @@ def load_settings(
     overrides: dict[str, Any] | None = None,
     *,
     start: Path | None = None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """The effective settings: `overrides` (from flags) over the environment over the user config over the
-    (trust-filtered) repowright.toml."""
+    (trust-filtered) repowright.toml over the defaults."""
+    return explain_settings(overrides, start=start, environ=environ)[0]
+
+
+def explain_settings(
+    overrides: dict[str, Any] | None = None,
+    *,
+    start: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Settings, dict[tuple[str, str], Source]]:
+    """The effective settings and, per (section, field) that is not a default, the layer it came from."""
     env = os.environ if environ is None else environ
     path = find_config_file(start)
     user_path = user_config_file(env)
@@ -173,20 +142,36 @@ def load_settings(
     if path is not None and path.resolve() == user_path.resolve():
         path = None
     env_data: dict[str, dict[str, str]] = {}
+    sources: dict[tuple[str, str], Source] = {}
+    _note(sources, user_data, f"user file {user_path}")
     for var, (section, field) in _ENV_FIELDS.items():
         value = env.get(var)
         if value:
             env_data.setdefault(section, {})[field] = value
+            sources[(section, field)] = f"environment {var}"
+    _note(sources, overrides or {}, "flag")
     trusted = _merge(_merge(user_data, env_data), overrides or {})
     repo_data: dict[str, Any] = {}
     if path is not None:
         repo_data = _read_toml(path)
         _validate(repo_data, str(path))  # a wrong value there is an error, not a silent drop
         repo_data = _repository_layer(repo_data, trusted, path)
-    return _validate(
+        for section, values in repo_data.items():
+            for field in values:
+                sources.setdefault((section, field), f"repository file {path}")
+    settings = _validate(
         _merge(repo_data, trusted),
         f"flags, REPOWRIGHT_* variables, {user_path} and {path or 'repowright.toml'}",
     )
+    return settings, sources
+
+
+def _note(sources: dict[tuple[str, str], Source], layer: dict[str, Any], name: str) -> None:
+    """Record `name` as the source of every value `layer` sets (later layers overwrite earlier ones)."""
+    for section, values in layer.items():
+        for field, value in (values or {}).items():
+            if value is not None:
+                sources[(section, field)] = name
 
 
 def _validate(data: dict[str, Any], where_to_look: str) -> Settings:
@@ -200,8 +185,8 @@ def _validate(data: dict[str, Any], where_to_look: str) -> Settings:
 
 # --- repository trust (issue 11.3): what a repowright.toml under work may set ---
 
-# Keys that choose where credentials, code and the issue go, or how isolated untrusted code is.
-# `[solve] setup` is a command run with the network on, so it is the user's choice alone too.
+# Keys that choose where credentials, code and the issue go, how isolated untrusted code is, or where output is
+# written. `[solve] setup` is a command run with the network on, so it is the user's choice alone too.
 _USER_ONLY = {
     ("llm", "base_url"),
     ("llm", "api_key"),
@@ -209,9 +194,26 @@ _USER_ONLY = {
     ("sandbox", "image"),
     ("sandbox", "network"),
     ("solve", "setup"),
+    ("fuzz", "executor"),
+    ("fuzz", "ray_address"),
+    ("swebench", "executor"),
+    ("swebench", "ray_address"),
+    ("swebench", "cache_dir"),
+    ("swebench", "out"),
 }
-# Limits a repository file may lower but not raise (compared with the user's value, else the default).
-_LIMITS = {("sandbox", "timeout"), ("sandbox", "memory"), ("sandbox", "cpus"), ("sandbox", "pids")}
+# Limits a repository file may lower but not raise (compared with the user's value, else the default): the
+# containers' resources, and the budgets that spend the user's time and tokens.
+_LIMITS = {
+    *(("sandbox", f) for f in ("timeout", "memory", "cpus", "pids")),
+    *(
+        ("solve", f)
+        for f in ("max_steps", "max_model_calls", "max_tokens", "max_seconds", "samples", "parallel")
+    ),
+    ("locate", "max_model_calls"),
+    *(("translate", f) for f in ("max_tokens", "case_timeout", "build_timeout")),
+    *(("fuzz", f) for f in ("timeout", "memory", "workers")),
+    *(("swebench", f) for f in ("timeout", "memory", "cpus", "pids", "workers", "env_build_timeout")),
+}
 _said: set[str] = set()
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.I)
 
@@ -228,16 +230,25 @@ def _size_bytes(value: Any) -> float | None:
     return float(match.group(1)) * 1024 ** "bkmgt".index(match.group(2).lower() or "b")
 
 
+def _number(value: Any) -> float | None:
+    """A limit as a number (an environment value is text), or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _tightens(key: tuple[str, str], value: Any, reference: Any) -> bool:
-    """Whether `value` is a valid limit no looser than `reference` (zero or negative never tightens)."""
-    if key == ("sandbox", "memory"):
-        new, old = _size_bytes(value), _size_bytes(reference)
-    else:
-        new, old = (
-            (value if isinstance(value, int | float) and not isinstance(value, bool) else None),
-            reference,
-        )
-    return new is not None and old is not None and 0 < new <= old
+    """Whether `value` is a valid limit no looser than `reference` (zero or negative never tightens; an unset
+    reference means no limit, so any valid value tightens it)."""
+    measure = _size_bytes if key[1] == "memory" else _number
+    new = measure(value) if not isinstance(value, str) or key[1] == "memory" else None
+    if new is None or new <= 0:
+        return False
+    old = measure(reference) if reference is not None else float("inf")
+    return old is not None and new <= old
 
 
 def _repository_layer(data: dict[str, Any], trusted: dict[str, Any], path: Path) -> dict[str, Any]:

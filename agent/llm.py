@@ -22,7 +22,7 @@ import openai
 import tenacity
 
 from .config import LLMConfig, Settings
-from .errors import UserError
+from .errors import UserError, require_endpoint
 from .prompts import render
 from .secrets import Scrubber
 
@@ -180,11 +180,7 @@ class LLM:
         self, config: LLMConfig, scrubber: Scrubber | None = None, *, deadline: float | None = None
     ) -> None:
         """`deadline` (time.monotonic()) ends every request and retry by then: the run's wall-time budget."""
-        if not config.base_url or not config.model:
-            raise UserError(
-                "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or [llm] base_url "
-                "and model in your user config file), or start one with `repowright serve --engine vllm --model M`"
-            )
+        require_endpoint(config.base_url, config.model)
         self.config = config
         # Every request, reply and error is scrubbed of the API key and secret-looking environment values.
         self.scrubber = scrubber or Scrubber.from_environment(config.api_key)

@@ -10,38 +10,36 @@ from typing import Any
 
 from repowright.analyzers.graph import KnowledgeGraph
 
+from .config_sections import LocateConfig
 from .mcts import FileHit, FunctionHit, Localization, explore
 from .rank_locations import RankedScorer, Ranking, rank_locations
 
 __all__ = ["FileHit", "FunctionHit", "Localization", "locate"]
-MODEL_SIMULATIONS = 300  # the search budget when a model judges relevance and no budget was given
 
 
 def locate(
     kg: KnowledgeGraph,
     issue_text: str,
+    config: LocateConfig | None = None,
     *,
-    top: int = 10,
     llm: Any = None,
-    simulations: int = 0,
-    seed: int = 0,
-    max_model_calls: int = 20,
     root: Path | None = None,
 ) -> Localization:
-    """Ranked files and functions for `issue_text`, best first; with `simulations` > 0 or a model (`llm`) the
-    explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise)."""
+    """Ranked files and functions for `issue_text`, best first; with `config.simulations` > 0 or a model (`llm`)
+    the explorer re-ranks around the learned ranking (with a model, `config.model_simulations` unless told)."""
+    cfg = config or LocateConfig()
     ranking = rank_locations(kg, issue_text, root=root)
-    if llm is None and simulations <= 0:
-        return from_ranking(kg, ranking, top)
+    if llm is None and cfg.simulations <= 0:
+        return from_ranking(kg, ranking, cfg.top)
     return explore(
         kg,
         issue_text,
         scorer=RankedScorer(kg, ranking),
-        simulations=simulations if simulations > 0 else MODEL_SIMULATIONS,
-        seed=seed,
+        simulations=cfg.simulations if cfg.simulations > 0 else cfg.model_simulations,
+        seed=cfg.seed,
         llm=llm,
-        max_model_calls=max_model_calls,
-        top=top,
+        max_model_calls=cfg.max_model_calls,
+        top=cfg.top,
     )
 
 

@@ -21,10 +21,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import (
+    CODE_KINDS,
+    LINK_EDGES,
+    EdgeKind,
+    KnowledgeGraph,
+    NodeKind,
+)
 
 from .issue_signals import IssueSignals, read_signals
-from .locate_index import CODE_KINDS, TextIndex, fast_tokenize
+from .locate_index import TextIndex, fast_tokenize
 
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
 AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
@@ -68,7 +74,6 @@ DEF_FEATURES = (
     "log_lines",
     "file_score",
 )
-LINK_EDGES = ("calls", "imports", "inherits", "references")
 # Rank transforms computed over all candidates of one issue: where a node stands matters more across
 # repositories than how large its raw score is.
 FILE_RANKED = (
@@ -309,8 +314,8 @@ class FeatureBuilder:
         return rows
 
     def _file_neighbours(self, path: str) -> list[str]:
-        out = [v for _, v, k in self.graph.out_edges(path, keys=True) if k == "imports"]
-        return out + [u for u, _, k in self.graph.in_edges(path, keys=True) if k == "imports"]
+        out = [v for _, v, k in self.graph.out_edges(path, keys=True) if k == EdgeKind.IMPORTS]
+        return out + [u for u, _, k in self.graph.in_edges(path, keys=True) if k == EdgeKind.IMPORTS]
 
     def _degree(self, node: str) -> float:
         count = sum(1 for _, _, k in self.graph.in_edges(node, keys=True) if k in LINK_EDGES)
@@ -336,7 +341,7 @@ class FeatureBuilder:
                 **feats,
                 "near": min(near, 3.0),
                 "degree": self._degree(node),
-                "is_class": float(attrs["kind"] == "class"),
+                "is_class": float(attrs["kind"] == NodeKind.CLASS),
                 "is_test": float(bool(TEST_PATH.search(attrs["path"]))),
                 "log_lines": math.log1p(lines) / 6.0,
                 "file_score": file_score.get(attrs["path"], 0.0),

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from repowright.analyzers.bm25 import BM25, token_bag, tokenize
-from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import (
+    CODE_KINDS,
+    KnowledgeGraph,
+    NodeKind,
+)
 
-CODE_KINDS = ("function", "method", "class")
 MAX_FILE_CHARS = 400_000
 MAX_BODY_LINES = 400
 _FILE_MEMO: dict[str, tuple[str, list[int], Counter[str]]] = {}
@@ -117,7 +120,7 @@ def build_text_index(kg: KnowledgeGraph, root: Path | None = None) -> TextIndex:
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") in CODE_KINDS:
             defs_of[attrs["path"]].append(node)
-        elif attrs.get("kind") == "file" and attrs.get("language"):
+        elif attrs.get("kind") == NodeKind.FILE and attrs.get("language"):
             index.files.append(node)
     index.files.sort()
     fields: dict[str, list[Counter[str]]] = {"path": [], "names": [], "docs": [], "code": []}

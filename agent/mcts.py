@@ -14,11 +14,18 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import (
+    CALLABLE_KINDS,
+    CODE_KINDS,
+    LINK_EDGES,
+    EdgeKind,
+    KnowledgeGraph,
+    NodeKind,
+)
 
-from .relevance import CODE_KINDS, LexicalScorer, ModelScorer, Scorer
+from .relevance import LexicalScorer, ModelScorer, Scorer
 
-EXPAND_EDGES = ("contains", "calls", "imports", "inherits", "references")
+EXPAND_EDGES = (EdgeKind.CONTAINS, *LINK_EDGES)
 HIGH_VALUE = 0.6
 MAX_CHILDREN = 12
 ROLLOUT_DEPTH = 3
@@ -84,10 +91,10 @@ class _Search:
         """A node's own value, or for folders the best value in their subtree (cheap lexical estimate)."""
         if node not in self._subtree:
             kind = self.graph.nodes[node].get("kind")
-            if kind in ("repository", "directory"):
+            if kind in (NodeKind.REPOSITORY, NodeKind.DIRECTORY):
                 self._subtree[node] = 0.0  # guards cycles; folders form a tree
                 self._subtree[node] = max(
-                    (self.prior(c) for c in self._out(node, ("contains",))), default=0.0
+                    (self.prior(c) for c in self._out(node, (EdgeKind.CONTAINS,))), default=0.0
                 )
             else:
                 self._subtree[node] = (
@@ -102,7 +109,11 @@ class _Search:
 
     def neighbours(self, node: str) -> list[str]:
         out = self._out(node, EXPAND_EDGES)
-        incoming = [u for u, _, k in self.graph.in_edges(node, keys=True) if k in ("calls", "references")]
+        incoming = [
+            u
+            for u, _, k in self.graph.in_edges(node, keys=True)
+            if k in (EdgeKind.CALLS, EdgeKind.REFERENCES)
+        ]
         # Reference expansion: around a promising node, its callers and users come first.
         if self.prior(node) >= HIGH_VALUE:
             out = incoming + out
@@ -190,7 +201,11 @@ def explore(
     root = _Node(".", None, 1.0)
     search.expand(root)
     # Start also from the best direct candidates, so strong evidence deep in the tree is explored at once.
-    code = [n for n, a in kg.graph.nodes(data=True) if a.get("kind") in CODE_KINDS or a.get("kind") == "file"]
+    code = [
+        n
+        for n, a in kg.graph.nodes(data=True)
+        if a.get("kind") in CODE_KINDS or a.get("kind") == NodeKind.FILE
+    ]
     seeds = sorted(code, key=lambda n: (-search.prior(n), n))[:candidates]
     assert root.children is not None
     known = {c.graph_id for c in root.children}
@@ -213,13 +228,13 @@ def _rank(kg: KnowledgeGraph, search: _Search, scorer: Scorer, top: int, model_c
         return search.best[node] + Q_WEIGHT * mean + 0.02 * visits / most
 
     functions = sorted(
-        (n for n in search.best if graph.nodes[n].get("kind") in ("function", "method")),
+        (n for n in search.best if graph.nodes[n].get("kind") in CALLABLE_KINDS),
         key=lambda n: (-final(n), n),
     )
     file_scores: dict[str, float] = {}
     for node in search.best:
         attrs = graph.nodes[node]
-        if attrs.get("kind") == "file":
+        if attrs.get("kind") == NodeKind.FILE:
             file_scores[node] = max(file_scores.get(node, 0.0), final(node))
         elif attrs.get("kind") in CODE_KINDS:
             file_scores[attrs["path"]] = max(file_scores.get(attrs["path"], 0.0), 0.9 * final(node))

@@ -12,11 +12,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import (
+    CODE_KINDS,
+    KnowledgeGraph,
+)
 
 from .learned_rank import model_for
 from .locate_features import DEF_COLUMNS, FILE_COLUMNS, FeatureBuilder, def_columns, file_columns
-from .locate_index import CODE_KINDS, build_text_index
+from .locate_index import build_text_index
 
 DEF_FILES = 20
 

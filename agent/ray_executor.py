@@ -135,7 +135,7 @@ class RayExecutor:
         previous = signal.getsignal(signal.SIGTERM)
         try:
             self.ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except (ConnectionError, RuntimeError, ValueError) as exc:  # the types ray.init itself raises
             where = address or os.environ.get("RAY_ADDRESS") or "the local machine"
             raise UserError(
                 f"cannot reach the Ray cluster at {where} ({str(exc).splitlines()[0]}); "

@@ -22,12 +22,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from repowright.analyzers.bm25 import BM25, tokenize
-from repowright.analyzers.graph import KnowledgeGraph
+from repowright.analyzers.graph import (
+    CODE_KINDS,
+    LINK_EDGES,
+    KnowledgeGraph,
+    NodeKind,
+)
 
 from .issue_signals import IssueSignals, read_signals
 from .prompts import render
 
-CODE_KINDS = ("function", "method", "class")
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
 AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
 MAX_BODY_CHARS = 20000
@@ -76,7 +80,7 @@ class LexicalScorer:
         for node, attrs in self.graph.nodes(data=True):
             if attrs.get("kind") in CODE_KINDS:
                 by_file[attrs["path"]].append(node)
-            elif attrs.get("kind") == "file" and attrs.get("language"):
+            elif attrs.get("kind") == NodeKind.FILE and attrs.get("language"):
                 file_ids.append(node)
         for path in file_ids:
             lines = self._lines(path)
@@ -108,7 +112,7 @@ class LexicalScorer:
             kind = attrs.get("kind")
             if kind in CODE_KINDS:
                 names[attrs["name"]].append(node)
-            elif kind == "file":
+            elif kind == NodeKind.FILE:
                 files.append(node)
                 stems[posixpath.splitext(attrs["name"])[0]].append(node)
         frames = self.signals.frames
@@ -158,7 +162,7 @@ class LexicalScorer:
         """PageRank over calls, imports, inheritance and references (power iteration; networkx's needs scipy)."""
         out: dict[str, list[str]] = defaultdict(list)
         for u, v, k in self.graph.edges(keys=True):
-            if k in ("calls", "imports", "inherits", "references"):
+            if k in LINK_EDGES:
                 out[u].append(v)
         nodes = sorted({n for n in out} | {v for vs in out.values() for v in vs})
         rank = dict.fromkeys(nodes, 1.0 / max(1, len(nodes)))
@@ -187,7 +191,7 @@ class LexicalScorer:
         raw = (
             1.2 * text + self.evidence.get(node_id, 0.0) + 0.1 * self.pagerank.get(node_id, 0.0) / self.pr_top
         )
-        if kind not in ("file", *CODE_KINDS):
+        if kind not in (NodeKind.FILE, *CODE_KINDS):
             raw = 0.0
         if TEST_PATH.search(attrs.get("path", "")):
             raw *= 0.3  # issues are fixed in the code, not in its tests
@@ -232,13 +236,17 @@ class ModelScorer:
         except OSError:
             return attrs.get("signature", "")
         start = max(0, attrs.get("start_line", 1) - 1)
-        end = attrs.get("end_line", start + 60) if attrs.get("kind") != "file" else start + 60
+        end = attrs.get("end_line", start + 60) if attrs.get("kind") != NodeKind.FILE else start + 60
         return "\n".join(lines[start : min(end, start + 80)])
 
     def value(self, node_id: str) -> float:
         base = self.fallback.value(node_id)
         kind = self.kg.graph.nodes.get(node_id, {}).get("kind")
-        if node_id not in self.judged and self.calls < self.max_calls and kind in ("file", *CODE_KINDS):
+        if (
+            node_id not in self.judged
+            and self.calls < self.max_calls
+            and kind in (NodeKind.FILE, *CODE_KINDS)
+        ):
             self.calls += 1
             attrs = self.kg.graph.nodes[node_id]
             prompt = render(

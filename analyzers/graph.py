@@ -18,11 +18,20 @@ from typing import TYPE_CHECKING, Any
 
 from .bm25 import BM25, tokenize
 from .cache import GraphCache, write_atomic
+from .kinds import CALLABLE_KINDS, CODE_KINDS, DEF_KINDS, LINK_EDGES, EdgeKind, NodeKind
 
 if TYPE_CHECKING:  # networkx is imported when a graph is built: `map` needs only the statistics
     import networkx as nx
 
-DEF_KINDS = ("class", "function", "method", "variable")
+__all__ = [
+    "CALLABLE_KINDS",
+    "CODE_KINDS",
+    "DEF_KINDS",
+    "LINK_EDGES",
+    "EdgeKind",
+    "KnowledgeGraph",
+    "NodeKind",
+]
 
 
 @contextmanager
@@ -48,7 +57,7 @@ def file_record(
     size, _mtime, digest, lang, _iface, lines = rec[:6]
     edges, unresolved = resolved
     attrs = {
-        "kind": "file",
+        "kind": NodeKind.FILE,
         "name": posixpath.basename(path),
         "qualname": path,
         "path": path,
@@ -84,7 +93,7 @@ def file_record(
             ]
         )
         # A Rust impl or Go receiver may name a type defined in another file: the file contains the method.
-        contains.append((f"{path}::{parent}" if parent in quals else path, node_id, "contains", 0))
+        contains.append((f"{path}::{parent}" if parent in quals else path, node_id, EdgeKind.CONTAINS, 0))
     for node in nodes:
         if node[0] in unresolved:
             node[1]["unresolved_calls"] = unresolved[node[0]]
@@ -108,7 +117,7 @@ def _folders(paths: list[str]) -> list[str]:
 
 def summarize(root: Path, files: dict[str, list[Any]], skipped: Counter, hits: int) -> dict[str, Any]:
     """Statistics for `map`: files, nodes and edges by kind, skipped by reason, cache hits, languages."""
-    nodes: Counter[str] = Counter({"repository": 1})
+    nodes: Counter[str] = Counter({NodeKind.REPOSITORY: 1})
     edges: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     for rec in files.values():
@@ -116,8 +125,8 @@ def summarize(root: Path, files: dict[str, list[Any]], skipped: Counter, hits: i
         edges.update(rec[6]["edges"])
         languages[rec[3] or "other"] += 1
     folders = _folders(list(files))
-    nodes["directory"] = len(folders)
-    edges["contains"] += len(folders) + len(files)
+    nodes[NodeKind.DIRECTORY] = len(folders)
+    edges[EdgeKind.CONTAINS] += len(folders) + len(files)
     return {
         "files": len(files),
         "nodes": dict(sorted(nodes.items())),
@@ -162,7 +171,7 @@ class KnowledgeGraph:
         name = self.root.name if self.root else "."
         graph.add_node(
             ".",
-            kind="repository",
+            kind=NodeKind.REPOSITORY,
             name=name,
             qualname=".",
             path="",
@@ -177,7 +186,7 @@ class KnowledgeGraph:
             parent = posixpath.dirname(folder)
             graph.add_node(
                 folder + "/",
-                kind="directory",
+                kind=NodeKind.DIRECTORY,
                 name=posixpath.basename(folder),
                 qualname=folder,
                 path=folder,
@@ -188,7 +197,9 @@ class KnowledgeGraph:
                 doc="",
                 hash="",
             )
-            graph.add_edge(parent + "/" if parent else ".", folder + "/", key="contains", kind="contains")
+            graph.add_edge(
+                parent + "/" if parent else ".", folder + "/", key=EdgeKind.CONTAINS, kind=EdgeKind.CONTAINS
+            )
         edges: list[Any] = []
         shards: dict[int, dict[str, Any]] = {}
         for path in paths:
@@ -200,7 +211,9 @@ class KnowledgeGraph:
                 raise RuntimeError(f"knowledge graph cache is missing {path}; delete the cache and map again")
             graph.add_nodes_from((n[0], n[1]) for n in record["nodes"])
             parent = posixpath.dirname(path)
-            graph.add_edge(parent + "/" if parent else ".", path, key="contains", kind="contains")
+            graph.add_edge(
+                parent + "/" if parent else ".", path, key=EdgeKind.CONTAINS, kind=EdgeKind.CONTAINS
+            )
             edges.extend(record["edges"])
         graph.add_edges_from(
             (s, d, k, {"kind": k, "line": line} if line else {"kind": k}) for s, d, k, line in edges
@@ -250,7 +263,7 @@ class KnowledgeGraph:
                     node,
                     attrs.get("name"),
                     attrs.get("qualname"),
-                    attrs.get("path") if attrs.get("kind") == "file" else None,
+                    attrs.get("path") if attrs.get("kind") == NodeKind.FILE else None,
                 ):
                     if key:
                         index[key].add(node)
@@ -266,16 +279,18 @@ class KnowledgeGraph:
         return sorted({(u if incoming else v) for u, v, k in view if k in kinds})
 
     def callers(self, node_id: str) -> list[str]:
-        return self._edges(node_id, ("calls",), incoming=True)
+        return self._edges(node_id, (EdgeKind.CALLS,), incoming=True)
 
     def callees(self, node_id: str) -> list[str]:
-        return self._edges(node_id, ("calls",), incoming=False)
+        return self._edges(node_id, (EdgeKind.CALLS,), incoming=False)
 
     def references(self, name: str) -> list[str]:
         """Nodes that call or reference a definition named `name` (simple or qualified), or call it unresolved."""
         targets = [n for n in self.find(name) if "::" in n]
         found = {
-            u for t in targets for u in self._edges(t, ("calls", "references", "inherits"), incoming=True)
+            u
+            for t in targets
+            for u in self._edges(t, (EdgeKind.CALLS, EdgeKind.REFERENCES, EdgeKind.INHERITS), incoming=True)
         }
         simple = name.rpartition(".")[2]
         for node, attrs in self.graph.nodes(data=True):
@@ -288,7 +303,7 @@ class KnowledgeGraph:
         if self._bm25 is None:
             ids, docs = [], []
             for node, attrs in self.graph.nodes(data=True):
-                if attrs.get("kind") in ("file", *DEF_KINDS):
+                if attrs.get("kind") in (NodeKind.FILE, *DEF_KINDS):
                     ids.append(node)
                     docs.append(
                         tokenize(

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from .kinds import NodeKind
+
 
 class LocalTypes:
     """Mixed into the Resolver: needs `facts`, `defs`, `resolve_name`, `_locals` and `_typing`."""
@@ -51,7 +53,7 @@ class LocalTypes:
                     found = self.resolve_name(path, prefix, text.lstrip("*&"))
                     if found and "::" in found:
                         file, _, qual = found.partition("::")
-                        if self.defs.get(file, {}).get(qual) == "class":
+                        if self.defs.get(file, {}).get(qual) == NodeKind.CLASS:
                             return found
             finally:
                 self._typing.discard((path, prefix, name))

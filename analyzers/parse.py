@@ -14,6 +14,7 @@ from typing import Any
 from tree_sitter import Node, QueryCursor
 
 from .imports import parse_import
+from .kinds import NodeKind
 from .languages import parser, tag_query
 from .python_ast import facts_from_ast
 
@@ -305,21 +306,21 @@ def _sweep(
             parent_kind = stack[-1][2] if stack else ""
             qual = f"{receiver}.{name}" if receiver else (f"{scope}.{name}" if scope else name)
             if kind == "scope":
-                stack.append((end, qual, "class"))
+                stack.append((end, qual, NodeKind.CLASS))
             elif kind != "def.variable" or not stack:
                 kind = kind[4:]
-                if kind == "function" and (receiver or parent_kind == "class"):
-                    kind = "method"
+                if kind == NodeKind.FUNCTION and (receiver or parent_kind == NodeKind.CLASS):
+                    kind = NodeKind.METHOD
                 count = seen.get(qual, 0) + 1
                 seen[qual] = count
                 if count > 1:
                     qual = f"{qual}#{count}"
                 doc = (
                     _python_doc(node, src)
-                    if lang == "python" and kind != "variable"
+                    if lang == "python" and kind != NodeKind.VARIABLE
                     else _comment_doc(node, src)
                 )
-                sig = _first_line(_text(src, node)) if kind == "variable" else _signature(node, src)
+                sig = _first_line(_text(src, node)) if kind == NodeKind.VARIABLE else _signature(node, src)
                 digest = blake2b(src[start:end], digest_size=8).hexdigest()
                 out_defs.append(
                     [
@@ -336,7 +337,7 @@ def _sweep(
                 )
                 if name_node.start_byte in receiver_vars:
                     receivers.append([qual, receiver_vars[name_node.start_byte]])
-                stack.append((end, qual, "class" if kind == "class" else "function"))
+                stack.append((end, qual, NodeKind.CLASS if kind == NodeKind.CLASS else NodeKind.FUNCTION))
         else:
             out_imports.append([scope, *imports[ii][1:]])
             ii += 1

@@ -9,6 +9,7 @@ from hashlib import blake2b
 from typing import Any
 
 from .imports import parse_import
+from .kinds import NodeKind
 
 MAX_TEXT = 200
 _SPACE = re.compile(rb"\s+")
@@ -43,8 +44,8 @@ class _Collector(ast.NodeVisitor):
 
     def _define(self, node: ast.AST, kind: str, name: str, signature: str, doc: str) -> str:
         parent, parent_kind = self.stack[-1] if self.stack else ("", "")
-        if kind == "function" and parent_kind == "class":
-            kind = "method"
+        if kind == NodeKind.FUNCTION and parent_kind == NodeKind.CLASS:
+            kind = NodeKind.METHOD
         qual = f"{parent}.{name}" if parent else name
         count = self.seen.get(qual, 0) + 1
         self.seen[qual] = count
@@ -92,7 +93,7 @@ class _Collector(ast.NodeVisitor):
             for base in node.bases:
                 self.skip.add(id(base))
                 self.bases.append([qual, self._compact(base)])
-        self.stack.append((qual, "class" if kind == "class" else "function"))
+        self.stack.append((qual, NodeKind.CLASS if kind == NodeKind.CLASS else NodeKind.FUNCTION))
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 self.visit(base)
@@ -107,26 +108,26 @@ class _Collector(ast.NodeVisitor):
         self.stack.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._scoped(node, "function", node.name, node.body)
+        self._scoped(node, NodeKind.FUNCTION, node.name, node.body)
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._scoped(node, "class", node.name, node.body)
+        self._scoped(node, NodeKind.CLASS, node.name, node.body)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         target = node.targets[0] if len(node.targets) == 1 else None
         if isinstance(target, ast.Name) and isinstance(node.value, ast.Lambda):
-            qual = self._define(node, "function", target.id, self._first_line(node), "")
-            self.stack.append((qual, "function"))
+            qual = self._define(node, NodeKind.FUNCTION, target.id, self._first_line(node), "")
+            self.stack.append((qual, NodeKind.FUNCTION))
             self.visit(node.value)
             self.stack.pop()
             return
         names = [t.id for t in node.targets if isinstance(t, ast.Name)] if not self.stack else []
         for name in names:
-            qual = self._define(node, "variable", name, self._first_line(node), "")
+            qual = self._define(node, NodeKind.VARIABLE, name, self._first_line(node), "")
         if names:  # as in parse.py: what a module-level variable's value calls is attributed to it
-            self.stack.append((qual, "function"))
+            self.stack.append((qual, NodeKind.FUNCTION))
             self.generic_visit(node)
             self.stack.pop()
         else:

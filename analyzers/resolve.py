@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .kinds import CALLABLE_KINDS, EdgeKind, NodeKind
 from .local_types import LocalTypes
 from .modules import ModuleIndex
 
@@ -65,7 +66,7 @@ class Resolver(LocalTypes):
         if names is None:
             defs = self.defs[path]
             names = self._inner[path] = {
-                q.rpartition(".")[2] for q in defs if defs.get(q.rpartition(".")[0]) in ("function", "method")
+                q.rpartition(".")[2] for q in defs if defs.get(q.rpartition(".")[0]) in CALLABLE_KINDS
             }
         return names
 
@@ -207,7 +208,7 @@ class Resolver(LocalTypes):
                     return found
             return None
         path, _, qual = container.partition("::")
-        if self.defs.get(path, {}).get(qual) != "class":
+        if self.defs.get(path, {}).get(qual) != NodeKind.CLASS:
             return None
         if f"{qual}.{name}" in self.defs[path]:
             return f"{container}.{name}"
@@ -247,14 +248,16 @@ class Resolver(LocalTypes):
         for cut in range(len(parts), 0, -1):
             prefix = ".".join(parts[:cut])
             kind = defs.get(prefix)
-            if kind in ("function", "method") and f"{prefix}.{name}" in defs:
+            if kind in CALLABLE_KINDS and f"{prefix}.{name}" in defs:
                 return f"{path}::{prefix}.{name}"
-            if kind == "class" and lang in ("java", "cpp"):
+            if kind == NodeKind.CLASS and lang in ("java", "cpp"):
                 found = self.member(f"{path}::{prefix}", name)
                 if found:
                     return found
         binds = self.bindings[path]
-        if name in defs and not (defs[name] == "variable" and name in binds):  # `x = require(...)` binds x
+        if name in defs and not (
+            defs[name] == NodeKind.VARIABLE and name in binds
+        ):  # `x = require(...)` binds x
             return f"{path}::{name}"
         if name in binds:
             return self.target(binds[name])
@@ -299,14 +302,14 @@ class Resolver(LocalTypes):
         for cut in range(len(parts), 0, -1):
             prefix = ".".join(parts[:cut])
             kind = defs.get(prefix)
-            if kind == "class":
+            if kind == NodeKind.CLASS:
                 return f"{path}::{prefix}"
             if kind is None:  # an impl block, Go receiver or C++ out-of-line qualifier
                 found = self.lookup(path, "", prefix.rpartition(".")[2])
                 if (
                     found
                     and "::" in found
-                    and self.defs[found.partition("::")[0]].get(found.partition("::")[2]) == "class"
+                    and self.defs[found.partition("::")[0]].get(found.partition("::")[2]) == NodeKind.CLASS
                 ):
                     return found
         return None
@@ -354,7 +357,7 @@ class Resolver(LocalTypes):
         defs = self.defs[path]
         edges: dict[tuple[str, str, str], int] = {}
         for target, line in self.import_edges[path]:
-            edges.setdefault((path, target, "imports"), line)
+            edges.setdefault((path, target, EdgeKind.IMPORTS), line)
         unresolved: dict[str, set[str]] = defaultdict(set)
         memo: dict[tuple[str, str], str | None] = {}  # the same call in the same scope resolves the same way
         for scope, text, line in facts["calls"]:
@@ -365,19 +368,21 @@ class Resolver(LocalTypes):
             else:
                 dst = memo[key] = self.resolve_name(path, scope, text)
             if dst and "::" in dst:
-                edges.setdefault((src, dst, "calls"), line)
+                edges.setdefault((src, dst, EdgeKind.CALLS), line)
             else:
                 unresolved[src].add(text)
         for scope, text in facts["bases"]:
-            owner = f"{path}::{scope}" if defs.get(scope) == "class" else self.enclosing_class(path, scope)
+            owner = (
+                f"{path}::{scope}" if defs.get(scope) == NodeKind.CLASS else self.enclosing_class(path, scope)
+            )
             dst = self.resolve_name(path, scope, text)
             if owner and dst and "::" in dst and dst != owner:
-                edges.setdefault((owner, dst, "inherits"), 0)
+                edges.setdefault((owner, dst, EdgeKind.INHERITS), 0)
         for scope, name in facts["refs"]:
             src = f"{path}::{scope}" if scope in defs else path
             dst = self.lookup(path, scope, name)
-            if dst and "::" in dst and dst != src and (src, dst, "calls") not in edges:
-                edges.setdefault((src, dst, "references"), 0)
+            if dst and "::" in dst and dst != src and (src, dst, EdgeKind.CALLS) not in edges:
+                edges.setdefault((src, dst, EdgeKind.REFERENCES), 0)
         out = [(s, d, k, line) for (s, d, k), line in edges.items()]
         return out, {node: sorted(names) for node, names in unresolved.items()}
 

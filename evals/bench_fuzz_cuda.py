@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         apis=apis,
         inputs_per_api=args.inputs_per_api,
         seed=0,
+        batch_size=500,  # one long round trip per worker: what these figures were measured with
         workers=1,
         time_budget=args.time_budget,
         timeout=args.timeout,

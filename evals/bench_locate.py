@@ -32,8 +32,10 @@ from pathlib import Path
 
 from unidiff import PatchSet
 
+from repowright.agent.config import LocateConfig
 from repowright.agent.locate import locate
 from repowright.analyzers.bm25 import BM25, tokenize
+from repowright.analyzers.graph import CALLABLE_KINDS, NodeKind
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from repowright.evals.locate_checkout import blob_entries
 
@@ -112,7 +114,7 @@ def gold_functions(kg, lines: dict[str, set[int]]) -> set[tuple[str, str]]:
     """Innermost function/method spanning each edited line."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for _, attrs in kg.graph.nodes(data=True):
-        if attrs.get("kind") in ("function", "method") and attrs["path"] in lines:
+        if attrs.get("kind") in CALLABLE_KINDS and attrs["path"] in lines:
             spans.setdefault(attrs["path"], []).append(
                 (attrs["start_line"], attrs["end_line"], attrs["qualname"])
             )
@@ -129,13 +131,15 @@ def edits_outside_functions(kg, lines: dict[str, set[int]]) -> bool:
     """Whether some edited line lies outside every function and method (a module- or class-level change)."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for _, attrs in kg.graph.nodes(data=True):
-        if attrs.get("kind") in ("function", "method") and attrs["path"] in lines:
+        if attrs.get("kind") in CALLABLE_KINDS and attrs["path"] in lines:
             spans.setdefault(attrs["path"], []).append((attrs["start_line"], attrs["end_line"]))
     return any(not any(a <= n <= b for a, b in spans.get(p, ())) for p, ns in lines.items() for n in ns)
 
 
 def bm25_files(kg, root: Path, issue: str, k: int = 10) -> list[str]:
-    paths = sorted(n for n, a in kg.graph.nodes(data=True) if a.get("kind") == "file" and a.get("language"))
+    paths = sorted(
+        n for n, a in kg.graph.nodes(data=True) if a.get("kind") == NodeKind.FILE and a.get("language")
+    )
     docs = [
         tokenize(path.replace("/", " ") + " " + (root / path).read_text(errors="replace")) for path in paths
     ]
@@ -191,14 +195,14 @@ def run_instance(inst: dict, kg, root: Path, simulations: int, mcts: int = 0) ->
     gold_files = set(lines)
     gold_funcs = gold_functions(kg, lines)
     start = time.perf_counter()
-    found = locate(kg, inst["problem_statement"], top=10, simulations=simulations, root=root)
+    found = locate(kg, inst["problem_statement"], LocateConfig(top=10, simulations=simulations), root=root)
     locate_s = time.perf_counter() - start
     start = time.perf_counter()
     baseline = bm25_files(kg, root, inst["problem_statement"])
     bm25_s = time.perf_counter() - start
     mcts_hits = None
     if mcts > 0:  # the same ranking re-ranked by tree search: an ablation printed beside the plain ranking
-        explored = locate(kg, inst["problem_statement"], top=10, simulations=mcts, root=root)
+        explored = locate(kg, inst["problem_statement"], LocateConfig(top=10, simulations=mcts), root=root)
         mcts_hits = {
             "files": hits([f.path for f in explored.files], gold_files),
             "functions": hits([(f.path, f.name) for f in explored.functions], gold_funcs)
@@ -300,7 +304,7 @@ def time_cli(repo: Path, issue: str) -> dict:
         start = time.perf_counter()
         bm25_files(kg, repo, issue)
         out["bm25_s"] = round(time.perf_counter() - start, 2)
-        out["files"] = sum(1 for _, a in kg.graph.nodes(data=True) if a.get("kind") == "file")
+        out["files"] = sum(1 for _, a in kg.graph.nodes(data=True) if a.get("kind") == NodeKind.FILE)
     return out
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from .base import ExecResult, Limits, Mount, Sandbox, Session
-from .errors import CopyLimitError, LimitError, SandboxError
+from .errors import CopyError, CopyLimitError, EngineError, ImageError, LimitError, SandboxError, SessionError
 from .image import base_image_tag, toolchain_mounts
 
 
@@ -32,7 +32,11 @@ def make_sandbox(
 
 
 __all__ = [
+    "CopyError",
     "CopyLimitError",
+    "EngineError",
+    "ImageError",
+    "SessionError",
     "ExecResult",
     "LimitError",
     "Limits",

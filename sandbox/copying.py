@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from .errors import CopyLimitError, SandboxError
+from .errors import CopyError, CopyLimitError
 from .limits import human_bytes
 
 DEFAULT_EXCLUDES = (".venv", ".repowright", "__pycache__", "node_modules", ".mypy_cache", ".pytest_cache")
@@ -124,7 +124,7 @@ def safe_extract(archive: bytes | BinaryIO, dest: Path) -> list[Path]:
         for member in tar.getmembers():
             target = (dest / member.name).resolve()
             if target != dest and dest not in target.parents:
-                raise SandboxError(f"refusing to extract {member.name!r}: it points outside {dest}")
+                raise CopyError(f"refusing to extract {member.name!r}: it points outside {dest}")
             if member.issym() or member.islnk() or member.isdev():
                 continue
             tar.extract(member, dest, filter="data")
@@ -145,4 +145,4 @@ def first_file(archive: BinaryIO, path: str, limit: int) -> bytes:
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 return extracted.read()
-    raise SandboxError(f"{path} is not a regular file in the sandbox")
+    raise CopyError(f"{path} is not a regular file in the sandbox")

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import docker.errors
 
-from .base import Limits, Mount, Sandbox, SandboxError
+from .base import Limits, Mount, Sandbox
 from .container_init import init_command
 from .docker_session import (
     LABEL,
@@ -22,6 +22,7 @@ from .docker_session import (
     close_live_sessions,
     live_container_ids,
 )
+from .errors import EngineError
 from .image import ensure_base_image, sandbox_env, toolchain_mounts
 from .owner import owner_alive
 from .probe import PROBE_SCRIPT, assess, parse_probe
@@ -48,7 +49,7 @@ def docker_client(timeout: float = 120):
         client = docker.from_env(timeout=int(timeout))
         client.ping()
     except docker.errors.DockerException as exc:
-        raise SandboxError(
+        raise EngineError(
             "the Docker engine does not answer; start it (`make engine`, or `dockerd &` as root) "
             "or choose `--sandbox local`, which isolates nothing"
         ) from exc

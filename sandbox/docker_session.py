@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import docker.errors
 
-from .base import WORKDIR, CappedBuffer, ExecResult, Limits, Mount, SandboxError, Session, exit_code_signal
+from .base import WORKDIR, CappedBuffer, ExecResult, Limits, Mount, Session, exit_code_signal
 from .container_init import init_command
 from .copying import LimitedSink
-from .errors import CopyLimitError
+from .errors import CopyError, CopyLimitError, EngineError, ImageError, SessionError
 from .image import SANDBOX_UID
 from .limits import human_bytes, tmpfs_sizes
 from .owner import owner_labels
@@ -76,12 +76,12 @@ class DockerSession(Session):
                 name=f"repowright-{uuid.uuid4().hex[:12]}",
             )["Id"]
         except docker.errors.ImageNotFound as exc:
-            raise SandboxError(
+            raise ImageError(
                 f"the sandbox image {sandbox.image} is not on this Docker engine; load or build it, "
                 "or leave [sandbox] image unset to use the offline image"
             ) from exc
         except docker.errors.APIError as exc:
-            raise SandboxError(
+            raise EngineError(
                 f"the engine refused to create a sandbox container: {exc.explanation or exc}"
             ) from exc
         self.container = sandbox.client.containers.prepare_model({"Id": cid})  # no inspect round trip
@@ -178,7 +178,7 @@ class DockerSession(Session):
     def _exec_create(self, argv: list[str], **kwargs) -> str:
         """Create an exec as the sandbox user, or a SandboxError saying the session is gone."""
         if self._closed or self._broken:
-            raise SandboxError(f"the sandbox session is {self._broken or 'closed'}; start a new one")
+            raise SessionError(f"the sandbox session is {self._broken or 'closed'}; start a new one")
         try:
             return self.api.exec_create(
                 self.container.id, argv, stdout=True, stderr=True, stdin=True, user=USER, **kwargs
@@ -186,7 +186,7 @@ class DockerSession(Session):
         except docker.errors.APIError as exc:
             if exc.status_code in (404, 409):
                 self._broken = "no longer running"
-            raise SandboxError(
+            raise SessionError(
                 f"the sandbox container stopped ({exc.explanation or exc}); start a new session"
             ) from exc
 
@@ -202,7 +202,7 @@ class DockerSession(Session):
             raw: socket.socket = _raw_socket(self.api.exec_start(exec_id, socket=True))
         except docker.errors.APIError as exc:
             self._broken = "no longer running"
-            raise SandboxError(
+            raise SessionError(
                 f"the sandbox container stopped ({exc.explanation or exc}); start a new session"
             ) from exc
         feeder = _Feeder(raw, feed)
@@ -307,7 +307,7 @@ class DockerSession(Session):
         )
         if result.exit_code != 0:
             reason = result.stderr.strip()[:300] or f"tar exited with {result.exit_code}"
-            raise SandboxError(f"copying files into the sandbox failed: {reason}")
+            raise CopyError(f"copying files into the sandbox failed: {reason}")
 
     def size_of(self, path: str) -> int | None:
         text = self._quick(["du", "-s", "-b", "--", _full_path(path)]).split()
@@ -318,9 +318,9 @@ class DockerSession(Session):
         exec_id = self._exec_create(["/bin/tar", "-c", "-C", parent or "/", name])
         err = CappedBuffer(1 << 16)
         if self._stream(exec_id, None, sink, err, time.monotonic() + max(60.0, self.limits.timeout)):
-            raise SandboxError(f"copying {path} out of the sandbox timed out")
+            raise CopyError(f"copying {path} out of the sandbox timed out")
         if self._exit_code(exec_id) != 0:
-            raise SandboxError(f"copying {path} out of the sandbox failed: {err.text().strip()[:300]}")
+            raise CopyError(f"copying {path} out of the sandbox failed: {err.text().strip()[:300]}")
 
     def close(self) -> None:
         if self._closed:
@@ -386,9 +386,7 @@ class _Feeder(threading.Thread):
     def raise_error(self) -> None:
         self.join(timeout=5)
         if self.error is not None:
-            raise SandboxError(
-                f"copying into the sandbox failed on this machine: {self.error}"
-            ) from self.error
+            raise CopyError(f"copying into the sandbox failed on this machine: {self.error}") from self.error
 
 
 _LIVE: weakref.WeakSet[DockerSession] = weakref.WeakSet()

@@ -22,12 +22,12 @@ from .base import (
     Limits,
     Mount,
     Sandbox,
-    SandboxError,
     Session,
     exit_code_signal,
     safe_extract,
 )
 from .copying import LimitedSink, directory_size, spool
+from .errors import CopyError
 
 WARNING = "WARNING: --sandbox local runs commands directly on this machine: nothing is isolated."
 
@@ -175,7 +175,7 @@ class LocalSession(Session):
     def get_stream(self, path: str, sink: LimitedSink) -> None:
         source = self._resolve(path)
         if not source.exists():
-            raise SandboxError(f"{path} does not exist in the local sandbox")
+            raise CopyError(f"{path} does not exist in the local sandbox")
         with tarfile.open(fileobj=sink, mode="w|") as tar:  # type: ignore[call-overload]
             tar.add(str(source), arcname=source.name)
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from repowright.sandbox import SandboxError
+
 from ..config import Settings
 from ..errors import UserError
 from ..prompts import render
@@ -30,6 +32,15 @@ DIFF = "repowright proposes this change:\n\n```diff\n{patch}\n```"
 OPENED = "repowright opened #{number} for this issue."
 # Variables the action reads; the token is taken out of the process environment before solve runs.
 SECRET_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN")
+
+
+class NoPatchError(Exception):
+    """The solve run ended without a patch to propose (its status and error say why)."""
+
+
+# What ends an action run with a "failed" comment on the issue instead of a traceback: no patch, the sandbox, the
+# checkout the patch is applied to, the GitHub API, a user-facing error (the model endpoint, the input), the disk.
+ACTION_FAILURES = (NoPatchError, SandboxError, PatchError, GitHubError, UserError, OSError)
 
 
 @dataclass
@@ -100,7 +111,7 @@ def run_action(
         solve_status = result.status
         write_outputs(environ, {"status": result.status, "patch-path": str(out_dir / "patch.diff")})
         if not result.patched:
-            raise RuntimeError(result.error or f"solve ended with status {result.status} and no patch")
+            raise NoPatchError(result.error or f"solve ended with status {result.status} and no patch")
         if output == "comment":
             posted = github.comment(issue, scrub(DIFF.format(patch=result.patch.rstrip())))
             return ActionOutcome(
@@ -120,7 +131,7 @@ def run_action(
         return ActionOutcome(
             True, trigger.reason, "pull_request", pr.get("html_url", ""), solve_status, str(out_dir)
         )
-    except (RuntimeError, PatchError, GitHubError, UserError, OSError) as exc:
+    except ACTION_FAILURES as exc:
         reason = scrub(str(exc))
         try:
             github.comment(issue, FAILED.format(reason=reason[:1000]))

@@ -7,12 +7,15 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from ..config import Settings, load_settings
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    from repowright.sandbox import Sandbox
 
 # Results go to stdout, unwrapped when piped (a file or another program reads whole lines); progress, status and
 # errors go to stderr, so `--json` or a pipe sees only the result.
@@ -65,6 +68,13 @@ def settings_from_flags(**flags: Any) -> Settings:
         section, _, field = key.partition("__")
         sections.setdefault(section, {})[field] = value
     return load_settings(sections)
+
+
+def sandbox_from(settings: Settings) -> Sandbox:
+    """The configured sandbox backend, with its image."""
+    from repowright.sandbox import make_sandbox
+
+    return make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
 
 
 def read_text_file(path: Path, flag: str) -> str:

@@ -1,10 +1,11 @@
-"""`repowright config show`: the effective settings and where they come from."""
+"""`repowright config show`: the effective settings, where each comes from, and what it means."""
 
 from __future__ import annotations
 
 import typer
 
-from ..config import find_config_file, load_settings, user_config_file
+from ..config import explain_settings, find_config_file, user_config_file
+from ..config_sections import SECTIONS
 from .common import JSON_OPTION_HELP, console, emit_json
 
 app = typer.Typer(
@@ -14,16 +15,24 @@ app = typer.Typer(
 
 @app.command("show")
 def show(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Print the effective values (flags > REPOWRIGHT_* > user config > repowright.toml > defaults), API key
-    masked.
+    """Print every section's values (flags > REPOWRIGHT_<SECTION>_<FIELD> > user config > repowright.toml >
+    defaults) with where each came from and what it means; the API key masked.
 
     Example: repowright config show --json
     """
-    data = load_settings().masked()
+    settings, sources = explain_settings()
+    data = settings.masked()
     path, user = find_config_file(), user_config_file()
     user_file = str(user) if user.is_file() else None
     if as_json:
-        emit_json({"config_file": str(path) if path else None, "user_config_file": user_file, **data})
+        emit_json(
+            {
+                "config_file": str(path) if path else None,
+                "user_config_file": user_file,
+                **data,
+                "sources": {s: {f: sources.get((s, f), "default") for f in data[s]} for s in data},
+            }
+        )
         return
     console.print(
         f"user config: {user_file or f'(none; create {user} for endpoint and sandbox choices)'}",
@@ -32,5 +41,8 @@ def show(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
     console.print(f"repository config: {path or '(none found)'} (may only tighten limits)", highlight=False)
     for section, values in data.items():
         console.print(f"[bold]\\[{section}][/]")
+        fields = SECTIONS[section].model_fields
         for key, value in values.items():
-            console.print(f"  {key} = {value!r}")
+            source = sources.get((section, key), "default")
+            console.print(f"  # {fields[key].description}  [{source}]", highlight=False, markup=False)
+            console.print(f"  {key} = {value!r}", highlight=False, markup=False)

@@ -10,11 +10,10 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from repowright.sandbox import Limits, make_sandbox
-
+from ..config import SwebenchConfig
 from ..errors import UserError
 from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, sandbox_from, settings_from_flags
 
 app = typer.Typer(
     help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
@@ -65,6 +64,11 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
+def env_cache_dir(cfg: SwebenchConfig, out: Path) -> Path:
+    """Where environments are cached: [swebench] cache_dir (or --cache-dir), else OUT/envs."""
+    return (Path(cfg.cache_dir).expanduser() if cfg.cache_dir else out / "envs").resolve()
+
+
 def progress_bar() -> Progress:
     """A progress bar on stderr, so stdout carries only the result (summary or JSON)."""
     return Progress(
@@ -95,14 +99,16 @@ def evaluate_cmd(
     ),
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Instances evaluated at once (on all nodes)."),
-    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
-    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
-    timeout: float = typer.Option(
-        1800.0, "--timeout", min=1, help="Seconds per instance for install and tests."
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Instances evaluated at once (on all nodes; default 1)."
     ),
-    memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox."),
-    cpus: float = typer.Option(2.0, "--cpus", help="CPU limit of each sandbox."),
+    executor: str | None = typer.Option(None, "--executor", help=EXECUTOR_HELP),
+    ray_address: str | None = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    timeout: float | None = typer.Option(
+        None, "--timeout", min=1, help="Seconds per instance for install and tests (default 1800)."
+    ),
+    memory: str | None = typer.Option(None, "--memory", help="Memory limit of each sandbox (default 4g)."),
+    cpus: float | None = typer.Option(None, "--cpus", help="CPU limit of each sandbox (default 2)."),
     packages_as_of: str = typer.Option(
         None,
         "--packages-as-of",
@@ -119,13 +125,26 @@ def evaluate_cmd(
     """
     from repowright.analyzers.cache import cache_home
     from repowright.evals.swebench.cluster import describe_repos
-    from repowright.evals.swebench.evaluate import EvalOptions, evaluate
+    from repowright.evals.swebench.evaluate import EvalOptions, evaluate, limits_of
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
     from repowright.evals.swebench.specs import Specs
 
     run_id = _run_id(run_id)
-    out = out or cache_home() / "swebench"
+    settings = settings_from_flags(
+        sandbox__backend=backend,
+        swebench__workers=workers,
+        swebench__executor=executor,
+        swebench__ray_address=ray_address,
+        swebench__timeout=timeout,
+        swebench__memory=memory,
+        swebench__cpus=cpus,
+        swebench__packages_as_of=packages_as_of,
+        swebench__out=str(out) if out else None,
+        swebench__cache_dir=str(cache_dir) if cache_dir else None,
+    )
+    cfg = settings.swebench
+    out = Path(cfg.out).expanduser() if cfg.out else cache_home() / "swebench"
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
         raise UserError(f"no instance of {dataset} matches the filters")
@@ -133,26 +152,26 @@ def evaluate_cmd(
     preds = load_predictions(predictions, instances, problems)
     for problem in problems:
         err_console.print(f"[yellow]skipped:[/] {escape(problem)}", highlight=False, soft_wrap=True)
-    settings = settings_from_flags(sandbox__backend=backend)
     folder, url = describe_repos(repos_dir)
     opts = EvalOptions(
         run_id=run_id,
         out_dir=out.resolve(),
-        cache_dir=(cache_dir or out / "envs").resolve(),
+        cache_dir=env_cache_dir(cfg, out),
         repos_dir=folder,
         repos_url=url,
-        workers=workers,
-        timeout=timeout,
-        limits=Limits(timeout=timeout, memory=memory, cpus=cpus, pids=4096),
+        workers=cfg.workers,
+        timeout=cfg.timeout,
+        limits=limits_of(cfg),
         specs=Specs(specs_file),
+        env_build_timeout=cfg.env_build_timeout,
     )
-    if packages_as_of:
-        opts.packages_as_of = packages_as_of
-    sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
+    if cfg.packages_as_of:
+        opts.packages_as_of = cfg.packages_as_of
+    sandbox = sandbox_from(settings)
     runner = make_executor(
-        executor,
-        workers,
-        ray_address,
+        cfg.executor,
+        cfg.workers,
+        cfg.ray_address,
         run_label=run_label(opts.out_dir / run_id),
         image=settings.sandbox.image,
     )
@@ -193,9 +212,11 @@ def run_cmd(
     ),
     instance_ids: list[str] = typer.Option(None, "--instance-ids", help=IDS_HELP),
     repo: list[str] = typer.Option(None, "--repo", help="Only instances of this repository (owner/name)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Instances solved at once (on all nodes)."),
-    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
-    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Instances solved at once (on all nodes; default 1)."
+    ),
+    executor: str | None = typer.Option(None, "--executor", help=EXECUTOR_HELP),
+    ray_address: str | None = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     retry_errors: bool = typer.Option(
         False, "--retry-errors", help="Solve again the instances that errored."
     ),
@@ -221,20 +242,33 @@ def run_cmd(
     instances = load_instances(dataset, instance_ids=_split(instance_ids), repos=_split(repo))
     if not instances:
         raise UserError(f"no instance of {dataset} matches the filters")
-    settings = settings_from_flags(llm__model=model, llm__base_url=base_url)
+    settings = settings_from_flags(
+        llm__model=model,
+        llm__base_url=base_url,
+        swebench__workers=workers,
+        swebench__executor=executor,
+        swebench__ray_address=ray_address,
+        swebench__cache_dir=str(cache_dir) if cache_dir else None,
+    )
+    cfg = settings.swebench
     solver = default_solver()
     opts = RunOptions(
         out_dir=out.resolve(),
         model_name=settings.llm.model or "repowright",
         repos_dir=repos,
-        workers=workers,
+        workers=cfg.workers,
         retry_errors=retry_errors,
     )
-    envs = EnvCache((cache_dir or out / "envs").resolve(), Specs(specs_file))
+    as_of = {"as_of": cfg.packages_as_of} if cfg.packages_as_of else {}
+    envs = EnvCache(env_cache_dir(cfg, out), Specs(specs_file), build_timeout=cfg.env_build_timeout, **as_of)
     opts.environment = instance_environment(envs, opts.repos_dir)
     spent = {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
     runner = make_executor(
-        executor, workers, ray_address, run_label=run_label(opts.out_dir), image=settings.sandbox.image
+        cfg.executor,
+        cfg.workers,
+        cfg.ray_address,
+        run_label=run_label(opts.out_dir),
+        image=settings.sandbox.image,
     )
     with progress_bar() as bar, closing(runner):
         task = bar.add_task("solving", total=len(instances), last="")

@@ -10,14 +10,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from repowright.analyzers.cache import cache_home
-from repowright.sandbox import make_sandbox
 
 from ..errors import UserError
 from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
 from ..fuzz.adapters import library_adapter
 from ..fuzz.campaign import Campaign, CampaignConfig
 from ..fuzz.executor import ExecConfig
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, sandbox_from, settings_from_flags
 
 PHASES = {
     "constraints": "extracting constraints",
@@ -28,7 +27,9 @@ PHASES = {
 
 def fuzz(
     targets: list[str] = typer.Argument(..., help="APIs or modules, e.g. torch.nn.functional torch.clamp"),
-    inputs_per_api: int = typer.Option(30, "--inputs-per-api", min=1, help="Inputs generated per API."),
+    inputs_per_api: int | None = typer.Option(
+        None, "--inputs-per-api", min=1, help="Inputs generated per API ([fuzz] inputs_per_api, default 30)."
+    ),
     time_budget: float = typer.Option(
         None,
         "--time-budget",
@@ -36,19 +37,23 @@ def fuzz(
         help="Stop running inputs after S seconds "
         "(over all resumed runs); findings and reports are still written.",
     ),
-    workers: int = typer.Option(
-        2,
+    workers: int | None = typer.Option(
+        None,
         "--workers",
         min=1,
-        help="Batches of inputs run at once, each in its own sandbox container (on all nodes).",
+        help="Batches of inputs run at once, each in its own sandbox container (on all nodes; default 2).",
     ),
-    memory: str = typer.Option("4g", "--memory", help="Memory limit of each sandbox container."),
-    batch_size: int = typer.Option(40, "--batch-size", min=1, help="Inputs per batch (one Ray task each)."),
-    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
-    ray_address: str = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    memory: str | None = typer.Option(
+        None, "--memory", help="Memory limit of each sandbox container (default 4g)."
+    ),
+    batch_size: int | None = typer.Option(
+        None, "--batch-size", min=1, help="Inputs per batch (one Ray task each; default 40)."
+    ),
+    executor: str | None = typer.Option(None, "--executor", help=EXECUTOR_HELP),
+    ray_address: str | None = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed of input generation (same seed, same inputs)."),
-    timeout: float = typer.Option(
-        10.0, "--timeout", min=0.5, help="Seconds per input before it counts as a hang."
+    timeout: float | None = typer.Option(
+        None, "--timeout", min=0.5, help="Seconds per input before it counts as a hang (default 10)."
     ),
     out: Path = typer.Option(
         None,
@@ -56,7 +61,7 @@ def fuzz(
         help="Campaign directory (default: the user cache, fuzz/<targets>-seed<S>); "
         "run again with the same arguments to resume.",
     ),
-    library: str = typer.Option("torch", "--library", help="Library adapter (torch)."),
+    library: str | None = typer.Option(None, "--library", help="Library adapter (torch)."),
     model: bool = typer.Option(
         False,
         "--model",
@@ -71,36 +76,52 @@ def fuzz(
 
     Example: repowright fuzz torch.nn.functional.max_pool1d torch.clamp --inputs-per-api 60 --time-budget 45
     """
-    adapter = library_adapter(library)
+    settings = settings_from_flags(
+        sandbox__backend=backend,
+        fuzz__inputs_per_api=inputs_per_api,
+        fuzz__workers=workers,
+        fuzz__memory=memory,
+        fuzz__batch_size=batch_size,
+        fuzz__executor=executor,
+        fuzz__ray_address=ray_address,
+        fuzz__timeout=timeout,
+        fuzz__library=library,
+    )
+    cfg = settings.fuzz
+    adapter = library_adapter(cfg.library)
     if model:
         from ..llm import llm_from_settings
 
-        adapter.llm = llm_from_settings(settings_from_flags())
+        adapter.llm = llm_from_settings(settings)
     apis = adapter.enumerate_many(targets)
-    settings = settings_from_flags(sandbox__backend=backend)
     directory = out or cache_home() / "fuzz" / default_name(targets, seed)
     if directory.exists() and not directory.is_dir():
         raise UserError(f"--out {directory} is a file; give a directory")
     config = CampaignConfig(
         apis=apis,
-        inputs_per_api=inputs_per_api,
+        inputs_per_api=cfg.inputs_per_api,
         seed=seed,
-        workers=workers,
+        workers=cfg.workers,
         time_budget=time_budget,
-        timeout=timeout,
-        batch_size=batch_size,
-        library=library,
+        timeout=cfg.timeout,
+        batch_size=cfg.batch_size,
+        library=cfg.library,
+        verify_limit=cfg.verify_limit,
+        quick_timeout=cfg.quick_timeout,
     )
-    sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     runner = make_executor(
-        executor, workers, ray_address, run_label=run_label(directory), image=settings.sandbox.image
+        cfg.executor,
+        cfg.workers,
+        cfg.ray_address,
+        run_label=run_label(directory),
+        image=settings.sandbox.image,
     )
     campaign = Campaign(
         directory,
         config,
         adapter,
-        sandbox,
-        ExecConfig(timeout=timeout, container_memory=memory),
+        sandbox_from(settings),
+        ExecConfig(timeout=cfg.timeout, container_memory=cfg.memory),
         executor=runner,
     )
     bar_console = err_console

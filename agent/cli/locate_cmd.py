@@ -19,17 +19,21 @@ def locate_issue(
     path: Path = typer.Argument(..., help="The repository to search."),
     issue: str = typer.Option(None, "--issue", help="The issue text."),
     issue_file: Path = typer.Option(None, "--issue-file", help="A file holding the issue text."),
-    top: int = typer.Option(10, "--top", min=1, help="How many files and functions to list."),
-    simulations: int = typer.Option(
-        0, "--simulations", min=0, help="MCTS simulations after the learned ranking (0: rank only)."
+    top: int | None = typer.Option(
+        None, "--top", min=1, help="How many files and functions to list ([locate] top)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the search (same seed, same result)."),
-    use_model: bool = typer.Option(
+    simulations: int | None = typer.Option(
+        None, "--simulations", min=0, help="MCTS simulations after the learned ranking (0: rank only)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the search (same seed, same result)."),
+    use_model: bool | None = typer.Option(
         None,
         "--model/--no-model",
         help="Let the model judge relevance (default: when an endpoint is configured).",
     ),
-    max_model_calls: int = typer.Option(20, "--max-model-calls", min=0, help="Budget of model judgements."),
+    max_model_calls: int | None = typer.Option(
+        None, "--max-model-calls", min=0, help="Budget of model judgements ([locate] max_model_calls)."
+    ),
     cache_dir: Path = typer.Option(
         None,
         "--cache-dir",
@@ -50,17 +54,22 @@ def locate_issue(
     assert issue is not None
     if not issue.strip():
         raise UserError("the issue text is empty; describe the problem to locate")
+    settings = settings_from_flags(
+        locate__top=top,
+        locate__simulations=simulations,
+        locate__seed=seed,
+        locate__use_model=use_model,
+        locate__max_model_calls=max_model_calls,
+    )
+    cfg = settings.locate
     llm = None
-    settings = settings_from_flags()
-    if use_model or (use_model is None and settings.llm.base_url):
+    if cfg.use_model or (cfg.use_model is None and settings.llm.base_url):
         from ..llm import llm_from_settings
 
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
         kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
-        found = locate(
-            kg, issue, top=top, llm=llm, simulations=simulations, seed=seed, max_model_calls=max_model_calls
-        )
+        found = locate(kg, issue, cfg, llm=llm)
     if as_json:
         emit_json(found.to_dict())
         return

@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from repowright.analyzers.cache import repository_cache_dir
 
-from ..errors import UserError
+from ..errors import UserError, require_endpoint
 from .common import (
     JSON_OPTION_HELP,
     console,
@@ -137,11 +137,7 @@ def solve(
         solve__max_tokens=max_tokens,
         solve__max_seconds=max_seconds,
     )
-    if not settings.llm.base_url or not settings.llm.model:
-        raise UserError(
-            "no model endpoint is configured: set REPOWRIGHT_BASE_URL and REPOWRIGHT_MODEL (or pass "
-            "--base-url and --model), or start one with `repowright serve --engine vllm --model M`"
-        )
+    require_endpoint(settings.llm.base_url, settings.llm.model)
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; give the path of a repository checkout")
     text = _issue_text(issue, issue_file, github)

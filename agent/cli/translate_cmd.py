@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import Progress
@@ -11,7 +12,19 @@ from rich.table import Table
 from repowright.analyzers.c_depgraph import build_c_depgraph
 
 from ..errors import UserError
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags, writable_dir
+from .common import (
+    JSON_OPTION_HELP,
+    console,
+    emit_json,
+    err_console,
+    sandbox_from,
+    settings_from_flags,
+    writable_dir,
+)
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..translate.verify import Verifier
 
 app = typer.Typer(
     help="Migrate a C program to Rust: dependency plan, equivalence check, translation loop.\n\n"
@@ -25,6 +38,20 @@ SOURCES_HELP = "Comma-separated globs of the .c files that make the program (def
 
 def _sources(text: str | None) -> list[str] | None:
     return [s.strip() for s in text.split(",") if s.strip()] if text else None
+
+
+def verifier_from(settings: Settings, **options: Any) -> Verifier:
+    """The equivalence checker with the configured sandbox and [translate] limits."""
+    from ..translate.verify import Verifier
+
+    cfg = settings.translate
+    return Verifier(
+        sandbox_from(settings),
+        timeout=cfg.case_timeout,
+        build_timeout=cfg.build_timeout,
+        float_tolerance=cfg.float_tolerance,
+        **options,
+    )
 
 
 def _c_dir(path: Path) -> Path:
@@ -89,7 +116,9 @@ def verify(
         "Default: cases.yaml beside the C sources, else one run without input.",
     ),
     float_tolerance: float | None = typer.Option(
-        None, "--float-tolerance", help="Let printed numbers differ by this relative amount."
+        None,
+        "--float-tolerance",
+        help="Let printed numbers differ by this relative amount ([translate] float_tolerance).",
     ),
     no_stderr: bool = typer.Option(False, "--no-stderr", help="Do not compare standard error."),
     sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
@@ -100,23 +129,16 @@ def verify(
 
     Example: repowright translate verify --c examples/c2rust/c --rust examples/c2rust/rust
     """
-    from repowright.sandbox import make_sandbox
-
-    from ..translate.verify import Verifier, check_inputs, find_cases
+    from ..translate.verify import check_inputs, find_cases
 
     c_dir, crate = _c_dir(c), rust.resolve()
     check_inputs(c_dir, crate)
     case_list = find_cases(c_dir, cases)
-    settings = settings_from_flags(sandbox__backend=backend)
+    settings = settings_from_flags(sandbox__backend=backend, translate__float_tolerance=float_tolerance)
     out = err_console
     with (
         out.status("building and running in the sandbox"),
-        Verifier(
-            make_sandbox(settings.sandbox.backend),
-            float_tolerance=float_tolerance,
-            compare_stderr=not no_stderr,
-            sources=_sources(sources),
-        ) as verifier,
+        verifier_from(settings, compare_stderr=not no_stderr, sources=_sources(sources)) as verifier,
     ):
         report = verifier.verify(c_dir, crate, case_list)
     if as_json:
@@ -149,10 +171,12 @@ def run(
     cases: Path | None = typer.Option(None, "--cases", help="YAML/JSON cases for the equivalence check."),
     model: str | None = typer.Option(None, "--model", help="Model name (default: configuration)."),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-    max_fix_rounds: int = typer.Option(
-        3, "--max-fix-rounds", min=0, help="Compiler-feedback rounds per component."
+    max_fix_rounds: int | None = typer.Option(
+        None, "--max-fix-rounds", min=0, help="Compiler-feedback rounds per component (default 3)."
     ),
-    max_repairs: int = typer.Option(3, "--max-repairs", min=0, help="Retranslations after a divergence."),
+    max_repairs: int | None = typer.Option(
+        None, "--max-repairs", min=0, help="Retranslations after a divergence (default 3)."
+    ),
     sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
     backend: str | None = typer.Option(None, "--sandbox", help="Sandbox backend: docker (default) or local."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -161,22 +185,27 @@ def run(
 
     Example: repowright translate run examples/c2rust/c --out stats-rs --max-fix-rounds 3
     """
-    from repowright.sandbox import make_sandbox
-
     from ..llm import llm_from_settings
     from ..translate.loop import LoopConfig
     from ..translate.pipeline import translate_project
-    from ..translate.verify import Verifier, find_cases
+    from ..translate.verify import find_cases
 
     root = _c_dir(c_dir)
     writable_dir(out, "--out")  # checked, like the cases, before the first model call
     case_list = find_cases(root, cases)
-    settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=backend)
+    settings = settings_from_flags(
+        llm__model=model,
+        llm__base_url=base_url,
+        sandbox__backend=backend,
+        translate__max_fix_rounds=max_fix_rounds,
+        translate__max_repairs=max_repairs,
+    )
+    cfg = settings.translate
     llm = llm_from_settings(settings)
     out_console = err_console if as_json else console
     with (
         Progress(console=err_console, transient=True) as progress,
-        Verifier(make_sandbox(settings.sandbox.backend), sources=_sources(sources)) as verifier,
+        verifier_from(settings, sources=_sources(sources)) as verifier,
     ):
         task = progress.add_task("translating", total=None)
         result = translate_project(
@@ -185,7 +214,9 @@ def run(
             llm,
             verifier,
             case_list,
-            config=LoopConfig(max_fix_rounds=max_fix_rounds, max_repairs=max_repairs),
+            config=LoopConfig(
+                max_fix_rounds=cfg.max_fix_rounds, max_repairs=cfg.max_repairs, max_tokens=cfg.max_tokens
+            ),
             progress=lambda text: progress.update(task, description=text),
         )
     if as_json:

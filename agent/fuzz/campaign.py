@@ -26,6 +26,7 @@ from repowright.analyzers.doc_constraints import ApiConstraints
 from repowright.sandbox import Sandbox
 
 from ..atomic import atomic_write
+from ..config_sections import FuzzConfig
 from ..errors import UserError
 from ..executor import Executor, LocalExecutor, Resources, memory_bytes
 from .executor import ExecConfig, ForkServerExecutor
@@ -41,20 +42,27 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
+_DEFAULTS = FuzzConfig()  # the settings' defaults, named once there
+
+
 @dataclass
 class CampaignConfig:
     """What a campaign runs; stored in campaign.json so a resume runs the same inputs."""
 
     apis: list[str]
-    inputs_per_api: int = 50
+    inputs_per_api: int = _DEFAULTS.inputs_per_api
     seed: int = 0
-    workers: int = 2
+    workers: int = _DEFAULTS.workers
     time_budget: float | None = None
-    timeout: float = 10.0
-    batch_size: int = 500  # inputs per round trip to a sandbox: a persistent worker runs them back to back
-    library: str = "torch"
-    verify_limit: int = 40  # reproducers verified per campaign beyond the severe ones
-    quick_timeout: float = 1.0  # first limit per input; inputs that overrun it run again with `timeout`
+    timeout: float = _DEFAULTS.timeout
+    batch_size: int = (
+        _DEFAULTS.batch_size
+    )  # inputs per round trip to a sandbox, run back to back by one worker
+    library: str = _DEFAULTS.library
+    verify_limit: int = _DEFAULTS.verify_limit  # reproducers verified per campaign beyond the severe ones
+    quick_timeout: float = (
+        _DEFAULTS.quick_timeout
+    )  # first limit per input; overrunning inputs rerun with `timeout`
 
     def identity(self) -> dict:
         return {

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from repowright.sandbox import Limits, Mount, Sandbox, Session
 
+from ..config_sections import FuzzConfig
+
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 SANDBOX_SCRIPT = "/work/forkserver.py"
 SERVE_DIR = "/work/fs"
@@ -25,9 +27,9 @@ ENV = {
 class ExecConfig:
     """How inputs run: per-input timeout and memory, the container's limits, and the interpreter to use."""
 
-    timeout: float = 10.0
+    timeout: float = FuzzConfig().timeout
     memory_bytes: int = 3 << 30  # address-space limit per child: big allocations fail instead of OOM-killing
-    container_memory: str = "4g"
+    container_memory: str = FuzzConfig().memory
     python: str = sys.executable
     prefix: str = sys.prefix
     env: dict[str, str] = field(default_factory=lambda: dict(ENV))

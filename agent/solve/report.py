@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from unidiff import LINE_TYPE_ADDED, LINE_TYPE_CONTEXT, LINE_TYPE_REMOVED, PatchSet, UnidiffParseError
 
-from ..prompts import PROMPTS_DIR
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(PROMPTS_DIR / "report")),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-    )
+from ..prompts import environment
 
 
 def _diff_lines(patch: str) -> list[tuple[str, str]]:
@@ -89,8 +78,8 @@ def write_report(
     from ..atomic import atomic_write
 
     html = (
-        _environment()
-        .get_template("solve.html.j2")
+        environment()
+        .get_template("report/solve.html.j2")
         .render(
             result=result,
             localization=localization,

@@ -61,12 +61,12 @@ def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Locate]:
         return build_knowledge_graph(repo)  # the user cache, shared by every checkout of the repository
 
     def explore(kg: Any, issue: str, calls_left: int, llm: Any) -> Any:
+        from ..config_sections import LocateConfig
         from ..locate import locate
 
         calls = min(EXPLORE_MODEL_CALLS, max(0, calls_left - 10))  # leave most calls for the later steps
-        return locate(
-            kg, issue, top=10, llm=llm if calls else None, max_model_calls=calls, root=repo, seed=EXPLORE_SEED
-        )
+        config = LocateConfig(top=10, max_model_calls=calls, seed=EXPLORE_SEED)
+        return locate(kg, issue, config, llm=llm if calls else None, root=repo)
 
     return build, explore
 

@@ -17,6 +17,7 @@ import yaml
 
 from repowright.sandbox import Limits, Sandbox, Session
 
+from ..config_sections import TranslateConfig
 from ..errors import UserError
 from .compare import RunOutput, compare_runs
 
@@ -163,8 +164,8 @@ class Verifier:
         self,
         sandbox: Sandbox,
         *,
-        timeout: float = 20.0,
-        build_timeout: float = 300.0,
+        timeout: float = TranslateConfig().case_timeout,
+        build_timeout: float = TranslateConfig().build_timeout,
         float_tolerance: float | None = None,
         compare_stderr: bool = True,
         sources: list[str] | None = None,

@@ -64,7 +64,9 @@ def evaluate_on_node(instance: dict, prediction: dict, opts: EvalOptions, spec: 
     scratch = Path(tempfile.mkdtemp(prefix="repowright-eval-"))
     try:
         node_opts = replace(with_mirror(opts, instance["repo"], _commits(instance)), out_dir=scratch)
-        envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
+        envs = EnvCache(
+            opts.cache_dir, opts.specs, build_timeout=opts.env_build_timeout, as_of=opts.packages_as_of
+        )
         outcome = evaluate_one(instance, prediction, node_opts, node_sandbox(spec), envs)
         return {"outcome": outcome, "files": files_of(instance_dir(node_opts, prediction))}
     finally:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from repowright.agent.config import SwebenchConfig
 from repowright.agent.env.build import (
     EnvBuildError,
     Environment,
@@ -171,7 +172,12 @@ class EnvCache:
     """Builds environments into `root` once and hands out the cached ones afterwards."""
 
     def __init__(
-        self, root: Path, specs: Specs, *, build_timeout: float = 1800, as_of: str = SWEBENCH_IMAGES_DATE
+        self,
+        root: Path,
+        specs: Specs,
+        *,
+        build_timeout: float = SwebenchConfig().env_build_timeout,
+        as_of: str = SWEBENCH_IMAGES_DATE,
     ) -> None:
         self.root = Path(root).resolve()
         self.specs = specs

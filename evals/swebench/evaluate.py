@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from repowright.agent.atomic import atomic_write
+from repowright.agent.config import SwebenchConfig
 from repowright.agent.env.installer import SWEBENCH_IMAGES_DATE
 from repowright.agent.errors import UserError
 from repowright.agent.executor import Executor, LocalExecutor
 from repowright.sandbox import Limits, Sandbox, SandboxError, close_live_sessions
 
 from .envs import EnvBuildError, EnvCache
+from .errors import HarnessError
 from .grading import grade
 from .overlay import overlay_for
 from .repos import find_mirror, has_commit
@@ -24,6 +26,14 @@ from .runner import run_instance
 from .specs import Specs
 
 SCHEMA_VERSION = 2
+
+
+_DEFAULTS = SwebenchConfig()  # the settings' defaults, named once there
+
+
+def limits_of(cfg: SwebenchConfig) -> Limits:
+    """The sandbox limits of one instance's evaluation, from the [swebench] settings."""
+    return Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids)
 
 
 @dataclass
@@ -35,11 +45,12 @@ class EvalOptions:
     cache_dir: Path
     repos_dir: Path | None = None
     repos_url: str | None = None  # a git URL template with {owner} and {name}: each node clones what it needs
-    workers: int = 1
-    timeout: float = 1800.0
-    limits: Limits = field(default_factory=lambda: Limits(timeout=1800, memory="4g", cpus=2.0, pids=2048))
+    workers: int = _DEFAULTS.workers
+    timeout: float = _DEFAULTS.timeout
+    limits: Limits = field(default_factory=lambda: limits_of(_DEFAULTS))
     specs: Specs = field(default_factory=Specs)
     packages_as_of: str = SWEBENCH_IMAGES_DATE
+    env_build_timeout: float = _DEFAULTS.env_build_timeout
 
 
 def patch_sha(prediction: dict) -> str:
@@ -87,7 +98,7 @@ def evaluate_one(
             outcome.update(status="error", error_kind="environment", error=str(exc))
         except UserError as exc:
             outcome.update(status="error", error_kind="repository", error=str(exc))
-        except (SandboxError, RuntimeError) as exc:
+        except (SandboxError, HarnessError) as exc:
             outcome.update(status="error", error_kind="sandbox", error=str(exc)[:2000])
     outcome["seconds"] = round(time.monotonic() - start, 1)
     if stopping is None or not stopping.is_set():
@@ -209,7 +220,9 @@ def evaluate(
             f"evaluate needs the docker sandbox, not {sandbox.name}: it mounts the repository and "
             "its environment into a container; start the engine and drop --sandbox local"
         )
-    envs = EnvCache(opts.cache_dir, opts.specs, as_of=opts.packages_as_of)
+    envs = EnvCache(
+        opts.cache_dir, opts.specs, build_timeout=opts.env_build_timeout, as_of=opts.packages_as_of
+    )
     check_inputs(instances, predictions, opts)
     by_id = {i["instance_id"]: i for i in instances}
     outcomes: dict[str, dict] = {}

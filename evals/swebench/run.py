@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repowright.agent.atomic import atomic_write
-from repowright.agent.config import Settings
+from repowright.agent.config import Settings, SwebenchConfig
 from repowright.agent.executor import Executor, LocalExecutor
 from repowright.agent.llm import cost_of
 from repowright.agent.solver import Solver
@@ -21,6 +21,7 @@ from repowright.agent.solver import Solver
 if TYPE_CHECKING:
     from repowright.agent.solve.run import SolveResult
 
+from .errors import CheckoutError
 from .repos import find_mirror
 
 FINAL = ("solved", "no_patch", "error")
@@ -33,7 +34,7 @@ class RunOptions:
     out_dir: Path
     model_name: str
     repos_dir: Path | None = None
-    workers: int = 1
+    workers: int = SwebenchConfig().workers
     retry_errors: bool = False
     environment: Callable[[dict], str] | None = (
         None  # instance -> solve's env (its spec's, by the core builder)
@@ -51,7 +52,7 @@ def checkout(mirror: Path, commit: str, dest: Path) -> Path:
     ):
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
+            raise CheckoutError(f"{' '.join(argv[:3])} failed: {proc.stderr.strip()[:300]}")
     return dest
 
 

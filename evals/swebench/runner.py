@@ -18,6 +18,7 @@ from swebench.harness.constants import (
 from repowright.sandbox import Limits, Mount, Sandbox
 
 from .envs import Environment
+from .errors import SetupError
 from .specs import test_command, test_files
 
 SRC, ENV, OVERLAY, VENV, REPO = "/opt/src", "/opt/env", "/opt/overlay", "/tmp/venv", "/work/repo"
@@ -137,7 +138,7 @@ def run_instance(
         )
         prepared = sess.exec("bash /tmp/setup.sh", timeout=600)
         if not prepared.ok:
-            raise RuntimeError(f"sandbox setup failed: {(prepared.stderr or prepared.stdout).strip()[-400:]}")
+            raise SetupError(f"sandbox setup failed: {(prepared.stderr or prepared.stdout).strip()[-400:]}")
         # a snapshot may lack some objects (large files): git checks out the rest and says so only on stderr
         absent = sess.exec("git ls-files --deleted", workdir=REPO, timeout=120).stdout.split()
         if absent:

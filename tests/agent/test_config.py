@@ -138,3 +138,12 @@ def test_repository_file_may_tighten_but_the_user_config_may_loosen(tmp_path):
     )  # the user's own file may choose a setup command
     assert settings.sandbox.network == "host" and settings.llm.base_url == "http://127.0.0.1:7/v1"
     assert settings.sandbox.memory == "8g"  # the user's own file wins over the repository's
+
+
+def test_repository_limit_is_compared_with_a_limit_from_the_environment(tmp_path):
+    """An environment value is text ("60"): comparing the repository's number with it used to raise TypeError;
+    the user's own value still wins over the repository's."""
+    (tmp_path / "repowright.toml").write_text("[sandbox]\ntimeout = 30\npids = 64\n")
+    env = user_env(tmp_path, REPOWRIGHT_SANDBOX_TIMEOUT="60", REPOWRIGHT_SANDBOX_PIDS="128")
+    sandbox = load_settings(start=tmp_path, environ=env).sandbox
+    assert (sandbox.timeout, sandbox.pids) == (60, 128)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from repowright.agent.config import LocateConfig
 from repowright.agent.issue_signals import read_signals
 from repowright.agent.locate import locate
 from repowright.agent.mcts import explore
@@ -41,7 +42,7 @@ def test_signals_read_frames_paths_and_identifiers():
 
 
 def test_locate_ranks_the_faulty_function_first(minicart):
-    found = locate(minicart, ISSUE, top=5)
+    found = locate(minicart, ISSUE, LocateConfig(top=5))
     top2 = {(f.path, f.name, f.start_line, f.end_line) for f in found.functions[:2]}
     assert top2 == {
         ("minicart/coupons.py", "lookup", 10, 12),
@@ -57,7 +58,9 @@ def test_locate_ranks_the_faulty_function_first(minicart):
 
 def test_without_a_trace_words_and_names_still_lead(minicart):
     found = locate(
-        minicart, "The tax is added before the discount, so `with_tax` gets the wrong amount.", top=3
+        minicart,
+        "The tax is added before the discount, so `with_tax` gets the wrong amount.",
+        LocateConfig(top=3),
     )
     assert found.functions[0].name == "with_tax"
     assert found.files[0].path == "minicart/pricing.py"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from repowright.agent.config import LocateConfig
 from repowright.agent.locate import locate
 from repowright.analyzers.cache import graph_cache_dir
 from repowright.analyzers.cache_check import seal, unseal
@@ -60,7 +61,7 @@ def test_a_def_added_to_a_cached_facts_file_is_not_reported(repo, keep_seal_head
     kg = build_knowledge_graph(repo, workers=1)
     assert kg.stats["cache_hits"] == 0  # every edited entry failed its check and was parsed again
     assert kg.find("launch_missiles") == []
-    found = locate(kg, "launch the missiles", top=5, simulations=50)
+    found = locate(kg, "launch the missiles", LocateConfig(top=5, simulations=50))
     assert all("launch_missiles" not in f.name for f in found.functions)
 
 

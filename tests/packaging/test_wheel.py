@@ -43,6 +43,7 @@ def test_wheel_holds_only_the_repowright_package(tmp_path):
         assert f"repowright/{folder}/__init__.py" in names
     # data files travel as package data: prompts, tree-sitter queries, fuzzing vocabularies
     assert "repowright/prompts/solve_act.j2" in names
+    assert {"repowright/prompts/report/fuzz.html.j2", "repowright/prompts/report/solve.html.j2"} <= set(names)
     assert any(n.startswith("repowright/analyzers/queries/") and n.endswith(".scm") for n in names)
     assert "repowright/agent/fuzz/data/value_pools.yaml" in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))

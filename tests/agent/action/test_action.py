@@ -200,3 +200,24 @@ def test_action_yml_passes_inputs_as_variables_the_cli_reads():
     known = set(_ENV_FIELDS) | {"GITHUB_TOKEN", "REPOWRIGHT_ACTION_LABEL", "REPOWRIGHT_ACTION_OUTPUT"}
     assert set(step["env"]) <= known
     assert step["env"]["REPOWRIGHT_API_KEY"] == "${{ inputs.api-key }}"
+
+
+def test_a_sandbox_failure_is_posted_but_a_bug_is_not_disguised_as_one(workspace):
+    from repowright.sandbox import EngineError
+
+    def engine_down(repo_path, issue_text, settings, out_dir):
+        raise EngineError("the Docker engine does not answer; start it")
+
+    with FakeGitHub() as server:
+        outcome = run_action(
+            environ(server, "issues_labeled.json", "issues", workspace), engine_down, Settings()
+        )
+    assert outcome.status == "failed" and "Docker engine does not answer" in server.requests[-1][2]["body"]
+
+    def buggy(repo_path, issue_text, settings, out_dir):
+        raise RuntimeError(
+            "an internal bug"
+        )  # not a named failure: it surfaces instead of becoming a comment
+
+    with FakeGitHub() as server, pytest.raises(RuntimeError, match="an internal bug"):
+        run_action(environ(server, "issues_labeled.json", "issues", workspace), buggy, Settings())
