@@ -27,10 +27,12 @@ def locate(
     seed: int = 0,
     max_model_calls: int = 20,
     root: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Localization:
     """Ranked files and functions for `issue_text`, best first; with `simulations` > 0 or a model (`llm`) the
-    explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise)."""
-    ranking = rank_locations(kg, issue_text, root=root)
+    explorer re-ranks around the learned ranking (with a model, 300 simulations unless told otherwise); with
+    `cache_dir` (the graph cache folder) the text index is kept on disk, so the next process skips tokenising."""
+    ranking = rank_locations(kg, issue_text, root=root, cache_dir=cache_dir)
     if llm is None and simulations <= 0:
         return from_ranking(kg, ranking, top)
     return explore(

@@ -6,6 +6,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|\d+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -76,6 +77,21 @@ class BM25:
             for index, count in self.postings[term]:
                 norm = count + self.k1 * (1 - self.b + self.b * self.lengths[index] / self.avg)
                 out[index] += qcount * idf * count * (self.k1 + 1) / norm
+        return out
+
+    def state(self) -> dict[str, Any]:
+        """Everything scoring needs, as plain data (marshal-able), for an on-disk cache of the index."""
+        postings = dict(self.postings)
+        return {"k1": self.k1, "b": self.b, "lengths": self.lengths, "avg": self.avg, "postings": postings}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> BM25:
+        """The index `state()` described, without recounting the documents (idf follows from the postings)."""
+        out = cls([], k1=float(state["k1"]), b=float(state["b"]))
+        out.lengths, out.avg = list(state["lengths"]), float(state["avg"])
+        out.postings = defaultdict(list, state["postings"])
+        n = len(out.lengths)
+        out.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in out.postings.items()}
         return out
 
     def top(self, query: list[str], k: int) -> list[tuple[int, float]]:

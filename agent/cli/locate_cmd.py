@@ -57,9 +57,17 @@ def locate_issue(
 
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
-        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
+        folder = cache_folder(path, cache_dir)
+        kg = build_knowledge_graph(path, cache_dir=folder)
         found = locate(
-            kg, issue, top=top, llm=llm, simulations=simulations, seed=seed, max_model_calls=max_model_calls
+            kg,
+            issue,
+            top=top,
+            llm=llm,
+            simulations=simulations,
+            seed=seed,
+            max_model_calls=max_model_calls,
+            cache_dir=folder,
         )
     if as_json:
         emit_json(found.to_dict())
