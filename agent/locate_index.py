@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from repowright.analyzers.bm25 import BM25, token_bag, tokenize
+from repowright.analyzers.bm25 import BM25, PackedBM25, token_bag, tokenize
 from repowright.analyzers.graph import KnowledgeGraph
 
 from .locate_index_cache import (
@@ -207,8 +207,8 @@ def _restore(index: TextIndex, state: dict[str, Any], root: Path) -> bool:
         if state["files"] != index.files:
             return False
         index.defs = list(state["defs"])
-        index.file_fields = {k: BM25.from_state(v) for k, v in state["file_fields"].items()}
-        index.def_fields = {k: BM25.from_state(v) for k, v in state["def_fields"].items()}
+        index.file_fields = {k: PackedBM25(v) for k, v in state["file_fields"].items()}
+        index.def_fields = {k: PackedBM25(v) for k, v in state["def_fields"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return False
     index.text = {path: _read_text(root, path) for path in index.files}

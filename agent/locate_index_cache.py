@@ -20,7 +20,7 @@ from typing import Any
 from repowright.analyzers.cache import CACHE_VERSION, GraphCache, write_atomic
 from repowright.analyzers.cache_check import seal, unseal
 
-INDEX_VERSION = f"t1-{CACHE_VERSION}"
+INDEX_VERSION = f"t2-{CACHE_VERSION}"
 
 
 def tree_folder(cache_dir: Path, root: Path) -> Path:
