@@ -3,6 +3,7 @@ tokenised again, and a damaged cache file is read as missing; the scores are tho
 
 from __future__ import annotations
 
+import marshal
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from repowright.agent import locate_index
 from repowright.agent.locate_index import build_text_index
 from repowright.agent.locate_index_cache import INDEX_VERSION, tree_folder
-from repowright.analyzers.bm25 import BM25
+from repowright.analyzers.bm25 import BM25, PackedBM25
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -92,3 +93,14 @@ def test_a_damaged_cache_file_reads_as_missing(tree, tmp_path, monkeypatch):
         stored.write_bytes(stored.read_bytes()[:-40] + b"x" * 40)
     fresh_process(monkeypatch)
     assert scores(build_text_index(kg, cache_dir=cache)) == expected
+
+
+def test_a_packed_index_scores_as_the_index_it_was_stored_from():
+    docs = [["cart", "total", "cart"], ["price", "discount"], ["total", "price", "tax", "tax"], []]
+    built = BM25(docs)
+    packed = PackedBM25(marshal.loads(marshal.dumps(built.state())))
+    for query in (["cart"], ["total", "price", "missing"], ["tax", "tax", "cart"], []):
+        assert packed.scores(query) == built.scores(query)
+        assert packed.top(query, 2) == built.top(query, 2)
+    with pytest.raises(TypeError):
+        PackedBM25({**built.state(), "postings": {"cart": [(0, 2)]}})
