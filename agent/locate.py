@@ -24,11 +24,13 @@ def locate(
     *,
     llm: Any = None,
     root: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Localization:
     """Ranked files and functions for `issue_text`, best first; with `config.simulations` > 0 or a model (`llm`)
-    the explorer re-ranks around the learned ranking (with a model, `config.model_simulations` unless told)."""
+    the explorer re-ranks around the learned ranking (with a model, `config.model_simulations` unless told); with
+    `cache_dir` (the graph cache folder) the text index is kept on disk, so the next process skips tokenising."""
     cfg = config or LocateConfig()
-    ranking = rank_locations(kg, issue_text, root=root)
+    ranking = rank_locations(kg, issue_text, root=root, cache_dir=cache_dir)
     if llm is None and cfg.simulations <= 0:
         return from_ranking(kg, ranking, cfg.top)
     return explore(

@@ -74,10 +74,16 @@ def _reason(names: tuple[str, ...], row: list[float], weights: tuple[float, ...]
 
 
 def rank_locations(
-    kg: KnowledgeGraph, issue: str, *, root: Path | None = None, def_files: int = DEF_FILES
+    kg: KnowledgeGraph,
+    issue: str,
+    *,
+    root: Path | None = None,
+    def_files: int = DEF_FILES,
+    cache_dir: Path | None = None,
 ) -> Ranking:
-    """Learned scores for every source file and for the definitions of the best files."""
-    index = build_text_index(kg, root)
+    """Learned scores for every source file and for the definitions of the best files; `cache_dir` (the graph
+    cache folder) keeps the text index on disk between processes."""
+    index = build_text_index(kg, root, cache_dir)
     builder = FeatureBuilder(kg, index, issue)
     fmodel, dmodel = model_for("files", FILE_COLUMNS), model_for("defs", DEF_COLUMNS)
     out = Ranking()

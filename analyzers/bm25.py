@@ -5,7 +5,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|\d+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -78,7 +80,41 @@ class BM25:
                 out[index] += qcount * idf * count * (self.k1 + 1) / norm
         return out
 
+    def state(self) -> dict[str, Any]:
+        """Everything scoring needs as plain data (marshal-able) for an on-disk cache: each term's postings packed
+        as int32 (document, count) pairs, so reading it back decodes only the terms a query uses."""
+        postings = {
+            t: array("i", [x for pair in p for x in pair]).tobytes() for t, p in self.postings.items()
+        }
+        return {"k1": self.k1, "b": self.b, "lengths": self.lengths, "avg": self.avg, "postings": postings}
+
     def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
         """The k best (index, score) pairs, best first, ties by index (deterministic)."""
         scores = self.scores(query)
         return heapq.nsmallest(k, ((i, s) for i, s in scores.items()), key=lambda x: (-x[1], x[0]))
+
+
+class PackedBM25(BM25):
+    """A BM25 index read back from `BM25.state()`: the same scores, with each term's postings decoded (and its
+    idf computed) only when a query asks for the term."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.k1, self.b = float(state["k1"]), float(state["b"])
+        self.lengths, self.avg = list(state["lengths"]), float(state["avg"])
+        self.packed: dict[str, bytes] = state["postings"]
+        if not all(isinstance(blob, bytes) for blob in self.packed.values()):
+            raise TypeError("postings are not packed bytes")
+        self.postings = defaultdict(list)
+        self.idf = {}
+
+    def scores(self, query: list[str]) -> dict[int, float]:
+        n = len(self.lengths)
+        for term in set(query) - self.idf.keys():
+            blob = self.packed.get(term)
+            if blob is not None:
+                flat = array("i")
+                flat.frombytes(blob)
+                self.postings[term] = list(zip(flat[0::2], flat[1::2], strict=True))
+                df = len(self.postings[term])
+                self.idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return super().scores(query)

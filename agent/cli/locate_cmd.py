@@ -68,8 +68,9 @@ def locate_issue(
 
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
-        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
-        found = locate(kg, issue, cfg, llm=llm)
+        folder = cache_folder(path, cache_dir)
+        kg = build_knowledge_graph(path, cache_dir=folder)
+        found = locate(kg, issue, cfg, llm=llm, cache_dir=folder)
     if as_json:
         emit_json(found.to_dict())
         return
