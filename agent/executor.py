@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import UserError
-from .node_sandbox import NodeSandbox
+
+if TYPE_CHECKING:  # the sandbox package is imported by the commands that run tasks, not by their --help
+    from .node_sandbox import NodeSandbox
 
 EXECUTORS = ("local", "ray")
 EXECUTOR_HELP = "Where tasks run: local (threads here) or ray (a Ray cluster; see --ray-address)."
@@ -117,6 +119,8 @@ class LocalExecutor:
             pool.shutdown(wait=not running, cancel_futures=True)
 
     def node_sandbox(self, backend: str) -> NodeSandbox:
+        from .node_sandbox import NodeSandbox
+
         return NodeSandbox(backend)
 
     def stats(self) -> ExecutorStats:

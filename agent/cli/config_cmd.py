@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from ..config import find_config_file, load_settings, user_config_file
 from .common import JSON_OPTION_HELP, console, emit_json
 
 app = typer.Typer(
@@ -19,6 +18,8 @@ def show(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
 
     Example: repowright config show --json
     """
+    from ..config import find_config_file, load_settings, user_config_file
+
     data = load_settings().masked()
     path, user = find_config_file(), user_config_file()
     user_file = str(user) if user.is_file() else None

@@ -10,10 +10,8 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from repowright.sandbox import Limits, make_sandbox
-
 from ..errors import UserError
-from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 app = typer.Typer(
@@ -123,6 +121,9 @@ def evaluate_cmd(
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
     from repowright.evals.swebench.specs import Specs
+    from repowright.sandbox import Limits, make_sandbox
+
+    from ..executor import make_executor, run_label
 
     run_id = _run_id(run_id)
     out = out or cache_home() / "swebench"
@@ -215,6 +216,7 @@ def run_cmd(
     from repowright.evals.swebench.run import RunOptions, run
     from repowright.evals.swebench.specs import Specs
 
+    from ..executor import make_executor, run_label
     from ..solver import default_solver
 
     repos = _repos_dir(repos_dir)

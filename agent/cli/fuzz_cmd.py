@@ -9,14 +9,8 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from repowright.analyzers.cache import cache_home
-from repowright.sandbox import make_sandbox
-
 from ..errors import UserError
-from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
-from ..fuzz.adapters import library_adapter
-from ..fuzz.campaign import Campaign, CampaignConfig
-from ..fuzz.executor import ExecConfig
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 PHASES = {
@@ -71,6 +65,14 @@ def fuzz(
 
     Example: repowright fuzz torch.nn.functional.max_pool1d torch.clamp --inputs-per-api 60 --time-budget 45
     """
+    from repowright.analyzers.cache import cache_home
+    from repowright.sandbox import make_sandbox
+
+    from ..executor import make_executor, run_label
+    from ..fuzz.adapters import library_adapter
+    from ..fuzz.campaign import Campaign, CampaignConfig
+    from ..fuzz.executor import ExecConfig
+
     adapter = library_adapter(library)
     if model:
         from ..llm import llm_from_settings

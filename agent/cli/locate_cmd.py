@@ -7,12 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
-
 from ..errors import UserError
-from ..locate import locate
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, read_text_file, settings_from_flags
-from .map_cmd import cache_folder
 
 
 def locate_issue(
@@ -50,6 +46,9 @@ def locate_issue(
     assert issue is not None
     if not issue.strip():
         raise UserError("the issue text is empty; describe the problem to locate")
+    from ..locate import locate
+    from ..repo_graph import repository_graph
+
     llm = None
     settings = settings_from_flags()
     if use_model or (use_model is None and settings.llm.base_url):
@@ -57,7 +56,7 @@ def locate_issue(
 
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
-        kg = build_knowledge_graph(path, cache_dir=cache_folder(path, cache_dir))
+        kg = repository_graph(path, cache_dir=cache_dir)
         found = locate(
             kg, issue, top=top, llm=llm, simulations=simulations, seed=seed, max_model_calls=max_model_calls
         )

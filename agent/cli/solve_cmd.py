@@ -10,8 +10,6 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from repowright.analyzers.cache import repository_cache_dir
-
 from ..errors import UserError
 from .common import (
     JSON_OPTION_HELP,
@@ -114,6 +112,8 @@ def solve(
 
     Example: repowright solve examples/minicart --issue-file examples/minicart-issue.md --max-seconds 600
     """
+    from repowright.analyzers.cache import repository_cache_dir
+
     from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs
 
     settings = settings_from_flags(llm__model=model, llm__base_url=base_url, sandbox__backend=sandbox)

@@ -8,8 +8,6 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from repowright.analyzers.c_depgraph import build_c_depgraph
-
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags, writable_dir
 
@@ -43,6 +41,8 @@ def plan(
 
     Example: repowright translate plan examples/c2rust/c
     """
+    from repowright.analyzers.c_depgraph import build_c_depgraph
+
     root = _c_dir(c_dir)
     graph = build_c_depgraph(root, sources=_sources(sources))
     if not graph.units:
