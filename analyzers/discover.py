@@ -7,11 +7,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .languages import language_of
 from .secret_files import is_secret_file
+
+if TYPE_CHECKING:  # imported when a folder has ignore rules: a warm `map` of a tree without any skips it
+    import pathspec
 
 DEFAULT_SIZE_CAP = 16 * 1024 * 1024
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".repowright"}
@@ -119,11 +121,17 @@ def ignore_spec(folder: Path) -> pathspec.PathSpec | None:
             lines += (folder / name).read_text(errors="replace").splitlines()
         except OSError:
             continue
-    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines)) if lines else None
+    if not lines:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines))
 
 
 def valid_patterns(lines: list[str]) -> list[str]:
     """The lines pathspec accepts: git skips a pattern it cannot use (a bare `!`), so one must not fail the map."""
+    import pathspec
+
     kept = []
     for line in lines:
         try:

@@ -160,29 +160,64 @@ def _build(
     reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress, loaded)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
-    # A cache written by another version, or with shards missing, is rebuilt from the facts.
-    shards_ok = all(cache.shard_ok(s) for s in {cache.shard_of(p) for p in files})
+    # A cache written by another version, or with shards missing or edited, is rebuilt from the facts.
+    shards = {cache.shard_of(p) for p in files}
+    old_stamps = shard_stamps(old)
+    shards_ok = cache.shards_intact(shards, old_stamps)
     structure_same = (
         shards_ok and set(files) == set(old_files) and all(old_files[p][4] == files[p][4] for p in changed)
     )
-    lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, root, files, loaded)
     to_resolve = changed if structure_same else sorted(files)
-    resolver = Resolver(loader, sorted(files), lang_of)
-    try:
-        for path, counts in _resolve_all(
-            resolver, files, loader, cache, to_resolve, not structure_same, workers, progress
-        ):
-            files[path][6:] = [counts]
-    finally:
-        resolver.close()
+    if to_resolve:  # a warm run over an unchanged tree resolves nothing: no symbol tables to build
+        _resolve_changed(root, cache, files, loaded, to_resolve, not structure_same, workers, progress)
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
-    if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
-        cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    stamps = {s: stamp for s in sorted(shards) if (stamp := cache.shard_stamp(s)) is not None}
+    if (
+        todo
+        or not structure_same
+        or set(files) != set(old_files)
+        or set(skipped_files) != set(old_skipped)
+        or stamps != old_stamps
+    ):
+        manifest = {"files": files, "skipped_files": skipped_files, "root": str(root), "shards": stamps}
+        cache.save_manifest(manifest)
     if todo and old_files:  # contents were replaced: drop their facts so the cache does not grow without end
         cache.prune_facts(facts_keys(old_files) - facts_keys(files))
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
+
+
+def _resolve_changed(
+    root: Path,
+    cache: GraphCache,
+    files: dict[str, list[Any]],
+    loaded: dict[str, bytes],
+    to_resolve: list[str],
+    full: bool,
+    workers: int | None,
+    progress: Progress | None,
+) -> None:
+    """Resolve `to_resolve` against every file's facts, write their shards, and record their counts."""
+    lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
+    loader = _FactsLoader(cache, root, files, loaded)
+    resolver = Resolver(loader, sorted(files), lang_of)
+    try:
+        for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, full, workers, progress):
+            files[path][6:] = [counts]
+    finally:
+        resolver.close()
+
+
+def shard_stamps(manifest: dict[str, Any]) -> dict[int, list[int]]:
+    """The (size, mtime) of each results shard as the manifest recorded them; {} when absent or malformed."""
+    stamps = manifest.get("shards")
+    if not isinstance(stamps, dict):
+        return {}
+    return {
+        s: v
+        for s, v in stamps.items()
+        if isinstance(s, int) and isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)
+    }
 
 
 def facts_keys(files: dict[str, list[Any]]) -> set[str]:
