@@ -164,15 +164,18 @@ def is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]
 
 
 def _walk(root: Path, rel_dir: str, specs: list, out: Discovery, size_cap: int) -> None:
-    folder = root / rel_dir if rel_dir else root
-    spec = ignore_spec(folder)
-    if spec is not None:
-        specs = [*specs, (rel_dir + "/" if rel_dir else "", spec)]
+    folder = os.path.join(root, rel_dir) if rel_dir else str(root)
     try:
         items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         out.skipped["unreadable"] += 1
         return
+    # Ignore rules are looked for only where the listing shows them: two failed opens per folder were a
+    # tenth of a warm map.
+    if any(item.name in (".gitignore", ".git") for item in items):
+        spec = ignore_spec(Path(folder))
+        if spec is not None:
+            specs = [*specs, (rel_dir + "/" if rel_dir else "", spec)]
     for item in items:
         rel = f"{rel_dir}/{item.name}" if rel_dir else item.name
         if item.is_symlink():

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import gc
 import marshal
-import multiprocessing
 import os
 import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +225,8 @@ def facts_keys(files: dict[str, list[Any]]) -> set[str]:
 
 def _worker_count(workers: int | None) -> int:
     """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
+    import multiprocessing  # here and below, not at the top: a warm map over an unchanged tree starts no process
+
     if multiprocessing.current_process().daemon:
         return 1
     return max(1, workers or os.cpu_count() or 1)
@@ -266,6 +266,8 @@ def _resolve_all(
 ):
     """Resolve files shard by shard, in forked workers that share the symbol tables copy-on-write (serially
     when there are few)."""
+    import multiprocessing
+
     global _STATE
     _STATE = (resolver, files, loader, cache)
     by_shard: dict[int, list[str]] = {}
@@ -273,6 +275,7 @@ def _resolve_all(
         by_shard.setdefault(cache.shard_of(path), []).append(path)
     jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
     count = _worker_count(workers)
+
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             for job in jobs:
@@ -308,6 +311,8 @@ def _process(
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=count, initializer=gc.disable) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
             return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)
