@@ -14,16 +14,16 @@ results cross machines (then `fn` must be picklable by reference and return its 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import UserError
 
-if TYPE_CHECKING:  # the sandbox package is imported by the commands that run tasks, not by their --help
+if TYPE_CHECKING:  # imported by the code that runs tasks: the commands' --help imports this module
+    from concurrent.futures import Future
+
     from .node_sandbox import NodeSandbox
 
 EXECUTORS = ("local", "ray")
@@ -103,6 +103,8 @@ class LocalExecutor:
         """The driver is the only node, and the commands check it as they always did."""
 
     def map(self, fn: Callable[..., Any], items: Iterable[Item], resources: Resources) -> Iterator[Finished]:
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
         pending = iter(items)
         pool = ThreadPoolExecutor(max_workers=self.workers)
         running: dict[Future, str] = {}
@@ -149,6 +151,8 @@ def make_executor(
 def run_label(folder: Path) -> str:
     """A stable name for the run writing `folder`: its sandbox containers carry it, so a restarted or
     interrupted driver can remove what an earlier one left on any node."""
+    import hashlib
+
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
 from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(
     help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
@@ -65,6 +68,8 @@ def _split(values: list[str] | None) -> list[str]:
 
 def progress_bar() -> Progress:
     """A progress bar on stderr, so stdout carries only the result (summary or JSON)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

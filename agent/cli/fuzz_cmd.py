@@ -7,7 +7,6 @@ from contextlib import closing
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
 from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
@@ -65,6 +64,8 @@ def fuzz(
 
     Example: repowright fuzz torch.nn.functional.max_pool1d torch.clamp --inputs-per-api 60 --time-budget 45
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     from repowright.analyzers.cache import cache_home
     from repowright.sandbox import make_sandbox
 

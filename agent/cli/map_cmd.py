@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import UserError
@@ -29,6 +28,8 @@ def map_repository(
 
     Example: repowright map examples/minicart --out minicart-graph.json
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; pass the repository folder to map")
     if fmt not in ("json", "graphml"):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
 from .common import (
@@ -112,6 +111,8 @@ def solve(
 
     Example: repowright solve examples/minicart --issue-file examples/minicart-issue.md --max-seconds 600
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from repowright.analyzers.cache import repository_cache_dir
 
     from ..solve import Budget, solve_issue  # langgraph is slow to import: only when this command runs

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from ..errors import UserError
@@ -161,6 +160,8 @@ def run(
 
     Example: repowright translate run examples/c2rust/c --out stats-rs --max-fix-rounds 3
     """
+    from rich.progress import Progress
+
     from repowright.sandbox import make_sandbox
 
     from ..llm import llm_from_settings
