@@ -112,6 +112,7 @@ def run_translation(
 
 
 def initial_state(count: int) -> LoopState:
+    """The state before the first node: `count` components, none translated."""
     return {
         "index": 0,
         "code": [""] * count,
