@@ -14,15 +14,17 @@ results cross machines (then `fn` must be picklable by reference and return its 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import UserError
-from .node_sandbox import NodeSandbox
+
+if TYPE_CHECKING:  # imported by the code that runs tasks: the commands' --help imports this module
+    from concurrent.futures import Future
+
+    from .node_sandbox import NodeSandbox
 
 EXECUTORS = ("local", "ray")
 EXECUTOR_HELP = "Where tasks run: local (threads here) or ray (a Ray cluster; see --ray-address)."
@@ -101,6 +103,8 @@ class LocalExecutor:
         """The driver is the only node, and the commands check it as they always did."""
 
     def map(self, fn: Callable[..., Any], items: Iterable[Item], resources: Resources) -> Iterator[Finished]:
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
         pending = iter(items)
         pool = ThreadPoolExecutor(max_workers=self.workers)
         running: dict[Future, str] = {}
@@ -117,6 +121,8 @@ class LocalExecutor:
             pool.shutdown(wait=not running, cancel_futures=True)
 
     def node_sandbox(self, backend: str) -> NodeSandbox:
+        from .node_sandbox import NodeSandbox
+
         return NodeSandbox(backend)
 
     def stats(self) -> ExecutorStats:
@@ -145,6 +151,8 @@ def make_executor(
 def run_label(folder: Path) -> str:
     """A stable name for the run writing `folder`: its sandbox containers carry it, so a restarted or
     interrupted driver can remove what an earlier one left on any node."""
+    import hashlib
+
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
 
 

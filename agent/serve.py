@@ -7,8 +7,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from .errors import UserError
@@ -66,6 +64,9 @@ def engine_command(engine: str, model: str, host: str, port: int) -> EngineComma
 
 def models_answer(base_url: str, timeout: float = 2.0) -> bool:
     """Whether GET {base_url}/models answers 200."""
+    import urllib.error
+    import urllib.request  # here, not at the top: `repowright --help` imports this module
+
     try:
         with urllib.request.urlopen(base_url.rstrip("/") + "/models", timeout=timeout) as resp:
             return resp.status == 200

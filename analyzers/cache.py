@@ -210,11 +210,24 @@ class GraphCache:
         return data if valid_shard(data) else {}
 
     def shard_ok(self, shard: int) -> bool:
-        """Whether the shard file exists and its seal holds (cheap: no decoding)."""
+        """Whether the shard file exists and its seal holds (no decoding, but every byte is hashed)."""
         try:
             return unseal(f"shard:{shard}", self.shard_file(shard).read_bytes()) is not None
         except OSError:
             return False
+
+    def shard_stamp(self, shard: int) -> list[int] | None:
+        """(size, mtime in ns) of the shard file, or None when it is missing."""
+        try:
+            stat = self.shard_file(shard).stat()
+        except OSError:
+            return None
+        return [stat.st_size, stat.st_mtime_ns]
+
+    def shards_intact(self, shards: set[int], stamps: dict[int, list[int]]) -> bool:
+        """Whether every shard is present and sound: unchanged since `stamps` were taken (one stat each, as the
+        manifest trusts source files), else its seal is checked. Reading a shard checks its seal anyway."""
+        return all(self.shard_stamp(s) == stamps.get(s) or self.shard_ok(s) for s in shards)
 
     def write_shard(self, shard: int, records: dict[str, dict[str, Any]]) -> None:
         write_atomic(self.shard_file(shard), seal(f"shard:{shard}", marshal.dumps(records)))

@@ -7,11 +7,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .languages import language_of
 from .secret_files import is_secret_file
+
+if TYPE_CHECKING:  # imported when a folder has ignore rules: a warm `map` of a tree without any skips it
+    import pathspec
 
 DEFAULT_SIZE_CAP = 16 * 1024 * 1024
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".repowright"}
@@ -119,11 +121,17 @@ def ignore_spec(folder: Path) -> pathspec.PathSpec | None:
             lines += (folder / name).read_text(errors="replace").splitlines()
         except OSError:
             continue
-    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines)) if lines else None
+    if not lines:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines))
 
 
 def valid_patterns(lines: list[str]) -> list[str]:
     """The lines pathspec accepts: git skips a pattern it cannot use (a bare `!`), so one must not fail the map."""
+    import pathspec
+
     kept = []
     for line in lines:
         try:
@@ -156,15 +164,18 @@ def is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]
 
 
 def _walk(root: Path, rel_dir: str, specs: list, out: Discovery, size_cap: int) -> None:
-    folder = root / rel_dir if rel_dir else root
-    spec = ignore_spec(folder)
-    if spec is not None:
-        specs = [*specs, (rel_dir + "/" if rel_dir else "", spec)]
+    folder = os.path.join(root, rel_dir) if rel_dir else str(root)
     try:
         items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         out.skipped["unreadable"] += 1
         return
+    # Ignore rules are looked for only where the listing shows them: two failed opens per folder were a
+    # tenth of a warm map.
+    if any(item.name in (".gitignore", ".git") for item in items):
+        spec = ignore_spec(Path(folder))
+        if spec is not None:
+            specs = [*specs, (rel_dir + "/" if rel_dir else "", spec)]
     for item in items:
         rel = f"{rel_dir}/{item.name}" if rel_dir else item.name
         if item.is_symlink():

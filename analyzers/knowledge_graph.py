@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import gc
 import marshal
-import multiprocessing
 import os
 import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -160,29 +158,64 @@ def _build(
     reused = _process(root, cache, todo, files, skipped_files, skipped, workers, progress, loaded)
     changed = [e.path for e in todo if e.path in files]
     hits = len(files) - len(changed) + reused
-    # A cache written by another version, or with shards missing, is rebuilt from the facts.
-    shards_ok = all(cache.shard_ok(s) for s in {cache.shard_of(p) for p in files})
+    # A cache written by another version, or with shards missing or edited, is rebuilt from the facts.
+    shards = {cache.shard_of(p) for p in files}
+    old_stamps = shard_stamps(old)
+    shards_ok = cache.shards_intact(shards, old_stamps)
     structure_same = (
         shards_ok and set(files) == set(old_files) and all(old_files[p][4] == files[p][4] for p in changed)
     )
-    lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
-    loader = _FactsLoader(cache, root, files, loaded)
     to_resolve = changed if structure_same else sorted(files)
-    resolver = Resolver(loader, sorted(files), lang_of)
-    try:
-        for path, counts in _resolve_all(
-            resolver, files, loader, cache, to_resolve, not structure_same, workers, progress
-        ):
-            files[path][6:] = [counts]
-    finally:
-        resolver.close()
+    if to_resolve:  # a warm run over an unchanged tree resolves nothing: no symbol tables to build
+        _resolve_changed(root, cache, files, loaded, to_resolve, not structure_same, workers, progress)
     stats = summarize(root, files, skipped, hits)
     stats["seconds"] = round(time.perf_counter() - started, 3)
-    if todo or not structure_same or set(files) != set(old_files) or set(skipped_files) != set(old_skipped):
-        cache.save_manifest({"files": files, "skipped_files": skipped_files, "root": str(root)})
+    stamps = {s: stamp for s in sorted(shards) if (stamp := cache.shard_stamp(s)) is not None}
+    if (
+        todo
+        or not structure_same
+        or set(files) != set(old_files)
+        or set(skipped_files) != set(old_skipped)
+        or stamps != old_stamps
+    ):
+        manifest = {"files": files, "skipped_files": skipped_files, "root": str(root), "shards": stamps}
+        cache.save_manifest(manifest)
     if todo and old_files:  # contents were replaced: drop their facts so the cache does not grow without end
         cache.prune_facts(facts_keys(old_files) - facts_keys(files))
     return KnowledgeGraph.lazy(root, cache, sorted(files), stats)
+
+
+def _resolve_changed(
+    root: Path,
+    cache: GraphCache,
+    files: dict[str, list[Any]],
+    loaded: dict[str, bytes],
+    to_resolve: list[str],
+    full: bool,
+    workers: int | None,
+    progress: Progress | None,
+) -> None:
+    """Resolve `to_resolve` against every file's facts, write their shards, and record their counts."""
+    lang_of = {p: rec[3] for p, rec in files.items() if rec[3]}
+    loader = _FactsLoader(cache, root, files, loaded)
+    resolver = Resolver(loader, sorted(files), lang_of)
+    try:
+        for path, counts in _resolve_all(resolver, files, loader, cache, to_resolve, full, workers, progress):
+            files[path][6:] = [counts]
+    finally:
+        resolver.close()
+
+
+def shard_stamps(manifest: dict[str, Any]) -> dict[int, list[int]]:
+    """The (size, mtime) of each results shard as the manifest recorded them; {} when absent or malformed."""
+    stamps = manifest.get("shards")
+    if not isinstance(stamps, dict):
+        return {}
+    return {
+        s: v
+        for s, v in stamps.items()
+        if isinstance(s, int) and isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)
+    }
 
 
 def facts_keys(files: dict[str, list[Any]]) -> set[str]:
@@ -192,6 +225,8 @@ def facts_keys(files: dict[str, list[Any]]) -> set[str]:
 
 def _worker_count(workers: int | None) -> int:
     """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
+    import multiprocessing  # here and below, not at the top: a warm map over an unchanged tree starts no process
+
     if multiprocessing.current_process().daemon:
         return 1
     return max(1, workers or os.cpu_count() or 1)
@@ -231,6 +266,8 @@ def _resolve_all(
 ):
     """Resolve files shard by shard, in forked workers that share the symbol tables copy-on-write (serially
     when there are few)."""
+    import multiprocessing
+
     global _STATE
     _STATE = (resolver, files, loader, cache)
     by_shard: dict[int, list[str]] = {}
@@ -238,6 +275,7 @@ def _resolve_all(
         by_shard.setdefault(cache.shard_of(path), []).append(path)
     jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
     count = _worker_count(workers)
+
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             for job in jobs:
@@ -273,6 +311,8 @@ def _process(
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=count, initializer=gc.disable) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
             return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from pathlib import PurePosixPath
 
 SECRET_NAMES = (
     ".env",
@@ -28,10 +27,11 @@ SECRET_NAMES = (
     "*.pfx",
     "*.keystore",
 )
-_SSH_KEY = re.compile(r"^id_[a-z0-9]+(\.pub)?$", re.IGNORECASE)  # id_rsa, id_ed25519.pub; not id_utils.py
+SSH_KEY = r"id_[a-z0-9]+(\.pub)?\Z"  # id_rsa, id_ed25519.pub; not id_utils.py
+# One expression for every name: `map` asks once per file, and 16 fnmatch calls each were a tenth of a warm map.
+_SECRET = re.compile("|".join([SSH_KEY, *(fnmatch.translate(p) for p in SECRET_NAMES)]))
 
 
 def is_secret_file(path: str) -> bool:
     """Whether a repository path names a file that usually holds credentials."""
-    name = PurePosixPath(path).name.lower()
-    return bool(_SSH_KEY.match(name)) or any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_NAMES)
+    return _SECRET.match(path[path.rfind("/") + 1 :].lower()) is not None

@@ -3,9 +3,17 @@
 Every part imports as `repowright.<folder>`: agent, analyzers, sandbox, evals, prompts (see DESIGN.md).
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("repowright")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0.0.0+source"
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed metadata on first use (importlib.metadata is slow to import, and
+    every command, `--help` included, imports this package)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("repowright")
+    except PackageNotFoundError:  # a source tree that was never installed
+        value = "0.0.0+source"
+    globals()["__version__"] = value
+    return value

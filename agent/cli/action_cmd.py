@@ -6,8 +6,6 @@ import os
 
 import typer
 
-from ..action.run import run_action
-from ..solver import default_solver
 from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
 
 
@@ -27,6 +25,9 @@ def action(
 
     Example: repowright action --output comment   (inside a workflow: GITHUB_EVENT_PATH, GITHUB_TOKEN)
     """
+    from ..action.run import run_action
+    from ..solver import default_solver
+
     settings = settings_from_flags()
 
     def solver(*args):  # loaded only when the event asks for a solve

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from ..config import Settings, load_settings
 from ..errors import UserError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic models cost an import that `--help` should not pay
     from repowright.sandbox import Sandbox
+
+    from ..config import Settings
 
 # Results go to stdout, unwrapped when piped (a file or another program reads whole lines); progress, status and
 # errors go to stderr, so `--json` or a pipe sees only the result.
@@ -61,6 +62,8 @@ def emit_json(data: Any) -> None:
 
 def settings_from_flags(**flags: Any) -> Settings:
     """Settings with the given flags (None means not given) placed over environment and file."""
+    from ..config import load_settings
+
     sections: dict[str, dict[str, Any]] = {}
     for key, value in flags.items():
         if value is None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from ..config import explain_settings, find_config_file, user_config_file
-from ..config_sections import SECTIONS
 from .common import JSON_OPTION_HELP, console, emit_json
 
 app = typer.Typer(
@@ -20,6 +18,9 @@ def show(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
 
     Example: repowright config show --json
     """
+    from ..config import explain_settings, find_config_file, user_config_file
+    from ..config_sections import SECTIONS
+
     settings, sources = explain_settings()
     data = settings.masked()
     path, user = find_config_file(), user_config_file()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.table import Table
 
-from repowright.analyzers.doc_constraints import ApiConstraints
-from repowright.analyzers.docter_format import docter_record
-
-from ..atomic import atomic_write
 from ..errors import UserError
-from ..fuzz.adapters import library_adapter
 from .common import JSON_OPTION_HELP, console, emit_json, writable_dir
+
+if TYPE_CHECKING:
+    from repowright.analyzers.doc_constraints import ApiConstraints
 
 
 def constraints(
@@ -39,6 +37,8 @@ def constraints(
     """
     if any(not t.strip() for t in targets):
         raise UserError("an API name is empty; pass e.g. torch.nn.functional.conv2d or torch.nn.functional")
+    from ..fuzz.adapters import library_adapter
+
     if out is not None:
         writable_dir(out, "--out")
     adapter = library_adapter(library)
@@ -75,6 +75,8 @@ def constraints(
 def docter_file(record: ApiConstraints, package: str, version: str) -> dict:
     """DocTer's YAML document for one API, plus `sources` (the sentence behind each constraint), which DocTer's
     own loader ignores like its other extra top-level keys."""
+    from repowright.analyzers.docter_format import docter_record
+
     doc = docter_record(record, package=package, version=version)
     doc["sources"] = {n: dict(p.sources) for n, p in record.params.items() if p.sources}
     return doc
@@ -82,6 +84,10 @@ def docter_file(record: ApiConstraints, package: str, version: str) -> dict:
 
 def write_records(records: list[dict], out: Path) -> None:
     """One `<api>.yaml` per record, each written to a temp file and moved into place."""
+    import yaml
+
+    from ..atomic import atomic_write
+
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a directory (it is created if missing)")
     out.mkdir(parents=True, exist_ok=True)

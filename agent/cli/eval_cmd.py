@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..config import SwebenchConfig
 from ..errors import UserError
-from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, sandbox_from, settings_from_flags
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ..config import SwebenchConfig
 
 app = typer.Typer(
     help="Run benchmarks and evaluations.\n\nExample: repowright eval swebench evaluate --dataset "
@@ -71,6 +75,8 @@ def env_cache_dir(cfg: SwebenchConfig, out: Path) -> Path:
 
 def progress_bar() -> Progress:
     """A progress bar on stderr, so stdout carries only the result (summary or JSON)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -129,6 +135,9 @@ def evaluate_cmd(
     from repowright.evals.swebench.instances import load_instances
     from repowright.evals.swebench.predictions import load_predictions
     from repowright.evals.swebench.specs import Specs
+
+    from ..executor import make_executor, run_label
+    from .common import sandbox_from
 
     run_id = _run_id(run_id)
     settings = settings_from_flags(
@@ -236,6 +245,7 @@ def run_cmd(
     from repowright.evals.swebench.run import RunOptions, run
     from repowright.evals.swebench.specs import Specs
 
+    from ..executor import make_executor, run_label
     from ..solver import default_solver
 
     repos = _repos_dir(repos_dir)

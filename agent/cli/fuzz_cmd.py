@@ -7,16 +7,10 @@ from contextlib import closing
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
-from repowright.analyzers.cache import cache_home
 
 from ..errors import UserError
-from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP, make_executor, run_label
-from ..fuzz.adapters import library_adapter
-from ..fuzz.campaign import Campaign, CampaignConfig
-from ..fuzz.executor import ExecConfig
-from .common import JSON_OPTION_HELP, console, emit_json, err_console, sandbox_from, settings_from_flags
+from ..executor import EXECUTOR_HELP, RAY_ADDRESS_HELP
+from .common import JSON_OPTION_HELP, console, emit_json, err_console, settings_from_flags
 
 PHASES = {
     "constraints": "extracting constraints",
@@ -76,6 +70,16 @@ def fuzz(
 
     Example: repowright fuzz torch.nn.functional.max_pool1d torch.clamp --inputs-per-api 60 --time-budget 45
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from repowright.analyzers.cache import cache_home
+
+    from ..executor import make_executor, run_label
+    from ..fuzz.adapters import library_adapter
+    from ..fuzz.campaign import Campaign, CampaignConfig
+    from ..fuzz.executor import ExecConfig
+    from .common import sandbox_from
+
     settings = settings_from_flags(
         sandbox__backend=backend,
         fuzz__inputs_per_api=inputs_per_api,

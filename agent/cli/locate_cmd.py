@@ -7,12 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
-
 from ..errors import UserError
-from ..locate import locate
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, read_text_file, settings_from_flags
-from .map_cmd import cache_folder
 
 
 def locate_issue(
@@ -54,6 +50,9 @@ def locate_issue(
     assert issue is not None
     if not issue.strip():
         raise UserError("the issue text is empty; describe the problem to locate")
+    from ..locate import locate
+    from ..repo_graph import graph_cache_folder, repository_graph
+
     settings = settings_from_flags(
         locate__top=top,
         locate__simulations=simulations,
@@ -68,8 +67,8 @@ def locate_issue(
 
         llm = llm_from_settings(settings)
     with err_console.status("mapping and searching the repository"):
-        folder = cache_folder(path, cache_dir)
-        kg = build_knowledge_graph(path, cache_dir=folder)
+        folder = graph_cache_folder(path, cache_dir)
+        kg = repository_graph(path, cache_dir=folder)
         found = locate(kg, issue, cfg, llm=llm, cache_dir=folder)
     if as_json:
         emit_json(found.to_dict())

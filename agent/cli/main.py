@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import signal
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 import typer
 from rich.markup import escape
-
-from repowright.sandbox import SandboxError
 
 from ..errors import UserError
 from ..secrets import Scrubber
@@ -54,6 +51,8 @@ app.add_typer(trajectory_cmd.app, name="trajectory")
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             print(f"repowright {version('repowright')}")
         except PackageNotFoundError:  # running from a source tree that was never installed
@@ -96,6 +95,13 @@ def _error_line(exc: BaseException) -> str:
     return escape(_scrubber().text(str(exc)))
 
 
+def _expected(exc: Exception) -> bool:
+    """Whether `exc` is a failure users are told about in one line: a UserError, or a SandboxError (which can
+    only have been raised if the sandbox package was imported, so --help need not import it to check)."""
+    sandbox = sys.modules.get("repowright.sandbox.errors")
+    return isinstance(exc, UserError) or (sandbox is not None and isinstance(exc, sandbox.SandboxError))
+
+
 def main() -> None:
     """Console entry point: run the app, turning expected failures into one-line errors."""
     signal.signal(signal.SIGTERM, _terminate)
@@ -103,18 +109,16 @@ def main() -> None:
     set_verbose(level)
     try:
         app(args=args, prog_name="repowright")
-    except (UserError, SandboxError) as exc:
-        if state["verbose"]:
-            err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {_error_line(exc)}", highlight=False, soft_wrap=True)
-        sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]", highlight=False)
         sys.exit(130)
-    except Exception as exc:  # an unexpected bug: still one line unless -v
+    except Exception as exc:
         if state["verbose"]:
             err_console.print_exception()
-        err_console.print(
+        if _expected(exc):
+            err_console.print(f"[bold red]error:[/] {_error_line(exc)}", highlight=False, soft_wrap=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        err_console.print(  # an unexpected bug: still one line unless -v
             f"[bold red]error:[/] {type(exc).__name__}: {_error_line(exc)} (run with -v for the traceback)",
             highlight=False,
             soft_wrap=True,

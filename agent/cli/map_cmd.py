@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from repowright.analyzers.cache import graph_cache_dir
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
-
 from ..errors import UserError
+from ..repo_graph import repository_graph
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, writable_file
 
 
@@ -31,6 +28,8 @@ def map_repository(
 
     Example: repowright map examples/minicart --out minicart-graph.json
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     if not path.is_dir():
         raise UserError(f"{path} is not a directory; pass the repository folder to map")
     if fmt not in ("json", "graphml"):
@@ -46,9 +45,7 @@ def map_repository(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        kg = build_knowledge_graph(
-            path, cache_dir=cache_folder(path, cache_dir), workers=workers, progress=progress
-        )
+        kg = repository_graph(path, cache_dir=cache_dir, workers=workers, progress=progress)
         if out is not None:
             kg.to_graphml(out) if fmt == "graphml" else kg.to_json(out)
     stats = kg.stats
@@ -92,18 +89,3 @@ def _print_summary(path: Path, stats: dict, out: Path | None) -> None:
     console.print(table)
     if out is not None:
         console.print(f"graph written to {out}")
-
-
-def cache_folder(path: Path, cache_dir: Path | None) -> Path:
-    """The cache folder for mapping `path`, created now so an unwritable place fails with one clear line."""
-    folder = cache_dir or graph_cache_dir(path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise UserError(
-            f"cannot write the graph cache in {folder} ({exc.strerror}); pass --cache-dir DIR"
-        ) from exc
-    return folder

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import typer
 
-from repowright.sandbox import ExecResult, Limits, make_sandbox
-
 from .common import JSON_OPTION_HELP, console, emit_json, settings_from_flags
+
+if TYPE_CHECKING:
+    from repowright.sandbox import ExecResult, Limits
 
 app = typer.Typer(help="Check and use the sandbox that runs all untrusted code.", no_args_is_help=True)
 
@@ -37,6 +38,8 @@ def write_output(data: bytes, stream: BinaryIO, is_tty: bool) -> None:
 
 def limits_from(cfg) -> Limits:
     """The sandbox limits of the effective configuration (validated: a bad one is a one-line error)."""
+    from repowright.sandbox import Limits
+
     return Limits(timeout=cfg.timeout, memory=cfg.memory, cpus=cfg.cpus, pids=cfg.pids, network=cfg.network)
 
 
@@ -50,6 +53,8 @@ def check(
 
     Example: repowright sandbox check --json
     """
+    from repowright.sandbox import make_sandbox
+
     settings = settings_from_flags(sandbox__backend=backend, sandbox__network=network)
     sandbox = make_sandbox(settings.sandbox.backend, image=settings.sandbox.image)
     report = sandbox.check(limits_from(settings.sandbox))
@@ -95,6 +100,8 @@ def run(
 
     Example: repowright sandbox run --timeout 5 -- python3 -c "print(1)"
     """
+    from repowright.sandbox import make_sandbox
+
     from ..errors import UserError
 
     settings = settings_from_flags(

@@ -8,9 +8,6 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from repowright.analyzers.cache import repository_cache_dir
 
 from ..errors import UserError, require_endpoint
 from .common import (
@@ -122,6 +119,10 @@ def solve(
 
     Example: repowright solve examples/minicart --issue-file examples/minicart-issue.md --max-seconds 600
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from repowright.analyzers.cache import repository_cache_dir
+
     from ..solve import solve_issue  # langgraph is slow to import: only when this command runs
 
     settings = settings_from_flags(

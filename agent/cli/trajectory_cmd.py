@@ -10,7 +10,6 @@ import typer
 from rich.markup import escape
 
 from ..errors import UserError
-from ..solve.trajectory import read_trajectory, request_messages
 from .common import console
 
 app = typer.Typer(help="Read a solve run's trajectory.", no_args_is_help=True)
@@ -61,6 +60,8 @@ def show(
 
     Example: repowright trajectory show ~/.cache/repowright/git-1a2b3c4d5e6f/runs/20261129-101500-abc123
     """
+    from ..solve.trajectory import read_trajectory, request_messages
+
     path = run_dir / "trajectory.jsonl" if run_dir.is_dir() else run_dir
     if not path.is_file():
         raise UserError(f"{path} does not exist; give a run folder written by `repowright solve`")

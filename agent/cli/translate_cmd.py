@@ -6,10 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
-
-from repowright.analyzers.c_depgraph import build_c_depgraph
 
 from ..errors import UserError
 from .common import (
@@ -70,6 +67,8 @@ def plan(
 
     Example: repowright translate plan examples/c2rust/c
     """
+    from repowright.analyzers.c_depgraph import build_c_depgraph
+
     root = _c_dir(c_dir)
     graph = build_c_depgraph(root, sources=_sources(sources))
     if not graph.units:
@@ -185,6 +184,8 @@ def run(
 
     Example: repowright translate run examples/c2rust/c --out stats-rs --max-fix-rounds 3
     """
+    from rich.progress import Progress
+
     from ..llm import llm_from_settings
     from ..translate.loop import LoopConfig
     from ..translate.pipeline import translate_project

@@ -153,15 +153,18 @@ def write_crate(dest: Path, name: str, main_rs: str) -> Path:
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    (tmp / "src").mkdir()
-    (tmp / "Cargo.toml").write_text(cargo_toml(name))
-    (tmp / "src" / "main.rs").write_text(main_rs)
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dest, old)
-        os.replace(tmp, dest)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, dest)
+    try:
+        (tmp / "src").mkdir()
+        (tmp / "Cargo.toml").write_text(cargo_toml(name))
+        (tmp / "src" / "main.rs").write_text(main_rs)
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(dest, old)
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already when it was moved into place
     return dest

@@ -13,7 +13,7 @@ from ..atomic import atomic_write
 from ..errors import UserError
 from ..llm import LLM
 from .crate import crate_name, write_crate
-from .loop import LoopConfig, TranslationRun
+from .loop import LoopConfig, run_translation
 from .verify import Case, Verifier
 
 REPORT_NAME = "translation-report.json"
@@ -50,16 +50,16 @@ def translate_project(
     plan = build_c_depgraph(c_dir, sources=verifier.sources)
     if not any(u.kind == "function" for u in plan.units.values()):
         raise UserError(f"{c_dir} defines no C functions: give the folder of a C program")
-    run = TranslationRun(plan, llm, verifier, cases, config or LoopConfig(), progress)
-    final, main_rs = run.run()
-    crate = write_crate(out, crate_name(plan.root), main_rs)
-    report = run.last_report
-    units_translated = sum(len(c) for i, c in enumerate(run.components) if final["code"][i])
+    run = run_translation(plan, llm, verifier, cases, config, progress)
+    final, components = run.state, run.components
+    crate = write_crate(out, crate_name(plan.root), run.main_rs)
+    report = final["verification"]
+    units_translated = sum(len(c) for i, c in enumerate(components) if final["code"][i])
     metrics = {
         "units": len(plan.units),
-        "units_to_translate": sum(len(c) for c in run.components),
+        "units_to_translate": sum(len(c) for c in components),
         "units_translated": units_translated,
-        "components": len(run.components),
+        "components": len(components),
         "compiles": bool(report and report.build.rust),
         "components_failing_to_compile": len(final["compile_failures"]),
         "fix_rounds": sum(1 for e in final["events"] if e["step"] == "fix"),

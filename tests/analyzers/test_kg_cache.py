@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import repowright.analyzers.knowledge_graph as kgmod
-from repowright.analyzers.cache import graph_cache_dir
+from repowright.analyzers.cache import GraphCache, graph_cache_dir
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kg"
@@ -59,6 +59,25 @@ def test_second_run_parses_nothing(repo, parse_log):
     assert second.stats["cache_hits"] == second.stats["files"] == 4
     assert _edges(second) == _edges(first) and _nodes(second) == _nodes(first)
     assert not (repo / ".repowright").exists() and graph_cache_dir(repo).is_dir()
+
+
+def test_an_unchanged_tree_reads_no_results_and_resolves_nothing(repo, monkeypatch):
+    """A warm map stats the results shards (their size and mtime are in the manifest) instead of hashing them,
+    and builds no symbol tables; the graph is read from the shards only when asked for."""
+    first = build_knowledge_graph(repo, workers=1)
+    reads: list[str] = []
+    for name in ("shard_ok", "read_shard"):
+        real = getattr(GraphCache, name)
+
+        def spy(self, shard, _real=real, _name=name):
+            reads.append(_name)
+            return _real(self, shard)
+
+        monkeypatch.setattr(GraphCache, name, spy)
+    monkeypatch.setattr(kgmod, "Resolver", None)  # calling it would fail
+    second = build_knowledge_graph(repo, workers=1)
+    assert reads == [] and second.stats["nodes"] == first.stats["nodes"]
+    assert _nodes(second) == _nodes(first) and reads  # asking for the graph reads the shards
 
 
 def test_body_edit_reparses_one_file_and_matches_fresh_build(repo, tmp_path, parse_log):

@@ -175,3 +175,18 @@ def test_a_gitignore_pattern_git_cannot_use_is_skipped_not_fatal(tmp_path):
     kg = build_knowledge_graph(repo, workers=1)
     files = {data["path"] for _, data in kg.graph.nodes(data=True) if data.get("kind") == "file"}
     assert "kept.py" in files and "build/gone.py" not in files
+
+
+def test_ignore_rules_apply_in_sub_folders_and_from_git_info_exclude(tmp_path):
+    """Rules are read where a folder lists a .gitignore, and from .git/info/exclude beside a .git folder."""
+    repo = tmp_path / "repo"
+    (repo / ".git" / "info").mkdir(parents=True)
+    (repo / ".git" / "info" / "exclude").write_text("scratch.py\n")
+    (repo / "pkg" / "deep").mkdir(parents=True)
+    (repo / "pkg" / ".gitignore").write_text("local_*.py\n")
+    for name in ("scratch.py", "kept.py", "pkg/local_a.py", "pkg/deep/local_b.py", "pkg/deep/mod.py"):
+        (repo / name).write_text("X = 1\n")
+    kg = build_knowledge_graph(repo, workers=1)
+    files = {data["path"] for _, data in kg.graph.nodes(data=True) if data.get("kind") == "file"}
+    assert files == {"kept.py", "pkg/deep/mod.py", "pkg/.gitignore"}
+    assert kg.stats["skipped"]["gitignored"] == 3

@@ -3,21 +3,39 @@ cargo in the Docker sandbox. One unit does not compile at first, one compiles bu
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from repowright.agent.config import LLMConfig
-from repowright.agent.llm import LLM
-from repowright.agent.translate.loop import LoopConfig
+from repowright.agent.llm import LLM, LLMError
+from repowright.agent.translate.loop import (
+    LoopConfig,
+    TranslationNodes,
+    initial_state,
+    translation_components,
+)
 from repowright.agent.translate.pipeline import REPORT_NAME, translate_project
 from repowright.agent.translate.verify import Verifier, find_cases
-from tests.scripted_server import Reply, ScriptedServer
+from repowright.analyzers.c_depgraph import build_c_depgraph
+from repowright.sandbox import make_sandbox
+from tests.scripted_server import Fault, Reply, ScriptedServer
 
 DATA = Path(__file__).parents[2] / "data" / "c2rust" / "loop"
 REPLIES = DATA / "replies"
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """A temporary-files folder of the test's own, so what a run leaves behind in it can be seen."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 class ScriptedTranslator:
@@ -46,7 +64,7 @@ class ScriptedTranslator:
 
 
 @pytest.mark.docker
-def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_path):
+def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_path, private_tmp):
     translator = ScriptedTranslator()
     with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
@@ -87,8 +105,46 @@ def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_
     main_rs = (crate / "src" / "main.rs").read_text()
     assert "{:6.2}" in main_rs and "16777619u64" not in main_rs
     assert json.loads((crate / REPORT_NAME).read_text())["metrics"] == metrics
+    assert list(private_tmp.iterdir()) == []  # the folder the crates were composed in is gone
     with Verifier(docker_sandbox) as again:  # the written crate verifies on its own
         assert again.verify(DATA / "c", crate, find_cases(DATA / "c", None)).equivalent
+
+
+@pytest.mark.docker
+def test_a_run_that_fails_midway_leaves_no_temporary_folder(docker_sandbox, tmp_path, private_tmp):
+    """mix does not compile, so its crate is composed and checked; the model then fails for good."""
+    replies = [Reply(content=f"```rust\n{(REPLIES / 'mix.rs').read_text()}```"), Fault("500")]
+    with ScriptedServer(replies) as server, Verifier(docker_sandbox) as verifier:
+        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x", max_retries=0))
+        with pytest.raises(LLMError):
+            translate_project(DATA / "c", tmp_path / "crate", llm, verifier, find_cases(DATA / "c", None))
+        assert "does not compile" in server.requests[1]["messages"][-1]["content"]
+    assert list(private_tmp.iterdir()) == []
+    assert not (tmp_path / "crate").exists()
+
+
+def test_nodes_return_updates_and_leave_the_state_they_read_unchanged():
+    """translate, fix and advance hand back new values; the state a node was given is not touched."""
+    plan = build_c_depgraph(DATA / "c")
+    components = translation_components(plan)
+    with ScriptedServer(responder=ScriptedTranslator()) as server:
+        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
+        nodes = TranslationNodes(
+            plan, components, llm, Verifier(make_sandbox("local")), [], LoopConfig(), None, Path("unused")
+        )
+        state = initial_state(len(components))
+        before = copy.deepcopy(state)
+        translated = nodes.translate(state)
+        assert state == before
+        assert translated["code"][0] and translated["code"] is not state["code"]
+        assert [e["step"] for e in translated["events"]] == ["translate"]
+        state = {**state, **translated, "events": translated["events"], "errors": "error[E0308]"}
+        before = copy.deepcopy(state)
+        fixed = nodes.fix(state)
+        advanced = nodes.advance(state)
+    assert state == before
+    assert fixed["fix_rounds"] == 1 and [e["step"] for e in fixed["events"]] == ["fix"]
+    assert advanced == {"index": 1, "fix_rounds": 0, "errors": "", "compile_failures": [0]}
 
 
 @pytest.mark.docker
