@@ -45,3 +45,9 @@ def test_help_loads_no_heavy_library(argv):
 def test_the_check_sees_a_heavy_import():
     """The probe itself works: a command module that imports networkx is caught."""
     assert "networkx" in heavy_modules_after("import networkx")
+
+
+def test_reading_a_trajectory_does_not_load_the_solve_pipeline():
+    """`trajectory show` needs only the trajectory module, not the graphs (and langgraph) beside it."""
+    assert heavy_modules_after("import repowright.agent.solve.trajectory") == []
+    assert "langgraph" in " ".join(heavy_modules_after("from repowright.agent.solve import solve_issue"))
