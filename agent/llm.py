@@ -35,7 +35,15 @@ _RETRYABLE = (
     openai.RateLimitError,
     openai.InternalServerError,
 )
-_WAIT_SLICE = 0.2  # seconds: how often a waiting main thread looks for a pending interrupt
+_WAIT_SLICE = 0.2  # seconds: how often a waiting caller looks for a pending interrupt
+_abandoned = [0]  # bumped by abandon_requests: requests started before are given up
+
+
+def abandon_requests() -> None:
+    """Give up every model request now in flight in this process (an interrupted run's worker threads)."""
+    _abandoned[0] += 1
+
+
 MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is not waited for in full
 IMPLAUSIBLE_RATIO = 4  # server counts under a quarter of the local estimate are not believed
 MIN_CHECKED_TOKENS = 256  # below this the local estimate is too rough to contradict the server
@@ -355,22 +363,21 @@ class LLM:
         )
 
     def _interruptible(self, request: dict[str, Any]) -> Any:
-        """A chat completion of `request`, abandoned at once when the main thread is interrupted (Ctrl-C) while it waits.
+        """A chat completion of `request`, given up at once when the run is interrupted (Ctrl-C) meanwhile.
 
         A request blocked in a socket read holds a KeyboardInterrupt back until the server answers or the
         request times out (minutes) whenever the signal does not break that read, e.g. when the kernel hands
-        it to another thread (a progress bar's). So on the main thread the request runs on a helper thread
-        while the main thread waits in short, interruptible slices; on an interrupt the client is closed,
-        the request left to die with its daemon thread, and a fresh client kept for any later call.
+        it to another thread (a progress bar's). So the request runs on a helper thread while the caller
+        waits in short, interruptible slices; on an interrupt (or `abandon_requests`, for callers on worker
+        threads, which never see KeyboardInterrupt) the client is closed, the request left to die with its
+        daemon thread, and a fresh client kept for any later call.
         """
-        client = self.client
+        client, generation = self.client, _abandoned[0]
 
         def call() -> Any:
             # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
             return client.chat.completions.create(**request)
 
-        if threading.current_thread() is not threading.main_thread():
-            return call()  # only the main thread receives KeyboardInterrupt
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
@@ -385,7 +392,8 @@ class LLM:
         threading.Thread(target=run, name="model-request", daemon=True).start()
         try:
             while not done.wait(_WAIT_SLICE):
-                pass
+                if _abandoned[0] != generation:
+                    raise LLMError("the model request was abandoned: the run was interrupted")
         except BaseException:
             self.client = self._new_client()
             threading.Thread(target=client.close, name="model-client-close", daemon=True).start()
