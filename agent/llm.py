@@ -35,6 +35,15 @@ _RETRYABLE = (
     openai.RateLimitError,
     openai.InternalServerError,
 )
+_WAIT_SLICE = 0.2  # seconds: how often a waiting caller looks for a pending interrupt
+_abandoned = [0]  # bumped by abandon_requests: requests started before are given up
+
+
+def abandon_requests() -> None:
+    """Give up every model request now in flight in this process (an interrupted run's worker threads)."""
+    _abandoned[0] += 1
+
+
 MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is not waited for in full
 IMPLAUSIBLE_RATIO = 4  # server counts under a quarter of the local estimate are not believed
 MIN_CHECKED_TOKENS = 256  # below this the local estimate is too rough to contradict the server
@@ -185,12 +194,7 @@ class LLM:
         # Every request, reply and error is scrubbed of the API key and secret-looking environment values.
         self.scrubber = scrubber or Scrubber.from_environment(config.api_key)
         self.deadline = deadline
-        self.client = openai.OpenAI(
-            base_url=config.base_url,
-            api_key=config.api_key or "not-needed",
-            timeout=config.timeout,
-            max_retries=0,
-        )
+        self.client = self._new_client()
         self.usage = Usage()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max(1, config.concurrency))
@@ -319,12 +323,7 @@ class LLM:
             for attempt in retrying:
                 with attempt:
                     timeout = self._request_timeout()
-                    # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
-                    response = self.client.chat.completions.create(
-                        messages=messages,  # type: ignore[arg-type]
-                        timeout=timeout,
-                        **kwargs,
-                    )
+                    response = self._interruptible({"messages": messages, "timeout": timeout, **kwargs})
                     return response, attempt.retry_state.attempt_number - 1
         except _RETRYABLE as exc:
             tries = retrying.statistics.get("attempt_number", attempts)
@@ -350,6 +349,54 @@ class LLM:
                 )
             ) from exc
         raise AssertionError("unreachable")
+
+    def _new_client(self) -> openai.OpenAI:
+        return openai.OpenAI(
+            base_url=self.config.base_url,
+            api_key=self.config.api_key or "not-needed",
+            timeout=self.config.timeout,
+            max_retries=0,
+        )
+
+    def _interruptible(self, request: dict[str, Any]) -> Any:
+        """A chat completion of `request`, given up at once when the run is interrupted (Ctrl-C) meanwhile.
+
+        A request blocked in a socket read holds a KeyboardInterrupt back until the server answers or the
+        request times out (minutes) whenever the signal does not break that read, e.g. when the kernel hands
+        it to another thread (a progress bar's). So the request runs on a helper thread while the caller
+        waits in short, interruptible slices; on an interrupt (or `abandon_requests`, for callers on worker
+        threads, which never see KeyboardInterrupt) the client is closed, the request left to die with its
+        daemon thread, and a fresh client kept for any later call.
+        """
+        client, generation = self.client, _abandoned[0]
+
+        def call() -> Any:
+            # our messages are plain dicts in the wire format; the SDK's TypedDicts describe the same shape
+            return client.chat.completions.create(**request)
+
+        done = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = call()
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread below
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="model-request", daemon=True).start()
+        try:
+            while not done.wait(_WAIT_SLICE):
+                if _abandoned[0] != generation:
+                    raise LLMError("the model request was abandoned: the run was interrupted")
+        except BaseException:
+            self.client = self._new_client()
+            threading.Thread(target=client.close, name="model-client-close", daemon=True).start()
+            raise
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
 
     def _seconds_left(self) -> float:
         return float("inf") if self.deadline is None else self.deadline - time.monotonic()

@@ -3,7 +3,9 @@
 Prints each run's duration and exit code, and how many returned 124 within the target (7 s). `--burn 1`
 keeps one core busy with a spinning process meanwhile, as on a loaded machine. For scale it also times a
 quiet command that hits the same timeout (`sleep 100`, --baseline-runs times) and the load average, so the
-cost of the flood itself is told apart from process start-up on a busy machine. Writes a JSON result.
+cost of the flood itself is told apart from process start-up on a busy machine, and how long the command
+line takes to import (`import repowright.agent.cli.main`, same count), the part of start-up before any
+sandbox work. Writes a JSON result.
 Usage: python -m repowright.evals.bench_sandbox_timeout [--runs 20] [--burn 1] [--command yes] [--baseline-runs 5]
 """
 
@@ -44,6 +46,13 @@ def one_run(command: list[str], workdir: str) -> tuple[float, int]:
     return time.monotonic() - start, proc.returncode
 
 
+def import_seconds() -> float:
+    """Seconds for a fresh interpreter to import the command line (start-up before any sandbox work)."""
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import repowright.agent.cli.main"], check=True, timeout=600)
+    return time.monotonic() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -66,6 +75,7 @@ def main() -> None:
                 runs.append({"seconds": round(seconds, 3), "exit_code": code})
                 print(f"run {i + 1:2d}: exit {code}  {seconds:6.2f} s", flush=True)
             baseline = [one_run(["sleep", "100"], workdir)[0] for _ in range(args.baseline_runs)]
+            imports = [import_seconds() for _ in range(args.baseline_runs)]
             load = os.getloadavg()[0]
     finally:
         for proc in burners:
@@ -81,6 +91,7 @@ def main() -> None:
         "max_s": max(r["seconds"] for r in runs),
         "median_s": statistics.median(r["seconds"] for r in runs),
         "quiet_baseline_median_s": statistics.median(baseline) if baseline else None,
+        "cli_import_median_s": statistics.median(imports) if imports else None,
         "load_average_1m": load,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +103,8 @@ def main() -> None:
     if baseline:
         print(
             f"quiet command hitting the same timeout (sleep 100): median {result['quiet_baseline_median_s']:.2f} s "
-            f"of {len(baseline)} runs"
+            f"of {len(baseline)} runs; importing the command line alone: median "
+            f"{result['cli_import_median_s']:.2f} s"
         )
     print(f"written: {args.out}", file=sys.stderr)
 

@@ -173,6 +173,8 @@ class Session(abc.ABC):
         self, src: Path, dest: str | None = None, excludes: Iterable[str] = DEFAULT_EXCLUDES
     ) -> None:
         """Copy a host directory in, streamed, after checking it fits the session's copy-in limit."""
+        if not any(Path(src).iterdir()):  # nothing to copy: spare the engine an exec
+            return
         check_copy_in(Path(src), self.copy_in_limit, excludes)
         self.put_stream(lambda out: write_tar_directory(Path(src), out, ".", excludes), dest)
 
@@ -232,6 +234,12 @@ class Sandbox(abc.ABC):
     def check(self, limits: Limits | None = None) -> dict:
         """Whether the backend answers, the isolation found in a session with `limits`, how long a start takes."""
 
+    def disposable_session(
+        self, *, limits: Limits, mounts: Sequence[Mount], env: Mapping[str, str] | None
+    ) -> Session:
+        """The session of a one-shot `run`: a backend may end it at the command's timeout instead of cleaning up."""
+        return self.session(limits=limits, mounts=mounts, env=env)
+
     def run(
         self,
         cmd: str | Sequence[str],
@@ -245,7 +253,7 @@ class Sandbox(abc.ABC):
     ) -> ExecResult:
         """One-shot: start a session, copy `src` and `files` in, run `cmd`, remove everything."""
         limits = limits or Limits()
-        with self.session(limits=limits, mounts=mounts, env=env) as sess:
+        with self.disposable_session(limits=limits, mounts=mounts, env=env) as sess:
             if src is not None:
                 sess.put_directory(src)
             if files:

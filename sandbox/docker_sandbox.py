@@ -83,8 +83,20 @@ class DockerSandbox(Sandbox):
         mounts: Sequence[Mount] = (),
         env: Mapping[str, str] | None = None,
     ) -> DockerSession:
+        return self._session(limits or Limits(), mounts, env, disposable=False)
+
+    def disposable_session(
+        self, *, limits: Limits, mounts: Sequence[Mount], env: Mapping[str, str] | None
+    ) -> DockerSession:
+        """A session whose command's timeout ends it: `close` then removes the container (`docker rm -f`)."""
+        return self._session(limits, mounts, env, disposable=True)
+
+    def _session(
+        self, limits: Limits, mounts: Sequence[Mount], env: Mapping[str, str] | None, *, disposable: bool
+    ) -> DockerSession:
         all_mounts = (toolchain_mounts() if self.toolchains else []) + list(mounts)
-        return DockerSession(self, limits or Limits(), all_mounts, {**sandbox_env(), **(env or {})})
+        env = {**sandbox_env(), **(env or {})}
+        return DockerSession(self, limits, all_mounts, env, disposable=disposable)
 
     def check(self, limits: Limits | None = None) -> dict:
         """Start a container with `limits`, inspect its engine configuration, probe from inside, report."""

@@ -2,7 +2,9 @@
 
 The deadline is kept by the reader loop alone (see `_stream`): at the deadline it starts a detached kill
 of the user's processes and goes on draining their output until the stream ends; when that cannot be
-confirmed in time, the whole container is killed and the session says it is no longer usable.
+confirmed in time, the whole container is killed and the session says it is no longer usable. A disposable
+session (a one-shot run) skips the kill inside: its command's timeout ends the session, and `close`
+removes the container with everything in it (`docker rm -f`), so nothing is waited for twice.
 """
 
 from __future__ import annotations
@@ -48,11 +50,18 @@ class DockerSession(Session):
     """One running container; `exec` runs commands as the sandbox user with a hard timeout."""
 
     def __init__(
-        self, sandbox: DockerSandbox, limits: Limits, mounts: list[Mount], env: dict[str, str]
+        self,
+        sandbox: DockerSandbox,
+        limits: Limits,
+        mounts: list[Mount],
+        env: dict[str, str],
+        *,
+        disposable: bool = False,
     ) -> None:
         self.api = sandbox.client.api
         self.limits = limits
         self.env = env
+        self.disposable = disposable  # a timeout ends the session: no kill inside, close removes it all
         self._oom_seen = 0
         self._closed = False
         self._broken: str | None = None
@@ -211,8 +220,9 @@ class DockerSession(Session):
         try:
             while True:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 and stopped:
-                    self._kill_container()
+                if remaining <= 0 and (stopped or self.disposable):
+                    self._end_session()
+                    stopped = True
                     break
                 if remaining <= 0:
                     stopped, deadline = True, self._start_kill()
@@ -231,7 +241,7 @@ class DockerSession(Session):
                 except CopyLimitError as exc:
                     refused, stopped, deadline = exc, True, self._start_kill()
         finally:
-            raw.close()
+            _hang_up(raw)
             feeder.join(timeout=5)
         if refused is not None:
             raise refused
@@ -257,6 +267,12 @@ class DockerSession(Session):
         except docker.errors.APIError:
             self._kill_container()
         return time.monotonic() + KILL_WAIT
+
+    def _end_session(self) -> None:
+        """At a deadline with no kill inside to wait for: a disposable session ends, and `close` removes it."""
+        if not self.disposable:
+            return self._kill_container()
+        self._broken = "ended: its command timed out"
 
     def _kill_container(self) -> None:
         """The last resort when a command's processes cannot be confirmed dead: end the whole session."""
@@ -338,6 +354,16 @@ class DockerSession(Session):
 
 def _full_path(path: str) -> str:
     return path if path.startswith("/") else f"{WORKDIR}/{path}"
+
+
+def _hang_up(raw: socket.socket) -> None:
+    """End the connection for the engine too: a plain close leaves it open while the client library holds the
+    descriptor, and an engine writing a flood into a connection no one reads holds up the container's removal."""
+    try:
+        raw.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already ended by the engine
+        pass
+    raw.close()
 
 
 def _raw_socket(sock) -> socket.socket:

@@ -183,22 +183,37 @@ def solve_on_node(instance: dict, solver: Solver, settings: Settings, opts: RunO
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def solve_locally(instance: dict, solver: Solver, settings: Settings, opts: RunOptions) -> dict:
-    """A local task: `solve_instance` straight into the run folder, as always."""
-    return {"outcome": solve_instance(instance, solver, settings, opts), "files": {}}
+def solve_locally(
+    instance: dict,
+    solver: Solver,
+    settings: Settings,
+    opts: RunOptions,
+    stopping: threading.Event | None = None,
+) -> dict:
+    """A local task: `solve_instance` straight into the run folder, as always (nothing recorded once stopping)."""
+    return {"outcome": solve_instance(instance, solver, settings, opts, stopping), "files": {}}
 
 
 def solve_tasks(
-    executor: Executor, todo: list[dict], solver: Solver, settings: Settings, opts: RunOptions
+    executor: Executor,
+    todo: list[dict],
+    solver: Solver,
+    settings: Settings,
+    opts: RunOptions,
+    stopping: threading.Event | None = None,
 ) -> tuple[Callable[..., dict], Iterable[Item], Resources]:
     """The task function, its items and their resources for this executor; checks the nodes first."""
     box = settings.sandbox
     resources = Resources(cpus=box.cpus, memory=memory_bytes(box.memory))
-    fn = solve_on_node if executor.remote else solve_locally
-    if executor.remote:
-        repos = sorted({i["repo"] for i in todo if _driver_has_mirror(opts.repos_dir, i["repo"])})
-        executor.check_nodes(check_run_node, opts.repos_dir, repos, executor.node_sandbox(box.backend))
-    return fn, ((i["instance_id"], (i, solver, settings, opts)) for i in todo), resources
+    if not executor.remote:
+        return (
+            solve_locally,
+            ((i["instance_id"], (i, solver, settings, opts, stopping)) for i in todo),
+            resources,
+        )
+    repos = sorted({i["repo"] for i in todo if _driver_has_mirror(opts.repos_dir, i["repo"])})
+    executor.check_nodes(check_run_node, opts.repos_dir, repos, executor.node_sandbox(box.backend))
+    return solve_on_node, ((i["instance_id"], (i, solver, settings, opts)) for i in todo), resources
 
 
 def record_solve(opts: RunOptions, done: Finished) -> dict:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from repowright.agent.atomic import atomic_write
 from repowright.agent.config import Settings, SwebenchConfig
 from repowright.agent.executor import Executor, LocalExecutor
-from repowright.agent.llm import cost_of
+from repowright.agent.llm import abandon_requests, cost_of
 from repowright.agent.solver import Solver
+from repowright.sandbox import close_live_sessions
 
 if TYPE_CHECKING:
     from repowright.agent.solve.run import SolveResult
@@ -82,8 +83,17 @@ def usage_with_cost(tokens: dict, settings: Settings) -> dict:
     return {**tokens, "cost": round(cost_of(tokens, settings.llm), 6)}
 
 
-def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: RunOptions) -> dict:
-    """Check out the base commit, call the solver on the problem statement, record the outcome."""
+def solve_instance(
+    instance: dict,
+    solver: Solver,
+    settings: Settings,
+    opts: RunOptions,
+    stopping: threading.Event | None = None,
+) -> dict:
+    """Check out the base commit, call the solver on the problem statement, record the outcome.
+
+    When `stopping` is set by then (the run was interrupted), no outcome is recorded: a resumed run redoes it.
+    """
     iid = instance["instance_id"]
     folder = opts.out_dir / "instances" / iid
     start = time.monotonic()
@@ -107,7 +117,8 @@ def solve_instance(instance: dict, solver: Solver, settings: Settings, opts: Run
     finally:
         shutil.rmtree(folder / "repo", ignore_errors=True)
     outcome["seconds"] = round(time.monotonic() - start, 1)
-    atomic_write(outcome_path(opts, iid), json.dumps(outcome, indent=2))
+    if stopping is None or not stopping.is_set():
+        atomic_write(outcome_path(opts, iid), json.dumps(outcome, indent=2))
     return outcome
 
 
@@ -169,13 +180,20 @@ def run(
     with lock:
         write_predictions()
     executor = executor or LocalExecutor(opts.workers)
-    fn, items, resources = solve_tasks(executor, todo, solver, settings, opts)
-    for done in executor.map(fn, items, resources):
-        with lock:
-            outcomes[done.key] = record_solve(opts, done)
-            write_predictions()
-        if on_done:
-            on_done(done.key, outcomes[done.key], False)
+    stopping = threading.Event()
+    fn, items, resources = solve_tasks(executor, todo, solver, settings, opts, stopping)
+    try:
+        for done in executor.map(fn, items, resources):
+            with lock:
+                outcomes[done.key] = record_solve(opts, done)
+                write_predictions()
+            if on_done:
+                on_done(done.key, outcomes[done.key], False)
+    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: start nothing more, record nothing more
+        stopping.set()
+        close_live_sessions()  # ends the running solves' sandbox commands now
+        abandon_requests()  # and their model calls, which would otherwise hold the exit for minutes
+        raise
     summary = {
         "total_instances": len(instances),
         **totals(outcomes),

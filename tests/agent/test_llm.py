@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
 
 import pytest
@@ -26,6 +28,8 @@ TOOLS = [
         },
     }
 ]
+# An upper bound for the ordering check below, not a speed target: far beyond any delay a loaded machine adds.
+RELEASE_AFTER = 60.0
 
 
 def make_llm(srv: ScriptedServer, **overrides) -> LLM:
@@ -197,3 +201,35 @@ def test_request_timeout_follows_the_run_deadline():
             llm.chat([{"role": "user", "content": "hi"}])
     # generous and relative: the configured request timeout alone would take 120 s (and 360 s with retries)
     assert time.monotonic() - start < llm.config.timeout / 4
+
+
+def test_an_interrupt_abandons_a_request_the_server_still_holds():
+    """Ctrl-C during a model call ends it while the server still holds the request, even when the kernel
+    hands the signal to another thread (here: on purpose), which does not break the main thread's socket read;
+    the client stays usable afterwards."""
+    steps = iter([Fault("timeout"), Reply(content="ok")])  # the first request hangs until released
+    with ScriptedServer(responder=lambda body: next(steps)) as srv:
+        llm = make_llm(srv, timeout=600.0, max_retries=0)
+        returned, held_on = threading.Event(), []
+
+        def interrupt_then_wait() -> None:
+            while not srv.requests:
+                time.sleep(0.05)
+            signal.pthread_kill(
+                threading.get_ident(), signal.SIGINT
+            )  # lands on this thread, not the main one
+            if not returned.wait(RELEASE_AFTER):
+                held_on.append("the call came back only when the server let the request go")
+                srv._stopped.set()  # release the hanging request (what a request timeout would do, later)
+
+        helper = threading.Thread(target=interrupt_then_wait)
+        helper.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                llm.chat([{"role": "user", "content": "hang"}])
+        finally:
+            returned.set()
+            helper.join()
+        assert not held_on, held_on[0]
+        assert llm.chat([{"role": "user", "content": "again"}]).content == "ok"
+        assert len(srv.requests) == 2  # the interrupted request was not retried

@@ -58,6 +58,24 @@ def test_timeout_fires_while_output_floods_on_a_loaded_machine(docker_sandbox):
         assert quiet.timed_out and sess.exec("echo alive").stdout == "alive\n"
 
 
+@pytest.mark.timeout(300)
+def test_a_one_shot_run_that_floods_ends_with_its_container(docker_sandbox):
+    """`Sandbox.run` (what `sandbox run` uses) ends a timed-out command with its whole container: 124, the output
+    so far, and no container left once it returns, as soon as for a quiet command (an unread flood into the exec
+    connection once held the removal up for 20 s)."""
+    with cpu_burner():
+        start = time.monotonic()
+        quiet = docker_sandbox.run(["sleep", "100"], limits=Limits(timeout=3))
+        baseline = time.monotonic() - start
+        assert quiet.timed_out and quiet.exit_code == 124
+        for flood in (["yes"], ["cat", "/dev/zero"], ["yes"]):
+            start = time.monotonic()
+            result = docker_sandbox.run(flood, limits=Limits(timeout=3))
+            assert result.timed_out and result.exit_code == 124 and "output truncated" in result.stdout
+            assert containers_of(os.getpid()) == []
+            assert time.monotonic() - start < 2 * baseline + 5
+
+
 SESSION_HOLDER = (
     "import sys, time\n"
     "from repowright.sandbox import toolchain_mounts\n"

@@ -4,34 +4,56 @@ reproducers reduced and verified by a fresh run, and an interrupted campaign res
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from repowright.agent.fuzz.adapters import library_adapter
 from repowright.agent.fuzz.campaign import Campaign, CampaignConfig
-from repowright.agent.fuzz.executor import ExecConfig
+from repowright.agent.fuzz.executor import ExecConfig, ForkServerExecutor
 
 pytestmark = pytest.mark.docker
 PLANTED = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "planted_lib.py"
 APIS = ["planted_lib.scale", "planted_lib.pick", "planted_lib.spin", "planted_lib.tally"]
-# Only spin's planted endless loop should reach this; the other inputs end in milliseconds, so a loaded machine
-# cannot turn one of them into a "hang" and change the totals.
-HANG_SECONDS = 3.0
+# Only spin's planted endless loop may reach the hang limit; the other inputs end in milliseconds on a quiet machine.
+# A loaded machine slows every input, so the limit is SLACK times the wall time of a whole batch of such inputs run
+# through the same fork server just before (a batch's time bounds each of its inputs'), and at least
+# MIN_HANG_SECONDS: load slows the inputs and the limit alike and cannot turn one of them into a "hang".
+MIN_HANG_SECONDS = 3.0
+SLACK = 4
+PROBES = ["planted_lib.scale(x=3, factor=2)", "planted_lib.pick(mode='mean')", "planted_lib.tally(n=4)"]
 
 
-def campaign(directory: Path, sandbox) -> Campaign:
+def hang_limit(sandbox) -> float:
+    """The per-input hang limit for this machine now, from batches of the non-hanging planted calls."""
+    adapter = library_adapter(str(PLANTED))
+    batch = [(f"probe-{i}", f"import planted_lib\nresult = {call}\n") for i, call in enumerate(PROBES * 3)]
+    walls = []
+    with ForkServerExecutor(
+        sandbox, adapter.preload, ExecConfig(timeout=60.0), adapter.support_files
+    ) as server:
+        server.run(batch)  # starts the fork server (its preload is not part of an input's time)
+        for _ in range(2):
+            start = time.monotonic()
+            results = server.run(batch)
+            walls.append(time.monotonic() - start)
+            assert all(r["status"] == "ok" for r in results.values()), results
+    return max(MIN_HANG_SECONDS, SLACK * max(walls))
+
+
+def campaign(directory: Path, sandbox, hang_seconds: float) -> Campaign:
     adapter = library_adapter(str(PLANTED))
     config = CampaignConfig(
         apis=adapter.enumerate_many(APIS),
         inputs_per_api=10,
         seed=5,
         workers=1,
-        timeout=HANG_SECONDS,
+        timeout=hang_seconds,
         batch_size=5,
         library=str(PLANTED),
     )
-    return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=HANG_SECONDS))
+    return Campaign(directory, config, adapter, sandbox, ExecConfig(timeout=hang_seconds))
 
 
 def totals(summary: dict) -> dict:
@@ -40,7 +62,8 @@ def totals(summary: dict) -> dict:
 
 
 def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, docker_sandbox):
-    whole = campaign(tmp_path / "whole", docker_sandbox).run()
+    hang_seconds = hang_limit(docker_sandbox)
+    whole = campaign(tmp_path / "whole", docker_sandbox, hang_seconds).run()
     findings = {
         (f["api"], f["cls"]): f for f in json.loads((tmp_path / "whole" / "findings.json").read_text())
     }
@@ -62,7 +85,7 @@ def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, do
     assert "## Rejected by the library (not findings)" in report and "`planted_lib.pick`" in report
     assert (tmp_path / "whole" / "report.html").read_text().startswith("<!doctype html>")
 
-    interrupted = campaign(tmp_path / "resumed", docker_sandbox)
+    interrupted = campaign(tmp_path / "resumed", docker_sandbox, hang_seconds)
 
     def stop_after_first_batch(phase: str, done: int, total: int) -> None:
         if phase == "inputs" and done >= 5:
@@ -72,7 +95,7 @@ def test_campaign_finds_planted_bugs_and_resumes_to_the_same_totals(tmp_path, do
         interrupted.run(stop_after_first_batch)
     partial = len((tmp_path / "resumed" / "results.jsonl").read_text().splitlines())
     assert 5 <= partial < 40
-    resumed = campaign(tmp_path / "resumed", docker_sandbox).run()
+    resumed = campaign(tmp_path / "resumed", docker_sandbox, hang_seconds).run()
     assert resumed["runs"] == 2 and totals(resumed) == totals(whole)
     ids = [f["id"] for f in json.loads((tmp_path / "resumed" / "findings.json").read_text())]
     assert ids == [f["id"] for f in json.loads((tmp_path / "whole" / "findings.json").read_text())]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,11 +19,12 @@ from repowright.evals.swebench.run import RunOptions, run
 from repowright.evals.swebench.specs import Specs
 from repowright.sandbox import Limits, make_sandbox
 from tests.agent.solve.scripted import StepResponder, step_of
-from tests.cli import run_cli
+from tests.cli import isolated_folder, run_cli, scrubbed_env
+from tests.containers import own_containers
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
 pytestmark = pytest.mark.docker
-OUTAGE, GIVE_UP = "(endpoint down)", "(give up)"
+OUTAGE, GIVE_UP, HANG = "(endpoint down)", "(give up)", "(hang)"
 FIX = ("edit_file", {"path": "calc/__init__.py", "search": "return a - b", "replace": "return a + b"})
 PRICES = {"input_cost_per_million": 3.0, "output_cost_per_million": 15.0}
 
@@ -37,6 +41,8 @@ class CalcModel(ScriptedServer):
         conversation = json.dumps(body.get("messages", []))
         if self.down and OUTAGE in conversation:
             return Fault("500")
+        if HANG in conversation and step_of(body) == "act":
+            return Fault("timeout")  # held until the server stops
         if step_of(body) == "act":
             done = GIVE_UP in conversation or any(m.get("role") == "tool" for m in body["messages"])
             return Reply(tool_calls=[("submit", {"summary": "done"})] if done else [FIX])
@@ -187,6 +193,41 @@ def test_the_run_command_reports_outages_tokens_and_cost(calc_world, tmp_path):
     assert f"cost ${cost:.4f}" in done.stdout + done.stderr
     summary = json.loads((tmp_path / "run" / "run.json").read_text())
     assert (summary["solved"], summary["cost"]) == (1, cost)
+
+
+def test_an_interrupted_run_records_nothing_for_the_cut_short_instance(calc_world, tmp_path):
+    """Ctrl-C while an instance's solve waits on the model: the run exits, the finished instance keeps its
+    outcome and prediction, the cut-short one has neither (a resumed run redoes it), no container is left."""
+    data = dataset(calc_world, tmp_path / "d.jsonl", {"c-done": "", "c-cut": HANG})
+    out = tmp_path / "run"
+    with CalcModel(down=False) as model:
+        argv = ["eval", "swebench", "run", "--dataset", str(data), "--out", str(out)]
+        argv += ["--repos-dir", str(calc_world["repos"]), "--model", "scripted", "--base-url", model.base_url]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "repowright.agent.cli.main", *argv],
+            cwd=isolated_folder(tmp_path / "cli"),
+            env=scrubbed_env({"REPOWRIGHT_API_KEY": "x", "REPOWRIGHT_TIMEOUT": "600"}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        hanging = lambda: any(HANG in json.dumps(b) and step_of(b) == "act" for b in list(model.requests))  # noqa: E731
+        try:
+            while proc.poll() is None and not hanging():
+                time.sleep(0.2)  # until c-cut's solve waits on the model (pytest-timeout bounds the wait)
+            assert proc.poll() is None, proc.communicate()[1][-2000:]
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=120)  # held by the model call until the server stops, before
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 130, stderr[-2000:]
+    assert json.loads((out / "instances/c-done/outcome.json").read_text())["status"] == "solved"
+    assert not (out / "instances/c-cut/outcome.json").exists()
+    predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert [p["instance_id"] for p in predictions] == ["c-done"]
+    assert own_containers() == []
 
 
 class FixingSolver:
