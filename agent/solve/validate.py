@@ -11,6 +11,8 @@ from typing import Any
 
 from unidiff import PatchSet, UnidiffParseError
 
+from repowright.analyzers.kinds import CODE_KINDS
+
 from ..repo_files import select_files
 from .context import truncate
 from .tools import format_result
@@ -130,7 +132,7 @@ def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]
         return found
     for node_id, data in kg.graph.nodes(data=True):
         ranges = spans.get(data.get("path", ""))
-        if not ranges or data.get("kind") not in ("function", "method", "class"):
+        if not ranges or data.get("kind") not in CODE_KINDS:
             continue
         start, end = data.get("start_line") or 0, data.get("end_line") or 0
         if any(lo <= end and start <= hi for lo, hi in ranges):
