@@ -134,7 +134,8 @@ def kill_when(child: subprocess.Popen, reached: Callable[[], bool]) -> None:
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
     left = {"label": f"{PID}={child.pid}"}
-    while containers := docker_client().containers.list(all=True, filters=left):
+    # sparse: no inspect per container, which fails when one is reaped between the list and the inspect
+    while containers := docker_client().containers.list(all=True, filters=left, sparse=True):
         for container in containers:
             try:
                 container.remove(force=True)
