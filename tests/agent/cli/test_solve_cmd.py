@@ -129,7 +129,13 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
     repo, issue = copy_fixture("slug", tmp_path)
     responder = StepResponder({"act": [Fault("timeout")]})  # the act call hangs until the interrupt
     with ScriptedServer(responder=responder) as srv:
-        env = {**os.environ, **CLEAN_ENV, **model_env(srv.base_url), "REPOWRIGHT_TIMEOUT": "600"}
+        env = {
+            **os.environ,
+            **CLEAN_ENV,
+            **model_env(srv.base_url),
+            "REPOWRIGHT_TIMEOUT": "600",
+            "PYTHONFAULTHANDLER": "1",  # a SIGABRT below dumps every thread, should the run hang
+        }
         child = subprocess.Popen(
             command(str(repo), "--issue", issue),
             cwd=tmp_path,
@@ -144,7 +150,12 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
             )  # no deadline of our own: a loaded machine only makes this slower (pytest-timeout)
         assert "act" in responder.seen, "the run never reached the act step"
         child.send_signal(signal.SIGINT)
-        _, stderr = child.communicate(timeout=60)
+        try:
+            _, stderr = child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            _, stderr = child.communicate(timeout=30)
+            raise AssertionError(f"no exit within 60 s of Ctrl-C; its threads:\n{stderr[-6000:]}") from None
     (run_dir,) = (repository_cache_dir(repo) / "runs").iterdir()  # the user cache: the checkout stays clean
     assert not (repo / ".repowright").exists()
     assert (
