@@ -210,6 +210,10 @@ def _shape_statements(name: str, prose: list[str]) -> list[str]:
             rest = sentence[match.start() :]
             cut = rest.find(":attr:", len(f":attr:`{name}`"))
             out.append(rest if cut < 0 else rest[:cut])
+        for match in re.finditer(rf":attr:`{name}`\s+is\s+an?\s+(?=:math:`\()", sentence):
+            rest = sentence[match.end() :]  # `If :attr:`mat1` is a :math:`(n \times m)` tensor, ...`
+            cut = rest.find(":attr:")
+            out.append(rest if cut < 0 else rest[:cut])
     return out
 
 

@@ -241,7 +241,7 @@ def shapes(text: str) -> Found | None:
             if (
                 (dims or token.replace(" ", "") == "()")
                 and dims not in found
-                and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims)
+                and all(re.fullmatch(r"[\w*/+\-.?]+", d) for d in dims)  # `B?`: an optional batch dimension
             ):
                 found.append(dims)
                 source = source or sentence
@@ -348,8 +348,8 @@ RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bnon-?negative\b", re.IGNORECASE), lambda m: interval("0", "inf")),
     (
         re.compile(
-            r"\b(?:strictly\s+)?positive\b(?!\s+(?:definite|semi|and negative|examples?|samples?|class|pairs?"
-            r"|distances?|direction|side|part|sign))",  # `a weight of positive examples` bounds nothing
+            r"\b(?:strictly\s+)?positive\b(?!\(|[\s-]+(?:definite|semi|and negative|examples?|samples?|class"
+            r"|pairs?|distances?|direction|side|part|sign|weights?))",  # `positive examples`, `positive(input)`
             re.IGNORECASE,
         ),
         lambda m: interval("0", "inf", closed_low=False),
@@ -454,6 +454,10 @@ def enum_values(text: str) -> Found | None:
         hits = QUOTED.findall(sentence)
         if not hits and re.search(r"\b(?:can be|one of|either|must be)\b", sentence, re.IGNORECASE):
             hits = re.findall(r"``([a-z][\w\-]*)``", sentence)
+        if not hits and re.search(r"\b(?:options|values|choices) (?:are|is)\b", sentence, re.IGNORECASE):
+            hits = re.findall(
+                r"(?<!`)`([a-z][\w\-]*)`(?!`)", sentence
+            )  # `Available options are: `None`, `gesvd``
         if hits:
             values += [h for h in dict.fromkeys(hits) if h not in values]
             source = source or sentence

@@ -29,6 +29,11 @@ def test_quoted_values_in_the_type_are_strings_and_an_enum() -> None:
     assert set(c["dtype"]) == {"int", "float", "string"} and c["enum"] == ["fro", "nuc"]
 
 
+def test_available_options_in_single_backticks() -> None:
+    doc = "Does it.\n\nArgs:\n    driver (str, optional): name of the method. Available options are: `None`, `gesvd`, and `gesvda`.\n"
+    assert cells("(A, *, driver=None)", doc, "driver")["enum"] == ["gesvd", "gesvda"]
+
+
 def test_literal_annotation_gives_the_enum() -> None:
     c = cells("(padding_mode: Literal['zeros', 'reflect'] = 'zeros')", "", "padding_mode")
     assert c["enum"] == ["zeros", "reflect"]
@@ -63,6 +68,9 @@ def test_ranges_that_are_not_ranges() -> None:
     assert value_range("a weight of positive examples to be broadcasted with target.") is None
     assert value_range("the area under the standard Gaussian probability density function") is None
     assert value_range("tensor of shape `(*, m, n)` for :attr:`p` in `(2, -2)`") is None
+    assert value_range("batches of symmetric positive-definite matrices") is None
+    assert value_range("positive(input) -> Tensor Returns :attr:`input`.") is None
+    assert value_range("This value must be positive.") == ("(0, inf)", "This value must be positive.")
     assert value_range("probability of an element to be zeroed.") == (
         "[0, 1]",
         "probability of an element to be zeroed.",
@@ -121,3 +129,16 @@ def test_shape_item_broken_over_lines_and_a_middle_star() -> None:
     assert "in2" in entries["weight"].description
     assert cells("", doc, "weight")["shape"] == ["[out_features,in1_features,in2_features]"]
     assert cells("", doc, "input1")["ndim"] == [">=2"]
+
+
+def test_shape_stated_as_is_a_math_tensor() -> None:
+    doc = (
+        "fake(input, mat1, mat2) -> Tensor\n\nMultiplies.\n\n"
+        "If :attr:`mat1` is a :math:`(n \\times m)` tensor, :attr:`mat2` is a :math:`(m \\times p)` tensor, then\n"
+        ":attr:`input` must be broadcastable with a :math:`(n \\times p)` tensor.\n\n"
+        "Args:\n    input (Tensor): matrix to be added\n    mat1 (Tensor): the first matrix\n"
+        "    mat2 (Tensor): the second matrix\n"
+    )
+    assert cells("", doc, "mat1")["shape"] == ["[n,m]"] and cells("", doc, "mat2")["shape"] == ["[m,p]"]
+    assert "shape" not in cells("", doc, "input")  # broadcastable with a shape is no shape of its own
+    assert shapes("the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension")
