@@ -175,7 +175,7 @@ SHAPE_ITEM = re.compile(
 def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> None:
     """`Shape:` blocks (`- Input: (N, C)`) describe tensor parameters; add them as `tensor of shape ...`."""
     inside = False
-    for line in lines:
+    for i, line in enumerate(lines):
         if re.match(r"^\s*Shape\s*:\s*$", line):
             inside = True
             continue
@@ -187,6 +187,12 @@ def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> Non
             if name in ("output", "out"):
                 continue
             desc = (match.group("attr_desc") or match.group("desc") or "").strip()
+            for more in lines[
+                i + 1 : i + 4
+            ]:  # a `:math:` shape broken over lines ends where its backtick does
+                if desc.count("`") % 2 == 0 or SHAPE_ITEM.match(more):
+                    break
+                desc += " " + more.strip()
             entry = entries.setdefault(name, ParamDoc(name))
             entry.description = (entry.description + f" Tensor of shape {desc}").strip()
 

@@ -172,10 +172,13 @@ def extract_param(sig: SigParam, pdoc: ParamDoc) -> ParamConstraints:
         "generator",
         "callable",
     }:
-        _take(out, "range", _first(rules.value_range, [pdoc.description, *pdoc.prose]))
+        pieces = [pdoc.description, *rules.clauses_naming(sig.name, pdoc.prose)]
+        _take(out, "range", _first(rules.value_range, pieces))
         if out.range is None and set(out.structure) & {"int", "sequence(int)"}:
             _take(out, "range", rules.size_like_range(pdoc.description))
     if "str" in out.structure:
+        _take(out, "enum", _first(rules.enum_from_type, [pdoc.type_text, sig.annotation or ""]))
+    if "str" in out.structure and not out.enum:
         _take(
             out,
             "enum",
@@ -207,6 +210,10 @@ def _shape_statements(name: str, prose: list[str]) -> list[str]:
             rest = sentence[match.start() :]
             cut = rest.find(":attr:", len(f":attr:`{name}`"))
             out.append(rest if cut < 0 else rest[:cut])
+        for match in re.finditer(rf":attr:`{name}`\s+is\s+an?\s+(?=:math:`\()", sentence):
+            rest = sentence[match.end() :]  # `If :attr:`mat1` is a :math:`(n \times m)` tensor, ...`
+            cut = rest.find(":attr:")
+            out.append(rest if cut < 0 else rest[:cut])
     return out
 
 
@@ -226,6 +233,9 @@ def _structure(out: ParamConstraints, sig: SigParam, pdoc: ParamDoc, header: str
         out.sources["structure"] = f"signature: {sig.name}={sig.default}"
     if any(k.startswith("sequence(") for k in out.structure):
         out.containers = rules.container_words(f"{pdoc.type_text} {sig.annotation or ''}")
+    if not out.structure and sig.name == "input" and not pdoc.type_text:
+        out.structure = ["tensor"]  # torch's convention: an untyped, undocumented `input` is the input tensor
+        out.sources["structure"] = f"signature: {sig.name} (torch's input tensor)"
     if not out.structure and sig.name in ("dtype", "device", "layout", "generator", "memory_format"):
         out.structure = [sig.name]  # the conventional keyword arguments of tensor factories and modules
         out.sources["structure"] = f"signature: {sig.name}={sig.default}"

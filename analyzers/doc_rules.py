@@ -37,10 +37,14 @@ def structure_from_type(type_text: str, description: str = "") -> list[str]:
             if kind not in found:
                 found.append(kind)
             text = pattern.sub(" ", text)
+    if QUOTED.search(type_text) and "str" not in found:  # `('L', 'U', optional)`: the values are strings
+        found.append("str")
     for bare in ("tuple", "list", "sequence"):
         if _word(bare).search(text):
             element = "float" if "float" in found and "int" not in found else "int"
-            tensors = found == ["tensor"] or re.search(r"\b(?:tuple|list) of \(?`*Tensor", description)
+            tensors = found == ["tensor"] or re.search(
+                r"\b(?:tuple|list) of (?:\w+ )?\(?`*Tensor", description, re.IGNORECASE
+            )
             kind = "sequence(tensor)" if tensors else f"sequence({element})"
             if kind not in found:
                 found.append(kind)
@@ -72,7 +76,8 @@ def structure_from_description(description: str) -> Found | None:
     for sentence in sentences(description):
         if re.search(r"single (?:number|int)|\bor a tuple\b", sentence, re.IGNORECASE):
             kinds = ["str"] if re.search(r"\ba string\b", sentence) else []
-            return kinds + ["int", "sequence(int)"], sentence
+            tuples = re.search(r"\btuple\b", sentence, re.IGNORECASE)  # `(single integer)` alone is an int
+            return kinds + ["int"] + (["sequence(int)"] if tuples else []), sentence
     return None
 
 
@@ -157,10 +162,14 @@ def dtypes(text: str) -> Found | None:
                 for w in re.split(r"\s*/\s*", match.group(1))
                 if w in vocab["dtype_names"]
             ]
-        for match in re.finditer(r"(?:dtype|type)\s+(?:of\s+)?(?:``|`)?torch\.(\w+)", sentence):
-            name = vocab["dtype_names"].get(match.group(1))
-            if name:
-                hits.append(name)
+        for match in re.finditer(
+            r"(?:dtype|type)\s+(?:of\s+|either\s+)*((?:(?:``|`)?torch\.\w+(?:``|`)?(?:\s*,\s*|\s+or\s+|\s+and\s+)?)+)",
+            sentence,
+        ):  # `dtype torch.long`, `should have dtype either `torch.int64` or `torch.int32``
+            for word in re.findall(r"torch\.(\w+)", match.group(1)):
+                name = vocab["dtype_names"].get(word)
+                if name:
+                    hits.append(name)
         if hits:
             allowed += [h for h in dict.fromkeys(hits) if h not in allowed]
             source = source or sentence
@@ -187,7 +196,10 @@ SHAPE = re.compile(
     r"\b(?:[Ss]hape|size)\s*(?:of\s*)?\(?(?::math:)?[`]*\s*(\([^`]*?\)|[^`(]*?\\times[^`]*|[A-Za-z]\w*)"
     r"[`]*\)?(?=[\s.,;]|$)"
 )
-MATH_SHAPE = re.compile(r"\b(?:tensor|or|,)\s*:math:`(\([^`]*?\))`|\bor\s+`(\([^`]*?\))`")
+MATH_SHAPE = re.compile(
+    r"(?:^|\b(?:tensor|or|,))\s*:math:`(\([^`]*?\))`|\bor\s+`(\([^`]*?\))`"
+    r"|\b(?:[Ss]hape|size)\s+(?:of\s+)?\((:math:`[^`()]*`)\)"  # `bias of shape (:math:`\text{out}`)`
+)
 LATEX = [
     (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
@@ -219,7 +231,9 @@ def shapes(text: str) -> Found | None:
     source = ""
     for sentence in sentences(text):
         for match in [*SHAPE.finditer(sentence), *MATH_SHAPE.finditer(sentence)]:
-            token = match.group(1) or match.group(2)
+            token = match.group(1) or match.group(2) or ""
+            if match.re is MATH_SHAPE and match.group(3):
+                token = "(" + match.group(3)[len(":math:`") : -1] + ")"
             latex = "\\times" in token
             if not token.startswith("(") and not latex and not re.fullmatch(r"[A-Z]\w{0,2}", token):
                 continue  # `size` followed by an ordinary word is prose, not a shape
@@ -227,7 +241,7 @@ def shapes(text: str) -> Found | None:
             if (
                 (dims or token.replace(" ", "") == "()")
                 and dims not in found
-                and all(re.fullmatch(r"[\w*/+\-.]+", d) for d in dims)
+                and all(re.fullmatch(r"[\w*/+\-.?]+", d) for d in dims)  # `B?`: an optional batch dimension
             ):
                 found.append(dims)
                 source = source or sentence
@@ -303,9 +317,12 @@ NUM = r"(-?\d+(?:\.\d+)?)"
 NOT_RANK = r"(?!\s*-?\s*(?:D\b|d\b|dim|\.\d))"  # `at least 2-dimensional` is a rank, not a value
 CONDITION = re.compile(r"^\s*(?:[-*]\s*)?(?:if|when|unless|for)\b", re.IGNORECASE)
 SIZE_LIKE = re.compile(
-    r"^(?:the |an? )?(?:\w+ ){0,2}(?:number|size|length|stride)s?\b(?! of (?:the )?(?:dim|axis))"
-    r"|\b(?:number|size|length) of\b|\bhow many\b",
+    r"^(?:the |an? )?(?:\w+ ){0,2}(?:number|size|length|stride|amount)s?\b(?! of (?:the )?(?:dim|axis))"
+    r"|\b(?:number|size|length|amount) of\b|\bhow many\b|\bdefining the (?:shape|size)\b",
     re.IGNORECASE,
+)
+TYPE_PREFIX = re.compile(
+    r"^(?:an? )?(?:single )?(?:int|integer|number)(?: or (?:a )?tuple)?\s*,\s*", re.IGNORECASE
 )
 
 
@@ -330,7 +347,11 @@ def interval(low: str, high: str, closed_low: bool = True, closed_high: bool = T
 RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bnon-?negative\b", re.IGNORECASE), lambda m: interval("0", "inf")),
     (
-        re.compile(r"\b(?:strictly\s+)?positive\b(?!\s+(?:definite|semi|and negative))", re.IGNORECASE),
+        re.compile(
+            r"\b(?:strictly\s+)?positive\b(?!\(|[\s-]+(?:definite|semi|and negative|examples?|samples?|class"
+            r"|pairs?|distances?|direction|side|part|sign|weights?))",  # `positive examples`, `positive(input)`
+            re.IGNORECASE,
+        ),
         lambda m: interval("0", "inf", closed_low=False),
     ),
     (
@@ -347,7 +368,14 @@ RANGE_RULES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"(?:>|greater than|larger than)\s*" + NUM + NOT_RANK),
         lambda m: interval(m.group(1), "inf", False),
     ),
-    (re.compile(r"\bprobabilit(?:y|ies)\b", re.IGNORECASE), lambda m: interval("0", "1")),
+    (
+        re.compile(  # log-probabilities and a probability density are no probabilities
+            r"(?<!log )(?<!log-)(?<!logarithmized )(?<!logarithmised )\bprobabilit(?:y|ies)\b"
+            r"(?!\s+(?:density|distribution|mass|function))",
+            re.IGNORECASE,
+        ),
+        lambda m: interval("0", "1"),
+    ),
 ]
 
 
@@ -359,8 +387,31 @@ def value_range(text: str) -> Found | None:
         for pattern, make in RANGE_RULES:
             match = pattern.search(sentence)
             if match and not _conditional_clause(sentence[: match.start()]):
-                return make(match), sentence  # type: ignore[operator]
+                found = make(match)  # type: ignore[operator]
+                if _ordered(found):  # `p in (2, -2)` lists two values, it is no interval
+                    return found, sentence
     return None
+
+
+def _ordered(found: str) -> bool:
+    """Whether an interval string's low end is at most its high end."""
+    low, high = (part.strip("[]() ") for part in found.split(","))
+    try:
+        return float(low) <= float(high)
+    except ValueError:
+        return True
+    return None
+
+
+def clauses_naming(name: str, prose: list[str]) -> list[str]:
+    """The pieces of prose sentences (split at sentence ends, list dashes and `Note:`) that name `:attr:`name``,
+    so a run-on list such as `... dilation can be ... Note: where K is a positive integer` says nothing of it."""
+    pieces = []
+    for sentence in prose:
+        for piece in re.split(r"(?<=[.;])\s+|\bNote:\s*|\s[-*]\s", sentence):
+            if f":attr:`{name}`" in piece:
+                pieces.append(piece)
+    return pieces
 
 
 def _conditional_clause(prefix: str) -> bool:
@@ -373,11 +424,24 @@ def size_like_range(description: str) -> Found | None:
     """DocTer's convention: a count, size, length or stride (`number of chunks`, `the size of the window`)
     is a non-negative integer."""
     first = (sentences(description) or [""])[0]
-    return (interval("0", "inf"), first) if SIZE_LIKE.search(first) else None
+    if re.search(r"(?<![\w-])-1\b", description):
+        return None  # `If a length -1 is specified ...`: a negative value is allowed, so no range
+    match = SIZE_LIKE.search(TYPE_PREFIX.sub("", first))  # `a single int, the stride of the window`
+    if match is None or re.search(r"\b(?:if|when|otherwise)\b", first[: match.start()], re.IGNORECASE):
+        return (
+            None  # `if specified, used as divisor, otherwise size of the region`: not this parameter's size
+        )
+    return interval("0", "inf"), first
 
 
 # ---------------------------------------------------------------- enum
 QUOTED = re.compile(r"(?<![\w=])(?:``|`)?['\"]([A-Za-z][\w\-]*)['\"](?:``|`)?")
+
+
+def enum_from_type(type_text: str) -> Found | None:
+    """The strings a type text lists: `('L', 'U', optional)`, `Literal['zeros', 'reflect']`."""
+    values = list(dict.fromkeys(QUOTED.findall(type_text)))
+    return (values, type_text.strip()) if values else None
 
 
 def enum_values(text: str) -> Found | None:
@@ -390,6 +454,10 @@ def enum_values(text: str) -> Found | None:
         hits = QUOTED.findall(sentence)
         if not hits and re.search(r"\b(?:can be|one of|either|must be)\b", sentence, re.IGNORECASE):
             hits = re.findall(r"``([a-z][\w\-]*)``", sentence)
+        if not hits and re.search(r"\b(?:options|values|choices) (?:are|is)\b", sentence, re.IGNORECASE):
+            hits = re.findall(
+                r"(?<!`)`([a-z][\w\-]*)`(?!`)", sentence
+            )  # `Available options are: `None`, `gesvd``
         if hits:
             values += [h for h in dict.fromkeys(hits) if h not in values]
             source = source or sentence

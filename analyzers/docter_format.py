@@ -9,7 +9,7 @@ knowledge differently, and this module is the one place that maps one onto the o
 - `structure`: Python containers only (`list`, `tuple`), with the word the documentation used;
 - `tensor_t`: `torch.tensor` for a tensor parameter;
 - `ndim`: strings; `'0'` for a scalar, `'1'` for a container of scalars, `'>=k'` for a tensor shape with a
-  leading `*`;
+  `*`;
 - `shape`: strings such as `[*,n,n]`; `range`: a list of interval strings; `enum`: strings.
 
 `docter_record` writes DocTer's own YAML layout (`constraints`, `inputs: {required, optional}`, `dependency`,
@@ -79,12 +79,12 @@ def docter_param(param: ParamConstraints) -> dict:
 
 
 def tensor_ndims(param: ParamConstraints) -> list[str]:
-    """A tensor's ndim as DocTer writes it: the fixed ranks, and `>=k` for each shape with a leading `*`/`...`."""
+    """A tensor's ndim as DocTer writes it: the fixed ranks, and `>=k` for each shape with a `*` or `...`."""
     ranks = [str(n) for n in param.ndim]
     if param.ndim_min is not None:
         ranks.append(f">={param.ndim_min}")
     for shape in param.shape:
-        starred = bool(shape) and re.fullmatch(r"\*|\.\.\.|…", shape[0].strip()) is not None
+        starred = any(re.fullmatch(r"\*|\.\.\.|…", d.strip()) for d in shape)  # `(N, *, H)` has any rank >= 2
         ranks.append(f">={len(shape) - 1}" if starred else str(len(shape)))
     return list(dict.fromkeys(ranks))
 

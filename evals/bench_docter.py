@@ -1,13 +1,13 @@
 """Extraction quality in DocTer's categories against hand labels made from torch 2.13 docstrings.
 
-Scores `constraints` output, seen through `analyzers.docter_format`, on tests/data/fuzz/docter/ (a development
-part the rules may be tuned on, and a frozen part that is only scored). Two measures per category:
+Scores `constraints` output, seen through `analyzers.docter_format`, on tests/data/fuzz/docter/ (development
+parts the rules may be tuned on, and frozen parts that are only scored). Two measures per category:
 - presence: a (parameter, category) cell counts when it is non-empty; precision = labelled cells among the
   cells the extractor fills, recall = filled cells among the labelled ones (DocTer's "presence" measure);
 - value: one fact per (parameter, category, value); exact matches only.
 Parameters the labels do not list (undocumented or underscored ones) are not scored.
 
-Run: `python -m repowright.evals.bench_docter [--split dev|frozen|all] [--show-errors] [--json FILE]`.
+Run: `python -m repowright.evals.bench_docter [--split dev|dev2|devall|frozen|frozen2|all] [--show-errors] [--json FILE]`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "fuzz" / "doc
 SCORED = (*DOCTER_CATEGORIES, "default", "optional")
 
 
+SPLITS = ("dev", "frozen", "dev2", "frozen2")
+
+
 def labels(split: str) -> dict[str, dict]:
-    """The hand labels of one split (`dev`, `frozen`) or of both (`all`)."""
-    parts = ("dev", "frozen") if split == "all" else (split,)
+    """The hand labels of one split (`dev`, `frozen`, `dev2`, `frozen2`), of both dev parts (`devall`), or all."""
+    parts = {"all": SPLITS, "devall": ("dev", "dev2")}.get(split, (split,))
     out: dict[str, dict] = {}
     for part in parts:
         out.update(yaml.safe_load((DATA / f"labels_{part}.yaml").read_text()))
@@ -113,7 +116,7 @@ def report(result: dict, split: str, show_errors: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "frozen", "all"), default="frozen")
+    parser.add_argument("--split", choices=(*SPLITS, "devall", "all"), default="frozen")
     parser.add_argument("--show-errors", action="store_true", help="print every cell that differs")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args(argv)

@@ -17,20 +17,23 @@ DOCS = json.loads((Path(__file__).resolve().parents[2] / "data" / "fuzz" / "docs
 
 
 def test_model_fills_gaps_with_grounded_facts_only():
-    doc = ApiDoc(**DOCS["torch.nn.functional.gelu"])
+    doc = ApiDoc(**DOCS["torch.nn.functional.unfold"])
     record = extract(doc)
-    assert record.params["input"].structure == [] and record.params["approximate"].enum == ["none", "tanh"]
+    assert record.params["kernel_size"].structure == [] and record.params["dilation"].structure == ["int"]
+    assert record.params["input"].ndim == []
     reply = {
         "params": {
+            "kernel_size": {
+                "structure": {
+                    "value": ["int", "sequence(int)"],
+                    "sentence": "Extract sliding local blocks from a batched input tensor.",
+                },
+            },
             "input": {
-                "structure": {"value": ["tensor"], "sentence": "it applies element-wise the function"},
-                "ndim": {"value": [4], "sentence": "the input must be a 4-D tensor"},
+                "ndim": {"value": [3], "sentence": "the input must be a 3-D tensor"}
             },  # not in the docs
-            "approximate": {
-                "enum": {
-                    "value": ["none", "tanh", "exact"],
-                    "sentence": "When the approximate argument is 'tanh'",
-                }
+            "dilation": {
+                "structure": {"value": ["float"], "sentence": "See :class:`torch.nn.Unfold` for details"}
             },
         }
     }
@@ -38,12 +41,12 @@ def test_model_fills_gaps_with_grounded_facts_only():
         llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
         filled, added = fill_with_model(record, doc, llm)
         prompt = server.requests[0]["messages"][-1]["content"]
-    assert "torch.nn.functional.gelu" in prompt and "input, approximate" in prompt
+    assert "torch.nn.functional.unfold" in prompt and "Parameters: input" in prompt  # the names the docs use
     assert added == 1
-    assert filled.params["input"].structure == ["tensor"]
-    assert filled.params["input"].sources["structure"].startswith("model: ")
+    assert filled.params["kernel_size"].structure == ["int", "sequence(int)"]
+    assert filled.params["kernel_size"].sources["structure"].startswith("model: ")
     assert filled.params["input"].ndim == []  # ungrounded: dropped
-    assert filled.params["approximate"].enum == ["none", "tanh"]  # the rules' answer is kept
+    assert filled.params["dilation"].structure == ["int"]  # the rules' answer is kept
 
 
 def test_a_broken_reply_leaves_the_rules_record():
