@@ -23,7 +23,7 @@ from repowright.analyzers.graph import (
     NodeKind,
 )
 
-from .relevance import LexicalScorer, ModelScorer, Scorer
+from .relevance import ChatModel, LexicalScorer, ModelScorer, Scorer
 
 EXPAND_EDGES = (EdgeKind.CONTAINS, *LINK_EDGES)
 HIGH_VALUE = 0.6
@@ -189,7 +189,7 @@ def explore(
     scorer: Scorer | None = None,
     simulations: int = 300,
     seed: int = 0,
-    llm: Any = None,
+    llm: ChatModel | None = None,
     max_model_calls: int = 20,
     top: int = 10,
     candidates: int = 50,

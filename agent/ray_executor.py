@@ -20,6 +20,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from types import FrameType
 from typing import Any
 
 from repowright import __version__
@@ -27,6 +28,8 @@ from repowright import __version__
 from .errors import UserError
 from .executor import ExecutorStats, Finished, Item, NodeCheck, Resources
 from .node_sandbox import NodeSandbox
+
+SignalHandler = Callable[[int, FrameType | None], Any]  # as signal.signal takes one
 
 MAX_RETRIES = 3  # attempts after the first when a node or worker dies
 CHECK_TIMEOUT = 900.0  # the first check on a node may build the sandbox image
@@ -145,10 +148,10 @@ class RayExecutor:
             if threading.current_thread() is threading.main_thread() and callable(previous):
                 signal.signal(signal.SIGTERM, self._noting(previous))
 
-    def _noting(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+    def _noting(self, handler: SignalHandler) -> SignalHandler:
         """`handler`, noting the signal first: a SystemExit raised inside a Ray call comes out as exit code 1."""
 
-        def noted(signum: int, frame: Any) -> Any:
+        def noted(signum: int, frame: FrameType | None) -> Any:
             self._signal = signum
             return handler(signum, frame)
 

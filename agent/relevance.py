@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from repowright.analyzers.bm25 import BM25, tokenize
 from repowright.analyzers.graph import (
@@ -32,9 +32,18 @@ from repowright.analyzers.graph import (
 from .issue_signals import IssueSignals, read_signals
 from .prompts import render
 
+if TYPE_CHECKING:
+    from .llm import ChatResult
+
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
 AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
 MAX_BODY_CHARS = 20000
+
+
+class ChatModel(Protocol):
+    """What the model scorer needs of a model client: one chat call (the LLM, or a wrapper that records it)."""
+
+    def chat(self, messages: list[dict[str, Any]], *, max_tokens: int | None = None) -> ChatResult: ...
 
 
 class Scorer(Protocol):
@@ -213,7 +222,7 @@ class ModelScorer:
 
     def __init__(
         self,
-        llm: Any,
+        llm: ChatModel,
         issue: str,
         fallback: Scorer,
         kg: KnowledgeGraph,

@@ -8,7 +8,7 @@ assignment that names a class decides (flow-insensitive). Go methods name their 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .kinds import NodeKind
@@ -17,8 +17,8 @@ from .kinds import NodeKind
 class LocalTypes:
     """Mixed into the Resolver: needs `facts`, `defs`, `resolve_name`, `_locals` and `_typing`."""
 
-    facts: Any
-    defs: Any
+    facts: Mapping[str, dict[str, Any]]  # path -> the file's facts (parse.py), as the Resolver holds them
+    defs: dict[str, dict[str, str]]  # path -> {qualified name: kind}
     _locals: dict[str, dict[tuple[str, str], list[str]]]
     _local_names: dict[str, set[str]]  # the variables of `_locals[path]`, for a quick miss
     _typing: set[tuple[str, str, str]]

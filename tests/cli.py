@@ -3,7 +3,8 @@
 No REPOWRIGHT_* variable of the developer's shell reaches the child, and the working folder holds an
 empty repowright.toml, so a repowright.toml in a parent folder (the nearest one wins) is never read.
 REPOWRIGHT_RUN_LABEL, the per-session container label (tests/containers.py), is passed on, so the container guard sees the child's
-containers.
+containers, and so is REPOWRIGHT_CACHE_DIR, the test's own user cache (tests/conftest.py), so a child never writes
+to the developer's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ KEEP = (
     "SSL_CERT_FILE",
     "LANG",
     "REPOWRIGHT_RUN_LABEL",
+    "REPOWRIGHT_CACHE_DIR",
 )
 
 
@@ -64,3 +66,12 @@ def run_cli(
         timeout=timeout,
         input=stdin,
     )
+
+
+def usage_error(proc: subprocess.CompletedProcess, *words: str) -> None:
+    """Exit 2 with exactly one line on stderr, `error: ...`, naming each of `words`."""
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]

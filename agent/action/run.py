@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from repowright.sandbox import SandboxError
 
@@ -25,6 +25,9 @@ from ..solver import Solver
 from .changes import PatchError, patch_changes, touched_files
 from .event import decide
 from .github import GitHub, GitHubError
+
+if TYPE_CHECKING:
+    from ..solve.outputs import SolveResult
 
 WORKING = "repowright is working on this issue{run}."
 FAILED = "repowright could not resolve this issue: {reason}"
@@ -161,7 +164,7 @@ def write_outputs(environ: Mapping[str, str], values: dict[str, str]) -> None:
             handle.write(f"{name}={' '.join(str(value).splitlines())}\n")
 
 
-def pull_request_body(issue: int, result: Any, run_note: str, artifact_url: str) -> str:
+def pull_request_body(issue: int, result: SolveResult, run_note: str, artifact_url: str) -> str:
     """The pull request's description: summary, status, the checks table, the files touched, the evidence."""
     return render(
         "report/pull_request.md",

@@ -55,7 +55,7 @@ def set_verbose(level: int) -> None:
         logging.getLogger(name).setLevel(logging.DEBUG if level >= 2 else logging.WARNING)
 
 
-def emit_json(data: Any) -> None:
+def emit_json(data: object) -> None:
     """Write `data` as JSON on stdout (plain print: no rich markup or wrapping)."""
     print(json.dumps(data, indent=2, default=str))
 

@@ -16,7 +16,7 @@ app = typer.Typer(help="Read a solve run's trajectory.", no_args_is_help=True)
 PREVIEW = 160
 
 
-def _short(value: Any, limit: int = PREVIEW) -> str:
+def _short(value: object, limit: int = PREVIEW) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

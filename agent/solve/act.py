@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..llm import LLM, ChatResult, LLMError
+from ..llm import LLM, ChatResult, LLMError, ToolCall
 from ..prompts import render
 from .budget import BudgetMeter
 from .context import fit_context, truncate
@@ -97,7 +97,7 @@ class Actor:
             if submitted:
                 return ActOutcome(messages, True, None, self.steps, self.tool_errors, self.window)
 
-    def _run_call(self, call: Any) -> tuple[str, bool]:
+    def _run_call(self, call: ToolCall) -> tuple[str, bool]:
         budget = self.meter.budget
         error = call.error or check_arguments(call.name, call.arguments)
         if error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -65,7 +64,7 @@ class BudgetMeter:
         total.add(self.llm.usage)
         return total
 
-    def usage_dict(self) -> dict[str, Any]:
+    def usage_dict(self) -> dict[str, int]:
         return self.usage().to_dict()
 
     def stop(self, reason: str) -> None:

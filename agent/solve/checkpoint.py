@@ -14,7 +14,9 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph.state import CompiledStateGraph
 
 from ..errors import UserError
 from ..llm import Usage
@@ -41,10 +43,12 @@ def forget_checkpoints(out_dir: Path) -> None:
         (out_dir / (CHECKPOINTS + suffix)).unlink(missing_ok=True)
 
 
-def run_thread(graph: Any, thread: str, start: dict[str, Any], context: Any) -> dict[str, Any]:
+def run_thread(
+    graph: CompiledStateGraph[Any, Any, Any, Any], thread: str, start: dict[str, Any], context: object
+) -> dict[str, Any]:
     """Run `graph` on `thread`: from `start` the first time, from its last completed step after an interruption,
     not at all once it finished; returns its final state."""
-    config: Any = {"configurable": {"thread_id": thread}, "recursion_limit": RECURSION_LIMIT}
+    config: RunnableConfig = {"configurable": {"thread_id": thread}, "recursion_limit": RECURSION_LIMIT}
     saved = graph.get_state(config)
     if not saved.values:
         return dict(graph.invoke(start, config, context=context, durability="sync"))

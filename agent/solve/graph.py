@@ -29,6 +29,7 @@ from typing import Any, TypedDict
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from ..llm import LLMError
 from ..prompts import render
@@ -40,6 +41,8 @@ from .steps import TracedLLM, ask, summarize_prompt, write_reproduction
 from .tools import format_result
 from .validate import validate_patch
 
+# a compiled graph of either kind: its state, context, input and output types vary by graph
+CompiledGraph = CompiledStateGraph[Any, Any, Any, Any]
 LATER_SAMPLES_TEMPERATURE = 0.7  # the least temperature of candidates after the first, so they differ
 ACT_LOCATIONS = 8  # the explorer's best functions named in the act prompt
 
@@ -296,7 +299,7 @@ def validate(run: CandidateRun, state: CandidateState) -> dict[str, Any]:
     }
 
 
-def retry_or_stop(ctx: Any, state: CandidateState) -> str:
+def retry_or_stop(ctx: SolveContext, state: CandidateState) -> str:
     """Retry when a check failed and there is budget, a patch, and no hard stop; otherwise stop."""
     checks = state.get("validation", {}).get("checks", {})
     # A reproduction test that passed before the patch is a weak test, not something a new edit can repair.
@@ -330,7 +333,7 @@ def _chain(graph: StateGraph[Any, Any, Any, Any], names: list[str]) -> None:
         graph.add_edge(a, b)
 
 
-def build_understand_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
+def build_understand_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledGraph:
     """load_graph -> explore -> summarize, compiled with `checkpointer`."""
     graph = StateGraph(UnderstandState, context_schema=UnderstandRun)
     for name, fn in (("load_graph", load_graph), ("explore", explore), ("summarize", summarize)):
@@ -340,7 +343,7 @@ def build_understand_graph(checkpointer: BaseCheckpointSaver | None = None) -> A
     return graph.compile(checkpointer=checkpointer)
 
 
-def build_candidate_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
+def build_candidate_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledGraph:
     """analyze -> plan -> write_reproduction -> run_reproduction -> brief -> act -> make_patch -> validate,
     then feedback -> act again or the end, compiled with `checkpointer`."""
     graph = StateGraph(CandidateState, context_schema=CandidateRun)
@@ -364,13 +367,13 @@ def build_candidate_graph(checkpointer: BaseCheckpointSaver | None = None) -> An
 
 
 # -- running them ---------------------------------------------------------------------------------------
-def understand_issue(graph: Any, ctx: SolveContext, issue: str) -> Understanding:
+def understand_issue(graph: CompiledGraph, ctx: SolveContext, issue: str) -> Understanding:
     """Run (or resume, or reuse) the understand graph: the run's one understanding of the issue."""
     return Understanding.from_state(run_thread(graph, "understand", {"issue": issue}, UnderstandRun(ctx)))
 
 
 def solve_candidate(
-    graph: Any, ctx: SolveContext, understanding: Understanding, sample: int
+    graph: CompiledGraph, ctx: SolveContext, understanding: Understanding, sample: int
 ) -> dict[str, Any]:
     """Run (or resume) candidate `sample` in its own sandbox; its final state (a failure ends it, not the run)."""
     start = candidate_input(understanding, sample, ctx)

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from repowright.analyzers.graph import KnowledgeGraph
 from repowright.sandbox import Session
 
 from ..config import Settings
 from ..env.prepare import RepoEnvironment
 from ..llm import LLM
+from ..mcts import Localization
+from ..relevance import ChatModel
 from .budget import Budget, BudgetMeter
 from .tools import ToolBox
 from .trajectory import Trajectory
@@ -29,12 +32,12 @@ from .workspace import SessionFactory, Workspace
 class GraphSource:
     """The repository's knowledge graph, built (or read from the user cache) once, by the first step needing it."""
 
-    def __init__(self, build: Callable[[], Any]) -> None:
+    def __init__(self, build: Callable[[], KnowledgeGraph]) -> None:
         self._build = build
-        self._kg: Any = None
+        self._kg: KnowledgeGraph | None = None
         self._lock = threading.Lock()
 
-    def get(self) -> Any:
+    def get(self) -> KnowledgeGraph:
         with self._lock:
             if self._kg is None:
                 self._kg = self._build()
@@ -42,7 +45,7 @@ class GraphSource:
 
 
 # (knowledge graph, issue, model calls left, model client) -> the explorer's localization (or None)
-Locate = Callable[[Any, str, int, Any], Any]
+Locate = Callable[[KnowledgeGraph, str, int, ChatModel], Localization | None]
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from repowright.analyzers.graph import KnowledgeGraph
 from repowright.sandbox import Sandbox, make_sandbox
 
 from ..config import Settings
 from ..env.prepare import prepare_environment
 from ..errors import UserError
 from ..llm import llm_from_settings
+from ..mcts import Localization
+from ..relevance import ChatModel
 from .budget import Budget, BudgetMeter
 from .checkpoint import has_checkpoints, spent_before
 from .graph import LATER_SAMPLES_TEMPERATURE
@@ -52,15 +55,15 @@ def run_metadata(repo: Path, settings: Settings) -> dict[str, Any]:
     }
 
 
-def default_graph_steps(repo: Path) -> tuple[Callable[[], Any], Locate]:
+def default_graph_steps(repo: Path) -> tuple[Callable[[], KnowledgeGraph], Locate]:
     """Build (or load from cache) the knowledge graph; explore it with MCTS using the model as value."""
 
-    def build() -> Any:
+    def build() -> KnowledgeGraph:
         from repowright.analyzers.knowledge_graph import build_knowledge_graph
 
         return build_knowledge_graph(repo)  # the user cache, shared by every checkout of the repository
 
-    def explore(kg: Any, issue: str, calls_left: int, llm: Any) -> Any:
+    def explore(kg: KnowledgeGraph, issue: str, calls_left: int, llm: ChatModel) -> Localization:
         from ..config_sections import LocateConfig
         from ..locate import locate
 

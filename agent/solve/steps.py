@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..llm import LLM, LLMError
+from ..llm import LLM, ChatResult, LLMError
 from ..prompts import render
 from .trajectory import Trajectory
 from .workspace import WorkspaceError, check_relative
@@ -25,7 +25,7 @@ class TracedLLM:
     def __init__(self, llm: LLM, trajectory: Trajectory, step: str, sample: int) -> None:
         self.llm, self.trajectory, self.step, self.sample = llm, trajectory, step, sample
 
-    def chat(self, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
+    def chat(self, messages: list[dict[str, Any]], **kwargs: Any) -> ChatResult:
         result = self.llm.chat(messages, **kwargs)
         self.trajectory.log(
             "model_call",

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from repowright.analyzers.graph import KnowledgeGraph
+from repowright.sandbox import ExecResult
+
 from .workspace import Workspace, WorkspaceError, pytest_command
 
 VIEW_MAX_LINES = 200
@@ -120,7 +123,9 @@ class ToolOutcome:
 class ToolBox:
     """Runs tool calls against one workspace and the knowledge graph."""
 
-    def __init__(self, workspace: Workspace, kg: Any, *, test_cmd: str | None, timeout: float) -> None:
+    def __init__(
+        self, workspace: Workspace, kg: KnowledgeGraph, *, test_cmd: str | None, timeout: float
+    ) -> None:
         self.ws = workspace
         self.kg = kg
         self.test_cmd = test_cmd
@@ -235,7 +240,7 @@ class ToolBox:
         return f"$ {command}\n" + self.run_command(command)
 
 
-def format_result(result: Any, timeout: float) -> str:
+def format_result(result: ExecResult, timeout: float) -> str:
     """A command's result as the model sees it: exit status first, then output."""
     if result.timed_out:
         head = f"timed out after {timeout:.0f} s (killed); the command may hang: try a narrower one"

@@ -11,7 +11,9 @@ from typing import Any
 
 from unidiff import PatchSet, UnidiffParseError
 
+from repowright.analyzers.graph import KnowledgeGraph
 from repowright.analyzers.kinds import CODE_KINDS
+from repowright.sandbox import ExecResult
 
 from ..repo_files import select_files
 from .context import truncate
@@ -55,7 +57,7 @@ class Validation:
             "environment_errors": self.environment_errors,
         }
 
-    def record(self, check: str, passed: bool, result: Any, repo: Path) -> None:
+    def record(self, check: str, passed: bool, result: ExecResult, repo: Path) -> None:
         """Set `check` from a test run, unless the run could not even start for want of a dependency: then the
         check is an environment error (None), never a pass or a fail."""
         problem = environment_error(result, repo)
@@ -125,7 +127,7 @@ def parse_errors(path: str, text: str) -> str | None:
 CALLER_DEPTH = 4  # a test that reaches changed code through this many calls still "touches" it
 
 
-def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
+def changed_nodes(kg: KnowledgeGraph | None, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
     """Graph ids of the functions and classes whose lines the patch touches."""
     found: list[str] = []
     if kg is None:
@@ -140,7 +142,7 @@ def changed_nodes(kg: Any, spans: dict[str, list[tuple[int, int]]]) -> list[str]
     return found
 
 
-def calling_test_files(kg: Any, nodes: list[str]) -> set[str]:
+def calling_test_files(kg: KnowledgeGraph, nodes: list[str]) -> set[str]:
     """Test files with a function that calls one of `nodes`, directly or through up to CALLER_DEPTH calls."""
     seen, frontier, files = set(nodes), list(nodes), set[str]()
     for _ in range(CALLER_DEPTH):
@@ -171,7 +173,7 @@ def related_tests(
     return found
 
 
-def _outcome(title: str, result: Any, timeout: float) -> str:
+def _outcome(title: str, result: ExecResult, timeout: float) -> str:
     return truncate(f"{title}\n{format_result(result, timeout)}", DETAIL_CHARS)  # keep the summary at the end
 
 
@@ -188,7 +190,7 @@ def own_module(repo: Path, name: str) -> bool:
     )
 
 
-def environment_error(result: Any, repo: Path) -> str | None:
+def environment_error(result: ExecResult, repo: Path) -> str | None:
     """Why a test run failed for want of something the environment lacks (a third-party module, a plugin's
     fixture or option), or None when it ran or failed on its own merits."""
     if result.ok:
@@ -208,7 +210,7 @@ _PYTEST_RESULT = re.compile(r"^(FAILED|ERROR) (\S+)", re.MULTILINE)
 _PYTEST_SUMMARY = re.compile(r"^=+ .*\bin [\d.]+s\b.*=+$", re.MULTILINE)
 
 
-def failing_tests(result: Any) -> set[str] | None:
+def failing_tests(result: ExecResult) -> set[str] | None:
     """The failing test ids in pytest's short summary, or None when the output is not a finished pytest run."""
     output = result.stdout + "\n" + result.stderr
     if result.timed_out or not (
@@ -218,7 +220,7 @@ def failing_tests(result: Any) -> set[str] | None:
     return {m.group(2) for m in _PYTEST_RESULT.finditer(output)}
 
 
-def still_pass(before: Any | None, after: Any) -> tuple[bool, str]:
+def still_pass(before: ExecResult | None, after: ExecResult) -> tuple[bool, str]:
     """Whether the tests still pass: all of them, or none that passed before the patch fails after it."""
     if after.ok:
         return True, "all passed"
@@ -235,11 +237,11 @@ def still_pass(before: Any | None, after: Any) -> tuple[bool, str]:
 
 
 def tests_command(
-    repo: Path, spans: dict[str, list[tuple[int, int]]], kg: Any, repro_path: str | None
+    repo: Path, spans: dict[str, list[tuple[int, int]]], kg: KnowledgeGraph | None, repro_path: str | None
 ) -> str | None:
     """pytest over the repository's tests that touch the changed code, or None when there are none."""
     nodes = changed_nodes(kg, spans)
-    names = {str(kg.graph.nodes[n].get("name")) for n in nodes}
+    names = {str(kg.graph.nodes[n].get("name")) for n in nodes} if kg is not None else set()
     callers = calling_test_files(kg, nodes) if kg is not None else set()
     tests = related_tests(repo, list(spans), names, {repro_path} if repro_path else set(), callers)
     return pytest_command(tests) if tests else None
@@ -252,7 +254,7 @@ def validate_patch(
     *,
     reproduction: dict | None,
     test_cmd: str | None,
-    kg: Any = None,
+    kg: KnowledgeGraph | None = None,
     include_secrets: bool = False,
 ) -> Validation:
     """Run every check in one fresh session (the run's limits and environment) holding a clean copy of `repo`."""

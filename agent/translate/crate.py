@@ -47,32 +47,6 @@ def defines_main(code: str) -> bool:
     return False
 
 
-def signatures(code: str) -> list[str]:
-    """Item signatures of Rust code: function headers without bodies; types, consts and statics whole."""
-    source = code.encode()
-    root = _parser().parse(source).root_node
-    out = []
-    for item in root.named_children:
-        if item.type == "function_item":
-            body = item.child_by_field_name("body")
-            end = body.start_byte if body is not None else item.end_byte
-            out.append(source[item.start_byte : end].decode().strip() + ";")
-        elif item.type in (
-            "struct_item",
-            "enum_item",
-            "type_item",
-            "const_item",
-            "static_item",
-            "union_item",
-            "impl_item",
-            "trait_item",
-        ):
-            out.append(source[item.start_byte : item.end_byte].decode())
-        elif item.type == "use_declaration":
-            out.append(source[item.start_byte : item.end_byte].decode())
-    return out
-
-
 _NAMED_ITEMS = (
     "function_item",
     "struct_item",
@@ -83,6 +57,25 @@ _NAMED_ITEMS = (
     "union_item",
     "trait_item",
 )
+
+
+# items a signature keeps whole: every named item but a function (its body is dropped), impls and uses
+_KEPT_WHOLE = (*_NAMED_ITEMS[1:], "impl_item", "use_declaration")
+
+
+def signatures(code: str) -> list[str]:
+    """Item signatures of Rust code: function headers without bodies; types, consts and statics whole."""
+    source = code.encode()
+    root = _parser().parse(source).root_node
+    out = []
+    for item in root.named_children:
+        if item.type == "function_item":
+            body = item.child_by_field_name("body")
+            end = body.start_byte if body is not None else item.end_byte
+            out.append(source[item.start_byte : end].decode().strip() + ";")
+        elif item.type in _KEPT_WHOLE:
+            out.append(source[item.start_byte : item.end_byte].decode())
+    return out
 
 
 def item_names(code: str) -> set[str]:

@@ -101,14 +101,11 @@ def test_config_show_lists_every_section_field_source_and_description(tmp_path):
 
 def test_a_command_takes_its_section_from_every_layer(tmp_path):
     """locate's `top`: the repository file's value, then the environment's, then the flag's reaches the ranking."""
-    import shutil
-    from pathlib import Path
+    from tests.examples import MINICART_ISSUE, copy_example
 
-    examples = Path(__file__).resolve().parents[2] / "examples"
-    repo = tmp_path / "minicart"
-    shutil.copytree(examples / "minicart", repo, ignore=shutil.ignore_patterns(".repowright"))
+    repo = copy_example("minicart", tmp_path)
     (tmp_path / "repowright.toml").write_text("[locate]\ntop = 2\n")
-    args = ("locate", str(repo), "--issue-file", str(examples / "minicart-issue.md"), "--json")
+    args = ("locate", str(repo), "--issue-file", str(MINICART_ISSUE), "--json")
     cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     def listed(*extra: str, env: dict[str, str] | None = None) -> int:

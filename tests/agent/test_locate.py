@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from repowright.agent.config import LocateConfig
 from repowright.agent.issue_signals import read_signals
 from repowright.agent.locate import locate
 from repowright.agent.mcts import explore
 from repowright.agent.relevance import LexicalScorer
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from tests.examples import MINICART_ISSUE
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture(scope="module")
-def minicart(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ex") / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    return build_knowledge_graph(root, workers=1)
-
-
-ISSUE = (EXAMPLES / "minicart-issue.md").read_text()
+ISSUE = MINICART_ISSUE.read_text()
 
 
 def test_signals_read_frames_paths_and_identifiers():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -14,16 +12,7 @@ from repowright.agent.locate_features import DEF_FEATURES, FILE_FEATURES, Featur
 from repowright.agent.locate_index import build_text_index, fast_tokenize
 from repowright.agent.rank_locations import rank_locations
 from repowright.analyzers.bm25 import tokenize
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture(scope="module")
-def minicart(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ex") / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    return build_knowledge_graph(root, workers=1)
+from tests.examples import MINICART_ISSUE
 
 
 def features(kg, issue: str) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
@@ -68,7 +57,7 @@ def test_identifiers_and_dotted_names_reach_definitions(minicart):
 
 
 def test_ranking_puts_the_traceback_code_first(minicart):
-    ranking = rank_locations(minicart, (EXAMPLES / "minicart-issue.md").read_text())
+    ranking = rank_locations(minicart, MINICART_ISSUE.read_text())
     assert set(ranking.ordered_files()[:2]) == {"minicart/coupons.py", "minicart/cart.py"}
     assert "minicart/coupons.py::lookup" in ranking.ordered_defs()[:2]
 

@@ -4,7 +4,6 @@ tokenised again, and a damaged cache file is read as missing; the scores are tho
 from __future__ import annotations
 
 import marshal
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,14 @@ from repowright.agent.locate_index import build_text_index
 from repowright.agent.locate_index_cache import INDEX_VERSION, tree_folder
 from repowright.analyzers.bm25 import BM25, PackedBM25
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from tests.examples import copy_example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 QUERY = ["cart", "total", "discount", "price"]
 
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    return root
+    return copy_example("minicart", tmp_path)
 
 
 def fresh_process(monkeypatch) -> list[str]:

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 from repowright.agent.config import LLMConfig
 from repowright.agent.llm import LLM
 from repowright.agent.mcts import explore
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from tests.examples import minicart_graph
 from tests.scripted_server import Reply, ScriptedServer
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_model_judgement_reorders_within_budget(tmp_path):
-    root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    kg = build_knowledge_graph(root, workers=1)
+    kg = minicart_graph(tmp_path)
 
     def responder(body: dict) -> Reply:
         prompt = body["messages"][-1]["content"]
@@ -43,8 +37,6 @@ def test_model_judgement_reorders_within_budget(tmp_path):
 
 
 def test_without_model_the_lexical_order_holds(tmp_path):
-    root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    kg = build_knowledge_graph(root, workers=1)
+    kg = minicart_graph(tmp_path)
     found = explore(kg, "Totals are wrong when a coupon is used.", simulations=60, seed=0)
     assert found.functions[0].name == "Cart.apply_coupon" and found.model_calls == 0

@@ -7,18 +7,23 @@ import subprocess
 from repowright.agent.repo_files import select_files, tar_selection
 from repowright.analyzers.secret_files import is_secret_file
 
+# the secret files make_tree writes: each must be left out of the selection
+SECRETS = (
+    ".env",
+    ".env.local",
+    "keys/server.pem",
+    "keys/id_ed25519.pub",
+    ".netrc",
+    ".pypirc",
+    "config/credentials.json",
+)
+
 
 def make_tree(root) -> None:
     for path in (
         "src/app.py",
         "src/id_utils.py",
-        ".env",
-        ".env.local",
-        "keys/server.pem",
-        "keys/id_ed25519.pub",
-        ".netrc",
-        ".pypirc",
-        "config/credentials.json",
+        *SECRETS,
         "build/out.txt",
         "pkg/.gitignore",
         "pkg/a.py",
@@ -53,15 +58,7 @@ def test_outside_git_gitignore_rules_apply(tmp_path):
     make_tree(tmp_path)
     chosen = select_files(tmp_path)
     assert chosen.files == [".gitignore", "pkg/.gitignore", "pkg/a.py", "src/app.py", "src/id_utils.py"]
-    assert set(chosen.secrets_left_out) == {
-        ".env",
-        ".env.local",
-        "keys/server.pem",
-        "keys/id_ed25519.pub",
-        ".netrc",
-        ".pypirc",
-        "config/credentials.json",
-    }
+    assert set(chosen.secrets_left_out) == set(SECRETS)
     assert ".env" in select_files(tmp_path, include_secrets=True).files
 
 

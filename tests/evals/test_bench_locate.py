@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from repowright.evals.bench_locate import export, gold_functions, hits, patch_lines
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.examples import minicart_graph
 
 PATCH = "\n".join(
     [
@@ -42,9 +39,7 @@ PATCH = "\n".join(
 def test_patch_lines_and_gold_functions(tmp_path):
     lines = patch_lines(PATCH)
     assert lines == {"minicart/coupons.py": {12}, "minicart/cart.py": {2}}
-    root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    kg = build_knowledge_graph(root, workers=1)
+    kg = minicart_graph(tmp_path)
     assert gold_functions(kg, lines) == {("minicart/coupons.py", "lookup")}  # the import is outside functions
 
 
@@ -85,8 +80,6 @@ def test_patch_lines_reads_dashed_content_lines_as_content():
 def test_module_level_edits_are_told_apart(tmp_path):
     from repowright.evals.bench_locate import edits_outside_functions
 
-    root = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", root, ignore=shutil.ignore_patterns(".repowright"))
-    kg = build_knowledge_graph(root, workers=1)
+    kg = minicart_graph(tmp_path)
     assert edits_outside_functions(kg, {"minicart/cart.py": {2}})  # the import block
     assert not edits_outside_functions(kg, {"minicart/coupons.py": {12}})  # inside lookup

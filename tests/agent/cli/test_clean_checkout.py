@@ -3,31 +3,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from repowright.analyzers.cache import repository_cache_dir
-from tests.agent.cli.test_solve_cmd import CLEAN_ENV, model_env
-from tests.agent.solve.scripted import DATA, StepResponder
-from tests.scripted_server import Reply, ScriptedServer
+from tests.agent.solve.scripted import DATA, FIX_MEAN, StepResponder, call, calls, model_env, submit
+from tests.cli import isolated_folder, run_cli
+from tests.scripted_server import ScriptedServer
 
 C_PROJECT = Path(__file__).resolve().parents[2] / "data" / "c2rust"
-
-
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "repowright.agent.cli.main", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **CLEAN_ENV, **(env or {})},
-        timeout=600,
-    )
 
 
 def snapshot(repo: Path) -> tuple[str, dict[str, int]]:
@@ -52,33 +39,17 @@ def git_repo(src: Path, dest: Path) -> Path:
 def test_commands_leave_the_checkout_untouched(tmp_path, user_cache):
     repo = git_repo(DATA / "stats" / "repo", tmp_path / "stats")
     (repo / "notes.txt").write_text("an untracked file the user has\n")
+    isolated_folder(repo)  # run_cli's empty repowright.toml: another file the user has, there before the runs
     before = snapshot(repo)
     for args in (["map", str(repo)], ["locate", str(repo), "--issue", "mean is wrong", "--no-model"]):
-        proc = cli(*args, cwd=repo)
+        proc = run_cli(*args, cwd=repo)
         assert proc.returncode == 0, proc.stderr
         assert snapshot(repo) == before, args
     responder = StepResponder(
-        {
-            "act": [
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("run_tests", {})]),
-                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
-            ]
-        }
+        {"act": [calls(FIX_MEAN), calls(call("run_tests")), submit("divide by the number of values")]}
     )
     with ScriptedServer(responder=responder) as srv:
-        proc = cli(
+        proc = run_cli(
             "solve",
             str(repo),
             "--issue",
@@ -98,7 +69,8 @@ def test_commands_leave_the_checkout_untouched(tmp_path, user_cache):
 def test_translate_plan_leaves_the_checkout_untouched(tmp_path):
     project = next(p.parent for p in sorted(C_PROJECT.rglob("*.c")))
     repo = git_repo(project, tmp_path / "c")
+    isolated_folder(repo)
     before = snapshot(repo)
-    proc = cli("translate", "plan", str(repo), cwd=repo)
+    proc = run_cli("translate", "plan", str(repo), cwd=repo)
     assert proc.returncode == 0, proc.stderr
     assert snapshot(repo) == before

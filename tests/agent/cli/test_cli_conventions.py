@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import usage_error
 from tests.scripted_server import Reply, ScriptedServer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,15 +29,6 @@ def repowright(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subp
         timeout=300,
         env={**clean, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(cwd / "xdg"), **(env or {})},
     )
-
-
-def usage_error(proc: subprocess.CompletedProcess, *words: str) -> None:
-    """Exit 2 with exactly one line on stderr, `error: ...`, naming each of `words`."""
-    assert proc.returncode == 2, (proc.returncode, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
 
 
 @pytest.fixture

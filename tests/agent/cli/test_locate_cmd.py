@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from pathlib import Path
 
 from tests.cli import run_cli
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+from tests.examples import MINICART_ISSUE, copy_example
 
 
 def repowright(*args: str) -> subprocess.CompletedProcess:
@@ -17,9 +14,8 @@ def repowright(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_locate_json_and_table(tmp_path):
-    repo = tmp_path / "minicart"
-    shutil.copytree(EXAMPLES / "minicart", repo, ignore=shutil.ignore_patterns(".repowright"))
-    issue = str(EXAMPLES / "minicart-issue.md")
+    repo = copy_example("minicart", tmp_path)
+    issue = str(MINICART_ISSUE)
     proc = repowright("locate", str(repo), "--issue-file", issue, "--top", "3", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

@@ -3,45 +3,34 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from repowright.analyzers.cache import repository_cache_dir
-from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction
+from tests.agent.solve.scripted import (
+    FIX_MEAN,
+    StepResponder,
+    calls,
+    copy_fixture,
+    mean_reproduction,
+    model_env,
+    submit,
+)
 from tests.agent.solve.test_github import FakeGitHub
-from tests.scripted_server import Fault, Reply, ScriptedServer
+from tests.cli import isolated_folder, run_cli, scrubbed_env
+from tests.scripted_server import Fault, ScriptedServer
 
-CLEAN_ENV = {"REPOWRIGHT_BASE_URL": "", "REPOWRIGHT_MODEL": "", "GITHUB_TOKEN": ""}
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "repowright.agent.cli.main", "solve", *args]
+SOLVE = [sys.executable, "-m", "repowright.agent.cli.main", "solve"]
 
 
-def repowright(*args: str, cwd, env=None, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        command(*args),
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **CLEAN_ENV, **(env or {})},
-        timeout=timeout,
-    )
-
-
-def model_env(url: str) -> dict[str, str]:
-    return {
-        "REPOWRIGHT_BASE_URL": url,
-        "REPOWRIGHT_MODEL": "scripted",
-        "REPOWRIGHT_API_KEY": "x",
-        "REPOWRIGHT_RETRY_BACKOFF": "0.01",
-        "REPOWRIGHT_SANDBOX_TIMEOUT": "60",
-    }
+def repowright(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`repowright solve ARGS` in a scrubbed environment (tests/cli.py)."""
+    return run_cli("solve", *args, cwd=cwd, env=env, timeout=300)
 
 
 def test_no_endpoint_is_a_one_line_error(tmp_path):
@@ -65,32 +54,7 @@ def test_exactly_one_issue_source(tmp_path):
 @pytest.mark.docker
 def test_github_issue_json_output(tmp_path):
     repo, _ = copy_fixture("stats", tmp_path)
-    responder = StepResponder(
-        {
-            "reproduce": [
-                reproduction(
-                    "test_repro.py",
-                    "from textstats.stats import mean\n\n\ndef test_mean():\n"
-                    "    assert mean([2, 4, 6]) == 4.0\n",
-                )
-            ],
-            "act": [
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
-            ],
-        }
-    )
+    responder = StepResponder({"reproduce": [mean_reproduction()], "act": [calls(FIX_MEAN), submit("fixed")]})
     with ScriptedServer(responder=responder) as srv, FakeGitHub() as gh:
         proc = repowright(
             str(repo),
@@ -129,16 +93,16 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
     repo, issue = copy_fixture("slug", tmp_path)
     responder = StepResponder({"act": [Fault("timeout")]})  # the act call hangs until the interrupt
     with ScriptedServer(responder=responder) as srv:
-        env = {
-            **os.environ,
-            **CLEAN_ENV,
-            **model_env(srv.base_url),
-            "REPOWRIGHT_TIMEOUT": "600",
-            "PYTHONFAULTHANDLER": "1",  # a SIGABRT below dumps every thread, should the run hang
-        }
+        env = scrubbed_env(
+            {
+                **model_env(srv.base_url),
+                "REPOWRIGHT_TIMEOUT": "600",
+                "PYTHONFAULTHANDLER": "1",  # a SIGABRT below dumps every thread, should the run hang
+            }
+        )
         child = subprocess.Popen(
-            command(str(repo), "--issue", issue),
-            cwd=tmp_path,
+            [*SOLVE, str(repo), "--issue", issue],
+            cwd=isolated_folder(tmp_path),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -10,7 +10,7 @@ import pytest
 
 from repowright.agent.solve import solve_issue
 from repowright.agent.solve.budget import Budget
-from tests.agent.solve.scripted import StepResponder, copy_fixture, settings_for
+from tests.agent.solve.scripted import FIX_MEAN, StepResponder, calls, copy_fixture, settings_for, submit
 from tests.scripted_server import Reply, ScriptedServer
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
@@ -77,19 +77,8 @@ def test_planted_secrets_reach_no_prompt_trajectory_report_or_log(
                         )
                     ]
                 ),
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
+                calls(FIX_MEAN),
+                submit("divide by the number of values"),
             ]
         }
     )

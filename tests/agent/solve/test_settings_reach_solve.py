@@ -7,9 +7,18 @@ import json
 import pytest
 
 from repowright.agent.solve.trajectory import read_trajectory
-from tests.agent.cli.test_solve_cmd import model_env, repowright
-from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction
-from tests.scripted_server import Reply, ScriptedServer
+from tests.agent.solve.scripted import (
+    FIX_MEAN,
+    StepResponder,
+    call,
+    calls,
+    copy_fixture,
+    mean_reproduction,
+    model_env,
+    submit,
+)
+from tests.cli import run_cli
+from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.docker
 # what the kernel enforces on the container, read from inside it (cgroup v2, else v1)
@@ -26,33 +35,14 @@ def test_user_config_limits_reach_the_workspace_and_validation(tmp_path):
     config.write_text('[sandbox]\nmemory = "300m"\npids = 77\n')
     responder = StepResponder(
         {
-            "reproduce": [
-                reproduction(
-                    "test_repro.py",
-                    "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
-                )
-            ],
-            "act": [
-                Reply(tool_calls=[("run_command", {"command": LIMITS})]),
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
-            ],
+            "reproduce": [mean_reproduction()],
+            "act": [calls(call("run_command", command=LIMITS)), calls(FIX_MEAN), submit("fixed")],
         }
     )
     out = tmp_path / "out"
     with ScriptedServer(responder=responder) as srv:
-        proc = repowright(
+        proc = run_cli(
+            "solve",
             str(repo),
             "--issue",
             issue,
@@ -62,6 +52,7 @@ def test_user_config_limits_reach_the_workspace_and_validation(tmp_path):
             f"{LIMITS} && python -m pytest -q -p no:cacheprovider tests",
             cwd=tmp_path,
             env={**model_env(srv.base_url), "XDG_CONFIG_HOME": str(tmp_path / "xdg")},
+            timeout=300,
         )
     assert proc.returncode == 0, proc.stderr
     seen_by_agent = next(r for r in read_trajectory(out / "trajectory.jsonl") if r["type"] == "tool_call")

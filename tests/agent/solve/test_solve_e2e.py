@@ -11,12 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from repowright.agent.solve import solve_issue
 from repowright.agent.solve.trajectory import read_trajectory
 from repowright.agent.solve.workspace import GIT, SessionFactory, Workspace
 from repowright.sandbox import Limits
-from tests.agent.solve.scripted import DATA, StepResponder, copy_fixture, reproduction, settings_for
-from tests.scripted_server import Reply, ScriptedServer
+from tests.agent.solve.scripted import (
+    DATA,
+    FIX_MEAN,
+    StepResponder,
+    call,
+    calls,
+    copy_fixture,
+    mean_reproduction,
+    reproduction,
+    settings_for,
+    solve_scripted,
+    submit,
+)
+from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.docker
 
@@ -50,49 +61,32 @@ def test_python_bug_is_fixed(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
     responder = StepResponder(
         {
-            "reproduce": [
-                reproduction(
-                    "test_repro_mean.py",
-                    "from textstats.stats import mean\n\n\n"
-                    "def test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
-                )
-            ],
+            "reproduce": [mean_reproduction("test_repro_mean.py")],
             "act": [
-                Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
-                Reply(
-                    content="The divisor is off by one.",
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ],
-                ),
-                Reply(tool_calls=[("run_tests", {})]),
-                Reply(tool_calls=[("submit", {"summary": "divide by the number of values"})]),
+                calls(call("view_file", path="textstats/stats.py")),
+                calls(FIX_MEAN, content="The divisor is off by one."),
+                calls(call("run_tests")),
+                submit("divide by the number of values"),
             ],
         },
         relevant=("mean",),
     )
     out = tmp_path / "out"
-    with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url), out, sandbox=docker_sandbox)
+    result, requests = solve_scripted(responder, repo, issue, out, sandbox=docker_sandbox)
     assert result.status == "patched", result.to_dict()
     assert set(result.checks.values()) == {True}
     assert "+    return sum(values) / len(values)" in result.patch
-    assert result.tokens["calls"] == len(srv.requests) and result.tokens["total_tokens"] > 0
+    assert result.tokens["calls"] == len(requests) and result.tokens["total_tokens"] > 0
     assert hidden_test(docker_sandbox, None, "stats").exit_code == 1
     assert hidden_test(docker_sandbox, result.patch, "stats").exit_code == 0
     assert "(len(values) - 1)" in (repo / "textstats/stats.py").read_text()  # the checkout is untouched
     records = check_outputs(out, result)
-    calls = [r for r in records if r["type"] == "model_call"]  # every model call, the explorer's included
-    assert len(calls) == len(srv.requests)
-    assert sum(r["usage"]["total_tokens"] for r in calls) == result.tokens["total_tokens"]
-    assert {r["step"] for r in calls} == {"explore", "summarize", "analyze", "plan", "reproduce", "act"}
+    model_calls = [
+        r for r in records if r["type"] == "model_call"
+    ]  # every model call, the explorer's included
+    assert len(model_calls) == len(requests)
+    assert sum(r["usage"]["total_tokens"] for r in model_calls) == result.tokens["total_tokens"]
+    assert {r["step"] for r in model_calls} == {"explore", "summarize", "analyze", "plan", "reproduce", "act"}
     localization = next(r for r in records if r["type"] == "localization")
     assert localization["functions"][0]["name"].endswith("mean")
     assert responder.seen["other"], "the explorer asked the model for relevance"
@@ -120,37 +114,26 @@ def test_bug_two_calls_from_the_symptom(tmp_path, docker_sandbox):
                 )
             ],
             "act": [
-                Reply(tool_calls=[("search_graph", {"query": "render_invoice", "mode": "name"})]),
-                Reply(tool_calls=[("show_node", {"id": "shop/invoice.py::render_invoice"})]),
-                Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::order_total"})]),
-                Reply(tool_calls=[("show_node", {"id": "shop/pricing.py::line_total"})]),
-                Reply(
-                    tool_calls=[("view_file", {"path": "shop/pricing.py", "start_line": 1, "end_line": 8})]
+                calls(call("search_graph", query="render_invoice", mode="name")),
+                calls(call("show_node", id="shop/invoice.py::render_invoice")),
+                calls(call("show_node", id="shop/pricing.py::order_total")),
+                calls(call("show_node", id="shop/pricing.py::line_total")),
+                calls(call("view_file", path="shop/pricing.py", start_line=1, end_line=8)),
+                calls(
+                    call(
+                        "edit_file",
+                        path="shop/pricing.py",
+                        search="return price * percent / 100",
+                        replace="return price * (100 - percent) / 100",
+                    )
                 ),
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "shop/pricing.py",
-                                "search": "return price * percent / 100",
-                                "replace": "return price * (100 - percent) / 100",
-                            },
-                        )
-                    ]
-                ),
-                Reply(
-                    tool_calls=[
-                        ("submit", {"summary": "apply_discount returned the discount, not the price"})
-                    ]
-                ),
+                submit("apply_discount returned the discount, not the price"),
             ],
         },
         relevant=("pricing",),
     )
     out = tmp_path / "out"
-    with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url), out, sandbox=docker_sandbox)
+    result, _ = solve_scripted(responder, repo, issue, out, sandbox=docker_sandbox)
     assert result.status == "patched", result.to_dict()
     assert result.checks["reproduction_fails_before"] and result.checks["reproduction_passes_after"]
     # no test imports shop.pricing, but tests/test_invoice.py reaches apply_discount through three calls
@@ -166,6 +149,9 @@ def test_bug_two_calls_from_the_symptom(tmp_path, docker_sandbox):
 
 def test_failed_first_candidate_is_retried_and_recovers(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("slug", tmp_path)
+    lowercase = call(
+        "edit_file", path="slugkit/text.py", search='sub("-", title)', replace='sub("-", title.lower())'
+    )
     responder = StepResponder(
         {
             "reproduce": [
@@ -176,44 +162,25 @@ def test_failed_first_candidate_is_retried_and_recovers(tmp_path, docker_sandbox
                 )
             ],
             "act": [
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "slugkit/text.py",
-                                "search": 'sub("-", title)',
-                                "replace": 'sub("-", title.lower())',
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "lowercase the title"})]),
+                calls(lowercase),
+                submit("lowercase the title"),
                 # after the failed validation: collapse runs and strip the ends
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {"path": "slugkit/text.py", "search": 'r"[^a-z0-9]"', "replace": 'r"[^a-z0-9]+"'},
-                        ),
-                        (
-                            "edit_file",
-                            {
-                                "path": "slugkit/text.py",
-                                "search": 'sub("-", title.lower())',
-                                "replace": 'sub("-", title.lower()).strip("-")',
-                            },
-                        ),
-                    ]
+                calls(
+                    call("edit_file", path="slugkit/text.py", search='r"[^a-z0-9]"', replace='r"[^a-z0-9]+"'),
+                    call(
+                        "edit_file",
+                        path="slugkit/text.py",
+                        search='sub("-", title.lower())',
+                        replace='sub("-", title.lower()).strip("-")',
+                    ),
                 ),
-                Reply(tool_calls=[("submit", {"summary": "lowercase, collapse separators, strip dashes"})]),
+                submit("lowercase, collapse separators, strip dashes"),
             ],
         },
         relevant=("slugify",),
     )
     out = tmp_path / "out"
-    with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(repo, issue, settings_for(srv.base_url), out, apply=True, sandbox=docker_sandbox)
+    result, _ = solve_scripted(responder, repo, issue, out, apply=True, sandbox=docker_sandbox)
     assert result.status == "patched", result.to_dict()
     assert set(result.checks.values()) == {True}
     records = check_outputs(out, result)
@@ -230,25 +197,7 @@ def test_front_doors_seam_reaches_the_pipeline(tmp_path):
     from repowright.agent.solver import default_solver
 
     repo, issue = copy_fixture("stats", tmp_path)
-    responder = StepResponder(
-        {
-            "act": [
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "fixed"})]),
-            ]
-        }
-    )
+    responder = StepResponder({"act": [calls(FIX_MEAN), submit("fixed")]})
     with ScriptedServer(responder=responder) as srv:
         result = default_solver()(repo, issue, settings_for(srv.base_url), tmp_path / "out")
     assert result.patched and "+    return sum(values) / len(values)" in result.patch

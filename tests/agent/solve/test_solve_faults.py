@@ -10,32 +10,36 @@ import pytest
 from repowright.agent.solve import Budget, solve_issue
 from repowright.agent.solve.context import estimate_tokens
 from repowright.agent.solve.trajectory import read_trajectory
-from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction, settings_for
+from tests.agent.solve.scripted import (
+    FIX_MEAN,
+    StepResponder,
+    calls,
+    copy_fixture,
+    mean_reproduction,
+    settings_for,
+    solve_scripted,
+    submit,
+)
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
 pytestmark = pytest.mark.docker
-GOOD_EDIT = (
-    "edit_file",
-    {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "len(values)"},
-)
-SUBMIT = ("submit", {"summary": "fixed"})
 
 
 def run(tmp_path, sandbox, act, *, budget=None, llm=None, script=None, **kwargs):
     """Solve the stats fixture with the given act replies; returns (result, records, responder, server requests)."""
     repo, issue = copy_fixture("stats", tmp_path)
     responder = StepResponder({"act": act, **(script or {})})
-    with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(
-            repo,
-            issue,
-            settings_for(srv.base_url, **(llm or {})),
-            tmp_path / "out",
-            budget=budget or Budget(tool_timeout=30),
-            sandbox=sandbox,
-            **kwargs,
-        )
-    return result, read_trajectory(tmp_path / "out" / "trajectory.jsonl"), responder, srv.requests
+    result, requests = solve_scripted(
+        responder,
+        repo,
+        issue,
+        tmp_path / "out",
+        llm=llm,
+        budget=budget or Budget(tool_timeout=30),
+        sandbox=sandbox,
+        **kwargs,
+    )
+    return result, read_trajectory(tmp_path / "out" / "trajectory.jsonl"), responder, requests
 
 
 def tool_messages(body):
@@ -47,7 +51,7 @@ def test_server_500s_and_timeouts_are_retried(tmp_path, docker_sandbox):
     result, records, _, _ = run(
         tmp_path,
         docker_sandbox,
-        [Fault("timeout"), Reply(tool_calls=[GOOD_EDIT]), Fault("500"), Reply(tool_calls=[SUBMIT])],
+        [Fault("timeout"), calls(FIX_MEAN), Fault("500"), submit("fixed")],
         script={"summarize": [Fault("500"), Fault("500"), Reply(content="a summary")]},
         llm={"timeout": 5.0},
     )
@@ -71,8 +75,8 @@ def test_malformed_tool_calls_get_a_correction_then_the_run_goes_on(tmp_path, do
         Fault("malformed_tool_call"),
         Reply(tool_calls=[("delete_everything", {})]),
         Reply(tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": "one"})]),
-        Reply(tool_calls=[GOOD_EDIT]),
-        Reply(tool_calls=[SUBMIT]),
+        calls(FIX_MEAN),
+        submit("fixed"),
     ]
     result, records, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched"
@@ -101,8 +105,8 @@ def test_several_megabytes_of_tool_output_are_truncated(tmp_path, docker_sandbox
         Reply(
             tool_calls=[("view_file", {"path": "textstats/stats.py", "start_line": 1, "end_line": 100000})]
         ),
-        Reply(tool_calls=[GOOD_EDIT]),
-        Reply(tool_calls=[SUBMIT]),
+        calls(FIX_MEAN),
+        submit("fixed"),
     ]
     result, records, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched"
@@ -120,8 +124,8 @@ def test_edits_with_missing_or_ambiguous_search_text_are_refused(tmp_path, docke
         Reply(
             tool_calls=[("edit_file", {"path": "textstats/stats.py", "search": "values", "replace": "xs"})]
         ),
-        Reply(tool_calls=[GOOD_EDIT]),
-        Reply(tool_calls=[SUBMIT]),
+        calls(FIX_MEAN),
+        submit("fixed"),
     ]
     result, _, responder, _ = run(tmp_path, docker_sandbox, act)
     assert result.status == "patched" and "xs" not in result.patch
@@ -131,7 +135,7 @@ def test_edits_with_missing_or_ambiguous_search_text_are_refused(tmp_path, docke
 
 
 def test_a_hanging_test_command_is_killed_and_reported(tmp_path, docker_sandbox):
-    act = [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[("run_tests", {})]), Reply(tool_calls=[SUBMIT])]
+    act = [calls(FIX_MEAN), Reply(tool_calls=[("run_tests", {})]), submit("fixed")]
     # the limit applies to every command of the run, so it is far above what the others take under load
     result, records, responder, _ = run(
         tmp_path, docker_sandbox, act, test_cmd="sleep 600", budget=Budget(tool_timeout=10, max_attempts=1)
@@ -177,7 +181,7 @@ def test_call_token_and_time_budgets(tmp_path, docker_sandbox, limits, reason):
 def test_context_stays_within_the_window(tmp_path, docker_sandbox):
     window = 4000
     act = [Reply(tool_calls=[("run_command", {"command": f"seq {i} 3000"})]) for i in range(8)]
-    act += [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]
+    act += [calls(FIX_MEAN), submit("fixed")]
     result, _, responder, _ = run(
         tmp_path,
         docker_sandbox,
@@ -200,7 +204,7 @@ def test_interrupt_leaves_a_readable_trajectory_and_report(tmp_path, docker_sand
         run(
             tmp_path,
             docker_sandbox,
-            [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])],
+            [calls(FIX_MEAN), submit("fixed")],
             progress=progress,
         )
     out = tmp_path / "out"
@@ -217,15 +221,12 @@ def test_samples_choose_the_candidate_passing_most_checks(tmp_path, docker_sandb
         "edit_file",
         {"path": "textstats/stats.py", "search": "(len(values) - 1)", "replace": "(len(values) + 1)"},
     )
-    repro = reproduction(
-        "test_repro.py",
-        "from textstats.stats import mean\n\n\ndef test_mean():\n    assert mean([2, 4, 6]) == 4.0\n",
-    )
+    repro = mean_reproduction()
     act = [
         Reply(tool_calls=[wrong]),
-        Reply(tool_calls=[SUBMIT]),
-        Reply(tool_calls=[GOOD_EDIT]),
-        Reply(tool_calls=[SUBMIT]),
+        submit("fixed"),
+        calls(FIX_MEAN),
+        submit("fixed"),
     ]
     result, records, responder, _ = run(
         tmp_path,
@@ -245,7 +246,7 @@ def test_samples_choose_the_candidate_passing_most_checks(tmp_path, docker_sandb
 
 def test_a_server_without_tool_calling_gets_the_text_format(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
-    responder = StepResponder({"act": [Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
+    responder = StepResponder({"act": [calls(FIX_MEAN), submit("fixed")]})
     with ScriptedServer(responder=responder, native_tools=False) as srv:
         result = solve_issue(
             repo,
@@ -294,7 +295,7 @@ class SmallWindowServer(ScriptedServer):
 def test_a_server_with_a_smaller_window_than_configured(tmp_path, docker_sandbox):
     repo, issue = copy_fixture("stats", tmp_path)
     act = [Reply(tool_calls=[("run_command", {"command": f"seq {i} 2500"})]) for i in range(6)]
-    responder = StepResponder({"act": [*act, Reply(tool_calls=[GOOD_EDIT]), Reply(tool_calls=[SUBMIT])]})
+    responder = StepResponder({"act": [*act, calls(FIX_MEAN), submit("fixed")]})
     with SmallWindowServer(24_000, responder=responder) as srv:
         result = solve_issue(
             repo,

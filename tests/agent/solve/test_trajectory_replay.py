@@ -6,14 +6,21 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 
 import pytest
 
-from repowright.agent.solve import solve_issue
 from repowright.agent.solve.trajectory import read_trajectory, request_messages
-from tests.agent.solve.scripted import StepResponder, copy_fixture, reproduction, settings_for
-from tests.scripted_server import Reply, ScriptedServer
+from tests.agent.solve.scripted import (
+    FIX_MEAN,
+    StepResponder,
+    call,
+    calls,
+    copy_fixture,
+    mean_reproduction,
+    solve_scripted,
+    submit,
+)
+from tests.cli import run_cli
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
 
@@ -28,60 +35,37 @@ def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbo
     )
     responder = StepResponder(
         {
-            "reproduce": [
-                reproduction(
-                    "test_repro.py",
-                    "from textstats.stats import mean\n\n\ndef test_mean():\n"
-                    "    assert mean([2, 4, 6]) == 4.0\n",
-                )
-            ],
+            "reproduce": [mean_reproduction()],
             "act": [
-                Reply(tool_calls=[("view_file", {"path": "textstats/stats.py"})]),
-                Reply(
-                    tool_calls=[
-                        (
-                            "edit_file",
-                            {
-                                "path": "textstats/stats.py",
-                                "search": "(len(values) - 1)",
-                                "replace": "len(values)",
-                            },
-                        )
-                    ]
-                ),
-                Reply(tool_calls=[("submit", {"summary": "divide by the count"})]),
+                calls(call("view_file", path="textstats/stats.py")),
+                calls(FIX_MEAN),
+                submit("divide by the count"),
             ],
         },
         relevant=("mean",),
     )
     out = tmp_path / "out"
-    with ScriptedServer(responder=responder) as srv:
-        result = solve_issue(
-            repo, issue, settings_for(srv.base_url, temperature=0.2), out, sandbox=docker_sandbox
-        )
+    result, requests = solve_scripted(
+        responder, repo, issue, out, llm={"temperature": 0.2}, sandbox=docker_sandbox
+    )
     assert result.patched and result.summary == "divide by the count"
     records = read_trajectory(out / "trajectory.jsonl")
     run = records[0]
     assert run["type"] == "run" and run["model"] == "scripted" and run["temperature"] == 0.2
     assert run["repowright_version"] and run["started"] and run["seed"] == 0 and len(run["commit"]) == 40
-    calls = [r for r in records if r["type"] == "model_call"]
-    assert len(calls) == len(srv.requests)
-    rebuilt = sorted(json.dumps(request_messages(records, c)[0], sort_keys=True) for c in calls)
-    received = sorted(json.dumps(r["messages"], sort_keys=True) for r in srv.requests)
+    model_calls = [r for r in records if r["type"] == "model_call"]
+    assert len(model_calls) == len(requests)
+    rebuilt = sorted(json.dumps(request_messages(records, c)[0], sort_keys=True) for c in model_calls)
+    received = sorted(json.dumps(r["messages"], sort_keys=True) for r in requests)
     assert rebuilt == received  # every message of every call, exactly as sent
-    act = [c for c in calls if c["step"] == "act"]
-    sent_tools = [r["tools"] for r in srv.requests if r.get("tools")]
+    act = [c for c in model_calls if c["step"] == "act"]
+    sent_tools = [r["tools"] for r in requests if r.get("tools")]
     assert all(request_messages(records, c)[1] == sent_tools[0] for c in act)
     stored = sum(r["type"] == "message" for r in records)
-    assert stored < sum(len(r["messages"]) for r in srv.requests)  # repeated prefixes are stored once
+    assert stored < sum(len(r["messages"]) for r in requests)  # repeated prefixes are stored once
 
     def show(*flags: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "repowright.agent.cli.main", "trajectory", "show", str(out), *flags],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = run_cli("trajectory", "show", str(out), *flags, cwd=tmp_path, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -92,7 +76,7 @@ def test_every_request_is_recoverable_and_shown_in_order(tmp_path, docker_sandbo
     assert (
         steps[0] == "run" and steps[-1] == "end" and {"model_call", "tool_call", "validation"} <= set(steps)
     )
-    assert steps.count("model_call") == len(calls) and "divide by the count" in plain
+    assert steps.count("model_call") == len(model_calls) and "divide by the count" in plain
     assert "returns 6.0 but the mean of 2, 4 and 6 is 4.0" in show(
         "--messages"
     )  # the requests, as the model got them

@@ -63,20 +63,25 @@ class ScriptedTranslator:
         return Reply(content=f"Here is the translation.\n```rust\n{name.read_text()}```\n")
 
 
+def translate_scripted(
+    translator: ScriptedTranslator, sandbox, out: Path, config: LoopConfig
+) -> tuple[dict, list[dict]]:
+    """`translate_project` of the fixture C program against the scripted model; the result, the requests sent."""
+    with ScriptedServer(responder=translator) as server, Verifier(sandbox) as verifier:
+        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
+        result = translate_project(
+            DATA / "c", out, llm, verifier, find_cases(DATA / "c", None), config=config
+        )
+    return result, server.requests
+
+
 @pytest.mark.docker
 def test_loop_fixes_compile_errors_and_repairs_a_divergence(docker_sandbox, tmp_path, private_tmp):
     translator = ScriptedTranslator()
-    with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
-        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
-        result = translate_project(
-            DATA / "c",
-            tmp_path / "crate",
-            llm,
-            verifier,
-            find_cases(DATA / "c", None),
-            config=LoopConfig(max_fix_rounds=2, max_repairs=2),
-        )
-        prompts = [b["messages"][-1]["content"] for b in server.requests]
+    result, requests = translate_scripted(
+        translator, docker_sandbox, tmp_path / "crate", LoopConfig(max_fix_rounds=2, max_repairs=2)
+    )
+    prompts = [b["messages"][-1]["content"] for b in requests]
 
     assert translator.steps == [
         ("translate", "mix"),
@@ -158,16 +163,9 @@ def test_a_wrong_value_from_a_callee_is_found_along_the_call_graph(docker_sandbo
             ("translate", "print_row"): (REPLIES / "print_row.fixed.rs").read_text(),
         }
     )
-    with ScriptedServer(responder=translator) as server, Verifier(docker_sandbox) as verifier:
-        llm = LLM(LLMConfig(base_url=server.base_url, model="scripted", api_key="x"))
-        result = translate_project(
-            DATA / "c",
-            tmp_path / "crate",
-            llm,
-            verifier,
-            find_cases(DATA / "c", None),
-            config=LoopConfig(max_fix_rounds=1, max_repairs=3),
-        )
+    result, _ = translate_scripted(
+        translator, docker_sandbox, tmp_path / "crate", LoopConfig(max_fix_rounds=1, max_repairs=3)
+    )
     assert translator.steps[3:] == [("repair", "print_row"), ("repair", "main"), ("repair", "mix")]
     assert [e["unit"] for e in result["events"] if e["step"] == "localize"] == [
         "calc.c::print_row",

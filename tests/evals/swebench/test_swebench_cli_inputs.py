@@ -4,54 +4,16 @@ nothing is written outside --out; usage errors are one line with exit code 2."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def repowright(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "repowright.agent.cli.main", "eval", "swebench", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "REPOWRIGHT_BASE_URL": "", "REPOWRIGHT_MODEL": ""},
-    )
+from tests.cli import run_cli, usage_error
+from tests.evals.swebench.commands import evaluate_argv
 
 
 def evaluate_args(world: dict, dataset: Path, preds: Path, run_id: str, out: Path, *extra: str) -> list[str]:
-    return [
-        "evaluate",
-        "--dataset",
-        str(dataset),
-        "--predictions",
-        str(preds),
-        "--run-id",
-        run_id,
-        "--repos-dir",
-        str(world["repos"]),
-        "--specs",
-        str(world["specs"]),
-        "--out",
-        str(out),
-        "--cache-dir",
-        str(world["cache"]),
-        *extra,
-    ]
-
-
-def one_line_usage_error(proc: subprocess.CompletedProcess, *words: str) -> None:
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
+    return evaluate_argv(world, dataset, str(preds), run_id, *extra, out=out)
 
 
 def world_files(world: dict, name: str, rows: list) -> tuple[Path, Path]:
@@ -79,7 +41,7 @@ def test_bad_rows_are_reported_and_the_rest_graded(calc_world, tmp_path):
         good,
     ]
     dataset, preds = world_files(calc_world, "bad", rows)
-    proc = repowright(
+    proc = run_cli(
         *evaluate_args(calc_world, dataset, preds, "bad-rows", tmp_path / "out", "--json"), cwd=tmp_path
     )
     assert proc.returncode == 0, proc.stderr
@@ -102,9 +64,7 @@ def test_unsafe_names_and_mixed_models_are_refused(calc_world, tmp_path):
             "names",
             [{"instance_id": "calc-names1", "model_name_or_path": model, "model_patch": ""}],
         )
-        one_line_usage_error(
-            repowright(*evaluate_args(calc_world, dataset, preds, "r", out), cwd=tmp_path), *words
-        )
+        usage_error(run_cli(*evaluate_args(calc_world, dataset, preds, "r", out), cwd=tmp_path), *words)
     dataset, preds = world_files(
         calc_world,
         "two",
@@ -113,26 +73,28 @@ def test_unsafe_names_and_mixed_models_are_refused(calc_world, tmp_path):
             {"instance_id": "calc-two2", "model_name_or_path": "m2", "model_patch": ""},
         ],
     )
-    one_line_usage_error(
-        repowright(*evaluate_args(calc_world, dataset, preds, "r", out), cwd=tmp_path),
+    usage_error(
+        run_cli(*evaluate_args(calc_world, dataset, preds, "r", out), cwd=tmp_path),
         "2 models",
         "split the file",
     )
     dataset, preds = world_files(
         calc_world, "ok", [{"instance_id": "calc-ok1", "model_name_or_path": "m", "model_patch": ""}]
     )
-    one_line_usage_error(
-        repowright(*evaluate_args(calc_world, dataset, preds, "../../x", out), cwd=tmp_path),
+    usage_error(
+        run_cli(*evaluate_args(calc_world, dataset, preds, "../../x", out), cwd=tmp_path),
         "--run-id",
         "not a plain name",
     )
-    proc = repowright(*evaluate_args(calc_world, dataset, preds, "r", out, "--timeout", "0"), cwd=tmp_path)
+    proc = run_cli(*evaluate_args(calc_world, dataset, preds, "r", out, "--timeout", "0"), cwd=tmp_path)
     assert proc.returncode == 2 and "--timeout" in proc.stderr
     assert not (tmp_path / "sub").exists() and not (tmp_path / "x").exists()  # nothing written anywhere
 
 
 def test_run_without_repos_dir_is_a_usage_error(calc_world, tmp_path):
     dataset, _ = world_files(calc_world, "run", [])
-    proc = repowright("run", "--dataset", str(dataset), "--out", str(tmp_path / "run"), cwd=tmp_path)
-    one_line_usage_error(proc, "--repos-dir is required")
+    proc = run_cli(
+        "eval", "swebench", "run", "--dataset", str(dataset), "--out", str(tmp_path / "run"), cwd=tmp_path
+    )
+    usage_error(proc, "--repos-dir is required")
     assert not (tmp_path / "run").exists()

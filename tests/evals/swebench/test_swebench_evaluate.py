@@ -5,65 +5,25 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from repowright.agent.cli.main import app
 from tests.cli import isolated_folder, scrubbed_env
 from tests.containers import own_containers
+from tests.evals.swebench import commands
+from tests.evals.swebench.commands import dataset_of, evaluate_argv, predictions_file
 
 pytestmark = pytest.mark.docker
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def evaluate(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> dict:
-    args = [
-        "eval",
-        "swebench",
-        "evaluate",
-        "--dataset",
-        str(dataset),
-        "--predictions",
-        predictions,
-        "--run-id",
-        run_id,
-        "--repos-dir",
-        str(world["repos"]),
-        "--specs",
-        str(world["specs"]),
-        "--out",
-        str(world["root"] / "out"),
-        "--cache-dir",
-        str(world["cache"]),
-        "--timeout",
-        "300",
-        "--json",
-        *extra,
-    ]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout[result.stdout.index("{") :])
-
-
-def predictions_file(world: dict, name: str, patches: dict[str, str]) -> Path:
-    path = world["root"] / f"{name}-predictions.jsonl"
-    path.write_text(
-        "".join(
-            json.dumps({"instance_id": iid, "model_name_or_path": "org/model", "model_patch": patch}) + "\n"
-            for iid, patch in patches.items()
-        )
-    )
-    return path
+    return commands.evaluate(world, dataset, predictions, run_id, "--timeout", "300", *extra)
 
 
 def test_gold_resolves_and_empty_does_not(calc_world):
-    dataset = calc_world["write_dataset"](
-        calc_world["root"] / "one.jsonl", [calc_world["make_instance"]("calc-1", calc_world["base"])]
-    )
+    dataset = dataset_of(calc_world, "one", ["calc-1"])
     gold = evaluate(calc_world, dataset, "gold", "gold")
     assert gold["resolved_ids"] == ["calc-1"] and gold["error_ids"] == [] and gold["schema_version"] == 2
     folder = calc_world["root"] / "out" / "gold" / "gold" / "calc-1"
@@ -130,9 +90,8 @@ BLOCKING_PATCH = "\n".join(
 
 
 def test_killed_run_resumes_to_the_same_report(calc_world):
-    make, base = calc_world["make_instance"], calc_world["base"]
     ids = ["calc-r1", "calc-r2", "calc-r3"]
-    dataset = calc_world["write_dataset"](calc_world["root"] / "resume.jsonl", [make(i, base) for i in ids])
+    dataset = dataset_of(calc_world, "resume", ids)
     patches = {
         "calc-r1": calc_world["patches"]["gold"],
         "calc-r2": calc_world["patches"]["wrong"],
@@ -142,28 +101,8 @@ def test_killed_run_resumes_to_the_same_report(calc_world):
     straight = evaluate(calc_world, dataset, str(preds), "straight")
     # The killed run sees a calc-r2 whose tests never end, so it is killed while calc-r2 runs, whatever the load.
     blocking = predictions_file(calc_world, "blocking", {**patches, "calc-r2": BLOCKING_PATCH})
-    argv = [
-        "eval",
-        "swebench",
-        "evaluate",
-        "--dataset",
-        str(dataset),
-        "--predictions",
-        str(blocking),
-        "--run-id",
-        "killed",
-        "--repos-dir",
-        str(calc_world["repos"]),
-        "--specs",
-        str(calc_world["specs"]),
-        "--out",
-        str(calc_world["root"] / "out"),
-        "--cache-dir",
-        str(calc_world["cache"]),
-        "--json",
-    ]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "repowright.agent.cli.main", *argv],
+    proc = commands.start(
+        [*evaluate_argv(calc_world, dataset, str(blocking), "killed"), "--json"],
         cwd=isolated_folder(calc_world["root"] / "cli"),
         env=scrubbed_env(),
         stdout=subprocess.PIPE,

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from repowright.agent.cli.main import app
 from repowright.agent.errors import UserError
 from repowright.agent.executor import run_label
 from repowright.sandbox.docker_sandbox import LABEL, docker_client, remove_labelled
+from tests.evals.swebench import commands
+from tests.evals.swebench.commands import dataset_of, evaluate_argv
 from tests.ray_cluster import add_node, descendants, non_loopback_listeners
 
 pytestmark = pytest.mark.docker
@@ -26,34 +27,11 @@ SMALL = ("--cpus", "1", "--memory", "1g", "--timeout", "300")
 
 
 def argv(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> list[str]:
-    repos = [] if "--repos-dir" in extra else ["--repos-dir", str(world["repos"])]
-    return [
-        "eval",
-        "swebench",
-        "evaluate",
-        "--dataset",
-        str(dataset),
-        "--predictions",
-        predictions,
-        "--run-id",
-        run_id,
-        *repos,
-        "--specs",
-        str(world["specs"]),
-        "--out",
-        str(world["root"] / "out"),
-        "--cache-dir",
-        str(world["cache"]),
-        *SMALL,
-        "--json",
-        *extra,
-    ]
+    return [*evaluate_argv(world, dataset, predictions, run_id, *SMALL, *extra), "--json"]
 
 
 def evaluate(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> dict:
-    result = CliRunner().invoke(app, argv(world, dataset, predictions, run_id, *extra))
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout[result.stdout.index("{") :])
+    return commands.evaluate(world, dataset, predictions, run_id, *SMALL, *extra)
 
 
 def on_ray(cluster, workers: int) -> tuple[str, ...]:
@@ -63,13 +41,8 @@ def on_ray(cluster, workers: int) -> tuple[str, ...]:
 def driver(world: dict, dataset: Path, predictions: str, run_id: str, *extra: str) -> subprocess.Popen:
     """The command in its own process, as a user would start it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "repowright.agent.cli.main",
-            *argv(world, dataset, predictions, run_id, *extra),
-        ],
+    return commands.start(
+        argv(world, dataset, predictions, run_id, *extra),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -102,12 +75,6 @@ def wait_for(condition, timeout: float = 240.0, proc: subprocess.Popen | None = 
             proc.stderr.read().decode() if proc and proc.stderr else ""
         )
         time.sleep(0.2)
-
-
-def dataset_of(world: dict, name: str, ids: list[str]) -> Path:
-    return world["write_dataset"](
-        world["root"] / f"{name}.jsonl", [world["make_instance"](i, world["base"]) for i in ids]
-    )
 
 
 def test_ray_gives_the_local_report_with_outcomes_on_two_nodes(calc_world, ray_cluster):
