@@ -10,6 +10,7 @@ to the developer's.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,12 @@ KEEP = (
     "REPOWRIGHT_RUN_LABEL",
     "REPOWRIGHT_CACHE_DIR",
 )
+
+
+def default_sigint() -> None:
+    """`preexec_fn` for a child a test interrupts: a suite started as a background job (`cmd &` in a script)
+    ignores SIGINT and its children inherit that, so Ctrl-C would never reach the program under test."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import default_sigint
+
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.docker
 
@@ -51,8 +53,7 @@ def test_ctrl_c_stops_promptly_with_a_resume_hint(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-        # a runner started in the background ignores SIGINT, and children inherit that
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_sigint,
     )
     try:
         deadline = time.monotonic() + 240

@@ -11,6 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from repowright.agent.cli.main import app
+from tests.cli import default_sigint
 
 
 def evaluate_argv(
@@ -48,7 +49,9 @@ def evaluate(world: dict, dataset: Path, predictions: str, run_id: str, *extra: 
 
 def start(argv: list[str], **popen: Any) -> subprocess.Popen:
     """`repowright ARGV` in its own process, as a user would start it."""
-    return subprocess.Popen([sys.executable, "-m", "repowright.agent.cli.main", *argv], **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "repowright.agent.cli.main", *argv], preexec_fn=default_sigint, **popen
+    )
 
 
 def dataset_of(world: dict, name: str, ids: list[str]) -> Path:
