@@ -86,17 +86,42 @@ FILE_RANKED = (
     "best_def",
 )
 DEF_RANKED = ("bm25_names", "bm25_docs", "name_exact", "file_score")
-FILE_COLUMNS = FILE_FEATURES + tuple(f"rank_{n}" for n in FILE_RANKED) + ("stem_word",)
+# How much of a file's path is made of the issue's words (all of it, its stem, its folders), and its depth.
+PATH_WORD_COLUMNS = ("path_words", "stem_words", "dir_words", "depth")
+FILE_COLUMNS = FILE_FEATURES + tuple(f"rank_{n}" for n in FILE_RANKED) + ("stem_word",) + PATH_WORD_COLUMNS
 DEF_COLUMNS = DEF_FEATURES + tuple(f"rank_{n}" for n in DEF_RANKED) + ("name_word", "class_word")
 _WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PIECES = re.compile(r"[A-Za-z][a-z0-9]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
 def file_columns(paths: list[str], rows: list[list[float]], issue: str) -> list[list[float]]:
-    """FILE_COLUMNS rows: the base features, their ranks, and whether the file's stem is a word of the issue."""
+    """FILE_COLUMNS rows: the base features, their ranks, whether the file's stem is a word of the issue, and
+    the path's share of issue words."""
     words = set(_WORDS.findall(issue))
+    pieces = word_pieces(issue)
     ranked = with_ranks(rows, FILE_FEATURES, FILE_RANKED)
     stems = [posixpath.splitext(posixpath.basename(p))[0] for p in paths]
-    return [r + [float(len(st) >= 4 and st in words)] for r, st in zip(ranked, stems, strict=True)]
+    return [
+        r + [float(len(st) >= 4 and st in words)] + path_words(p, pieces)
+        for r, st, p in zip(ranked, stems, paths, strict=True)
+    ]
+
+
+def word_pieces(text: str) -> set[str]:
+    """Lower-cased pieces of every word (snake_case and CamelCase split)."""
+    return {w.lower() for w in _PIECES.findall(text)}
+
+
+def path_words(path: str, issue_pieces: set[str]) -> list[float]:
+    """PATH_WORD_COLUMNS: the share of the path's, stem's and folders' word pieces that the issue uses; depth/10."""
+    parts = posixpath.splitext(path)[0].split("/")
+    stem = sorted(word_pieces(parts[-1]))
+    dirs = [w for part in parts[:-1] for w in sorted(word_pieces(part))]
+
+    def share(ws: list[str]) -> float:
+        return sum(w in issue_pieces for w in ws) / max(1, len(ws))
+
+    return [share(dirs + stem), share(stem), share(dirs), len(parts) / 10.0]
 
 
 def def_columns(ids: list[str], rows: list[list[float]], issue: str) -> list[list[float]]:

@@ -61,6 +61,9 @@ REASONS = {
     "name_word": "its name is a word of the issue",
     "class_word": "its class is named in the issue",
     "stem_word": "file named in the issue's words",
+    "path_words": "its path is made of the issue's words",
+    "stem_words": "its path is made of the issue's words",
+    "dir_words": "its folders are named in the issue",
 }
 
 

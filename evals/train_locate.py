@@ -223,7 +223,8 @@ def line(label: str, res: dict[str, dict[int, float]], n: dict[str, int]) -> str
         + " ".join(f"{f.get(k, 0) * 100:5.1f}" for k in KS)
         + " | functions "
         + " ".join(f"{fn.get(k, 0) * 100:5.1f}" for k in KS)
-        + f" | BM25@5 {b.get(5, 0) * 100:5.1f}"
+        + " | BM25 files "
+        + " ".join(f"{b.get(k, 0) * 100:5.1f}" for k in KS)
         + f"  (n={n['files']}, with function gold {n['functions']})"
     )
 

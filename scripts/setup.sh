@@ -20,6 +20,6 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 "$VENV/bin/python" -c "import torch" 2>/dev/null || { echo "setup: installing torch==2.13.0 (CPU)"; "$VENV/bin/pip" install -q torch==2.13.0; }
-echo "setup: installing repowright and its dependencies (Ray too: the test suite runs a multi-node cluster)"
-"$VENV/bin/pip" install -q -e '.[dev,fuzz,ray]'
+echo "setup: installing repowright and its dependencies (Ray too: the test suite runs a multi-node cluster; lightgbm for evals/locate_gbm.py)"
+"$VENV/bin/pip" install -q -e '.[dev,fuzz,ray,train]'
 touch "$VENV/.installed"

@@ -8,7 +8,14 @@ import pytest
 
 from repowright.agent.issue_signals import read_signals
 from repowright.agent.learned_rank import LinearModel, WeightsError, load_weights
-from repowright.agent.locate_features import DEF_FEATURES, FILE_FEATURES, FeatureBuilder, files_matching
+from repowright.agent.locate_features import (
+    DEF_FEATURES,
+    FILE_FEATURES,
+    FeatureBuilder,
+    files_matching,
+    path_words,
+    word_pieces,
+)
 from repowright.agent.locate_index import build_text_index, fast_tokenize
 from repowright.agent.rank_locations import rank_locations
 from repowright.analyzers.bm25 import tokenize
@@ -72,3 +79,11 @@ def test_a_broken_weights_file_is_one_clear_error(tmp_path):
     bad.write_text(json.dumps({"files": {"weights": {}}}))
     with pytest.raises(WeightsError, match="retrain them"):
         load_weights(bad)
+
+
+def test_path_words_share_the_issue_words_of_path_stem_and_folders():
+    pieces = word_pieces("AsyncClient in httpx drops the timeout")
+    assert {"async", "client", "httpx", "timeout"} <= pieces
+    assert path_words("httpx/_client.py", pieces) == [1.0, 1.0, 1.0, 0.2]
+    assert path_words("httpx/_urls.py", pieces) == [0.5, 0.0, 1.0, 0.2]
+    assert path_words("docs/conf.py", pieces) == [0.0, 0.0, 0.0, 0.2]
