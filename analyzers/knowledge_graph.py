@@ -223,7 +223,7 @@ def facts_keys(files: dict[str, list[Any]]) -> set[str]:
     return {f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]}
 
 
-def _worker_count(workers: int | None) -> int:
+def worker_count(workers: int | None) -> int:
     """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
     import multiprocessing  # here and below, not at the top: a warm map over an unchanged tree starts no process
 
@@ -274,7 +274,7 @@ def _resolve_all(
     for path in paths:
         by_shard.setdefault(cache.shard_of(path), []).append(path)
     jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
-    count = _worker_count(workers)
+    count = worker_count(workers)
 
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
@@ -307,7 +307,7 @@ def _process(
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
     by_path = {e.path: e for e in todo}
-    count = _worker_count(workers)
+    count = worker_count(workers)
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
