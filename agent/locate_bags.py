@@ -12,6 +12,7 @@ import gc
 import marshal
 import multiprocessing
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,7 @@ def _file_text(root: Path | None, path: str, digest: str) -> tuple[str, list[int
     if key and key in _FILE_MEMO:
         return _FILE_MEMO[key]
     text = read_text(root, path)
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
+    offsets = list(accumulate(map(len, text.splitlines(keepends=True)), initial=0))
     entry = (text, offsets, token_bag(text))
     if key:
         if len(_FILE_MEMO) > _MEMO_LIMIT:
