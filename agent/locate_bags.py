@@ -8,7 +8,6 @@ need it (tokenising is most of a cold locate's own time; the workers share the g
 
 from __future__ import annotations
 
-import gc
 import marshal
 import multiprocessing
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from repowright.analyzers.bm25 import token_bag
-from repowright.analyzers.knowledge_graph import worker_count
+from repowright.analyzers.knowledge_graph import start_worker, worker_count
 
 MAX_FILE_CHARS = 400_000
 MAX_BODY_LINES = 400
@@ -183,9 +182,11 @@ def _count_in_workers(
     global _JOB
     _JOB = (graph, root, defs_of)
     try:
-        with multiprocessing.get_context("fork").Pool(count, initializer=gc.disable) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=start_worker) as pool:
             chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
             for blob in pool.imap(_count_chunk, chunks):
                 yield from marshal.loads(blob)
+            pool.close()  # every result is in: let the workers exit on their own before the pool terminates
+            pool.join()
     finally:
         _JOB = None

@@ -11,6 +11,7 @@ import gc
 import marshal
 import os
 import re
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -232,6 +233,14 @@ def worker_count(workers: int | None) -> int:
     return max(1, workers or os.cpu_count() or 1)
 
 
+def start_worker() -> None:
+    """Initializer of every worker pool: no cycle collection (the inherited heap is large and short-lived) and
+    the default SIGTERM. A forked worker inherits its parent's handlers, and the CLI's (which raises SystemExit)
+    once left a worker idling on the pool's queue while the parent waited for it to exit."""
+    gc.disable()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 _STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
 
 
@@ -281,11 +290,13 @@ def _resolve_all(
             for job in jobs:
                 yield from _resolve_shard(job)
             return
-        with multiprocessing.get_context("fork").Pool(count, initializer=gc.disable) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=start_worker) as pool:
             for done, part in enumerate(pool.imap_unordered(_resolve_shard, jobs), 1):
                 yield from part
                 if progress:
                     progress("resolve", done, len(jobs))
+            pool.close()  # every result is in: let the workers exit on their own before the pool terminates
+            pool.join()
     finally:
         _STATE = None
 
@@ -313,7 +324,7 @@ def _process(
     if count > 1 and len(jobs) > 8:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=count, initializer=gc.disable) as pool:
+        with ProcessPoolExecutor(max_workers=count, initializer=start_worker) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
             return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)
     else:

@@ -5,7 +5,9 @@ counted serially, and one after a second checkout of the same tree shares the ca
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import shutil
+import signal
 from pathlib import Path
 
 import jinja2
@@ -14,7 +16,7 @@ import pytest
 from repowright.agent import locate_bags
 from repowright.agent.config import LocateConfig
 from repowright.agent.locate import locate
-from repowright.analyzers.knowledge_graph import build_knowledge_graph
+from repowright.analyzers.knowledge_graph import build_knowledge_graph, start_worker
 
 ISSUES = [
     "TemplateSyntaxError: unexpected end of template when a for loop in Environment.from_string has an else "
@@ -74,3 +76,18 @@ def test_a_second_checkout_reuses_parsed_facts_and_ranks_alike(repo, tmp_path):
     kg = build_knowledge_graph(other, cache_dir=cache, workers=1)
     assert kg.stats["cache_hits"] == len(list(other.rglob("*.py"))) == 25  # no module parsed again
     assert ranked(other, cache, 1, ISSUES[0]) == first
+
+
+def _exit_on_term(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # as the CLI's handler does
+
+
+def test_pool_workers_take_the_default_sigterm_whatever_the_parent_handles():
+    """A worker that inherited the CLI's SIGTERM handler once stayed idle on the pool's queue while the pool,
+    terminating, waited for it to exit: workers start with the default handler, so terminating kills them."""
+    previous = signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        with multiprocessing.get_context("fork").Pool(1, initializer=start_worker) as pool:
+            assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
