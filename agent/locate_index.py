@@ -4,116 +4,30 @@ Fields, each its own BM25 index so a match in a path or a name is not drowned by
 - files: `path` (path pieces), `names` (names of the definitions it holds), `docs` (module and definition
   docstrings, signatures), `code` (the whole text);
 - definitions: `names` (qualified name), `docs` (signature and docstring), `code` (the body's lines).
-Tokenising is the cost of localisation, so identifiers are split once per process (a memo) and a file's tokens
-are memoised by its content hash: a second locate over the same tree, or over the next commit of it, re-reads only
-the files whose content changed. Given the graph cache folder, the built index and the bags are also kept on disk
+Tokenising is the cost of localisation, so identifiers are split once per process (a memo), a file's tokens
+are memoised by its content hash (a second locate over the same tree, or over the next commit of it, re-reads only
+the files whose content changed), and many files are counted in parallel (agent/locate_bags.py). The indexes are
+built packed, as they are stored. Given the graph cache folder, the built index and the bags are also kept on disk
 (agent/locate_index_cache.py), so a fresh process over an unchanged tree tokenises nothing.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from repowright.analyzers.bm25 import BM25, PackedBM25, token_bag, tokenize
+from repowright.analyzers.bm25 import BM25, PackedBM25, PackedPostings, tokenize
 from repowright.analyzers.graph import CODE_KINDS, KnowledgeGraph, NodeKind
 
-from .locate_index_cache import (
-    bags_from_data,
-    bags_to_data,
-    load_bags,
-    load_index_state,
-    save_bags,
-    save_index_state,
-    tree_key,
-)
+from .locate_bags import Bags, all_bags, memoised_bags, read_text
+from .locate_index_cache import load_bags, load_index_state, save_bags, save_index_state, tree_key
 
-MAX_FILE_CHARS = 400_000
-MAX_BODY_LINES = 400
-_FILE_MEMO: dict[str, tuple[str, list[int], Counter[str]]] = {}
-_BAG_MEMO: dict[str, tuple[str, dict[str, Any]]] = {}
-_MEMO_LIMIT = 60_000
 fast_tokenize = tokenize  # the memoised tokenizer of analyzers.bm25, named for what callers rely on
-
-
-def _read_text(root: Path | None, path: str) -> str:
-    """A file's text (its first MAX_FILE_CHARS characters), or '' when it cannot be read."""
-    try:
-        return (root / path).read_text(errors="replace")[:MAX_FILE_CHARS] if root else ""
-    except OSError:
-        return ""
-
-
-def _file_text(root: Path | None, path: str, digest: str) -> tuple[str, list[int], Counter[str]]:
-    """A file's text, the character offset of each line start, and its token bag, memoised by content hash."""
-    key = f"{digest}:{path}" if digest else ""
-    if key and key in _FILE_MEMO:
-        return _FILE_MEMO[key]
-    text = _read_text(root, path)
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
-    entry = (text, offsets, token_bag(text))
-    if key:
-        if len(_FILE_MEMO) > _MEMO_LIMIT:
-            _FILE_MEMO.clear()
-        _FILE_MEMO[key] = entry
-    return entry
-
-
-def _body_bag(text: str, offsets: list[int], start: int, end: int) -> Counter[str]:
-    """Tokens of lines start..end (1-based, at most MAX_BODY_LINES of them)."""
-    first = max(0, start - 1)
-    last = min(end, first + MAX_BODY_LINES, len(offsets) - 1)
-    return (
-        token_bag(text[offsets[min(first, len(offsets) - 1)] : offsets[last]]) if last > first else Counter()
-    )
-
-
-def _file_bags(
-    graph: Any, root: Path | None, path: str, nodes: list[str], stored: dict[str, dict[str, Any]]
-) -> tuple[str, dict[str, Any]]:
-    """A file's text and the token bags of its fields and definitions, memoised by content hash (definitions,
-    their names and docstrings all follow from the content); `stored` holds bags read from disk by content."""
-    digest = graph.nodes[path].get("hash", "")
-    key = f"bags:{digest}:{path}" if digest else ""
-    if key and key in _BAG_MEMO:
-        return _BAG_MEMO[key]
-    if digest and f"{digest}:{path}" in stored:
-        try:
-            entry = (_read_text(root, path), bags_from_data(stored[f"{digest}:{path}"]))
-        except (KeyError, TypeError, ValueError):
-            pass
-        else:
-            _BAG_MEMO[key] = entry
-            return entry
-    text, offsets, code = _file_text(root, path, digest)
-    names: Counter[str] = Counter()
-    docs: Counter[str] = token_bag(graph.nodes[path].get("doc", ""))
-    defs = []
-    for node in nodes:
-        d = graph.nodes[node]
-        qual, doc = token_bag(d["qualname"]), token_bag(f"{d['signature']} {d['doc']}")
-        names.update(qual)
-        docs.update(doc)
-        defs.append((node, qual, doc, _body_bag(text, offsets, d["start_line"], d["end_line"])))
-    entry = (
-        text,
-        {
-            "path": token_bag(path.replace("/", " ").replace(".", " ")),
-            "names": names,
-            "docs": docs,
-            "code": code,
-            "defs": defs,
-        },
-    )
-    if key:
-        if len(_BAG_MEMO) > _MEMO_LIMIT:
-            _BAG_MEMO.clear()
-        _BAG_MEMO[key] = entry
-    return entry
+FILE_FIELDS = ("path", "names", "docs", "code")
+DEF_FIELDS = ("names", "docs", "code")
 
 
 @dataclass
@@ -135,10 +49,11 @@ class TextIndex:
 
 
 def build_text_index(
-    kg: KnowledgeGraph, root: Path | None = None, cache_dir: Path | None = None
+    kg: KnowledgeGraph, root: Path | None = None, cache_dir: Path | None = None, workers: int | None = None
 ) -> TextIndex:
-    """Token bags for every parsed source file and definition in `kg` (see the module docstring); with
-    `cache_dir` (the graph cache folder) the index is read from and written to disk (agent/locate_index_cache.py)."""
+    """Token bags for every parsed source file and definition in `kg` (see the module docstring), counted in
+    up to `workers` processes (default: all cores); with `cache_dir` (the graph cache folder) the index is read
+    from and written to disk (agent/locate_index_cache.py)."""
     graph, root = kg.graph, Path(root) if root else kg.root
     index = TextIndex()
     defs_of: dict[str, list[str]] = defaultdict(list)
@@ -152,52 +67,53 @@ def build_text_index(
     key = ""
     if cache_dir is not None and root is not None:
         key = tree_key(index.files, [graph.nodes[p].get("hash", "") for p in index.files])
-    if key and cache_dir is not None and root is not None:
-        state = load_index_state(cache_dir, root, key)
-        if state is not None and _restore(index, state, root):
-            return index
-        stored = load_bags(cache_dir, root)
-        _fill(index, graph, root, defs_of, stored)
-        fresh = {f"{graph.nodes[p]['hash']}:{p}" for p in index.files}
-        if not fresh <= stored.keys():
-            save_bags(cache_dir, root, _bags_data(graph, index.files, stored))
-        save_index_state(cache_dir, root, key, _state(index))
+    if not key or cache_dir is None or root is None:
+        _fill(index, all_bags(graph, root, index.files, index.defs_of, {}, workers))
         return index
-    _fill(index, graph, root, defs_of, {})
+    state = load_index_state(cache_dir, root, key)
+    if state is not None and _restore(index, state, root):
+        return index
+    stored = load_bags(cache_dir, root)
+    _fill(index, all_bags(graph, root, index.files, index.defs_of, stored, workers))
+    fresh = {f"{graph.nodes[p]['hash']}:{p}" for p in index.files}
+    if not fresh <= stored.keys():
+        save_bags(cache_dir, root, _bags_data(graph, index.files, stored))
+    save_index_state(cache_dir, root, key, _state(index))
     return index
 
 
-def _fill(
-    index: TextIndex,
-    graph: Any,
-    root: Path | None,
-    defs_of: dict[str, list[str]],
-    stored: dict[str, dict[str, Any]],
-) -> None:
-    """Build the fielded indexes from every file's bags (from `stored` where its content is there)."""
-    fields: dict[str, list[Counter[str]]] = {"path": [], "names": [], "docs": [], "code": []}
-    dfields: dict[str, list[Counter[str]]] = {"names": [], "docs": [], "code": []}
-    for path in index.files:
-        text, bags = _file_bags(graph, root, path, sorted(defs_of.get(path, ())), stored)
+def _fill(index: TextIndex, bags: Iterable[tuple[str, Bags]]) -> None:
+    """Build the fielded indexes (packed, as stored) from every file's text and bags, in `index.files` order,
+    as the bags arrive."""
+    fields = {name: PackedPostings() for name in FILE_FIELDS}
+    dfields = {name: PackedPostings() for name in DEF_FIELDS}
+    for path, (text, bag) in zip(index.files, bags, strict=True):
         index.text[path] = text
-        for name in fields:
-            fields[name].append(bags[name])
-        for node, qual, doc, body in bags["defs"]:
+        for name, postings in fields.items():
+            postings.add(bag[name])
+        for node, qual, doc, body in bag["defs"]:
             index.defs.append(node)
-            dfields["names"].append(qual)
-            dfields["docs"].append(doc)
-            dfields["code"].append(body)
-    index.file_fields = {name: BM25(docs) for name, docs in fields.items()}
-    index.def_fields = {name: BM25(docs) for name, docs in dfields.items()}
+            dfields["names"].add(qual)
+            dfields["docs"].add(doc)
+            dfields["code"].add(body)
+    index.file_fields = {name: PackedBM25(p.state()) for name, p in fields.items()}
+    index.def_fields = {name: PackedBM25(p.state()) for name, p in dfields.items()}
 
 
 def _state(index: TextIndex) -> dict[str, Any]:
     return {
         "files": index.files,
         "defs": index.defs,
-        "file_fields": {k: v.state() for k, v in index.file_fields.items()},
-        "def_fields": {k: v.state() for k, v in index.def_fields.items()},
+        "file_fields": {k: _packed(v) for k, v in index.file_fields.items()},
+        "def_fields": {k: _packed(v) for k, v in index.def_fields.items()},
     }
+
+
+def _packed(bm25: BM25) -> dict[str, Any]:
+    """A field's stored state: a packed index's own (as built), else the built index's."""
+    if isinstance(bm25, PackedBM25):
+        return {"k1": bm25.k1, "b": bm25.b, "lengths": bm25.lengths, "avg": bm25.avg, "postings": bm25.packed}
+    return bm25.state()
 
 
 def _restore(index: TextIndex, state: dict[str, Any], root: Path) -> bool:
@@ -210,18 +126,18 @@ def _restore(index: TextIndex, state: dict[str, Any], root: Path) -> bool:
         index.def_fields = {k: PackedBM25(v) for k, v in state["def_fields"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return False
-    index.text = {path: _read_text(root, path) for path in index.files}
+    index.text = {path: read_text(root, path) for path in index.files}
     return True
 
 
-def _bags_data(graph: Any, files: list[str], stored: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _bags_data(graph: Any, files: list[str], stored: dict[str, Bags]) -> dict[str, Bags]:
     """Plain bags of every file of this tree by content, for the next run's incremental rebuild."""
     out = {}
     for path in files:
         key = f"{graph.nodes[path]['hash']}:{path}"
-        memo = _BAG_MEMO.get(f"bags:{key}")
+        memo = memoised_bags(graph.nodes[path]["hash"], path)
         if key in stored:
             out[key] = stored[key]
         elif memo is not None:
-            out[key] = bags_to_data(memo[1])
+            out[key] = memo
     return out

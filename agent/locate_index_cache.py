@@ -12,7 +12,6 @@ The version names the token bag layout and the graph cache's version (definition
 from __future__ import annotations
 
 import marshal
-from collections import Counter
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
@@ -63,22 +62,6 @@ def load_index_state(cache_dir: Path, root: Path, key: str) -> dict[str, Any] | 
 
 def save_index_state(cache_dir: Path, root: Path, key: str, state: dict[str, Any]) -> None:
     _write(_path(cache_dir, root, "text-index"), f"text-index:{key}", {**state, "key": key})
-
-
-def bags_to_data(entry: dict[str, Any]) -> dict[str, Any]:
-    """One file's token bags as plain dicts (marshal stores no Counter)."""
-    return {
-        **{k: dict(entry[k]) for k in ("path", "names", "docs", "code")},
-        "defs": [(node, dict(q), dict(d), dict(b)) for node, q, d, b in entry["defs"]],
-    }
-
-
-def bags_from_data(data: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of `bags_to_data`."""
-    return {
-        **{k: Counter(data[k]) for k in ("path", "names", "docs", "code")},
-        "defs": [(node, Counter(q), Counter(d), Counter(b)) for node, q, d, b in data["defs"]],
-    }
 
 
 def load_bags(cache_dir: Path, root: Path) -> dict[str, dict[str, Any]]:

@@ -36,12 +36,17 @@ def ident_tokens(ident: str) -> tuple[str, ...]:
     return hit
 
 
-def token_bag(text: str) -> Counter[str]:
-    """The tokens of `text` counted (as Counter(tokenize(text))), splitting each distinct identifier once."""
-    out: Counter[str] = Counter()
+def token_bag(text: str) -> dict[str, int]:
+    """The tokens of `text` counted (as Counter(tokenize(text)), as a plain dict), splitting each distinct
+    identifier once; plain dicts, because Counter's item update runs in Python and this is the hot loop of
+    indexing a repository."""
+    out: dict[str, int] = {}
+    get = out.get
+    split = _SPLIT.get
     for ident, count in Counter(_IDENT.findall(text)).items():
-        for token in ident_tokens(ident):
-            out[token] += count
+        tokens = split(ident)
+        for token in ident_tokens(ident) if tokens is None else tokens:
+            out[token] = get(token, 0) + count
     return out
 
 
@@ -56,11 +61,16 @@ def tokenize(text: str) -> list[str]:
 class BM25:
     """Score documents (token lists) against a query; k1 and b are the usual defaults."""
 
-    def __init__(self, docs: list[list[str]] | list[Counter[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        """`docs` are token lists, or bags (Counter of token -> count) when the caller has counted already."""
+    def __init__(
+        self,
+        docs: list[list[str]] | list[Counter[str]] | list[dict[str, int]],
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> None:
+        """`docs` are token lists, or bags (token -> count) when the caller has counted already."""
         self.k1, self.b = k1, b
-        bags = [d if isinstance(d, Counter) else Counter(d) for d in docs]
-        self.lengths = [d.total() if isinstance(d, Counter) else len(d) for d in docs]
+        bags = [d if isinstance(d, dict) else Counter(d) for d in docs]
+        self.lengths = [sum(d.values()) if isinstance(d, dict) else len(d) for d in docs]
         self.avg = (sum(self.lengths) / len(docs)) if docs else 1.0
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for index, bag in enumerate(bags):
@@ -92,6 +102,47 @@ class BM25:
         """The k best (index, score) pairs, best first, ties by index (deterministic)."""
         scores = self.scores(query)
         return heapq.nsmallest(k, ((i, s) for i, s in scores.items()), key=lambda x: (-x[1], x[0]))
+
+
+class PackedPostings:
+    """Builds `BM25(bags).state()` one bag (token -> count) at a time, without building the index first: the
+    cold path of a stored index (then scored as a `PackedBM25`), fed while the bags are still being counted."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.lengths: list[int] = []
+        self.postings: dict[str, array[int]] = {}
+
+    def add(self, bag: dict[str, int]) -> None:
+        """Append the next document's bag."""
+        index = len(self.lengths)
+        self.lengths.append(sum(bag.values()))
+        postings = self.postings
+        get = postings.get
+        for term, count in bag.items():
+            flat = get(term)
+            if flat is None:
+                flat = postings[term] = array("i")
+            flat.append(index)
+            flat.append(count)
+
+    def state(self) -> dict[str, Any]:
+        n = len(self.lengths)
+        return {
+            "k1": self.k1,
+            "b": self.b,
+            "lengths": self.lengths,
+            "avg": (sum(self.lengths) / n) if n else 1.0,
+            "postings": {t: flat.tobytes() for t, flat in self.postings.items()},
+        }
+
+
+def packed_state(bags: list[dict[str, int]], k1: float = 1.2, b: float = 0.75) -> dict[str, Any]:
+    """`BM25(bags).state()` counted straight from bags (see PackedPostings)."""
+    builder = PackedPostings(k1, b)
+    for bag in bags:
+        builder.add(bag)
+    return builder.state()
 
 
 class PackedBM25(BM25):

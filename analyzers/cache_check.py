@@ -97,6 +97,12 @@ def valid_shard(records: Any) -> bool:
             and isinstance(record.get("counts"), dict)
         ):
             return False
-        if not all(_typed(node, (str, dict)) for node in record["nodes"]):
+        if not all(_node_row(node) for node in record["nodes"]):
             return False
     return True
+
+
+def _node_row(node: Any) -> bool:
+    """One [id, attrs] node of a shard; exact types, unrolled (marshal gives exact types), as loading a cached
+    graph checks every node."""
+    return type(node) in (list, tuple) and len(node) >= 2 and type(node[0]) is str and type(node[1]) is dict

@@ -141,6 +141,40 @@ def summarize(root: Path, files: dict[str, list[Any]], skipped: Counter, hits: i
     }
 
 
+def add_nodes(graph: nx.MultiDiGraph, nodes: list[list[Any]]) -> None:
+    """`graph.add_nodes_from(nodes)` for [id, attrs] pairs, writing networkx's adjacency dicts directly: the same
+    graph (dict orders included) without the per-node checks that were a third of loading a cached graph."""
+    succ, pred, attrs_of = graph._succ, graph._pred, graph._node
+    for node, attrs in nodes:
+        if node in attrs_of:
+            attrs_of[node].update(attrs)
+        else:
+            succ[node], pred[node], attrs_of[node] = {}, {}, dict(attrs)
+    graph.__networkx_cache__.clear()
+
+
+def add_edges(graph: nx.MultiDiGraph, edges: list[Any]) -> None:
+    """`graph.add_edges_from((s, d, kind, {"kind": kind, "line": line}))` for (source, target, kind, line)
+    records (no "line" when it is 0), writing the adjacency dicts as networkx's `add_edge` does: a repeated edge
+    updates the first one's attributes."""
+    succ, pred, attrs_of = graph._succ, graph._pred, graph._node
+    for source, target, kind, line in edges:
+        if source not in succ:
+            succ[source], pred[source], attrs_of[source] = {}, {}, {}
+        if target not in succ:
+            succ[target], pred[target], attrs_of[target] = {}, {}, {}
+        keys = succ[source].get(target)
+        if keys is None:
+            keys = succ[source][target] = pred[target][source] = {}
+        data = keys.get(kind)
+        if data is None:
+            data = keys[kind] = {}
+        data["kind"] = kind
+        if line:
+            data["line"] = line
+    graph.__networkx_cache__.clear()
+
+
 class KnowledgeGraph:
     """The graph (`.graph`, built on first access when loaded from the cache) and its lookups."""
 
@@ -213,15 +247,13 @@ class KnowledgeGraph:
             record = shards[shard].get(path)
             if record is None:
                 raise RuntimeError(f"knowledge graph cache is missing {path}; delete the cache and map again")
-            graph.add_nodes_from((n[0], n[1]) for n in record["nodes"])
+            add_nodes(graph, record["nodes"])
             parent = posixpath.dirname(path)
             graph.add_edge(
                 parent + "/" if parent else ".", path, key=EdgeKind.CONTAINS, kind=EdgeKind.CONTAINS
             )
             edges.extend(record["edges"])
-        graph.add_edges_from(
-            (s, d, k, {"kind": k, "line": line} if line else {"kind": k}) for s, d, k, line in edges
-        )
+        add_edges(graph, edges)
         return graph
 
     # export -------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import gc
 import marshal
 import os
 import re
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -223,13 +224,21 @@ def facts_keys(files: dict[str, list[Any]]) -> set[str]:
     return {f"{rec[2]}.{rec[3]}" for rec in files.values() if rec[3]}
 
 
-def _worker_count(workers: int | None) -> int:
+def worker_count(workers: int | None) -> int:
     """Processes to use: all cores by default; one inside a daemon process, which may not have children."""
     import multiprocessing  # here and below, not at the top: a warm map over an unchanged tree starts no process
 
     if multiprocessing.current_process().daemon:
         return 1
     return max(1, workers or os.cpu_count() or 1)
+
+
+def start_worker() -> None:
+    """Initializer of every worker pool: no cycle collection (the inherited heap is large and short-lived) and
+    the default SIGTERM. A forked worker inherits its parent's handlers, and the CLI's (which raises SystemExit)
+    once left a worker idling on the pool's queue while the parent waited for it to exit."""
+    gc.disable()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 _STATE: tuple[Resolver, dict, dict, GraphCache] | None = None
@@ -274,18 +283,20 @@ def _resolve_all(
     for path in paths:
         by_shard.setdefault(cache.shard_of(path), []).append(path)
     jobs = [(shard, members, full) for shard, members in sorted(by_shard.items())]
-    count = _worker_count(workers)
+    count = worker_count(workers)
 
     try:
         if count == 1 or len(paths) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             for job in jobs:
                 yield from _resolve_shard(job)
             return
-        with multiprocessing.get_context("fork").Pool(count, initializer=gc.disable) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=start_worker) as pool:
             for done, part in enumerate(pool.imap_unordered(_resolve_shard, jobs), 1):
                 yield from part
                 if progress:
                     progress("resolve", done, len(jobs))
+            pool.close()  # every result is in: let the workers exit on their own before the pool terminates
+            pool.join()
     finally:
         _STATE = None
 
@@ -307,13 +318,13 @@ def _process(
         return 0
     jobs = [(str(root), e.path, e.language, str(cache.directory)) for e in todo]
     by_path = {e.path: e for e in todo}
-    count = _worker_count(workers)
+    count = worker_count(workers)
     # Big files first so the pool's tail is short; small chunks keep both cores busy.
     jobs.sort(key=lambda j: -by_path[j[1]].size)
     if count > 1 and len(jobs) > 8:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=count, initializer=gc.disable) as pool:
+        with ProcessPoolExecutor(max_workers=count, initializer=start_worker) as pool:
             results = pool.map(_read_and_parse, jobs, chunksize=max(1, min(16, len(jobs) // (count * 8))))
             return _collect(results, by_path, files, skipped_files, skipped, progress, len(jobs), loaded)
     else:

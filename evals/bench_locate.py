@@ -305,6 +305,7 @@ def time_cli(repo: Path, issue: str) -> dict:
         env = {**os.environ, "REPOWRIGHT_LLM__BASE_URL": ""}
         out = {}
         for label in ("cold", "warm"):
+            out[f"{label}_load"] = round(os.getloadavg()[0], 2)
             start, cpu = time.perf_counter(), _children_cpu()
             subprocess.run(cmd, check=True, capture_output=True, env=env)
             out[f"{label}_s"] = round(time.perf_counter() - start, 2)
@@ -359,8 +360,9 @@ def main() -> None:
         t = result["timing"]
         print(
             f"\nrepowright locate on {args.timing_repo} ({t['files']} files): cold {t['cold_s']:.1f}s "
-            f"(CPU {t['cold_cpu_s']:.1f}s), warm {t['warm_s']:.1f}s (CPU {t['warm_cpu_s']:.1f}s); BM25 over the "
-            f"mapped tree {t['bm25_s']:.1f}s; load average {t['load_average']} (targets: cold <= 15 s, warm <= 3 s)"
+            f"(CPU {t['cold_cpu_s']:.1f}s, load {t['cold_load']}), warm {t['warm_s']:.1f}s (CPU {t['warm_cpu_s']:.1f}s, "
+            f"load {t['warm_load']}); BM25 over the mapped tree {t['bm25_s']:.1f}s; load average at the end "
+            f"{t['load_average']} (targets: cold <= 15 s, warm <= 3 s)"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))

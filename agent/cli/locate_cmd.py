@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from ..errors import UserError
 from .common import JSON_OPTION_HELP, console, emit_json, err_console, read_text_file, settings_from_flags
+
+if TYPE_CHECKING:
+    from ..config_sections import LocateConfig
 
 
 def locate_issue(
@@ -50,9 +54,6 @@ def locate_issue(
     assert issue is not None
     if not issue.strip():
         raise UserError("the issue text is empty; describe the problem to locate")
-    from ..locate import locate
-    from ..repo_graph import graph_cache_folder, repository_graph
-
     settings = settings_from_flags(
         locate__top=top,
         locate__simulations=simulations,
@@ -66,6 +67,21 @@ def locate_issue(
         from ..llm import llm_from_settings
 
         llm = llm_from_settings(settings)
+    from repowright.analyzers.graph import without_gc
+
+    # The cycle collector stays off for the whole command: re-enabled between the graph and the output, its
+    # first pass walked every object of the graph just built (on sympy, hundreds of thousands) for no garbage.
+    with without_gc():
+        _locate_and_print(path, issue, cfg, llm, cache_dir, as_json)
+
+
+def _locate_and_print(
+    path: Path, issue: str, cfg: LocateConfig, llm: Any, cache_dir: Path | None, as_json: bool
+) -> None:
+    """Map `path`, locate `issue` in it and print the result (a table, or JSON)."""
+    from ..locate import locate
+    from ..repo_graph import graph_cache_folder, repository_graph
+
     with err_console.status("mapping and searching the repository"):
         folder = graph_cache_folder(path, cache_dir)
         kg = repository_graph(path, cache_dir=folder)

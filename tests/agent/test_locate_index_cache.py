@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from repowright.agent import locate_index
+from repowright.agent import locate_bags, locate_index
 from repowright.agent.locate_index import build_text_index
 from repowright.agent.locate_index_cache import INDEX_VERSION, tree_folder
-from repowright.analyzers.bm25 import BM25, PackedBM25
+from repowright.analyzers.bm25 import BM25, PackedBM25, PackedPostings, packed_state, token_bag
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from tests.examples import copy_example
 
@@ -26,23 +26,23 @@ def tree(tmp_path) -> Path:
 def fresh_process(monkeypatch) -> list[str]:
     """Empty the in-process memos (as in a new process) and record which texts get tokenised, and (as "BM25")
     when an index is counted from documents."""
-    monkeypatch.setattr(locate_index, "_FILE_MEMO", {})
-    monkeypatch.setattr(locate_index, "_BAG_MEMO", {})
+    monkeypatch.setattr(locate_bags, "_FILE_MEMO", {})
+    monkeypatch.setattr(locate_bags, "_BAG_MEMO", {})
     seen: list[str] = []
-    real = locate_index.token_bag
+    real = locate_bags.token_bag
 
     def counting(text: str):
         seen.append(text)
         return real(text)
 
-    class CountingBM25(BM25):
-        def __init__(self, docs, *args, **kwargs) -> None:
-            if docs:
+    class CountingPostings(PackedPostings):
+        def add(self, bag) -> None:
+            if not self.lengths:
                 seen.append("BM25")
-            super().__init__(docs, *args, **kwargs)
+            super().add(bag)
 
-    monkeypatch.setattr(locate_index, "token_bag", counting)
-    monkeypatch.setattr(locate_index, "BM25", CountingBM25)
+    monkeypatch.setattr(locate_bags, "token_bag", counting)
+    monkeypatch.setattr(locate_index, "PackedPostings", CountingPostings)
     return seen
 
 
@@ -101,3 +101,12 @@ def test_a_packed_index_scores_as_the_index_it_was_stored_from():
         assert packed.top(query, 2) == built.top(query, 2)
     with pytest.raises(TypeError):
         PackedBM25({**built.state(), "postings": {"cart": [(0, 2)]}})
+
+
+def test_an_index_packed_from_bags_is_the_stored_state_of_the_built_index():
+    docs = [["cart", "total", "cart"], ["price", "discount"], ["total", "price", "tax", "tax"], []]
+    bags = [token_bag(" ".join(d)) for d in docs]
+    assert packed_state(bags) == BM25(docs).state()
+    assert packed_state([]) == BM25([]).state()
+    packed = PackedBM25(packed_state(bags))
+    assert packed.scores(["tax", "cart", "price"]) == BM25(docs).scores(["tax", "cart", "price"])
