@@ -30,10 +30,22 @@ from ..config_sections import FuzzConfig
 from ..errors import UserError
 from ..executor import Executor, LocalExecutor, Resources, memory_bytes
 from .executor import ExecConfig, ForkServerExecutor
-from .findings import REJECTED, RESOURCE, SEVERE, Finding, classify, deduplicate
+from .findings import (
+    ASSERT,
+    CRASH,
+    FINDING_CLASSES,
+    HANG,
+    REJECTED,
+    RESOURCE,
+    SEVERE,
+    Finding,
+    classify,
+    deduplicate,
+)
 from .generate import Case, generate_case
 from .remote import check_fuzz_node, run_batch_on_node
-from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
+from .reproduce import reduce_cases, render_case, reproducer_script, size_change, verify_all
+from .schedule import later_case, later_ids, make_plans, probe_ids, probe_size
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +54,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
+REDUCIBLE = (CRASH, ASSERT)
+REDUCE_TIMEOUT = 5.0  # a reduction candidate that turns slow is not the same finding
 _DEFAULTS = FuzzConfig()  # the settings' defaults, named once there
 
 
@@ -80,6 +94,7 @@ class CampaignState:
     complete: bool = False
     library_version: str = ""
     stopped_by_budget: bool = False
+    planned: int = 0  # inputs the schedule plans (known once the probe has run)
     extraction_failures: dict[str, str] = field(default_factory=dict)
 
 
@@ -89,16 +104,49 @@ def run_inputs(
     twice: frozenset[str],
     timeout: float,
     quick_timeout: float,
+    hung: frozenset[str] = frozenset(),
 ) -> dict[str, dict]:
     """Results by input id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
     ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs.
+    An input of an API in `hung` (it has a hang finding already) that overruns is recorded as slow instead of
+    rerun: a second hang of one API adds no finding and would cost the full timeout.
     Ids in `twice` run a second time and their results are compared (a silent wrong result shows as a change)."""
     quick = min(quick_timeout, timeout)
     results = executor.run(inputs, timeout=quick, twice=twice)
-    slow = [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
+    overran = (
+        [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
+    )
+    slow = []
+    for item in overran:
+        if item[0].rsplit("#", 1)[0] in hung:
+            results[item[0]] = {**results[item[0]], "status": "slow"}
+        else:
+            slow.append(item)
     if slow:
         results.update(executor.run(slow, timeout=timeout, twice=twice))
     return results
+
+
+def prefetched(batches: Iterator[list[Case]], depth: int = 4) -> Iterator[list[Case]]:
+    """The same batches, generated ahead in a thread, so a free worker never waits for input generation."""
+    ready: queue.Queue = queue.Queue(depth)
+    end = object()
+    failed: list[BaseException] = []
+
+    def fill() -> None:
+        try:
+            for batch in batches:
+                ready.put(batch)
+        except BaseException as exc:  # raised again in the consumer, not lost in this thread
+            failed.append(exc)
+        finally:
+            ready.put(end)
+
+    threading.Thread(target=fill, daemon=True, name="fuzz-generate").start()
+    while (batch := ready.get()) is not end:
+        yield batch
+    if failed:
+        raise failed[0]
 
 
 def run_twice(batch: list[Case]) -> frozenset[str]:
@@ -127,6 +175,8 @@ class Campaign:
         self.executor = executor  # None: threads here, config.workers fork servers
         self._pool: list[ForkServerExecutor] = []
         self._free: queue.SimpleQueue[ForkServerExecutor] = queue.SimpleQueue()
+        self._live: dict[str, Finding] = {}  # findings so far, by signature (findings.live.json)
+        self._hung: set[str] = set()  # APIs with a hang finding: their slow inputs are not rerun
 
     # ------------------------------------------------------------------ setup and resume
     def prepare(self) -> None:
@@ -188,55 +238,71 @@ class Campaign:
                 records[record["id"]] = record
         return records
 
-    def cases(self) -> Iterator[Case]:
-        """All inputs, interleaved across APIs so a time budget covers every API evenly."""
-        for index in range(self.config.inputs_per_api):
-            for api in self.config.apis:
-                if api in self.constraints:
-                    yield generate_case(self.constraints[api], index, self.config.seed)
-
     # ------------------------------------------------------------------ execution
     def run(self, progress: Progress | None = None) -> dict:
-        """Run what is left, then rebuild findings, reproducers and reports; return the summary."""
+        """Run what is left (the probe, then the planned rest), then rebuild findings, reproducers and reports;
+        return the summary."""
         self.prepare()
         self.load_constraints(progress)
         done = self.done_results()
-        todo = [c for c in self.cases() if c.id not in done]
-        total = len(done) + len(todo)
+        self._live = {f.signature: f for f in deduplicate(list(done.values()))}
+        self._hung = {f.api for f in self._live.values() if f.cls == HANG}
+        apis = [a for a in self.config.apis if a in self.constraints]
+        probe = probe_size(self.config.inputs_per_api)
+        first = [(a, i) for a, i in probe_ids(apis, probe) if f"{a}#{i}" not in done]
+        total = len(done) + len(first) + len(apis) * (self.config.inputs_per_api - probe)  # until planned
         if progress:
             progress("inputs", len(done), total)
         started = time.monotonic()
         self.state.runs += 1
         self.state.stopped_by_budget = False
+        rest: list[tuple[str, int]] = []
         try:
-            self._execute(todo, len(done), total, started, progress)
+            seed = self.config.seed
+            cases = (generate_case(self.constraints[a], i, seed) for a, i in first)
+            count = self._execute(cases, len(done), total, started, progress)
+            if not self.state.stopped_by_budget:
+                done = self.done_results()
+                plans = make_plans(done.values(), probe)
+                planned = list(later_ids(apis, probe, self.config.inputs_per_api, plans))
+                self.state.planned = probe * len(apis) + len(planned)
+                rest = [(a, i) for a, i in planned if f"{a}#{i}" not in done]
+                later = (later_case(self.constraints[a], i, seed, plans[a]) for a, i in rest if a in plans)
+                self._execute(later, count, count + len(rest), started, progress)
         finally:
             self.state.seconds += time.monotonic() - started
             self._save()
-        self.state.complete = len(self.done_results()) >= total
+        self.state.complete = not self.state.stopped_by_budget
         self._save()
         return self.finish(progress)
 
-    def _batches(self, todo: list[Case]) -> Iterator[list[Case]]:
-        size = self.config.batch_size
-        for start in range(0, len(todo), size):
-            yield todo[start : start + size]
+    def _batches(self, todo: Iterable[Case]) -> Iterator[list[Case]]:
+        pending = iter(todo)
+        while batch := list(itertools.islice(pending, self.config.batch_size)):
+            yield batch
 
     def _execute(
-        self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None
-    ) -> None:
+        self, todo: Iterable[Case], done: int, total: int, started: float, progress: Progress | None
+    ) -> int:
+        """Run `todo` (generated lazily, batch by batch) until done or over budget; the count of inputs done."""
         budget = self.config.time_budget
         executor = self.executor or LocalExecutor(self.config.workers)
-        batches = {batch[0].id: batch for batch in self._batches(todo)}
-        wanted = itertools.takewhile(lambda _: not self._over_budget(budget, started), batches.values())
-        fn, items = self._batch_tasks(executor, wanted)
+        batches: dict[str, list[Case]] = {}
+
+        def wanted() -> Iterator[list[Case]]:
+            for batch in prefetched(self._batches(todo)):
+                if self._over_budget(budget, started):
+                    self.state.stopped_by_budget = True
+                    return
+                batches[batch[0].id] = batch
+                yield batch
+
+        fn, items = self._batch_tasks(executor, wanted())
         try:
             for finished in executor.map(fn, items, self._resources()):
-                done += self._record_batch(batches[finished.key], finished.value, finished.node)
+                done += self._record_batch(batches.pop(finished.key), finished.value, finished.node)
                 if progress:
                     progress("inputs", done, total)
-            if self._over_budget(budget, started) and done < total:
-                self.state.stopped_by_budget = True
         finally:
             # Done, Ctrl-C or a failure: batches in flight are dropped (only the loop above records, so a resume
             # reruns them) and the containers are removed at once, in parallel, instead of after their batches.
@@ -246,6 +312,7 @@ class Campaign:
             for closer in closers:
                 closer.join()
             self._pool.clear()
+        return done
 
     def _batch_tasks(self, executor: Executor, batches: Iterable[list[Case]]) -> tuple[Callable, Iterable]:
         """The batch function and its items: inputs rendered here, run in a pooled fork server or on a node."""
@@ -289,39 +356,67 @@ class Campaign:
         """Run a batch in a free fork server of this process (one per worker, reused across batches)."""
         forkserver = self._free.get()
         try:
-            return run_inputs(forkserver, inputs, twice, self.config.timeout, self.config.quick_timeout)
+            return run_inputs(
+                forkserver,
+                inputs,
+                twice,
+                self.config.timeout,
+                self.config.quick_timeout,
+                self._hung_now(),
+            )
         finally:
             self._free.put(forkserver)
+
+    def _hung_now(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._hung)
 
     def _over_budget(self, budget: float | None, started: float) -> bool:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
 
     def _record_batch(self, batch: list[Case], results: dict[str, dict], node: str) -> int:
         """Classify a batch's results and append them to results.jsonl (the driver alone writes it)."""
-        lines = []
-        for case in batch:
-            result = results[case.id]
-            lines.append(
-                json.dumps(
-                    {
-                        "id": case.id,
-                        "api": case.api,
-                        "kind": case.kind,
-                        "violated": case.violated,
-                        "boundary": case.boundary,
-                        "cls": classify(case.kind, result),
-                        "result": result,
-                        "case": case.to_dict(),
-                        "node": node,
-                    },
-                    default=str,
-                )
-            )
+        records = [
+            {
+                "id": case.id,
+                "api": case.api,
+                "kind": case.kind,
+                "violated": case.violated,
+                "boundary": case.boundary,
+                "cls": classify(case.kind, results[case.id]),
+                "result": results[case.id],
+                "case": case.to_dict(),
+                "node": node,
+            }
+            for case in batch
+        ]
         with self._lock, self.results_path.open("a") as stream:
-            stream.write("\n".join(lines) + "\n")
+            stream.write("\n".join(json.dumps(r, default=str) for r in records) + "\n")
             stream.flush()
             os.fsync(stream.fileno())
+        self._note_findings(records)
         return len(batch)
+
+    def _note_findings(self, records: list[dict]) -> None:
+        """Keep `findings.live.json` current while inputs run (deduplicated, not yet reduced or verified), so
+        a campaign cut short still leaves its findings; note the APIs that hang."""
+        fresh = [r for r in records if r["cls"] in FINDING_CLASSES]
+        if not fresh:
+            return
+        with self._lock:
+            before = len(self._live)
+            for finding in deduplicate(fresh):
+                if finding.signature in self._live:
+                    self._live[finding.signature].count += finding.count
+                else:
+                    self._live[finding.signature] = finding
+                if finding.cls == HANG:
+                    self._hung.add(finding.api)
+            if len(self._live) > before:
+                live = sorted(self._live.values(), key=lambda f: (f.cls, f.api))
+                atomic_write(
+                    self.dir / "findings.live.json", json.dumps([f.to_dict() for f in live], indent=2)
+                )
 
     # ------------------------------------------------------------------ findings and reports
     def finish(self, progress: Progress | None = None) -> dict:
@@ -335,9 +430,10 @@ class Campaign:
         for f in findings:
             if f.id in previous:
                 kept = previous[f.id]
-                f.reproducer, f.reduced, f.verified, f.verify_note = (
+                f.reproducer, f.reduced, f.reduction, f.verified, f.verify_note = (
                     kept.get("reproducer"),
                     kept.get("reduced", False),
+                    kept.get("reduction", ""),
                     kept.get("verified"),
                     kept.get("verify_note", ""),
                 )
@@ -354,7 +450,8 @@ class Campaign:
         return {f["id"]: f for f in json.loads(path.read_text()) if f.get("reproducer")}
 
     def _reproduce(self, findings: list[Finding], progress: Progress | None) -> None:
-        """Reduce (severe findings, and up to verify_limit others), write every reproducer, verify the reduced."""
+        """Reduce crashes and internal asserts (a hang's candidates would each cost the full timeout), write every
+        reproducer, verify them (severe findings, and up to verify_limit others) in a fresh sandbox."""
         if not findings:
             return
         repro_dir = self.dir / "repro"
@@ -369,11 +466,17 @@ class Campaign:
             self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
         ) as executor:
             reduced = reduce_cases(
-                self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor
+                self.adapter,
+                self.constraints,
+                [(f, cases[f.id]) for f in checked if f.cls in REDUCIBLE],
+                executor,
+                timeout=min(self.config.timeout, REDUCE_TIMEOUT),
             )
         scripts = []
         for finding in ordered:
             case, finding.reduced = reduced.get(finding.id, (cases[finding.id], False))
+            if finding.reduced:
+                finding.reduction = size_change(cases[finding.id], case)
             script = reproducer_script(
                 finding,
                 render_case(self.adapter, self.constraints[finding.api], case),
@@ -413,7 +516,7 @@ class Campaign:
             "apis_with_constraints": len(self.constraints),
             "apis_run": len({r["api"] for r in records}),
             "inputs": len(records),
-            "planned_inputs": self.config.inputs_per_api * len(self.constraints),
+            "planned_inputs": self.state.planned or self.config.inputs_per_api * len(self.constraints),
             "inputs_by_kind": dict(by_kind),
             "outcomes": dict(by_class),
             "seconds": round(seconds, 1),
@@ -421,6 +524,7 @@ class Campaign:
             "findings": len(findings),
             "findings_by_class": dict(Counter(f.cls for f in findings)),
             "crashing_apis": sorted({f.api for f in severe}),
+            "crash_apis": sorted({f.api for f in severe if f.cls in REDUCIBLE}),
             "distinct_crashes": len(severe),
             "reproducers_verified": sum(1 for f in findings if f.verified),
             "reproducers_checked": sum(1 for f in findings if f.verified is not None),
