@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
 from dataclasses import asdict, dataclass, field
-import functools
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,9 @@ class _Generator:
         return v.tensor(list(self.base_shape), self.rng.choice(param.dtype) if param.dtype else "float32")
 
 
-@functools.lru_cache(maxsize=4096)  # defaults repeat across every input of an API; parsing them was a fifth of it
+@functools.lru_cache(
+    maxsize=4096
+)  # defaults repeat across every input of an API; parsing them was a fifth of it
 def _literal(text: str | None) -> Any:
     from repowright.analyzers.doc_rules import literal
 
