@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import queue
-import re
 import threading
 import time
 from collections import Counter
@@ -29,6 +28,7 @@ from ..atomic import atomic_write
 from ..config_sections import FuzzConfig
 from ..errors import UserError
 from ..executor import Executor, LocalExecutor, Resources, memory_bytes
+from .batching import prefetched, run_inputs, run_twice
 from .executor import ExecConfig, ForkServerExecutor
 from .findings import (
     ASSERT,
@@ -50,8 +50,6 @@ from .schedule import later_case, later_ids, make_plans, probe_ids, probe_size
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-# APIs whose result is documented to be uninitialized or unordered: two runs may differ without a bug
-NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
 REDUCIBLE = (CRASH, ASSERT)
@@ -96,62 +94,6 @@ class CampaignState:
     stopped_by_budget: bool = False
     planned: int = 0  # inputs the schedule plans (known once the probe has run)
     extraction_failures: dict[str, str] = field(default_factory=dict)
-
-
-def run_inputs(
-    executor: ForkServerExecutor,
-    inputs: list[tuple[str, str]],
-    twice: frozenset[str],
-    timeout: float,
-    quick_timeout: float,
-    hung: frozenset[str] = frozenset(),
-) -> dict[str, dict]:
-    """Results by input id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
-    ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs.
-    An input of an API in `hung` (it has a hang finding already) that overruns is recorded as slow instead of
-    rerun: a second hang of one API adds no finding and would cost the full timeout.
-    Ids in `twice` run a second time and their results are compared (a silent wrong result shows as a change)."""
-    quick = min(quick_timeout, timeout)
-    results = executor.run(inputs, timeout=quick, twice=twice)
-    overran = (
-        [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
-    )
-    slow = []
-    for item in overran:
-        if item[0].rsplit("#", 1)[0] in hung:
-            results[item[0]] = {**results[item[0]], "status": "slow"}
-        else:
-            slow.append(item)
-    if slow:
-        results.update(executor.run(slow, timeout=timeout, twice=twice))
-    return results
-
-
-def prefetched(batches: Iterator[list[Case]], depth: int = 4) -> Iterator[list[Case]]:
-    """The same batches, generated ahead in a thread, so a free worker never waits for input generation."""
-    ready: queue.Queue = queue.Queue(depth)
-    end = object()
-    failed: list[BaseException] = []
-
-    def fill() -> None:
-        try:
-            for batch in batches:
-                ready.put(batch)
-        except BaseException as exc:  # raised again in the consumer, not lost in this thread
-            failed.append(exc)
-        finally:
-            ready.put(end)
-
-    threading.Thread(target=fill, daemon=True, name="fuzz-generate").start()
-    while (batch := ready.get()) is not end:
-        yield batch
-    if failed:
-        raise failed[0]
-
-
-def run_twice(batch: list[Case]) -> frozenset[str]:
-    """The conforming inputs of deterministic APIs: run twice, so two differing results are a finding."""
-    return frozenset(c.id for c in batch if c.kind == "ci" and not NONDETERMINISTIC.search(c.api))
 
 
 class Campaign:
@@ -237,6 +179,14 @@ class Campaign:
                     continue
                 records[record["id"]] = record
         return records
+
+    def cases(self) -> Iterator[Case]:
+        """Every API's first `inputs_per_api` generated inputs, interleaved, with no schedule (the throughput
+        benchmark's fixed inputs; a campaign itself runs the probe and then its plan)."""
+        for index in range(self.config.inputs_per_api):
+            for api in self.config.apis:
+                if api in self.constraints:
+                    yield generate_case(self.constraints[api], index, self.config.seed)
 
     # ------------------------------------------------------------------ execution
     def run(self, progress: Progress | None = None) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from repowright.agent.fuzz.adapters import TorchAdapter
-from repowright.agent.fuzz.campaign import run_inputs
+from repowright.agent.fuzz.batching import run_inputs
 from repowright.agent.fuzz.executor import ExecConfig, ForkServerExecutor
 from repowright.agent.fuzz.findings import CRASH, HANG, SLOW, Finding, classify, signature
 from repowright.agent.fuzz.generate import Case
