@@ -14,7 +14,6 @@ import os
 import queue
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,8 +34,6 @@ from .findings import (
     CRASH,
     FINDING_CLASSES,
     HANG,
-    REJECTED,
-    RESOURCE,
     SEVERE,
     Finding,
     classify,
@@ -46,6 +43,7 @@ from .generate import Case, generate_case
 from .remote import check_fuzz_node, run_batch_on_node
 from .reproduce import reduce_cases, render_case, reproducer_script, size_change, verify_all
 from .schedule import later_case, later_ids, make_plans, probe_ids, probe_size
+from .summary import summarize
 
 log = logging.getLogger(__name__)
 
@@ -454,36 +452,4 @@ class Campaign:
         return generate_case(self.constraints[api], int(case_id.rsplit("#", 1)[1]), self.config.seed)
 
     def summary(self, records: list[dict], findings: list[Finding]) -> dict:
-        by_class = Counter(r["cls"] for r in records)
-        by_kind = Counter(r["kind"] for r in records)
-        severe = [f for f in findings if f.cls in SEVERE]
-        seconds = self.state.seconds
-        return {
-            "directory": str(self.dir),
-            "library": self.config.library,
-            "version": self.state.library_version,
-            "apis": len(self.config.apis),
-            "apis_with_constraints": len(self.constraints),
-            "apis_run": len({r["api"] for r in records}),
-            "inputs": len(records),
-            "planned_inputs": self.state.planned or self.config.inputs_per_api * len(self.constraints),
-            "inputs_by_kind": dict(by_kind),
-            "outcomes": dict(by_class),
-            "seconds": round(seconds, 1),
-            "execs_per_second": round(len(records) / seconds, 2) if seconds else 0.0,
-            "findings": len(findings),
-            "findings_by_class": dict(Counter(f.cls for f in findings)),
-            "crashing_apis": sorted({f.api for f in severe}),
-            "crash_apis": sorted({f.api for f in severe if f.cls in REDUCIBLE}),
-            "distinct_crashes": len(severe),
-            "reproducers_verified": sum(1 for f in findings if f.verified),
-            "reproducers_checked": sum(1 for f in findings if f.verified is not None),
-            "complete": self.state.complete,
-            "stopped_by_budget": self.state.stopped_by_budget,
-            "runs": self.state.runs,
-            "extraction_failures": self.state.extraction_failures,
-            "rejected": by_class.get(REJECTED, 0),
-            "resource": by_class.get(RESOURCE, 0),
-            "rejected_by_api": dict(Counter(r["api"] for r in records if r["cls"] == REJECTED).most_common()),
-            "conforming_by_api": dict(Counter(r["api"] for r in records if r["kind"] == "ci")),
-        }
+        return summarize(self.dir, self.config, self.state, len(self.constraints), records, findings)
