@@ -218,6 +218,7 @@ class Campaign:
                 later = (later_case(self.constraints[a], i, seed, plans[a]) for a, i in rest if a in plans)
                 self._execute(later, count, count + len(rest), started, progress)
         finally:
+            self._close_pool()
             self.state.seconds += time.monotonic() - started
             self._save()
         self.state.complete = not self.state.stopped_by_budget
@@ -251,28 +252,33 @@ class Campaign:
                 done += self._record_batch(batches.pop(finished.key), finished.value, finished.node)
                 if progress:
                     progress("inputs", done, total)
-        finally:
-            # Done, Ctrl-C or a failure: batches in flight are dropped (only the loop above records, so a resume
-            # reruns them) and the containers are removed at once, in parallel, instead of after their batches.
-            closers = [threading.Thread(target=forkserver.close) for forkserver in self._pool]
-            for closer in closers:
-                closer.start()
-            for closer in closers:
-                closer.join()
-            self._pool.clear()
+        except BaseException:
+            self._close_pool()
+            raise
         return done
+
+    def _close_pool(self) -> None:
+        """Done, Ctrl-C or a failure: batches in flight are dropped (only `_execute` records, so a resume reruns
+        them) and the containers are removed at once, in parallel, instead of after their batches."""
+        closers = [threading.Thread(target=forkserver.close) for forkserver in self._pool]
+        for closer in closers:
+            closer.start()
+        for closer in closers:
+            closer.join()
+        self._pool.clear()
 
     def _batch_tasks(self, executor: Executor, batches: Iterable[list[Case]]) -> tuple[Callable, Iterable]:
         """The batch function and its items: inputs rendered here, run in a pooled fork server or on a node."""
         if not executor.remote:
-            self._free = queue.SimpleQueue()
-            for _ in range(executor.workers):
-                self._pool.append(
-                    ForkServerExecutor(
-                        self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+            if not self._pool:  # started once: the probe's fork servers also run the planned rest
+                self._free = queue.SimpleQueue()
+                for _ in range(executor.workers):
+                    self._pool.append(
+                        ForkServerExecutor(
+                            self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+                        )
                     )
-                )
-                self._free.put(self._pool[-1])
+                    self._free.put(self._pool[-1])
             return self._run_pooled, ((b[0].id, (self._render(b), run_twice(b))) for b in batches)
         spec = executor.node_sandbox(self.sandbox.name)
         library = None if self.adapter.support_files else self.config.library
