@@ -133,7 +133,7 @@ class FuzzConfig(_Section):
     )
     workers: int = Field(default=2, ge=1, description="Batches run at once, each in its own container.")
     batch_size: int = Field(
-        default=40, ge=1, description="Inputs per batch (one sandbox round trip or Ray task)."
+        default=200, ge=1, description="Inputs per batch (one sandbox round trip or Ray task)."
     )
     memory: str = Field(default="4g", description="Memory limit of each fuzzing container.")
     verify_limit: int = Field(

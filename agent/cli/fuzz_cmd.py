@@ -41,7 +41,7 @@ def fuzz(
         None, "--memory", help="Memory limit of each sandbox container (default 4g)."
     ),
     batch_size: int | None = typer.Option(
-        None, "--batch-size", min=1, help="Inputs per batch (one Ray task each; default 40)."
+        None, "--batch-size", min=1, help="Inputs per batch (one Ray task each; default 200)."
     ),
     executor: str | None = typer.Option(None, "--executor", help=EXECUTOR_HELP),
     ray_address: str | None = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),

@@ -207,6 +207,8 @@ def render_tensor(spec: Spec) -> str:
         code = f"torch.full({size}, float('nan')).to({dtype})"
     elif fill == "full":
         code = f"torch.full({size}, {_float(float(spec['low']))}).to({dtype})"
+    elif fill == "full_int":  # exact integers (2**63 - 1 is not a float): built as int64, then converted
+        code = f"torch.full({size}, {int(spec['low'])}, dtype=torch.int64).to({dtype})"
     else:
         raise ValueError(f"unknown tensor fill {fill!r}")
     if layout == "noncontiguous" and shape:

@@ -12,10 +12,8 @@ import json
 import logging
 import os
 import queue
-import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,19 +27,31 @@ from ..atomic import atomic_write
 from ..config_sections import FuzzConfig
 from ..errors import UserError
 from ..executor import Executor, LocalExecutor, Resources, memory_bytes
+from .batching import prefetched, run_inputs, run_twice
 from .executor import ExecConfig, ForkServerExecutor
-from .findings import REJECTED, RESOURCE, SEVERE, Finding, classify, deduplicate
+from .findings import (
+    ASSERT,
+    CRASH,
+    FINDING_CLASSES,
+    HANG,
+    SEVERE,
+    Finding,
+    classify,
+    deduplicate,
+)
 from .generate import Case, generate_case
 from .remote import check_fuzz_node, run_batch_on_node
-from .reproduce import reduce_cases, render_case, reproducer_script, verify_all
+from .reproduce import reduce_cases, render_case, reproducer_script, size_change, verify_all
+from .schedule import later_case, later_ids, make_plans, probe_ids, probe_size
+from .summary import summarize
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-# APIs whose result is documented to be uninitialized or unordered: two runs may differ without a bug
-NONDETERMINISTIC = re.compile(r"empty|resize|set_$|\.new_empty|\bunique\b|data_ptr|\bid\b|storage|__")
 
 
+REDUCIBLE = (CRASH, ASSERT)
+REDUCE_TIMEOUT = 5.0  # a reduction candidate that turns slow is not the same finding
 _DEFAULTS = FuzzConfig()  # the settings' defaults, named once there
 
 
@@ -80,30 +90,8 @@ class CampaignState:
     complete: bool = False
     library_version: str = ""
     stopped_by_budget: bool = False
+    planned: int = 0  # inputs the schedule plans (known once the probe has run)
     extraction_failures: dict[str, str] = field(default_factory=dict)
-
-
-def run_inputs(
-    executor: ForkServerExecutor,
-    inputs: list[tuple[str, str]],
-    twice: frozenset[str],
-    timeout: float,
-    quick_timeout: float,
-) -> dict[str, dict]:
-    """Results by input id. Every input first gets `quick_timeout` seconds, so a slow input costs little; the
-    ones that overran run again alone with the full `timeout`, and only those that overrun it too are hangs.
-    Ids in `twice` run a second time and their results are compared (a silent wrong result shows as a change)."""
-    quick = min(quick_timeout, timeout)
-    results = executor.run(inputs, timeout=quick, twice=twice)
-    slow = [item for item in inputs if results[item[0]].get("status") == "timeout"] if quick < timeout else []
-    if slow:
-        results.update(executor.run(slow, timeout=timeout, twice=twice))
-    return results
-
-
-def run_twice(batch: list[Case]) -> frozenset[str]:
-    """The conforming inputs of deterministic APIs: run twice, so two differing results are a finding."""
-    return frozenset(c.id for c in batch if c.kind == "ci" and not NONDETERMINISTIC.search(c.api))
 
 
 class Campaign:
@@ -127,6 +115,8 @@ class Campaign:
         self.executor = executor  # None: threads here, config.workers fork servers
         self._pool: list[ForkServerExecutor] = []
         self._free: queue.SimpleQueue[ForkServerExecutor] = queue.SimpleQueue()
+        self._live: dict[str, Finding] = {}  # findings so far, by signature (findings.live.json)
+        self._hung: set[str] = set()  # APIs with a hang finding: their slow inputs are not rerun
 
     # ------------------------------------------------------------------ setup and resume
     def prepare(self) -> None:
@@ -189,7 +179,8 @@ class Campaign:
         return records
 
     def cases(self) -> Iterator[Case]:
-        """All inputs, interleaved across APIs so a time budget covers every API evenly."""
+        """Every API's first `inputs_per_api` generated inputs, interleaved, with no schedule (the throughput
+        benchmark's fixed inputs; a campaign itself runs the probe and then its plan)."""
         for index in range(self.config.inputs_per_api):
             for api in self.config.apis:
                 if api in self.constraints:
@@ -197,67 +188,97 @@ class Campaign:
 
     # ------------------------------------------------------------------ execution
     def run(self, progress: Progress | None = None) -> dict:
-        """Run what is left, then rebuild findings, reproducers and reports; return the summary."""
+        """Run what is left (the probe, then the planned rest), then rebuild findings, reproducers and reports;
+        return the summary."""
         self.prepare()
         self.load_constraints(progress)
         done = self.done_results()
-        todo = [c for c in self.cases() if c.id not in done]
-        total = len(done) + len(todo)
+        self._live = {f.signature: f for f in deduplicate(list(done.values()))}
+        self._hung = {f.api for f in self._live.values() if f.cls == HANG}
+        apis = [a for a in self.config.apis if a in self.constraints]
+        probe = probe_size(self.config.inputs_per_api)
+        first = [(a, i) for a, i in probe_ids(apis, probe) if f"{a}#{i}" not in done]
+        total = len(done) + len(first) + len(apis) * (self.config.inputs_per_api - probe)  # until planned
         if progress:
             progress("inputs", len(done), total)
         started = time.monotonic()
         self.state.runs += 1
         self.state.stopped_by_budget = False
+        rest: list[tuple[str, int]] = []
         try:
-            self._execute(todo, len(done), total, started, progress)
+            seed = self.config.seed
+            cases = (generate_case(self.constraints[a], i, seed) for a, i in first)
+            count = self._execute(cases, len(done), total, started, progress)
+            if not self.state.stopped_by_budget:
+                done = self.done_results()
+                plans = make_plans(done.values(), probe)
+                planned = list(later_ids(apis, probe, self.config.inputs_per_api, plans))
+                self.state.planned = probe * len(apis) + len(planned)
+                rest = [(a, i) for a, i in planned if f"{a}#{i}" not in done]
+                later = (later_case(self.constraints[a], i, seed, plans[a]) for a, i in rest if a in plans)
+                self._execute(later, count, count + len(rest), started, progress)
         finally:
+            self._close_pool()
             self.state.seconds += time.monotonic() - started
             self._save()
-        self.state.complete = len(self.done_results()) >= total
+        self.state.complete = not self.state.stopped_by_budget
         self._save()
         return self.finish(progress)
 
-    def _batches(self, todo: list[Case]) -> Iterator[list[Case]]:
-        size = self.config.batch_size
-        for start in range(0, len(todo), size):
-            yield todo[start : start + size]
+    def _batches(self, todo: Iterable[Case]) -> Iterator[list[Case]]:
+        pending = iter(todo)
+        while batch := list(itertools.islice(pending, self.config.batch_size)):
+            yield batch
 
     def _execute(
-        self, todo: list[Case], done: int, total: int, started: float, progress: Progress | None
-    ) -> None:
+        self, todo: Iterable[Case], done: int, total: int, started: float, progress: Progress | None
+    ) -> int:
+        """Run `todo` (generated lazily, batch by batch) until done or over budget; the count of inputs done."""
         budget = self.config.time_budget
         executor = self.executor or LocalExecutor(self.config.workers)
-        batches = {batch[0].id: batch for batch in self._batches(todo)}
-        wanted = itertools.takewhile(lambda _: not self._over_budget(budget, started), batches.values())
-        fn, items = self._batch_tasks(executor, wanted)
+        batches: dict[str, list[Case]] = {}
+
+        def wanted() -> Iterator[list[Case]]:
+            for batch in prefetched(self._batches(todo)):
+                if self._over_budget(budget, started):
+                    self.state.stopped_by_budget = True
+                    return
+                batches[batch[0].id] = batch
+                yield batch
+
+        fn, items = self._batch_tasks(executor, wanted())
         try:
             for finished in executor.map(fn, items, self._resources()):
-                done += self._record_batch(batches[finished.key], finished.value, finished.node)
+                done += self._record_batch(batches.pop(finished.key), finished.value, finished.node)
                 if progress:
                     progress("inputs", done, total)
-            if self._over_budget(budget, started) and done < total:
-                self.state.stopped_by_budget = True
-        finally:
-            # Done, Ctrl-C or a failure: batches in flight are dropped (only the loop above records, so a resume
-            # reruns them) and the containers are removed at once, in parallel, instead of after their batches.
-            closers = [threading.Thread(target=forkserver.close) for forkserver in self._pool]
-            for closer in closers:
-                closer.start()
-            for closer in closers:
-                closer.join()
-            self._pool.clear()
+        except BaseException:
+            self._close_pool()
+            raise
+        return done
+
+    def _close_pool(self) -> None:
+        """Done, Ctrl-C or a failure: batches in flight are dropped (only `_execute` records, so a resume reruns
+        them) and the containers are removed at once, in parallel, instead of after their batches."""
+        closers = [threading.Thread(target=forkserver.close) for forkserver in self._pool]
+        for closer in closers:
+            closer.start()
+        for closer in closers:
+            closer.join()
+        self._pool.clear()
 
     def _batch_tasks(self, executor: Executor, batches: Iterable[list[Case]]) -> tuple[Callable, Iterable]:
         """The batch function and its items: inputs rendered here, run in a pooled fork server or on a node."""
         if not executor.remote:
-            self._free = queue.SimpleQueue()
-            for _ in range(executor.workers):
-                self._pool.append(
-                    ForkServerExecutor(
-                        self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+            if not self._pool:  # started once: the probe's fork servers also run the planned rest
+                self._free = queue.SimpleQueue()
+                for _ in range(executor.workers):
+                    self._pool.append(
+                        ForkServerExecutor(
+                            self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
+                        )
                     )
-                )
-                self._free.put(self._pool[-1])
+                    self._free.put(self._pool[-1])
             return self._run_pooled, ((b[0].id, (self._render(b), run_twice(b))) for b in batches)
         spec = executor.node_sandbox(self.sandbox.name)
         library = None if self.adapter.support_files else self.config.library
@@ -289,39 +310,67 @@ class Campaign:
         """Run a batch in a free fork server of this process (one per worker, reused across batches)."""
         forkserver = self._free.get()
         try:
-            return run_inputs(forkserver, inputs, twice, self.config.timeout, self.config.quick_timeout)
+            return run_inputs(
+                forkserver,
+                inputs,
+                twice,
+                self.config.timeout,
+                self.config.quick_timeout,
+                self._hung_now(),
+            )
         finally:
             self._free.put(forkserver)
+
+    def _hung_now(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._hung)
 
     def _over_budget(self, budget: float | None, started: float) -> bool:
         return budget is not None and self.state.seconds + (time.monotonic() - started) >= budget
 
     def _record_batch(self, batch: list[Case], results: dict[str, dict], node: str) -> int:
         """Classify a batch's results and append them to results.jsonl (the driver alone writes it)."""
-        lines = []
-        for case in batch:
-            result = results[case.id]
-            lines.append(
-                json.dumps(
-                    {
-                        "id": case.id,
-                        "api": case.api,
-                        "kind": case.kind,
-                        "violated": case.violated,
-                        "boundary": case.boundary,
-                        "cls": classify(case.kind, result),
-                        "result": result,
-                        "case": case.to_dict(),
-                        "node": node,
-                    },
-                    default=str,
-                )
-            )
+        records = [
+            {
+                "id": case.id,
+                "api": case.api,
+                "kind": case.kind,
+                "violated": case.violated,
+                "boundary": case.boundary,
+                "cls": classify(case.kind, results[case.id]),
+                "result": results[case.id],
+                "case": case.to_dict(),
+                "node": node,
+            }
+            for case in batch
+        ]
         with self._lock, self.results_path.open("a") as stream:
-            stream.write("\n".join(lines) + "\n")
+            stream.write("\n".join(json.dumps(r, default=str) for r in records) + "\n")
             stream.flush()
             os.fsync(stream.fileno())
+        self._note_findings(records)
         return len(batch)
+
+    def _note_findings(self, records: list[dict]) -> None:
+        """Keep `findings.live.json` current while inputs run (deduplicated, not yet reduced or verified), so
+        a campaign cut short still leaves its findings; note the APIs that hang."""
+        fresh = [r for r in records if r["cls"] in FINDING_CLASSES]
+        if not fresh:
+            return
+        with self._lock:
+            before = len(self._live)
+            for finding in deduplicate(fresh):
+                if finding.signature in self._live:
+                    self._live[finding.signature].count += finding.count
+                else:
+                    self._live[finding.signature] = finding
+                if finding.cls == HANG:
+                    self._hung.add(finding.api)
+            if len(self._live) > before:
+                live = sorted(self._live.values(), key=lambda f: (f.cls, f.api))
+                atomic_write(
+                    self.dir / "findings.live.json", json.dumps([f.to_dict() for f in live], indent=2)
+                )
 
     # ------------------------------------------------------------------ findings and reports
     def finish(self, progress: Progress | None = None) -> dict:
@@ -335,9 +384,10 @@ class Campaign:
         for f in findings:
             if f.id in previous:
                 kept = previous[f.id]
-                f.reproducer, f.reduced, f.verified, f.verify_note = (
+                f.reproducer, f.reduced, f.reduction, f.verified, f.verify_note = (
                     kept.get("reproducer"),
                     kept.get("reduced", False),
+                    kept.get("reduction", ""),
                     kept.get("verified"),
                     kept.get("verify_note", ""),
                 )
@@ -354,7 +404,8 @@ class Campaign:
         return {f["id"]: f for f in json.loads(path.read_text()) if f.get("reproducer")}
 
     def _reproduce(self, findings: list[Finding], progress: Progress | None) -> None:
-        """Reduce (severe findings, and up to verify_limit others), write every reproducer, verify the reduced."""
+        """Reduce crashes and internal asserts (a hang's candidates would each cost the full timeout), write every
+        reproducer, verify them (severe findings, and up to verify_limit others) in a fresh sandbox."""
         if not findings:
             return
         repro_dir = self.dir / "repro"
@@ -369,11 +420,17 @@ class Campaign:
             self.sandbox, self.adapter.preload, self.exec_config, self.adapter.support_files
         ) as executor:
             reduced = reduce_cases(
-                self.adapter, self.constraints, [(f, cases[f.id]) for f in checked], executor
+                self.adapter,
+                self.constraints,
+                [(f, cases[f.id]) for f in checked if f.cls in REDUCIBLE],
+                executor,
+                timeout=min(self.config.timeout, REDUCE_TIMEOUT),
             )
         scripts = []
         for finding in ordered:
             case, finding.reduced = reduced.get(finding.id, (cases[finding.id], False))
+            if finding.reduced:
+                finding.reduction = size_change(cases[finding.id], case)
             script = reproducer_script(
                 finding,
                 render_case(self.adapter, self.constraints[finding.api], case),
@@ -401,35 +458,4 @@ class Campaign:
         return generate_case(self.constraints[api], int(case_id.rsplit("#", 1)[1]), self.config.seed)
 
     def summary(self, records: list[dict], findings: list[Finding]) -> dict:
-        by_class = Counter(r["cls"] for r in records)
-        by_kind = Counter(r["kind"] for r in records)
-        severe = [f for f in findings if f.cls in SEVERE]
-        seconds = self.state.seconds
-        return {
-            "directory": str(self.dir),
-            "library": self.config.library,
-            "version": self.state.library_version,
-            "apis": len(self.config.apis),
-            "apis_with_constraints": len(self.constraints),
-            "apis_run": len({r["api"] for r in records}),
-            "inputs": len(records),
-            "planned_inputs": self.config.inputs_per_api * len(self.constraints),
-            "inputs_by_kind": dict(by_kind),
-            "outcomes": dict(by_class),
-            "seconds": round(seconds, 1),
-            "execs_per_second": round(len(records) / seconds, 2) if seconds else 0.0,
-            "findings": len(findings),
-            "findings_by_class": dict(Counter(f.cls for f in findings)),
-            "crashing_apis": sorted({f.api for f in severe}),
-            "distinct_crashes": len(severe),
-            "reproducers_verified": sum(1 for f in findings if f.verified),
-            "reproducers_checked": sum(1 for f in findings if f.verified is not None),
-            "complete": self.state.complete,
-            "stopped_by_budget": self.state.stopped_by_budget,
-            "runs": self.state.runs,
-            "extraction_failures": self.state.extraction_failures,
-            "rejected": by_class.get(REJECTED, 0),
-            "resource": by_class.get(RESOURCE, 0),
-            "rejected_by_api": dict(Counter(r["api"] for r in records if r["cls"] == REJECTED).most_common()),
-            "conforming_by_api": dict(Counter(r["api"] for r in records if r["kind"] == "ci")),
-        }
+        return summarize(self.dir, self.config, self.state, len(self.constraints), records, findings)

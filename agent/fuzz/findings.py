@@ -15,6 +15,7 @@ RESOURCE, REJECTED = "resource", "rejected"
 FINDING_CLASSES = (CRASH, ASSERT, HANG, WRONG)
 SEVERE = FINDING_CLASSES
 EXPECTED, OK, VI_ACCEPTED, OTHER = "expected_error", "ok", "vi_accepted", "other"
+SLOW = "slow"  # overran the quick limit on an API that already has a hang finding: counted, not rerun
 MEMORY = re.compile(
     r"can't allocate memory|not enough memory|out of memory|Cannot allocate memory|"
     r"allocate more than|MemoryError|std::bad_alloc|numel.*overflow|exceeds.*maximum",
@@ -32,6 +33,8 @@ def classify(kind: str, result: dict) -> str:
         return RESOURCE if result.get("signal") == signals.SIGKILL else CRASH
     if status == "timeout":
         return HANG
+    if status == "slow":
+        return SLOW
     if status == "mismatch":
         return WRONG
     if status == "exception":
@@ -89,6 +92,7 @@ class Finding:
     case_ids: list[str] = field(default_factory=list)
     reproducer: str | None = None
     reduced: bool = False
+    reduction: str = ""  # the reducer's effect: arguments, tensor elements, sequence items before -> after
     verified: bool | None = None
     verify_note: str = ""
 

@@ -21,7 +21,7 @@ def run_batch_on_node(
     quick_timeout: float,
 ) -> dict[str, dict]:
     """Run one batch in a fork-server container of this node, as the driver would (`run_inputs`); results by id."""
-    from .campaign import run_inputs
+    from .batching import run_inputs
 
     here = replace(
         config, python=sys.executable, prefix=sys.prefix

@@ -7,6 +7,8 @@ import copy
 import functools
 import inspect
 import json
+import math
+import threading
 from collections.abc import Callable
 
 from repowright.analyzers.doc_constraints import ApiConstraints
@@ -17,7 +19,7 @@ from .executor import ExecConfig, ForkServerExecutor
 from .findings import HANG, RESOURCE, WRONG, Finding, classify, signature
 from .generate import Case
 
-MAX_ROUNDS = 6
+MAX_ROUNDS = 24  # greedy steps per finding; each round is one batch for all findings
 
 
 def positional(api: ApiConstraints, args: dict) -> list[str]:
@@ -35,7 +37,9 @@ def render_case(adapter, api: ApiConstraints, case: Case) -> str:
 
 
 def shrink_candidates(case: Case, api: ApiConstraints) -> list[Case]:
-    """Smaller variants of a case: optional arguments dropped, tensor dimensions halved, values simplified."""
+    """Smaller variants of a case, each one step: an optional argument dropped; a tensor with a dimension
+    halved or removed, its values all ones, a contiguous layout or float32; a sequence one item shorter; an
+    integer or float replaced by a plainer one."""
     out: list[Case] = []
 
     def variant(edit: Callable[[dict], bool]) -> None:
@@ -45,36 +49,144 @@ def shrink_candidates(case: Case, api: ApiConstraints) -> list[Case]:
                 Case(case.id, case.api, case.kind, args, case.sizes, case.violated, case.boundary, case.seed)
             )
 
-    for name in case.args:
-        if api.params[name].optional:
-            variant(functools.partial(_drop, name))
+    optional = [n for n in case.args if n in api.params and api.params[n].optional]
+    if len(optional) > 1:  # big steps first: they save rounds when they keep the failure
+        variant(functools.partial(_drop_all, optional))
+    for name in optional:
+        variant(functools.partial(_drop, name))
     for name, spec in case.args.items():
-        if spec["kind"] != "tensor":
-            continue
-        for i, size in enumerate(spec["shape"]):
-            if size > 1:
-                variant(functools.partial(_halve_dim, name, i))
-        if spec["fill"] == "randn":
-            variant(functools.partial(_fill_ones, name))
+        for path, inner in _values(spec):
+            variant(functools.partial(_edit, name, path, _ones_shape))
+            variant(functools.partial(_edit, name, path, _simplify_tensor_rank))
+            for edit in _shrinks(inner):
+                variant(functools.partial(_edit, name, path, edit))
     return out
+
+
+def _values(spec: dict, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], dict]]:
+    """Every value inside a spec (the spec itself, and a sequence's items), with its path of item indices."""
+    found = [(path, spec)]
+    if spec["kind"] == "seq":
+        for i, item in enumerate(spec["items"]):
+            found += _values(item, (*path, i))
+    return found
+
+
+def _edit(name: str, path: tuple[int, ...], edit: Callable[[dict], bool], args: dict) -> bool:
+    spec = args[name]
+    for i in path:
+        spec = spec["items"][i]
+    return edit(spec)
+
+
+def _shrinks(spec: dict) -> list[Callable[[dict], bool]]:
+    """The one-step simplifications of one value."""
+    kind = spec["kind"]
+    if kind == "tensor":
+        edits: list[Callable[[dict], bool]] = [
+            functools.partial(_halve_dim, i) for i, size in enumerate(spec["shape"]) if size > 1
+        ]
+        edits += [functools.partial(_drop_dim, i) for i in range(len(spec["shape"]))]
+        if spec["fill"] in ("randn", "rand", "int") and spec.get("device") != "meta":
+            edits.append(_fill_ones)
+        if spec.get("layout", "contiguous") != "contiguous":
+            edits.append(functools.partial(_set, "layout", "contiguous"))
+        if spec["dtype"] != "float32":
+            edits.append(_to_float32)
+        return edits
+    if kind == "seq" and len(spec["items"]) > 1:
+        return [functools.partial(_drop_item, i) for i in range(len(spec["items"]))]
+    if kind == "int" and spec["value"] not in (0, 1):
+        return [
+            functools.partial(_set, "value", 1),
+            functools.partial(_set, "value", int(spec["value"]) // 2),
+        ]
+    if kind == "float" and spec["value"] not in (0.0, 1.0):
+        return [functools.partial(_set, "value", 1.0)]
+    return []
+
+
+def _drop_all(names: list[str], args: dict) -> bool:
+    return all(args.pop(name, None) is not None for name in names)
+
+
+def _ones_shape(spec: dict) -> bool:
+    """Every dimension of a tensor down to 1 at once."""
+    if spec["kind"] != "tensor" or all(size <= 1 for size in spec["shape"]):
+        return False
+    spec["shape"] = [min(size, 1) for size in spec["shape"]]
+    return True
 
 
 def _drop(name: str, args: dict) -> bool:
     return args.pop(name, None) is not None
 
 
-def _fill_ones(name: str, args: dict) -> bool:
-    args[name].update(fill="full", low=1.0, high=1.0)
+def _set(key: str, value, spec: dict) -> bool:
+    changed = spec.get(key) != value
+    spec[key] = value
+    return changed
+
+
+def _fill_ones(spec: dict) -> bool:
+    spec.update(fill="full", low=1.0, high=1.0)
     return True
 
 
-def _halve_dim(name: str, index: int, args: dict) -> bool:
-    args[name]["shape"][index] = max(1, args[name]["shape"][index] // 2)
+def _to_float32(spec: dict) -> bool:
+    spec["dtype"] = "float32"
+    if spec["fill"] == "int":
+        spec.update(fill="full", low=float(spec["low"]), high=float(spec["low"]))
     return True
+
+
+def _halve_dim(index: int, spec: dict) -> bool:
+    spec["shape"][index] = max(1, spec["shape"][index] // 2)
+    return True
+
+
+def _drop_dim(index: int, spec: dict) -> bool:
+    del spec["shape"][index]
+    return True
+
+
+def _simplify_tensor_rank(spec: dict) -> bool:
+    """Drop every dimension of size 1 at once (a high-rank boundary tensor shrinks in one step)."""
+    if spec["kind"] != "tensor" or spec["shape"].count(1) < 2:
+        return False
+    spec["shape"] = [size for size in spec["shape"] if size != 1] or [1]
+    return True
+
+
+def _drop_item(index: int, spec: dict) -> bool:
+    del spec["items"][index]
+    return True
+
+
+def case_size(case: Case) -> dict[str, int]:
+    """How big an input is: arguments passed, tensor elements, sequence items (the reducer's measure)."""
+    elements = items = 0
+    for spec in case.args.values():
+        for _, inner in _values(spec):
+            if inner["kind"] == "tensor":
+                elements += math.prod(inner["shape"])
+            elif inner["kind"] == "seq":
+                items += len(inner["items"])
+    return {"arguments": len(case.args), "elements": elements, "items": items}
+
+
+def size_change(before: Case, after: Case) -> str:
+    """The reducer's effect in words: `arguments 4 -> 2, elements 96 -> 1, items 3 -> 1`."""
+    old, new = case_size(before), case_size(after)
+    return ", ".join(f"{key} {old[key]} -> {new[key]}" for key in old)
 
 
 def reduce_cases(
-    adapter, apis: dict[str, ApiConstraints], items: list[tuple[Finding, Case]], executor: ForkServerExecutor
+    adapter,
+    apis: dict[str, ApiConstraints],
+    items: list[tuple[Finding, Case]],
+    executor: ForkServerExecutor,
+    timeout: float | None = None,
 ) -> dict[str, tuple[Case, bool]]:
     """Greedy reduction of many findings at once: each round runs every finding's candidates in one batch and
     keeps, per finding, the first candidate that still fails with the same signature."""
@@ -89,7 +201,7 @@ def reduce_cases(
                 inputs.append((f"r{len(inputs)}", render_case(adapter, apis[finding.api], candidate)))
         if not inputs:
             break
-        results = executor.run(inputs)
+        results = executor.run(inputs, timeout=timeout)
         progressed = set()
         for i, (fid, candidate) in enumerate(owners):
             if fid in progressed:
@@ -148,12 +260,32 @@ def verify_all(
     scripts: list[tuple[Finding, str]],
     config: ExecConfig,
     support_files: dict[str, str] | None = None,
+    sessions: int = 2,
 ) -> dict[str, tuple[bool, str]]:
-    """Run each reproducer as a fresh interpreter (a new process, not the fork server) in one sandbox and check
-    it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON."""
+    """Run each reproducer as a fresh interpreter (a new process, not the fork server) in a sandbox and check
+    it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON.
+    The scripts are shared out over `sessions` sandboxes run side by side (a hang waits out its limit)."""
     verdicts: dict[str, tuple[bool, str]] = {}
-    if not scripts:
-        return verdicts
+    shares = [scripts[i::sessions] for i in range(max(1, sessions))]
+    threads = [
+        threading.Thread(target=_verify_share, args=(sandbox, share, config, support_files, verdicts))
+        for share in shares
+        if share
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return verdicts
+
+
+def _verify_share(
+    sandbox: Sandbox,
+    scripts: list[tuple[Finding, str]],
+    config: ExecConfig,
+    support_files: dict[str, str] | None,
+    verdicts: dict[str, tuple[bool, str]],
+) -> None:
     files = {**(support_files or {}), **{f"{f.id}.py": script for f, script in scripts}}
     files["wrap.py"] = VERIFY_WRAPPER.format(memory=config.memory_bytes)
     limits = Limits(timeout=max(600.0, config.timeout * 4), memory=config.container_memory, cpus=1.0)
@@ -163,7 +295,6 @@ def verify_all(
             limit = config.timeout * 2 + 10 if finding.cls == HANG else config.timeout * 3 + 30
             result = session.exec([config.python, "wrap.py", f"{finding.id}.py"], timeout=limit)
             verdicts[finding.id] = judge(finding, result)
-    return verdicts
 
 
 def judge(finding: Finding, result) -> tuple[bool, str]:

@@ -50,7 +50,9 @@ def test_ray_campaign_finds_what_the_local_one_finds(tmp_path, ray_cluster):
     ray = fuzz(tmp_path / "ray", "--workers", "2", "--executor", "ray", "--ray-address", ray_cluster.address)
     assert findings(ray) == findings(local) and len(findings(local)) >= 3
     assert {f[2] for f in findings(local)} >= {"crash", "hang", "wrong_result"}
-    assert ray["inputs"] == local["inputs"] == 32 and ray["outcomes"] == local["outcomes"]
+    # the same plan on both executors: the probe, then every later input of the APIs the probe found accepting
+    assert ray["inputs"] == local["inputs"] == local["planned_inputs"] and 4 < local["inputs"] <= 32
+    assert ray["outcomes"] == local["outcomes"] and local["complete"] and ray["complete"]
     results = [json.loads(line) for line in (tmp_path / "ray" / "results.jsonl").read_text().splitlines()]
     assert sorted(r["id"] for r in results) == sorted(
         json.loads(line)["id"] for line in (tmp_path / "local" / "results.jsonl").read_text().splitlines()
