@@ -7,6 +7,7 @@ carry it too, while other sessions sharing the Docker engine carry theirs.
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -19,6 +20,13 @@ collect_ignore = ["data"]
 ROOT = Path(__file__).resolve().parents[1]
 _BEFORE_CALL = pytest.StashKey[set[str] | None]()
 READ_ONLY_INPUTS = (ROOT / "tests" / "data", ROOT / "examples")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C raises KeyboardInterrupt here and in every child, however the suite was started: a suite started as
+    a background job (`pytest &` in a script) ignores SIGINT, and the interrupt tests would then test nothing."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
