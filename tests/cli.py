@@ -31,10 +31,12 @@ KEEP = (
 )
 
 
-def default_sigint() -> None:
-    """`preexec_fn` for a child a test interrupts: a suite started as a background job (`cmd &` in a script)
-    ignores SIGINT and its children inherit that, so Ctrl-C would never reach the program under test."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def default_signals() -> None:
+    """`preexec_fn` for a child a test signals: a suite started as a background job (`cmd &` in a script) ignores
+    SIGINT and SIGQUIT, under `nohup` SIGHUP too, and children inherit that, so the signal would never reach the
+    program under test."""
+    for signum in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:

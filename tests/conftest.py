@@ -72,7 +72,7 @@ def pytest_runtest_teardown(item, nextitem):
         leftovers = [c for c in own_containers() if c.id not in before and c.id not in held]
         for container in leftovers:
             container.remove(force=True)  # so one leak fails one test, not every later one
-        assert not leftovers, f"containers left behind: {[c.name for c in leftovers]}"
+        assert not leftovers, f"containers left behind: {[c.short_id for c in leftovers]}"
     return result
 
 
@@ -89,7 +89,7 @@ def no_leftover_containers():
     leftovers = [c for c in own_containers() if c.id not in before]
     for container in leftovers:
         container.remove(force=True)
-    assert not leftovers, f"containers left behind by a module's fixtures: {[c.name for c in leftovers]}"
+    assert not leftovers, f"containers left behind by a module's fixtures: {[c.short_id for c in leftovers]}"
 
 
 def cache_files_since(start: float) -> list[str]:

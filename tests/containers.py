@@ -12,8 +12,11 @@ os.environ["REPOWRIGHT_RUN_LABEL"] = (
 
 
 def own_containers() -> list:
-    """Sandbox containers created in this test session, by this process or its children."""
+    """Sandbox containers created in this test session, by this process or its children (listed sparse: no
+    inspect per container, which races with the engine removing one)."""
     from repowright.sandbox.docker_sandbox import LABEL, RUN_LABEL, docker_client
 
     client = docker_client()
-    return client.containers.list(all=True, filters={"label": [LABEL, f"{RUN_LABEL}={SESSION_LABEL}"]})
+    return client.containers.list(
+        all=True, sparse=True, filters={"label": [LABEL, f"{RUN_LABEL}={SESSION_LABEL}"]}
+    )

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from repowright.sandbox import Limits
+from tests.cli import default_signals
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftover_containers")]
 
@@ -31,7 +32,9 @@ def cpu_burner():
 def containers_of(pid: int) -> list:
     from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
-    return docker_client().containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={pid}"]})
+    return docker_client().containers.list(
+        all=True, sparse=True, filters={"label": [LABEL, f"repowright.pid={pid}"]}
+    )
 
 
 def wait_for(predicate, seconds: float) -> bool:
@@ -93,7 +96,12 @@ SESSION_HOLDER = (
     "signum,init", [(signal.SIGTERM, "reaper"), (signal.SIGKILL, "reaper"), (signal.SIGKILL, "shell")]
 )
 def test_a_killed_session_holder_leaves_no_container(signum, init):
-    child = subprocess.Popen([sys.executable, "-c", SESSION_HOLDER, init], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SESSION_HOLDER, init],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_signals,
+    )
     try:
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
         assert len(containers_of(child.pid)) == 1
@@ -119,7 +127,8 @@ def test_sighup_to_sandbox_run_leaves_no_container(tmp_path):
             "--",
             "sleep",
             "300",
-        ]
+        ],
+        preexec_fn=default_signals,
     )
     try:
         assert wait_for(lambda: any(c.status == "running" for c in containers_of(child.pid)), 60)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import default_sigint
+from tests.cli import default_signals
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.docker
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.docker
 def containers_of(pid: int) -> list:
     from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
-    return docker_client().containers.list(all=True, filters={"label": [LABEL, f"repowright.pid={pid}"]})
+    return docker_client().containers.list(
+        all=True, sparse=True, filters={"label": [LABEL, f"repowright.pid={pid}"]}
+    )
 
 
 def lines(path: Path) -> list[dict]:
@@ -53,7 +55,7 @@ def test_ctrl_c_stops_promptly_with_a_resume_hint(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=default_sigint,
+        preexec_fn=default_signals,
     )
     try:
         deadline = time.monotonic() + 240

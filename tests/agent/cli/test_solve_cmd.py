@@ -22,7 +22,7 @@ from tests.agent.solve.scripted import (
     submit,
 )
 from tests.agent.solve.test_github import FakeGitHub
-from tests.cli import default_sigint, isolated_folder, run_cli, scrubbed_env
+from tests.cli import default_signals, isolated_folder, run_cli, scrubbed_env
 from tests.scripted_server import Fault, ScriptedServer
 
 SOLVE = [sys.executable, "-m", "repowright.agent.cli.main", "solve"]
@@ -104,7 +104,7 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
             [*SOLVE, str(repo), "--issue", issue],
             cwd=isolated_folder(tmp_path),
             env=env,
-            preexec_fn=default_sigint,
+            preexec_fn=default_signals,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -133,6 +133,6 @@ def test_ctrl_c_leaves_a_readable_trajectory(tmp_path):
     from repowright.sandbox.docker_sandbox import LABEL, docker_client
 
     left = docker_client().containers.list(
-        all=True, filters={"label": [LABEL, f"repowright.pid={child.pid}"]}
+        all=True, sparse=True, filters={"label": [LABEL, f"repowright.pid={child.pid}"]}
     )
     assert not left

@@ -11,7 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from repowright.agent.cli.main import app
-from tests.cli import default_sigint
+from tests.cli import default_signals
 
 
 def evaluate_argv(
@@ -50,7 +50,7 @@ def evaluate(world: dict, dataset: Path, predictions: str, run_id: str, *extra: 
 def start(argv: list[str], **popen: Any) -> subprocess.Popen:
     """`repowright ARGV` in its own process, as a user would start it."""
     return subprocess.Popen(
-        [sys.executable, "-m", "repowright.agent.cli.main", *argv], preexec_fn=default_sigint, **popen
+        [sys.executable, "-m", "repowright.agent.cli.main", *argv], preexec_fn=default_signals, **popen
     )
 
 

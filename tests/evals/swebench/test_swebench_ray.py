@@ -64,7 +64,9 @@ def outcomes(world: dict, run_id: str) -> dict[str, dict]:
 
 def run_containers(world: dict, run_id: str) -> list:
     label = run_label(world["root"] / "out" / run_id)
-    return docker_client().containers.list(all=True, filters={"label": [LABEL, f"repowright.run={label}"]})
+    return docker_client().containers.list(
+        all=True, sparse=True, filters={"label": [LABEL, f"repowright.run={label}"]}
+    )
 
 
 def wait_for(condition, timeout: float = 240.0, proc: subprocess.Popen | None = None) -> None:

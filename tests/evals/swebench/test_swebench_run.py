@@ -19,7 +19,7 @@ from repowright.evals.swebench.run import RunOptions, run
 from repowright.evals.swebench.specs import Specs
 from repowright.sandbox import Limits, make_sandbox
 from tests.agent.solve.scripted import StepResponder, step_of
-from tests.cli import default_sigint, isolated_folder, run_cli, scrubbed_env
+from tests.cli import default_signals, isolated_folder, run_cli, scrubbed_env
 from tests.containers import own_containers
 from tests.scripted_server import Fault, Reply, ScriptedServer
 
@@ -207,7 +207,7 @@ def test_an_interrupted_run_records_nothing_for_the_cut_short_instance(calc_worl
             [sys.executable, "-m", "repowright.agent.cli.main", *argv],
             cwd=isolated_folder(tmp_path / "cli"),
             env=scrubbed_env({"REPOWRIGHT_API_KEY": "x", "REPOWRIGHT_TIMEOUT": "600"}),
-            preexec_fn=default_sigint,
+            preexec_fn=default_signals,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
