@@ -121,19 +121,6 @@ def known_bags(graph: Any, root: Path | None, path: str, stored: dict[str, Bags]
     return entry
 
 
-def file_bags(
-    graph: Any, root: Path | None, path: str, nodes: list[str], stored: dict[str, Bags]
-) -> tuple[str, Bags]:
-    """A file's text and bags: known (memo, `stored`), else counted and memoised by content hash."""
-    hit = known_bags(graph, root, path, stored)
-    if hit is not None:
-        return hit
-    entry = count_bags(graph, root, path, nodes)
-    digest = graph.nodes[path].get("hash", "")
-    _remember(f"bags:{digest}:{path}" if digest else "", entry)
-    return entry
-
-
 def all_bags(
     graph: Any,
     root: Path | None,
