@@ -160,7 +160,10 @@ def facts_from_ast(src: bytes) -> dict[str, Any] | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     collector = _Collector(src)
-    collector.visit(tree)
+    try:
+        collector.visit(tree)
+    except RecursionError:  # parsed, but nested deeper than the visitor can walk (a 600-term sum)
+        return None
     return {
         "defs": collector.defs,
         "calls": collector.calls,

@@ -190,3 +190,17 @@ def test_ignore_rules_apply_in_sub_folders_and_from_git_info_exclude(tmp_path):
     files = {data["path"] for _, data in kg.graph.nodes(data=True) if data.get("kind") == "file"}
     assert files == {"kept.py", "pkg/deep/mod.py", "pkg/.gitignore"}
     assert kg.stats["skipped"]["gitignored"] == 3
+
+
+def test_python_nested_too_deep_for_the_ast_fallback_still_maps(tmp_path):
+    """A file tree-sitter errors on sends extraction to `ast`; a 700-term sum parses there but is deeper than a
+    recursive visitor can walk. The map keeps the file from tree-sitter's partial tree instead of failing."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    total = "+".join(["a"] * 700)
+    (repo / "deep.py").write_text(
+        f"def f():\n    (bar.\nbaz)\n    return 1\n\n\nTOTAL = {total}\n\n\ndef g():\n    return f()\n"
+    )
+    kg = build_knowledge_graph(repo, workers=1)
+    names = {a["qualname"] for n, a in kg.graph.nodes(data=True) if "::" in n}
+    assert {"f", "g"} <= names
