@@ -138,13 +138,16 @@ class ScriptedServer:
                 self, status: int, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None
             ) -> None:
                 payload = data if isinstance(data, bytes) else json.dumps(data).encode()
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first (an injected timeout): nothing is left to answer
 
             def _error(self, status: int, message: str) -> None:
                 self._send(status, {"error": {"message": message, "type": "scripted", "code": status}})
