@@ -8,8 +8,8 @@ import functools
 import inspect
 import json
 import math
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from repowright.analyzers.doc_constraints import ApiConstraints
 from repowright.sandbox import Limits, Sandbox
@@ -56,8 +56,6 @@ def shrink_candidates(case: Case, api: ApiConstraints) -> list[Case]:
         variant(functools.partial(_drop, name))
     for name, spec in case.args.items():
         for path, inner in _values(spec):
-            variant(functools.partial(_edit, name, path, _ones_shape))
-            variant(functools.partial(_edit, name, path, _simplify_tensor_rank))
             for edit in _shrinks(inner):
                 variant(functools.partial(_edit, name, path, edit))
     return out
@@ -80,13 +78,17 @@ def _edit(name: str, path: tuple[int, ...], edit: Callable[[dict], bool], args: 
 
 
 def _shrinks(spec: dict) -> list[Callable[[dict], bool]]:
-    """The one-step simplifications of one value."""
+    """The one-step simplifications of one value, big steps first (they save rounds when they keep the failure)."""
     kind = spec["kind"]
     if kind == "tensor":
-        edits: list[Callable[[dict], bool]] = [
-            functools.partial(_halve_dim, i) for i, size in enumerate(spec["shape"]) if size > 1
-        ]
-        edits += [functools.partial(_drop_dim, i) for i in range(len(spec["shape"]))]
+        shape = spec["shape"]
+        edits: list[Callable[[dict], bool]] = []
+        if any(size > 1 for size in shape):
+            edits.append(_ones_shape)
+        if shape.count(1) >= 2:
+            edits.append(_simplify_tensor_rank)
+        edits += [functools.partial(_halve_dim, i) for i, size in enumerate(shape) if size > 1]
+        edits += [functools.partial(_drop_dim, i) for i in range(len(shape))]
         if spec["fill"] in ("randn", "rand", "int") and spec.get("device") != "meta":
             edits.append(_fill_ones)
         if spec.get("layout", "contiguous") != "contiguous":
@@ -112,8 +114,6 @@ def _drop_all(names: list[str], args: dict) -> bool:
 
 def _ones_shape(spec: dict) -> bool:
     """Every dimension of a tensor down to 1 at once."""
-    if spec["kind"] != "tensor" or all(size <= 1 for size in spec["shape"]):
-        return False
     spec["shape"] = [min(size, 1) for size in spec["shape"]]
     return True
 
@@ -152,8 +152,6 @@ def _drop_dim(index: int, spec: dict) -> bool:
 
 def _simplify_tensor_rank(spec: dict) -> bool:
     """Drop every dimension of size 1 at once (a high-rank boundary tensor shrinks in one step)."""
-    if spec["kind"] != "tensor" or spec["shape"].count(1) < 2:
-        return False
     spec["shape"] = [size for size in spec["shape"] if size != 1] or [1]
     return True
 
@@ -265,17 +263,14 @@ def verify_all(
     """Run each reproducer as a fresh interpreter (a new process, not the fork server) in a sandbox and check
     it fails the same way; the wrapper only sets the campaign's memory limit and reports the exception as JSON.
     The scripts are shared out over `sessions` sandboxes run side by side (a hang waits out its limit)."""
+    shares = [share for i in range(max(1, sessions)) if (share := scripts[i::sessions])]
     verdicts: dict[str, tuple[bool, str]] = {}
-    shares = [scripts[i::sessions] for i in range(max(1, sessions))]
-    threads = [
-        threading.Thread(target=_verify_share, args=(sandbox, share, config, support_files, verdicts))
-        for share in shares
-        if share
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    if not shares:
+        return verdicts
+    # A pool, not bare threads: a share whose sandbox fails raises here instead of leaving its verdicts out.
+    with ThreadPoolExecutor(len(shares), thread_name_prefix="fuzz-verify") as pool:
+        for part in pool.map(lambda share: _verify_share(sandbox, share, config, support_files), shares):
+            verdicts.update(part)
     return verdicts
 
 
@@ -284,17 +279,18 @@ def _verify_share(
     scripts: list[tuple[Finding, str]],
     config: ExecConfig,
     support_files: dict[str, str] | None,
-    verdicts: dict[str, tuple[bool, str]],
-) -> None:
+) -> dict[str, tuple[bool, str]]:
     files = {**(support_files or {}), **{f"{f.id}.py": script for f, script in scripts}}
     files["wrap.py"] = VERIFY_WRAPPER.format(memory=config.memory_bytes)
     limits = Limits(timeout=max(600.0, config.timeout * 4), memory=config.container_memory, cpus=1.0)
+    verdicts = {}
     with sandbox.session(limits=limits, mounts=config.mounts(), env=config.env) as session:
         session.put_files(files)
         for finding, _ in scripts:
             limit = config.timeout * 2 + 10 if finding.cls == HANG else config.timeout * 3 + 30
             result = session.exec([config.python, "wrap.py", f"{finding.id}.py"], timeout=limit)
             verdicts[finding.id] = judge(finding, result)
+    return verdicts
 
 
 def judge(finding: Finding, result) -> tuple[bool, str]:
