@@ -187,9 +187,8 @@ def _attach_shape_section(lines: list[str], entries: dict[str, ParamDoc]) -> Non
             if name in ("output", "out"):
                 continue
             desc = (match.group("attr_desc") or match.group("desc") or "").strip()
-            for more in lines[
-                i + 1 : i + 4
-            ]:  # a `:math:` shape broken over lines ends where its backtick does
+            # a `:math:` shape broken over lines ends where its backtick does
+            for more in lines[i + 1 : i + 4]:
                 if desc.count("`") % 2 == 0 or SHAPE_ITEM.match(more):
                     break
                 desc += " " + more.strip()

@@ -400,7 +400,6 @@ def _ordered(found: str) -> bool:
         return float(low) <= float(high)
     except ValueError:
         return True
-    return None
 
 
 def clauses_naming(name: str, prose: list[str]) -> list[str]:
@@ -426,11 +425,11 @@ def size_like_range(description: str) -> Found | None:
     first = (sentences(description) or [""])[0]
     if re.search(r"(?<![\w-])-1\b", description):
         return None  # `If a length -1 is specified ...`: a negative value is allowed, so no range
-    match = SIZE_LIKE.search(TYPE_PREFIX.sub("", first))  # `a single int, the stride of the window`
-    if match is None or re.search(r"\b(?:if|when|otherwise)\b", first[: match.start()], re.IGNORECASE):
-        return (
-            None  # `if specified, used as divisor, otherwise size of the region`: not this parameter's size
-        )
+    text = TYPE_PREFIX.sub("", first)  # `a single int, the stride of the window`
+    match = SIZE_LIKE.search(text)
+    if match is None or re.search(r"\b(?:if|when|otherwise)\b", text[: match.start()], re.IGNORECASE):
+        # `if specified, used as divisor, otherwise size of the region`: not this parameter's size
+        return None
     return interval("0", "inf"), first
 
 
@@ -455,9 +454,8 @@ def enum_values(text: str) -> Found | None:
         if not hits and re.search(r"\b(?:can be|one of|either|must be)\b", sentence, re.IGNORECASE):
             hits = re.findall(r"``([a-z][\w\-]*)``", sentence)
         if not hits and re.search(r"\b(?:options|values|choices) (?:are|is)\b", sentence, re.IGNORECASE):
-            hits = re.findall(
-                r"(?<!`)`([a-z][\w\-]*)`(?!`)", sentence
-            )  # `Available options are: `None`, `gesvd``
+            # `Available options are: `None`, `gesvd``
+            hits = re.findall(r"(?<!`)`([a-z][\w\-]*)`(?!`)", sentence)
         if hits:
             values += [h for h in dict.fromkeys(hits) if h not in values]
             source = source or sentence

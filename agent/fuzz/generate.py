@@ -254,9 +254,8 @@ class _Generator:
         return v.tensor(list(self.base_shape), self.rng.choice(param.dtype) if param.dtype else "float32")
 
 
-@functools.lru_cache(
-    maxsize=4096
-)  # defaults repeat across every input of an API; parsing them was a fifth of it
+# Defaults repeat across every input of an API; parsing them was a fifth of generating one.
+@functools.lru_cache(maxsize=4096)
 def _literal(text: str | None) -> Any:
     from repowright.analyzers.doc_rules import literal
 
