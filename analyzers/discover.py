@@ -125,7 +125,10 @@ def ignore_spec(folder: Path) -> pathspec.PathSpec | None:
         return None
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines))
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # GitIgnorePatternError: drop the patterns git would skip, keep the rest
+        return pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines))
 
 
 def valid_patterns(lines: list[str]) -> list[str]:
