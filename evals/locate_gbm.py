@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from repowright.agent.locate_features import FILE_COLUMNS
-from repowright.evals.train_locate import KS, def_candidates, load_dumps, train
+from repowright.evals.train_locate import KS, def_candidates, file_matrix, hits, load_dumps, train
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 PARAMS = {
@@ -53,8 +53,6 @@ def lambdamart(groups: list[tuple[np.ndarray, np.ndarray]], params: dict | None 
 
 def file_group(d: dict) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """An instance's file rows, gold row indices and paths."""
-    from repowright.evals.train_locate import file_matrix
-
     gold = set(d["gold_files"])
     return file_matrix(d), np.array([i for i, p in enumerate(d["files"]) if p in gold]), d["files"]
 
@@ -69,7 +67,7 @@ def def_group(d: dict, file_w: np.ndarray) -> tuple[np.ndarray, np.ndarray, list
 def top_hits(scores: np.ndarray, ids: list[str], gold: set[str]) -> list[bool]:
     """Whether every gold id is in the top k, for each k in KS (ties broken by id, as `locate` does)."""
     order = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))]
-    return [bool(gold) and gold <= set(order[:k]) for k in KS]
+    return list(hits(order, gold).values())
 
 
 def compare(train_set: list[dict], test_set: list[dict]) -> dict[str, list[list[bool]]]:
