@@ -76,3 +76,21 @@ def test_slow_inputs_of_an_api_that_already_hangs_are_not_rerun(docker_sandbox):
         results = run_inputs(executor, inputs, frozenset(), 3.0, 0.5, hung=frozenset({"lib.known"}))
     assert classify("ci", results["lib.known#0"]) == SLOW
     assert classify("ci", results["lib.fresh#0"]) == HANG
+
+
+class _NoSessions:
+    """A sandbox whose sessions cannot start (an engine gone away, an image missing)."""
+
+    def session(self, **_: object) -> None:
+        from repowright.sandbox import SandboxError
+
+        raise SandboxError("the engine is gone")
+
+
+def test_verification_that_cannot_start_a_sandbox_raises_instead_of_leaving_findings_unverified():
+    finding = Finding("f1", NAME, CRASH, "sig", BLOATED.id, "boundary", "", "")
+    other = Finding("f2", NAME, CRASH, "sig2", BLOATED.id, "boundary", "", "")
+    from repowright.sandbox import SandboxError
+
+    with pytest.raises(SandboxError, match="engine is gone"):
+        verify_all(_NoSessions(), [(finding, "pass"), (other, "pass")], ExecConfig())  # type: ignore[arg-type]
