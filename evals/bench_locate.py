@@ -9,6 +9,11 @@ the files the fix edits; gold functions are the innermost functions/methods cont
 changes (or the line an insertion follows); fixes whose edits lie outside every function (module-level) count only
 for files, and their number is printed. The BM25 baseline ranks whole source files by BM25 of their content.
 
+Each split is also scored on its instances that pass SWE-bench Lite's rule for a gold patch (one file, at most 3
+hunks): the issue's targets are anchored on Lite, where every fix is of that kind, while a mined fix may edit up to
+3 files, and a hit at 1 needs every gold file at rank 1. Mined instances carry `gold_hunks`
+(evals/mine_locate_set.py); SWE-bench instances are counted from their patch.
+
 `--timing-repo DIR` also times `repowright locate` end to end in fresh processes: cold (empty graph cache) and warm
 (the cache just written), beside BM25 over the same mapped tree.
 
@@ -155,6 +160,19 @@ def load_split(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+LITE_MAX_HUNKS = 3
+
+
+def lite_rule(inst: dict) -> bool | None:
+    """Whether the fix passes SWE-bench Lite's rule (one file, at most 3 hunks); None when its hunks are unknown."""
+    if "patch" in inst:
+        patched = list(PatchSet(inst["patch"]))
+        return len(patched) == 1 and sum(len(p) for p in patched) <= LITE_MAX_HUNKS
+    if "gold_hunks" not in inst:
+        return None
+    return len(inst["gold_files"]) == 1 and inst["gold_hunks"] <= LITE_MAX_HUNKS
+
+
 def gold_lines(inst: dict) -> dict[str, set[int]]:
     """Old-file lines the fix edits: stored for mined instances, read from the patch for SWE-bench ones."""
     if "gold_lines" in inst:
@@ -220,6 +238,7 @@ def run_instance(inst: dict, kg, root: Path, simulations: int, mcts: int = 0) ->
         "functions": [f"{p}::{n}" for p, n in funcs],
         "bm25_files": baseline,
         "module_level": edits_outside_functions(kg, lines),
+        "lite_rule": lite_rule(inst),
         "file_hits": hits(files, gold_files),
         "function_hits": hits(funcs, gold_funcs) if gold_funcs else None,
         "bm25_file_hits": hits(baseline, gold_files),
@@ -353,8 +372,15 @@ def main() -> None:
         insts = [i for i in load_split(path) if not wanted or i["instance_id"] in wanted]
         rows, missing = run_split(insts, args.repos_dir, args.work, args.simulations, args.mcts_ablation)
         result[name] = {"summary": summarize(rows) | {"skipped_no_repo": missing}, "instances": rows}
+        lite = [r for r in rows if r["lite_rule"]]
+        if lite and len(lite) < len(rows):
+            result[name]["lite_rule_summary"] = summarize(lite)
     for name, _ in splits:
         print_summary(name, result[name]["summary"])
+        if "lite_rule_summary" in result[name]:
+            print_summary(
+                f"{name}, SWE-bench Lite's rule (one file, <= 3 hunks)", result[name]["lite_rule_summary"]
+            )
     if args.timing_repo:
         result["timing"] = time_cli(args.timing_repo, args.timing_issue)
         t = result["timing"]

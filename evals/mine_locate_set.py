@@ -14,10 +14,14 @@ small and behavioural. The rules, applied in this order:
 The query is the cleaned commit message: text a developer wrote about the problem, not the diff. Gold is the set of
 changed source files and, per file, the old-file lines the change removes or edits (or the line an insertion
 follows); the benchmark maps those lines to the innermost function or class in its own graph, exactly as it does
-for SWE-bench patches. Only message text, paths and line numbers are written, never code.
+for SWE-bench patches. `gold_hunks` is the number of hunks of the source part of the fix as `git diff` writes it
+(3 lines of context, as SWE-bench's gold patches), so a benchmark can apply SWE-bench Lite's rule (one file, at
+most 3 hunks). Only message text, paths and line and hunk numbers are written, never code.
 
 Usage: python -m repowright.evals.mine_locate_set --mirror /work/.mirror --repos owner/name,... --out FILE
        [--per-repo 40] [--min-chars 200] [--max-files 3]
+       python -m repowright.evals.mine_locate_set --mirror /work/.mirror --annotate FILE
+       (adds `gold_hunks` to the instances of an existing FILE, changing nothing else)
 """
 
 from __future__ import annotations
@@ -125,6 +129,12 @@ def changed_lines(repo: Path, parent: str, sha: str, paths: list[str]) -> dict[s
     return {p: sorted(v) for p, v in out.items() if v}
 
 
+def patch_hunks(repo: Path, parent: str, sha: str, paths: list[str]) -> int:
+    """Hunks of the change to `paths` in a default `git diff` (3 lines of context): SWE-bench Lite's measure."""
+    diff = git(repo, "diff", "--no-renames", parent, sha, "--", *paths)
+    return sum(1 for line in diff.splitlines() if line.startswith("@@ "))
+
+
 def mine_repo(repo_name: str, git_dir: Path, per_repo: int, min_chars: int, max_files: int) -> list[dict]:
     found, seen = [], set()
     for commit in commits(git_dir):
@@ -144,10 +154,23 @@ def mine_repo(repo_name: str, git_dir: Path, per_repo: int, min_chars: int, max_
                 "problem_statement": commit["query"],
                 "gold_files": gold,
                 "gold_lines": lines,
+                "gold_hunks": patch_hunks(git_dir, commit["parent"], commit["sha"], gold),
             }
         )
     random.Random(repo_name).shuffle(found)  # a fixed, repository-seeded sample across the whole history
     return sorted(found[:per_repo], key=lambda i: i["instance_id"])
+
+
+def annotate(path: Path, mirror: Path) -> None:
+    """Add `gold_hunks` to every instance of the dataset at `path`, rewriting it atomically."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    for row in rows:
+        git_dir = mirror / row["repo"].replace("/", "+") / "repo"
+        if not git_dir.exists():
+            raise SystemExit(f"error: no git directory at {git_dir}; fetch {row['repo']} first")
+        row["gold_hunks"] = patch_hunks(git_dir, row["base_commit"], row["fix_commit"], row["gold_files"])
+    atomic_write(path, "".join(json.dumps(r) + "\n" for r in rows))
+    print(f"{len(rows)} instances annotated with gold_hunks -> {path}")
 
 
 def main() -> None:
@@ -157,12 +180,18 @@ def main() -> None:
     parser.add_argument(
         "--mirror", type=Path, required=True, help="folder of owner+name/repo git directories"
     )
-    parser.add_argument("--repos", required=True, help="comma-separated owner/name list")
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--repos", help="comma-separated owner/name list")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--annotate", type=Path, help="add gold_hunks to this dataset in place")
     parser.add_argument("--per-repo", type=int, default=40)
     parser.add_argument("--min-chars", type=int, default=200)
     parser.add_argument("--max-files", type=int, default=3)
     args = parser.parse_args()
+    if args.annotate:
+        annotate(args.annotate, args.mirror)
+        return
+    if not args.repos or not args.out:
+        parser.error("--repos and --out are required unless --annotate is given")
     rows = []
     for name in [r for r in args.repos.split(",") if r]:
         git_dir = args.mirror / name.replace("/", "+") / "repo"

@@ -28,6 +28,7 @@ from repowright.agent.locate_features import (
     def_columns,
     file_columns,
 )
+from repowright.evals.bench_locate import lite_rule
 
 KS = (1, 3, 5, 10)
 GROUPS = {
@@ -55,15 +56,17 @@ HAND_FILE = {
 
 def load_dumps(work: Path, datasets: list[Path]) -> list[dict]:
     """Feature dumps joined with their instances' issue text (dumps made before the text was stored)."""
-    text = {}
+    insts = {}
     for path in datasets:
         for line in path.read_text().splitlines():
             if line.strip():
                 inst = json.loads(line)
-                text[inst["instance_id"]] = inst["problem_statement"]
+                insts[inst["instance_id"]] = inst
     dumps = [json.loads(p.read_text()) for p in sorted((work / "features").glob("*.json"))]
     for d in dumps:
-        d["issue"] = text.get(d["instance_id"], "")
+        inst = insts.get(d["instance_id"], {})
+        d["issue"] = inst.get("problem_statement", "")
+        d["lite_rule"] = bool(inst) and lite_rule(inst)
     return dumps
 
 
@@ -219,7 +222,7 @@ def hand_model() -> dict[str, np.ndarray]:
 def line(label: str, res: dict[str, dict[int, float]], n: dict[str, int]) -> str:
     f, fn, b = res.get("files", {}), res.get("functions", {}), res.get("bm25", {})
     return (
-        f"{label:34s} files "
+        f"{label:40s} files "
         + " ".join(f"{f.get(k, 0) * 100:5.1f}" for k in KS)
         + " | functions "
         + " ".join(f"{fn.get(k, 0) * 100:5.1f}" for k in KS)
@@ -280,6 +283,10 @@ def main() -> None:
         print(f"== {split}")
         print(line("learned", evaluate(part, model), n))
         print(line("hand-set weights", evaluate(part, hand_model()), n))
+        lite = [d for d in part if d["lite_rule"]]
+        if lite and len(lite) < len(part):
+            m = {"files": len(lite), "functions": sum(bool(d["gold_functions"]) for d in lite)}
+            print(line("learned, Lite's rule (1 file, <=3 hunks)", evaluate(lite, model), m))
         if args.ablate:
             for label, drop in GROUPS.items():
                 print(line(f"without {label}", evaluate(part, train(train_set, drop)), n))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from repowright.evals.bench_locate import export, gold_functions, hits, patch_lines
+from repowright.evals.bench_locate import export, gold_functions, hits, lite_rule, patch_lines
 from tests.examples import minicart_graph
 
 PATCH = "\n".join(
@@ -83,3 +83,13 @@ def test_module_level_edits_are_told_apart(tmp_path):
     kg = minicart_graph(tmp_path)
     assert edits_outside_functions(kg, {"minicart/cart.py": {2}})  # the import block
     assert not edits_outside_functions(kg, {"minicart/coupons.py": {12}})  # inside lookup
+
+
+def test_lite_rule_takes_one_file_fixes_of_at_most_three_hunks():
+    assert lite_rule({"patch": PATCH}) is False  # two files
+    one_file = PATCH.split("diff --git a/minicart/cart.py")[0]
+    assert lite_rule({"patch": one_file}) is True
+    assert lite_rule({"gold_files": ["a.py"], "gold_hunks": 3}) is True
+    assert lite_rule({"gold_files": ["a.py"], "gold_hunks": 4}) is False
+    assert lite_rule({"gold_files": ["a.py", "b.py"], "gold_hunks": 2}) is False
+    assert lite_rule({"gold_files": ["a.py"]}) is None

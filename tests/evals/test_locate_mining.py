@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import numpy as np
 
 from repowright.evals.locate_checkout import Checkout
-from repowright.evals.mine_locate_set import clean_message, mine_repo
+from repowright.evals.mine_locate_set import annotate, clean_message, mine_repo, patch_hunks
 from repowright.evals.train_locate import fit
 
 MESSAGE = (
@@ -76,9 +77,37 @@ def test_mining_keeps_linked_behavioural_fixes_only(tmp_path):
     assert len(rows) == 1  # the bump is housekeeping; the last commit adds a source file
     row = rows[0]
     assert row["gold_files"] == ["pkg/config.py"] and row["gold_lines"] == {"pkg/config.py": [1]}
+    assert row["gold_hunks"] == 1
     assert row["problem_statement"].startswith("Fix crash when the config file is empty")
     assert "Co-authored-by" not in row["problem_statement"] and "Fixes #11" in row["problem_statement"]
     assert row["base_commit"] == git(repo, "rev-parse", f"{row['fix_commit']}^").strip()
+
+
+def test_annotate_adds_hunk_counts_and_changes_nothing_else(tmp_path):
+    repo = history(tmp_path)
+    shas = git(repo, "rev-list", "--reverse", "HEAD").split()
+    far = "\n".join(f"x{i} = {i}" for i in range(30)) + "\n"
+    shas.append(commit(repo, {"pkg/other.py": far}, "wide"))
+    shas.append(
+        commit(repo, {"pkg/other.py": far.replace("x0 = 0", "x0 = 9").replace("x29 = 29", "x29 = 9")}, "two")
+    )
+    mirror = tmp_path / "mirror" / "o+proj"
+    mirror.mkdir(parents=True)
+    (mirror / "repo").symlink_to(repo / ".git")
+    assert patch_hunks(mirror / "repo", shas[-2], shas[-1], ["pkg/other.py"]) == 2  # 28 lines apart
+    row = {
+        "instance_id": "o__proj-1",
+        "repo": "o/proj",
+        "base_commit": shas[-2],
+        "fix_commit": shas[-1],
+        "problem_statement": "p",
+        "gold_files": ["pkg/other.py"],
+        "gold_lines": {"pkg/other.py": [1, 30]},
+    }
+    dataset = tmp_path / "set.jsonl"
+    dataset.write_text(json.dumps(row) + "\n")
+    annotate(dataset, tmp_path / "mirror")
+    assert json.loads(dataset.read_text()) == row | {"gold_hunks": 2}
 
 
 def test_clean_message_drops_trailers_and_changelog_bullets():
