@@ -51,11 +51,48 @@ def _file_text(root: Path | None, path: str, digest: str) -> tuple[str, list[int
     return entry
 
 
-def _body_bag(text: str, offsets: list[int], start: int, end: int) -> dict[str, int]:
-    """Tokens of lines start..end (1-based, at most MAX_BODY_LINES of them)."""
-    first = max(0, start - 1)
-    last = min(end, first + MAX_BODY_LINES, len(offsets) - 1)
-    return token_bag(text[offsets[min(first, len(offsets) - 1)] : offsets[last]]) if last > first else {}
+def own_lines(spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each span (first, last line, 1-based, inclusive), the line ranges it holds outside the spans nested
+    in it, at most MAX_BODY_LINES lines in all: a line belongs to the innermost definition around it, so a
+    class's text is its own (header, docstring, attributes) and its methods' text is theirs."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1]))
+    children: dict[int, list[int]] = {i: [] for i in range(len(spans))}
+    stack: list[int] = []
+    for i in order:
+        while stack and spans[stack[-1]][1] < spans[i][0]:
+            stack.pop()
+        if stack and spans[i][1] <= spans[stack[-1]][1] and spans[i] != spans[stack[-1]]:
+            children[stack[-1]].append(i)
+        stack.append(i)
+    out = []
+    for i, (first, last) in enumerate(spans):
+        ranges, at, left = [], first, MAX_BODY_LINES
+        for child in children[i]:
+            c_first, c_last = spans[child]
+            if c_first > at and left > 0:
+                take = min(c_first - at, left)
+                ranges.append((at, at + take - 1))
+                left -= take
+            at = max(at, c_last + 1)
+        if at <= last and left > 0:
+            ranges.append((at, min(last, at + left - 1)))
+        out.append(ranges)
+    return out
+
+
+def _lines_bag(text: str, offsets: list[int], ranges: list[tuple[int, int]]) -> dict[str, int]:
+    """Tokens of the given line ranges (1-based, inclusive)."""
+    bag: dict[str, int] = {}
+    top = len(offsets) - 1
+    for first, last in ranges:
+        lo, hi = min(first - 1, top), min(last, top)
+        if hi > lo:
+            part = token_bag(text[offsets[lo] : offsets[hi]])
+            if bag:
+                _add(bag, part)
+            else:
+                bag = part
+    return bag
 
 
 def _add(into: dict[str, int], bag: dict[str, int]) -> None:
@@ -81,12 +118,13 @@ def count_bags(graph: Any, root: Path | None, path: str, nodes: list[str]) -> tu
     names: dict[str, int] = {}
     docs = token_bag(graph.nodes[path].get("doc", ""))
     defs = []
-    for node in nodes:
-        d = graph.nodes[node]
+    attrs = [graph.nodes[node] for node in nodes]
+    owned = own_lines([(max(1, d["start_line"]), d["end_line"]) for d in attrs])
+    for node, d, ranges in zip(nodes, attrs, owned, strict=True):
         qual, doc = token_bag(d["qualname"]), token_bag(f"{d['signature']} {d['doc']}")
         _add(names, qual)
         _add(docs, doc)
-        defs.append((node, qual, doc, _body_bag(text, offsets, d["start_line"], d["end_line"])))
+        defs.append((node, qual, doc, _lines_bag(text, offsets, ranges)))
     path_bag = token_bag(path.replace("/", " ").replace(".", " "))
     return text, {"path": path_bag, "names": names, "docs": docs, "code": code, "defs": defs}
 

@@ -31,9 +31,8 @@ from repowright.analyzers.graph import (
 
 from .issue_signals import IssueSignals, read_signals
 from .locate_index import TextIndex, fast_tokenize
+from .path_roles import AUX_PATH, TEST_PATH
 
-TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
-AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
 FILE_FEATURES = (
     "bm25_path",
     "bm25_names",
@@ -292,17 +291,21 @@ class FeatureBuilder:
 
     # graph --------------------------------------------------------------------------------------------------
     def _test_links(self) -> None:
-        """A named test file or test function lends evidence to the code it imports and calls."""
-        named = [
-            p for m in self.signals.paths for p in files_matching(m, self.index.files) if TEST_PATH.search(p)
+        """A named test file or test function lends evidence to the code it imports and calls. Tests are found
+        in the graph: most are not in the text index (agent/locate_index.py)."""
+        test_idents = {i for i in self.signals.identifiers if i.startswith("test")}
+        if not self.signals.paths and not test_idents:
+            return
+        tests: dict[str, list[str]] = defaultdict(list)  # test file -> its definitions
+        for node, attrs in self.graph.nodes(data=True):
+            path = attrs.get("path", "")
+            if path and TEST_PATH.search(path) and (attrs.get("kind") in CODE_KINDS or node == path):
+                tests[path].append(node)
+        named = [p for m in self.signals.paths for p in files_matching(m, list(tests))]
+        starts = [n for p in named for n in (p, *tests[p])]
+        starts += [
+            n for nodes in tests.values() for n in nodes if self.graph.nodes[n].get("name") in test_idents
         ]
-        named += [
-            n
-            for ident in self.signals.identifiers
-            if ident.startswith("test")
-            for n in self.names.get(ident, ())
-        ]
-        starts = [n for p in named for n in (p, *self.index.defs_of.get(p, ()))]
         for start in starts:
             for _, target, kind in self.graph.out_edges(start, keys=True):
                 if kind in LINK_EDGES:

@@ -1,5 +1,8 @@
 """The text side of localisation: fielded token bags for every source file and definition, built once per tree.
 
+Test modules (agent/path_roles.py TEST_MODULE) are left out: localisation ranks the code a fix changes, and
+tests reach the ranking through the graph instead (test-to-source links, callers).
+
 Fields, each its own BM25 index so a match in a path or a name is not drowned by a long body:
 - files: `path` (path pieces), `names` (names of the definitions it holds), `docs` (module and definition
   docstrings, signatures), `code` (the whole text);
@@ -24,6 +27,7 @@ from repowright.analyzers.graph import CODE_KINDS, KnowledgeGraph, NodeKind
 
 from .locate_bags import Bags, all_bags, memoised_bags, read_text
 from .locate_index_cache import load_bags, load_index_state, save_bags, save_index_state, tree_key
+from .path_roles import TEST_MODULE
 
 fast_tokenize = tokenize  # the memoised tokenizer of analyzers.bm25, named for what callers rely on
 FILE_FIELDS = ("path", "names", "docs", "code")
@@ -59,8 +63,9 @@ def build_text_index(
     defs_of: dict[str, list[str]] = defaultdict(list)
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") in CODE_KINDS:
-            defs_of[attrs["path"]].append(node)
-        elif attrs.get("kind") == NodeKind.FILE and attrs.get("language"):
+            if not TEST_MODULE.search(attrs["path"]):
+                defs_of[attrs["path"]].append(node)
+        elif attrs.get("kind") == NodeKind.FILE and attrs.get("language") and not TEST_MODULE.search(node):
             index.files.append(node)
     index.files.sort()
     index.defs_of = dict(defs_of)

@@ -30,13 +30,12 @@ from repowright.analyzers.graph import (
 )
 
 from .issue_signals import IssueSignals, read_signals
+from .path_roles import AUX_PATH, TEST_PATH
 from .prompts import render
 
 if TYPE_CHECKING:
     from .llm import ChatResult
 
-TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|(^|/)conftest\.py$")
-AUX_PATH = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts)(/|$)|(^|/)(setup|conf|noxfile)\.py$")
 MAX_BODY_CHARS = 20000
 
 

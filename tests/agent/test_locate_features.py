@@ -60,7 +60,22 @@ def test_identifiers_and_dotted_names_reach_definitions(minicart):
     assert defs["minicart/cart.py::Cart.apply_coupon"]["dotted"] == 1.0
     assert defs["minicart/pricing.py::with_tax"]["name_code"] > 0
     assert files["minicart/pricing.py"]["ident_code_def"] > 0
-    assert files["tests/test_cart.py"]["is_test"] == 1.0
+
+
+def test_test_modules_are_evidence_not_candidates(minicart):
+    files, defs = features(
+        minicart, "test_coupon_codes_ignore_case fails: Cart.apply_coupon is case sensitive"
+    )
+    assert sorted(files) == [
+        "minicart/__init__.py",
+        "minicart/cart.py",
+        "minicart/coupons.py",
+        "minicart/pricing.py",
+    ]
+    assert not [n for n in defs if n.startswith("tests/")]
+    assert files["minicart/cart.py"]["test_link"] == 1.0  # the named test calls Cart.add, apply_coupon, total
+    assert defs["minicart/cart.py::Cart.apply_coupon"]["test_link"] == 1.0
+    assert files["minicart/pricing.py"]["test_link"] == 0
 
 
 def test_ranking_puts_the_traceback_code_first(minicart):

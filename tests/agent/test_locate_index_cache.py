@@ -110,3 +110,21 @@ def test_an_index_packed_from_bags_is_the_stored_state_of_the_built_index():
     assert packed_state([]) == BM25([]).state()
     packed = PackedBM25(packed_state(bags))
     assert packed.scores(["tax", "cart", "price"]) == BM25(docs).scores(["tax", "cart", "price"])
+
+
+def test_a_line_belongs_to_the_innermost_definition_around_it(minicart):
+    path = "minicart/cart.py"
+    nodes = sorted(n for n in minicart.graph.nodes if n.startswith(f"{path}::"))
+    _, bags = locate_bags.count_bags(minicart.graph, minicart.root, path, nodes)
+    code = {node: body for node, _, _, body in bags["defs"]}
+    assert "coupon" in code[f"{path}::Cart"]  # its docstring
+    assert "lookup" not in code[f"{path}::Cart"] and "lookup" in code[f"{path}::Cart.apply_coupon"]
+    assert "lookup" in bags["code"]  # the file's own text is whole
+    assert locate_bags.own_lines([(1, 10), (2, 4), (6, 9), (7, 8)]) == [
+        [(1, 1), (5, 5), (10, 10)],
+        [(2, 4)],
+        [(6, 6), (9, 9)],
+        [(7, 8)],
+    ]
+    wide = locate_bags.own_lines([(1, 1000), (100, 200)])[0]
+    assert wide == [(1, 99), (201, 501)]  # at most MAX_BODY_LINES lines of its own
