@@ -19,7 +19,7 @@ from typing import Any
 from repowright.analyzers.cache import CACHE_VERSION, GraphCache, write_atomic
 from repowright.analyzers.cache_check import seal, unseal
 
-INDEX_VERSION = f"t2-{CACHE_VERSION}"
+INDEX_VERSION = f"t3-{CACHE_VERSION}"  # t3: a definition's code bag holds its own lines only
 
 
 def tree_folder(cache_dir: Path, root: Path) -> Path:
