@@ -1,13 +1,14 @@
 """Localisation accuracy: `locate` (no model) beside a BM25 file baseline from the same run, per split, and times.
 
-Splits are printed separately: the frozen part of the mined development set (evals/data/locate_frozen.jsonl,
-repositories never used for tuning; see evals/data/README.md) and, when given, SWE-bench Lite's dev split. Each
-repository's tree is moved from commit to commit in place (evals/locate_checkout.py) and mapped with one graph
-cache per repository under `--work`, so only changed files are re-parsed; the locate time per instance is
-therefore the ranking alone on a mapped tree. A hit at k means every gold location is in the top k: gold files are
-the files the fix edits; gold functions are the innermost functions/methods containing the lines it removes or
-changes (or the line an insertion follows); fixes whose edits lie outside every function (module-level) count only
-for files, and their number is printed. The BM25 baseline ranks whole source files by BM25 of their content.
+Splits are printed separately: the frozen parts of the mined development set (evals/data/locate_frozen.jsonl and
+locate_frozen2.jsonl, repositories never used for tuning; see evals/data/README.md), then both together, and, when
+given, SWE-bench Lite's dev split. Each repository's tree is moved from commit to commit in place
+(evals/locate_checkout.py) and mapped with one graph cache per repository under `--work`, so only changed files are
+re-parsed; the locate time per instance is therefore the ranking alone on a mapped tree. A hit at k means every
+gold location is in the top k: gold files are the files the fix edits; gold functions are the innermost
+functions/methods containing the lines it removes or changes (or the line an insertion follows); fixes whose edits
+lie outside every function (module-level) count only for files, and their number is printed. The BM25 baseline
+ranks whole source files by BM25 of their content.
 
 Each split is also scored on its instances that pass SWE-bench Lite's rule for a gold patch (one file, at most 3
 hunks): the issue's targets are anchored on Lite, where every fix is of that kind, while a mined fix may edit up to
@@ -45,7 +46,7 @@ from repowright.analyzers.graph import CALLABLE_KINDS, NodeKind
 from repowright.analyzers.knowledge_graph import build_knowledge_graph
 from repowright.evals.locate_checkout import blob_entries
 
-FROZEN = Path(__file__).resolve().parent / "data" / "locate_frozen.jsonl"
+FROZEN = tuple(Path(__file__).resolve().parent / "data" / f"locate_frozen{n}.jsonl" for n in ("", "2"))
 
 KS = (1, 3, 5, 10)
 
@@ -344,7 +345,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repos-dir", type=Path, required=True)
-    parser.add_argument("--dataset", type=Path, action="append", help=f"instances (default {FROZEN.name})")
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        help=f"instances (default {', '.join(p.name for p in FROZEN)})",
+    )
     parser.add_argument("--lite", type=Path, help="SWE-bench Lite dev split (JSONL), printed separately")
     parser.add_argument("--instances", default="", help="comma-separated instance ids (default: all)")
     parser.add_argument("--simulations", type=int, default=0, help="MCTS simulations after ranking (0: none)")
@@ -360,7 +366,7 @@ def main() -> None:
     parser.add_argument("--timing-issue", default="Calling the parser on an empty file raises an IndexError")
     parser.add_argument("--out", type=Path, default=Path("evals/results/bench_locate.json"))
     args = parser.parse_args()
-    splits = [(p.stem, p) for p in (args.dataset or [FROZEN])] + (
+    splits = [(p.stem, p) for p in (args.dataset or FROZEN)] + (
         [("swebench-lite-dev", args.lite)] if args.lite else []
     )
     for _, path in splits:
@@ -375,6 +381,15 @@ def main() -> None:
         lite = [r for r in rows if r["lite_rule"]]
         if lite and len(lite) < len(rows):
             result[name]["lite_rule_summary"] = summarize(lite)
+    mined = [name for name, path in splits if path.resolve() in FROZEN]
+    if len(mined) > 1:  # the frozen parts together: one figure over every instance never tuned on
+        rows = [r for name in mined for r in result[name]["instances"]]
+        together = " + ".join(mined)
+        result[together] = {"summary": summarize(rows)}
+        lite = [r for r in rows if r["lite_rule"]]
+        if lite:
+            result[together]["lite_rule_summary"] = summarize(lite)
+        splits.append((together, Path()))
     for name, _ in splits:
         print_summary(name, result[name]["summary"])
         if "lite_rule_summary" in result[name]:

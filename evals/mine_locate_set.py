@@ -19,7 +19,7 @@ for SWE-bench patches. `gold_hunks` is the number of hunks of the source part of
 most 3 hunks). Only message text, paths and line and hunk numbers are written, never code.
 
 Usage: python -m repowright.evals.mine_locate_set --mirror /work/.mirror --repos owner/name,... --out FILE
-       [--per-repo 40] [--min-chars 200] [--max-files 3]
+       [--per-repo 40] [--min-chars 200] [--max-files 3] [--exclude EARLIER_FILE ...]
        python -m repowright.evals.mine_locate_set --mirror /work/.mirror --annotate FILE
        (adds `gold_hunks` to the instances of an existing FILE, changing nothing else)
 """
@@ -135,7 +135,16 @@ def patch_hunks(repo: Path, parent: str, sha: str, paths: list[str]) -> int:
     return sum(1 for line in diff.splitlines() if line.startswith("@@ "))
 
 
-def mine_repo(repo_name: str, git_dir: Path, per_repo: int, min_chars: int, max_files: int) -> list[dict]:
+def mine_repo(
+    repo_name: str,
+    git_dir: Path,
+    per_repo: int,
+    min_chars: int,
+    max_files: int,
+    exclude: frozenset[str] = frozenset(),
+) -> list[dict]:
+    """Up to `per_repo` instances of one repository: a repository-seeded sample of every commit that passes the
+    rules, leaving out the instance ids in `exclude` (a sample drawn before)."""
     found, seen = [], set()
     for commit in commits(git_dir):
         gold = keep(commit, min_chars, max_files)
@@ -154,11 +163,14 @@ def mine_repo(repo_name: str, git_dir: Path, per_repo: int, min_chars: int, max_
                 "problem_statement": commit["query"],
                 "gold_files": gold,
                 "gold_lines": lines,
-                "gold_hunks": patch_hunks(git_dir, commit["parent"], commit["sha"], gold),
             }
         )
+    found = [i for i in found if i["instance_id"] not in exclude]
     random.Random(repo_name).shuffle(found)  # a fixed, repository-seeded sample across the whole history
-    return sorted(found[:per_repo], key=lambda i: i["instance_id"])
+    chosen = sorted(found[:per_repo], key=lambda i: i["instance_id"])
+    for inst in chosen:
+        inst["gold_hunks"] = patch_hunks(git_dir, inst["base_commit"], inst["fix_commit"], inst["gold_files"])
+    return chosen
 
 
 def annotate(path: Path, mirror: Path) -> None:
@@ -183,6 +195,9 @@ def main() -> None:
     parser.add_argument("--repos", help="comma-separated owner/name list")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--annotate", type=Path, help="add gold_hunks to this dataset in place")
+    parser.add_argument(
+        "--exclude", type=Path, action="append", default=[], help="leave out the instances of this dataset"
+    )
     parser.add_argument("--per-repo", type=int, default=40)
     parser.add_argument("--min-chars", type=int, default=200)
     parser.add_argument("--max-files", type=int, default=3)
@@ -192,12 +207,18 @@ def main() -> None:
         return
     if not args.repos or not args.out:
         parser.error("--repos and --out are required unless --annotate is given")
+    exclude = frozenset(
+        json.loads(line)["instance_id"]
+        for path in args.exclude
+        for line in path.read_text().splitlines()
+        if line.strip()
+    )
     rows = []
     for name in [r for r in args.repos.split(",") if r]:
         git_dir = args.mirror / name.replace("/", "+") / "repo"
         if not git_dir.exists():
             raise SystemExit(f"error: no git directory at {git_dir}; fetch {name} first")
-        mined = mine_repo(name, git_dir, args.per_repo, args.min_chars, args.max_files)
+        mined = mine_repo(name, git_dir, args.per_repo, args.min_chars, args.max_files, exclude)
         print(f"{name}: {len(mined)} instances")
         rows.extend(mined)
     atomic_write(args.out, "".join(json.dumps(r) + "\n" for r in rows))

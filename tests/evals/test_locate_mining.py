@@ -81,6 +81,8 @@ def test_mining_keeps_linked_behavioural_fixes_only(tmp_path):
     assert row["problem_statement"].startswith("Fix crash when the config file is empty")
     assert "Co-authored-by" not in row["problem_statement"] and "Fixes #11" in row["problem_statement"]
     assert row["base_commit"] == git(repo, "rev-parse", f"{row['fix_commit']}^").strip()
+    again = mine_repo("o/proj", repo / ".git", 10, 150, 3, exclude=frozenset({row["instance_id"]}))
+    assert again == []  # a later sample leaves out what an earlier one drew
 
 
 def test_annotate_adds_hunk_counts_and_changes_nothing_else(tmp_path):
