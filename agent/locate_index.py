@@ -63,12 +63,11 @@ def build_text_index(
     defs_of: dict[str, list[str]] = defaultdict(list)
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") in CODE_KINDS:
-            if not TEST_MODULE.search(attrs["path"]):
-                defs_of[attrs["path"]].append(node)
+            defs_of[attrs["path"]].append(node)
         elif attrs.get("kind") == NodeKind.FILE and attrs.get("language") and not TEST_MODULE.search(node):
             index.files.append(node)
     index.files.sort()
-    index.defs_of = dict(defs_of)
+    index.defs_of = {path: defs_of[path] for path in index.files if path in defs_of}  # test modules' left out
     key = ""
     if cache_dir is not None and root is not None:
         key = tree_key(index.files, [graph.nodes[p].get("hash", "") for p in index.files])

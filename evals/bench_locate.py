@@ -276,6 +276,15 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
+def scored(rows: list[dict]) -> dict:
+    """The summary of `rows`, and of those under SWE-bench Lite's rule when they are some but not all."""
+    out = {"summary": summarize(rows)}
+    lite = [r for r in rows if r["lite_rule"]]
+    if lite and len(lite) < len(rows):
+        out["lite_rule_summary"] = summarize(lite)
+    return out
+
+
 def print_summary(name: str, summary: dict) -> None:
     print(
         f"\n== {name}: {summary['instances']} instances ({summary['with_function_gold']} with function-level "
@@ -377,20 +386,12 @@ def main() -> None:
     for name, path in splits:
         insts = [i for i in load_split(path) if not wanted or i["instance_id"] in wanted]
         rows, missing = run_split(insts, args.repos_dir, args.work, args.simulations, args.mcts_ablation)
-        result[name] = {"summary": summarize(rows) | {"skipped_no_repo": missing}, "instances": rows}
-        lite = [r for r in rows if r["lite_rule"]]
-        if lite and len(lite) < len(rows):
-            result[name]["lite_rule_summary"] = summarize(lite)
+        result[name] = scored(rows) | {"instances": rows}
+        result[name]["summary"]["skipped_no_repo"] = missing
     mined = [name for name, path in splits if path.resolve() in FROZEN]
     if len(mined) > 1:  # the frozen parts together: one figure over every instance never tuned on
-        rows = [r for name in mined for r in result[name]["instances"]]
-        together = " + ".join(mined)
-        result[together] = {"summary": summarize(rows)}
-        lite = [r for r in rows if r["lite_rule"]]
-        if lite:
-            result[together]["lite_rule_summary"] = summarize(lite)
-        splits.append((together, Path()))
-    for name, _ in splits:
+        result[" + ".join(mined)] = scored([r for name in mined for r in result[name]["instances"]])
+    for name in list(result):
         print_summary(name, result[name]["summary"])
         if "lite_rule_summary" in result[name]:
             print_summary(
